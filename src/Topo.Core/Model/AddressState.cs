@@ -1,0 +1,17 @@
+using Topo.Core.Addressing;
+
+namespace Topo.Core.Model;
+
+/// <summary>An IPv4 address on a link, e.g. 192.168.1.10/24 on wordpress/eth0. Identity is the whole value.</summary>
+public sealed record AddressState(string Namespace, string Link, Ipv4Prefix Address) : Resource
+{
+    public override ResourceKind Kind => ResourceKind.Address;
+    public override string Namespace { get; } = Namespace;
+    public LinkRef LinkRef => new(Namespace, Link);
+    public override string Key => $"{LinkRef} {Address}";
+
+    public override IEnumerable<ResourceAttribute> Attributes()
+    {
+        yield return new("address", Address.ToString(), ForcesReplace: true);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+
+namespace Topo.Core.Model;
+
+/// <summary>
+/// The network state of a host: the host namespace plus named namespaces. The same type holds
+/// Desired (what the file asks for) and Observed (what the kernel has: objects topo owns, and
+/// foreign objects it must not collide with, whose <see cref="Resource.Owner"/> is null).
+/// </summary>
+public sealed record HostState(
+    ImmutableArray<NamespaceState> Namespaces,
+    ImmutableArray<LinkState> Links,
+    ImmutableArray<AddressState> Addresses,
+    ImmutableArray<RouteState> Routes,
+    ImmutableArray<SysctlState> Sysctls)
+{
+    /// <summary>The name used for the host's own namespace.</summary>
+    public const string Host = "";
+
+    public static HostState Empty { get; } = new([], [], [], [], []);
+
+    public IEnumerable<Resource> All() =>
+        Sysctls.Cast<Resource>().Concat(Namespaces).Concat(Links).Concat(Addresses).Concat(Routes);
+
+    public LinkState? FindLink(LinkRef link) =>
+        Links.FirstOrDefault(l => l.Namespace == link.Namespace && l.Name == link.Name);
+
+    public NamespaceState? FindNamespace(string name) => Namespaces.FirstOrDefault(n => n.Name == name);
+
+    /// <summary>Everything but the objects of <paramref name="project"/>: what another host would see.</summary>
+    public HostState Without(string project) => new(
+        Namespaces.Where(r => r.Owner?.Project != project).ToImmutableArray(),
+        Links.Where(r => r.Owner?.Project != project).ToImmutableArray(),
+        Addresses.Where(r => r.Owner?.Project != project).ToImmutableArray(),
+        Routes.Where(r => r.Owner?.Project != project).ToImmutableArray(),
+        Sysctls);
+
+    public static HostState From(IEnumerable<Resource> resources)
+    {
+        var list = resources.ToList();
+        return new HostState(
+            [.. list.OfType<NamespaceState>()],
+            [.. list.OfType<LinkState>()],
+            [.. list.OfType<AddressState>()],
+            [.. list.OfType<RouteState>()],
+            [.. list.OfType<SysctlState>()]);
+    }
+}

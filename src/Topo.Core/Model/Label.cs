@@ -1,0 +1,64 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Topo.Core.Model;
+
+public enum LabelRole { Network, Endpoint, Container, Parent }
+
+/// <summary>
+/// Ownership mark stored on the kernel object itself (a link's alias, the namespace's <c>lo</c>
+/// alias): <c>topo:&lt;project&gt;:&lt;role&gt;:&lt;name&gt;</c>. An endpoint's name is
+/// <c>container.network</c>. The default bridge is shared by every project: its project is
+/// <see cref="SharedProject"/> ("-", which no project name can be).
+/// </summary>
+public sealed record Label(string Project, LabelRole Role, string Name)
+{
+    public const string Prefix = "topo:";
+    public const string SharedProject = "-";
+
+    public bool IsShared => Project == SharedProject;
+
+    /// <summary>The container an endpoint or namespace label belongs to; null for other roles.</summary>
+    public string? Container => Role switch
+    {
+        LabelRole.Container => Name,
+        LabelRole.Endpoint => Name[..Name.IndexOf('.')],
+        _ => null,
+    };
+
+    /// <summary>The network a network or endpoint label belongs to; null for other roles.</summary>
+    public string? Network => Role switch
+    {
+        LabelRole.Network => Name,
+        LabelRole.Endpoint => Name[(Name.IndexOf('.') + 1)..],
+        _ => null,
+    };
+
+    public static Label Endpoint(string project, string container, string network) =>
+        new(project, LabelRole.Endpoint, $"{container}.{network}");
+
+    public static bool TryParse([NotNullWhen(true)] string? alias, [NotNullWhen(true)] out Label? label)
+    {
+        label = null;
+        if (alias is null || !alias.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        var parts = alias[Prefix.Length..].Split(':');
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[2].Length == 0) return false;
+        LabelRole? role = parts[1] switch
+        {
+            "network" => LabelRole.Network,
+            "endpoint" => LabelRole.Endpoint,
+            "container" => LabelRole.Container,
+            "parent" => LabelRole.Parent,
+            _ => null,
+        };
+        if (role is null) return false;
+        if (role == LabelRole.Endpoint)
+        {
+            var dot = parts[2].IndexOf('.');
+            if (dot <= 0 || dot == parts[2].Length - 1) return false;
+        }
+        label = new Label(parts[0], role.Value, parts[2]);
+        return true;
+    }
+
+    public override string ToString() => $"{Prefix}{Project}:{Role.ToString().ToLowerInvariant()}:{Name}";
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Topo.Core.Addressing;
+
+namespace Topo.Core.Model;
+
+public enum LinkKind { Bridge, Veth, Macvlan, Vlan, Vxlan, Loopback, Other }
+
+public enum MacvlanMode { Private, Vepa, Bridge, Passthru, Source }
+
+/// <summary>A link named by namespace and name (ifindex is not stable, so it is never part of the model).</summary>
+public readonly record struct LinkRef(string Namespace, string Name)
+{
+    public override string ToString() => Namespace.Length == 0 ? Name : $"{Namespace}/{Name}";
+}
+
+/// <summary>
+/// A network interface. Nullable attributes are "no opinion" on the desired side and
+/// "not applicable" on the observed side. A veth's two ends are two LinkStates naming each other
+/// as <see cref="Peer"/>; the end in the host namespace is the one the planner creates and deletes.
+/// </summary>
+public sealed record LinkState(string Namespace, string Name, LinkKind Type) : Resource
+{
+    public override ResourceKind Kind => ResourceKind.Link;
+    public override string Namespace { get; } = Namespace;
+
+    public bool Up { get; init; }
+    public int? Mtu { get; init; }
+    public MacAddress? Mac { get; init; }
+    /// <summary>The bridge this link is a port of (same namespace).</summary>
+    public string? Master { get; init; }
+    public LinkRef? Peer { get; init; }
+    /// <summary>The lower device of a macvlan or VLAN link (always in the host namespace).</summary>
+    public LinkRef? Parent { get; init; }
+    public MacvlanMode? MacvlanMode { get; init; }
+    public int? VlanId { get; init; }
+    /// <summary>Bridge port flag: no layer-2 path to other isolated ports (ICC off).</summary>
+    public bool? Isolated { get; init; }
+    public bool? Hairpin { get; init; }
+
+    public LinkRef Ref => new(Namespace, Name);
+    public override string Key => Ref.ToString();
+
+    public override IEnumerable<ResourceAttribute> Attributes()
+    {
+        yield return new("type", Type.ToString().ToLowerInvariant(), ForcesReplace: true);
+        if (Peer is { } peer) yield return new("peer", peer.ToString(), ForcesReplace: true);
+        if (Parent is { } parent) yield return new("parent", parent.ToString(), ForcesReplace: true);
+        if (VlanId is { } vid) yield return new("vlan_id", vid.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
+        if (MacvlanMode is { } mode) yield return new("mode", mode.ToString().ToLowerInvariant());
+        yield return new("label", Owner?.ToString());
+        if (Master is not null) yield return new("master", Master);
+        if (Mac is { } mac) yield return new("mac", mac.ToString());
+        if (Mtu is { } mtu) yield return new("mtu", mtu.ToString(CultureInfo.InvariantCulture));
+        if (Isolated is { } isolated) yield return new("isolated", isolated ? "on" : "off");
+        if (Hairpin is { } hairpin) yield return new("hairpin", hairpin ? "on" : "off");
+        yield return new("state", Up ? "up" : "down");
+    }
+}

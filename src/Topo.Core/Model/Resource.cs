@@ -1,0 +1,36 @@
+namespace Topo.Core.Model;
+
+public enum ResourceKind { Sysctl, Namespace, Link, Address, Route }
+
+/// <summary>
+/// One attribute of a resource as the planner compares it and the renderers show it.
+/// A null value on the desired side means "no opinion": whatever the kernel has is fine.
+/// <see cref="ForcesReplace"/>: the kernel cannot change it in place.
+/// </summary>
+public readonly record struct ResourceAttribute(string Name, string? Value, bool ForcesReplace = false);
+
+/// <summary>
+/// A kernel object topo reads, compares and writes. Desired and Observed hold the same types,
+/// so a diff is a comparison of values. <see cref="Key"/> identifies the object within its kind;
+/// <see cref="Owner"/> is its ownership label (null: foreign, never changed).
+/// </summary>
+public abstract record Resource
+{
+    public abstract ResourceKind Kind { get; }
+
+    /// <summary>Unique among resources of the same kind, e.g. <c>wordpress/eth0</c>.</summary>
+    public abstract string Key { get; }
+
+    /// <summary>The namespace the object lives in; <see cref="HostState.Host"/> for the host.</summary>
+    public abstract string Namespace { get; }
+
+    public Label? Owner { get; init; }
+
+    /// <summary>The attributes compared by the planner, in display order.</summary>
+    public abstract IEnumerable<ResourceAttribute> Attributes();
+
+    /// <summary>Short human form, e.g. <c>link br-1a2b3c4d5e6f (bridge)</c>.</summary>
+    public string Display => $"{Kind.ToString().ToLowerInvariant()} {Key}";
+
+    protected static string Where(string ns) => ns.Length == 0 ? "host" : ns;
+}

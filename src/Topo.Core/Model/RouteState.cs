@@ -1,0 +1,28 @@
+using System.Globalization;
+using Topo.Core.Addressing;
+
+namespace Topo.Core.Model;
+
+/// <summary>
+/// A route in the main table. Identity is namespace + destination + metric, as the kernel's;
+/// gateway and device can be replaced in place. Routes the kernel adds for an address
+/// (proto kernel) are not modelled: they follow the address.
+/// </summary>
+public sealed record RouteState(string Namespace, Ipv4Prefix Destination, int Metric = 0) : Resource
+{
+    public override ResourceKind Kind => ResourceKind.Route;
+    public override string Namespace { get; } = Namespace;
+    public Ipv4Address? Gateway { get; init; }
+    public string? Device { get; init; }
+
+    public bool IsDefault => Destination.Length == 0;
+
+    public override string Key =>
+        $"{Where(Namespace)} {(IsDefault ? "default" : Destination.ToString())}{(Metric != 0 ? " metric " + Metric.ToString(CultureInfo.InvariantCulture) : "")}";
+
+    public override IEnumerable<ResourceAttribute> Attributes()
+    {
+        yield return new("via", Gateway?.ToString());
+        yield return new("dev", Device);
+    }
+}

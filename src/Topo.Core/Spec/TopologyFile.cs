@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+
+namespace Topo.Core.Spec;
+
+/// <summary>
+/// A topology file as written, after shape checks: every field typed, Docker's <c>options:</c>
+/// keys folded into the fields they mean, and the place of each node kept for error messages.
+/// Built-in networks (bridge, host, none) are not listed unless the file declares them.
+/// </summary>
+public sealed record TopologyFile(
+    string Path,
+    int Version,
+    string Name,
+    ImmutableArray<NetworkSpec> Networks,
+    ImmutableArray<ContainerSpec> Containers,
+    SourceSpan Span)
+{
+    public NetworkSpec? FindNetwork(string name) => Networks.FirstOrDefault(n => n.Name == name);
+
+    public ContainerSpec? FindContainer(string name) => Containers.FirstOrDefault(c => c.Name == name);
+}
+
+public enum NetworkDriver { Bridge, Macvlan }
+
+public enum MacvlanMode { Bridge, Private, Vepa, Passthru }
+
+/// <summary>
+/// A network as declared. Null means "not given": the resolver fills in the default.
+/// <see cref="Positions"/> maps a field's YAML key (e.g. <c>subnet</c>) to where its value is.
+/// </summary>
+public sealed record NetworkSpec(
+    string Name,
+    NetworkDriver Driver,
+    Addressing.Ipv4Prefix? Subnet,
+    Addressing.Ipv4Address? Gateway,
+    Addressing.Ipv4Prefix? IpRange,
+    ImmutableArray<AuxAddress> AuxAddresses,
+    bool? Internal,
+    bool? Icc,
+    bool? Masquerade,
+    int? Mtu,
+    string? BridgeName,
+    bool? Dns,
+    string? Parent,
+    MacvlanMode? Mode,
+    Addressing.Ipv4Address? HostBindingIpv4,
+    ImmutableSortedDictionary<string, string> Options,
+    SourceSpan Span,
+    ImmutableDictionary<string, SourceSpan> Positions)
+{
+    public SourceSpan At(string field) => Positions.TryGetValue(field, out var span) ? span : Span;
+}
+
+public sealed record AuxAddress(string Name, Addressing.Ipv4Address Address, SourceSpan Span);
+
+public enum NetworkModeKind { Networks, Host, None, Container }
+
+/// <summary>
+/// A container's network set-up. With <see cref="NetworkModeKind.Networks"/> it has its own
+/// namespace and one interface per attachment; with Container it shares <see cref="ModeTarget"/>'s.
+/// </summary>
+public sealed record ContainerSpec(
+    string Name,
+    NetworkModeKind Mode,
+    string? ModeTarget,
+    ImmutableArray<AttachmentSpec> Networks,
+    ImmutableArray<PortSpec> Ports,
+    SourceSpan Span,
+    ImmutableDictionary<string, SourceSpan> Positions)
+{
+    public SourceSpan At(string field) => Positions.TryGetValue(field, out var span) ? span : Span;
+}
+
+/// <summary>One entry of a container's <c>networks:</c>, long or short form.</summary>
+public sealed record AttachmentSpec(
+    string Network,
+    Addressing.Ipv4Address? Ipv4,
+    ImmutableArray<string> Aliases,
+    int GwPriority,
+    Addressing.MacAddress? MacAddress,
+    SourceSpan Span,
+    ImmutableDictionary<string, SourceSpan> Positions)
+{
+    public SourceSpan At(string field) => Positions.TryGetValue(field, out var span) ? span : Span;
+}
+
+public enum Protocol { Tcp, Udp }
+
+/// <summary><c>[host_ip:]host_port:container_port[/tcp|/udp]</c>, or the long form with the same fields.</summary>
+public sealed record PortSpec(
+    Addressing.Ipv4Address? HostIp,
+    int HostPort,
+    int ContainerPort,
+    Protocol Protocol,
+    SourceSpan Span)
+{
+    public override string ToString() =>
+        $"{(HostIp is { } ip ? ip + ":" : "")}{HostPort}:{ContainerPort}/{Protocol.ToString().ToLowerInvariant()}";
+}
