@@ -1,0 +1,64 @@
+using Topo.Core.Model;
+
+namespace Topo.Core.Planning;
+
+/// <summary>
+/// Applies a plan to a state in memory, with the kernel's side effects (a namespace takes its
+/// links along, a veth its peer, a link its addresses and routes). What a host converged on a
+/// plan looks like, without a host: used by <c>topo plan --against</c> and by property tests.
+/// </summary>
+public static class PlanSimulator
+{
+    public static HostState Apply(HostState state, Plan plan)
+    {
+        var objects = new Dictionary<(ResourceKind, string), Resource>();
+        foreach (var r in state.All()) objects[(r.Kind, r.Key)] = r;
+        foreach (var (action, step) in plan.Steps())
+        {
+            if (step == StepKind.Remove)
+            {
+                Remove(objects, action.Before!);
+                foreach (var inc in action.Kind == ActionKind.Delete ? action.Includes : []) Remove(objects, inc);
+            }
+            else
+            {
+                foreach (var r in action.Includes.Prepend(action.After!)) objects[(r.Kind, r.Key)] = r;
+            }
+        }
+        return HostState.From(objects.Values);
+    }
+
+    private static void Remove(Dictionary<(ResourceKind, string), Resource> objects, Resource gone)
+    {
+        objects.Remove((gone.Kind, gone.Key));
+        switch (gone)
+        {
+            case NamespaceState { SharesWith: null } ns:
+                RemoveWhere(objects, r => r.Namespace == ns.Name || r is LinkState { Peer: { } p } && p.Namespace == ns.Name);
+                break;
+            case LinkState link:
+                var refs = new HashSet<LinkRef> { link.Ref };
+                if (link.Type == LinkKind.Veth && link.Peer is { } peer)
+                {
+                    refs.Add(peer);
+                    objects.Remove((ResourceKind.Link, peer.ToString()));
+                }
+                RemoveWhere(objects, r => r switch
+                {
+                    AddressState a => refs.Contains(a.LinkRef),
+                    RouteState { Device: { } dev } route => refs.Contains(new LinkRef(route.Namespace, dev)),
+                    _ => false,
+                });
+                // Ports of a deleted bridge are released, not deleted.
+                foreach (var port in objects.Values.OfType<LinkState>()
+                             .Where(l => l.Master == link.Name && l.Namespace == link.Namespace).ToList())
+                    objects[(port.Kind, port.Key)] = port with { Master = null };
+                break;
+        }
+    }
+
+    private static void RemoveWhere(Dictionary<(ResourceKind, string), Resource> objects, Func<Resource, bool> predicate)
+    {
+        foreach (var key in objects.Where(kv => predicate(kv.Value)).Select(kv => kv.Key).ToList()) objects.Remove(key);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using Topo.Core.Model;
+
+namespace Topo.Core.Planning;
+
+public static partial class Planner
+{
+    /// <summary>
+    /// Deletes first, innermost first (routes, addresses, ports, bridges, namespaces); then
+    /// creates and updates outermost first (settings, namespaces, bridges and parents, ports,
+    /// addresses, routes). Within a phase: by group, then key — so output is stable.
+    /// </summary>
+    private static ImmutableArray<PlanAction> Order(List<Draft> drafts)
+    {
+        var ordered = drafts
+            .OrderBy(Phase)
+            .ThenBy(d => PlanGroup.Of(d.Subject))
+            .ThenBy(d => d.Subject.Key, StringComparer.Ordinal)
+            .ToList();
+        var index = new DependencyIndex();
+        var actions = ImmutableArray.CreateBuilder<PlanAction>(ordered.Count);
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var d = ordered[i];
+            var id = i + 1;
+            actions.Add(new PlanAction(id, d.Kind, d.Before, d.After, d.Changes, d.Reason, index.DependenciesOf(d.Kind, d.Subject, d.Includes), d.Includes));
+            index.Add(d.Kind, d.Subject, d.Includes, id);
+        }
+        return actions.ToImmutable();
+    }
+
+    private static int Phase(Draft d)
+    {
+        if (d.Kind == ActionKind.Delete)
+            return d.Subject switch
+            {
+                RouteState => 0,
+                AddressState => 1,
+                LinkState { Type: LinkKind.Bridge or LinkKind.Vlan } => 3,
+                LinkState => 2,
+                NamespaceState => 4,
+                _ => 5,
+            };
+        return d.Subject switch
+        {
+            SysctlState => 10,
+            NamespaceState => 11,
+            LinkState { Type: LinkKind.Bridge or LinkKind.Vlan } => 12,
+            LinkState => 13,
+            AddressState => 14,
+            RouteState => 15,
+            _ => 16,
+        };
+    }
+}

@@ -1,0 +1,103 @@
+using Topo.Core.Model;
+using Topo.Core.Spec;
+
+namespace Topo.Core.Planning;
+
+public static partial class Planner
+{
+    private sealed partial class PlanRun
+    {
+        /// <summary>
+        /// A desired namespace or link whose name is held by something that is not this project's
+        /// is an error naming it: topo never changes objects it did not create.
+        /// </summary>
+        private bool CheckOwnership(Resource wanted, Resource have)
+        {
+            if (wanted is not (NamespaceState or LinkState)) return true;
+            // lo carries its namespace's label, so it is ours exactly when the namespace is.
+            if (wanted is LinkState { Type: LinkKind.Loopback }) return true;
+            // A shared name (container mode) shows the label of the container it shares with.
+            if (wanted is NamespaceState { SharesWith: not null } && have.Owner?.Project == Project) return true;
+            var owner = have.Owner;
+            if (owner is not null && (owner.Project == Project || (owner.IsShared && wanted.Owner?.IsShared == true))) return true;
+            var what = wanted is NamespaceState ? $"namespace '{wanted.Key}'" : $"interface {((LinkState)wanted).Ref}";
+            var whose = owner is null ? "was not created by topo (it has no topo label)" : $"belongs to project '{owner.Project}'";
+            var fix = wanted is NamespaceState
+                ? "rename the container, or remove that namespace yourself"
+                : "choose another name (bridge_name) or remove that interface yourself";
+            Errors.Add(Diagnostic.Error(null, $"{what} already exists and {whose}; topo never changes what it does not own: {fix}"));
+            return false;
+        }
+
+        /// <summary>
+        /// Objects of this project that the topology no longer has are deleted, except those that
+        /// go anyway with their namespace or link. The shared default bridge stays while another
+        /// project's containers use it.
+        /// </summary>
+        public void DeleteLeftovers()
+        {
+            foreach (var have in Observed.All())
+            {
+                if (have is SysctlState || _desired.ContainsKey((have.Kind, have.Key))) continue;
+                if (have.Owner is not { } owner) continue;
+                if (owner.Project != Project && !(owner.IsShared && !SharedBridgeInUseByOthers(owner))) continue;
+                if (GoesWithAnother(have)) continue;
+                if (have is LinkState { Type: LinkKind.Bridge } bridge && !CheckBridgeEmpty(bridge)) continue;
+                Drafts.Add(new Draft(ActionKind.Delete, have, null, [], Reasons.Delete(have), DeletedCompanions(have)));
+                switch (have)
+                {
+                    case NamespaceState ns when ns.SharesWith is null: _goneNamespaces.Add(ns.Name); break;
+                    case LinkState link:
+                        _goneLinks.Add(link.Ref);
+                        if (link.Peer is { } peer) _goneLinks.Add(peer);
+                        break;
+                }
+            }
+            // A second pass drops what the first found to go with a deleted namespace or link.
+            Drafts.RemoveAll(d => d.Kind == ActionKind.Delete && d.Before is not NamespaceState && GoesWithAnother(d.Before!));
+        }
+
+        private System.Collections.Immutable.ImmutableArray<Resource> DeletedCompanions(Resource have) => have switch
+        {
+            LinkState { Type: LinkKind.Veth, Peer: { } peer } link when link.Namespace == HostState.Host &&
+                Observed.FindLink(peer) is { } far => [far],
+            _ => [],
+        };
+
+        /// <summary>Whether the kernel removes this object as part of deleting another one.</summary>
+        private bool GoesWithAnother(Resource have) => have switch
+        {
+            LinkState { Type: LinkKind.Loopback } => true,
+            // The far end of a veth goes with the host end; the host end is what is deleted.
+            LinkState { Type: LinkKind.Veth, Peer: { } peer } link when link.Namespace != HostState.Host =>
+                peer.Namespace == HostState.Host || _goneNamespaces.Contains(link.Namespace),
+            LinkState link => _goneNamespaces.Contains(link.Namespace) && link.Namespace != HostState.Host,
+            AddressState a => _goneNamespaces.Contains(a.Namespace) || _goneLinks.Contains(a.LinkRef) || _freshLinks.Contains(a.LinkRef),
+            RouteState r => _goneNamespaces.Contains(r.Namespace) ||
+                            (r.Device is { } dev && (_goneLinks.Contains(new LinkRef(r.Namespace, dev)) || _freshLinks.Contains(new LinkRef(r.Namespace, dev)))),
+            _ => false,
+        };
+
+        private bool SharedBridgeInUseByOthers(Label owner)
+        {
+            if (owner.Role != LabelRole.Network) return false;
+            var bridge = Observed.Links.FirstOrDefault(l => l.Owner == owner && l.Type == LinkKind.Bridge);
+            return bridge is not null && Observed.Links.Any(l =>
+                l.Master == bridge.Name && l.Namespace == bridge.Namespace && l.Owner?.Project != Project);
+        }
+
+        /// <summary>A network's bridge may go only when nothing but this project's endpoints hang on it.</summary>
+        private bool CheckBridgeEmpty(LinkState bridge)
+        {
+            var others = Observed.Links
+                .Where(l => l.Master == bridge.Name && l.Namespace == bridge.Namespace && l.Owner?.Project != Project)
+                .Select(l => l.Owner is { } o ? $"{o.Container ?? o.Name} (project '{o.Project}')" : $"interface {l.Name} (not topo's)")
+                .ToList();
+            if (others.Count == 0) return true;
+            var network = bridge.Owner?.Network ?? bridge.Name;
+            Errors.Add(Diagnostic.Error(null,
+                $"network '{network}' cannot be removed: {string.Join(", ", others)} still attached to bridge {bridge.Name}; detach them first"));
+            return false;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+using Topo.Core.Model;
+using Topo.Core.Spec;
+
+namespace Topo.Core.Planning;
+
+/// <summary>
+/// (Desired, Observed) → Plan, a pure function. Only attributes the desired side has an opinion
+/// on are compared; objects already right get no action. Objects of other projects and foreign
+/// objects are never touched: a desired object whose name a foreign one holds is an error.
+/// </summary>
+public static partial class Planner
+{
+    public static PlanResult Plan(string project, HostState desired, HostState observed)
+    {
+        var run = new PlanRun(project, desired, observed);
+        run.DiffDesired();
+        run.DeleteLeftovers();
+        if (run.Errors.Count > 0) return new PlanResult(null, [.. run.Errors]);
+        return new PlanResult(new Plan(project, Order(run.Drafts), desired), []);
+    }
+
+    /// <summary>An action before it has an id and dependencies.</summary>
+    private sealed record Draft(ActionKind Kind, Resource? Before, Resource? After,
+        ImmutableArray<AttributeChange> Changes, string Reason, ImmutableArray<Resource> Includes)
+    {
+        public Resource Subject => After ?? Before!;
+    }
+
+    private sealed partial class PlanRun(string project, HostState desired, HostState observed)
+    {
+        private readonly Dictionary<(ResourceKind, string), Resource> _observed =
+            observed.All().GroupBy(r => (r.Kind, r.Key)).ToDictionary(g => g.Key, g => g.First());
+        private readonly Dictionary<(ResourceKind, string), Resource> _desired =
+            desired.All().GroupBy(r => (r.Kind, r.Key)).ToDictionary(g => g.Key, g => g.First());
+
+        /// <summary>Namespaces created or re-created: everything desired inside them is created anew.</summary>
+        private readonly HashSet<string> _freshNamespaces = [];
+        /// <summary>Namespaces deleted: what is inside goes with them.</summary>
+        private readonly HashSet<string> _goneNamespaces = [];
+        /// <summary>Links created or re-created: their addresses and routes must be (re)made.</summary>
+        private readonly HashSet<LinkRef> _freshLinks = [];
+        /// <summary>Links deleted: their addresses and routes go with them.</summary>
+        private readonly HashSet<LinkRef> _goneLinks = [];
+
+        public List<Draft> Drafts { get; } = [];
+        public List<Diagnostic> Errors { get; } = [];
+        public string Project { get; } = project;
+        public HostState Desired { get; } = desired;
+        public HostState Observed { get; } = observed;
+
+        private Resource? ObservedOf(Resource r) => _observed.GetValueOrDefault((r.Kind, r.Key));
+
+        public void DiffDesired()
+        {
+            foreach (var ns in Desired.Namespaces) Diff(ns);
+            foreach (var link in Desired.Links.Where(l => l.Namespace == HostState.Host)) Diff(link);
+            foreach (var link in Desired.Links.Where(l => l.Namespace != HostState.Host)) Diff(link);
+            foreach (var r in Desired.Sysctls.Cast<Resource>().Concat(Desired.Addresses).Concat(Desired.Routes)) Diff(r);
+        }
+
+        private void Diff(Resource wanted)
+        {
+            var have = ObservedOf(wanted);
+            if (have is not null && !CheckOwnership(wanted, have)) return;
+            if (have is null || MustRecreate(wanted))
+            {
+                if (CreatedWithAnother(wanted)) return;
+                // A host link outlives its namespace's peer only in part: take it down explicitly first.
+                if (have is LinkState { Namespace: HostState.Host }) Replace(wanted, have, Compare(wanted, have));
+                else Create(wanted, have);
+                return;
+            }
+            var changes = Compare(wanted, have);
+            if (changes.IsEmpty) return;
+            if (changes.Any(c => c.ForcesReplace)) Replace(wanted, have, changes);
+            else
+            {
+                Drafts.Add(new Draft(ActionKind.Update, have, wanted, changes, Reasons.Update(changes), []));
+            }
+        }
+
+        private void Replace(Resource wanted, Resource have, ImmutableArray<AttributeChange> changes)
+        {
+            Drafts.Add(new Draft(ActionKind.Replace, have, wanted, changes, Reasons.Replace(wanted, changes), Companions(wanted)));
+            MarkFresh(wanted);
+            MarkFresh(have);
+        }
+
+        private void Create(Resource wanted, Resource? have)
+        {
+            // Present but inside something re-created: it is made again with it.
+            var reason = have is null ? Reasons.Create(wanted) : Reasons.Recreate(wanted);
+            Drafts.Add(new Draft(ActionKind.Create, null, wanted, [], reason, Companions(wanted)));
+            MarkFresh(wanted);
+        }
+
+        private void MarkFresh(Resource r)
+        {
+            switch (r)
+            {
+                case NamespaceState ns: _freshNamespaces.Add(ns.Name); break;
+                case LinkState link:
+                    _freshLinks.Add(link.Ref);
+                    if (link.Peer is { } peer) _freshLinks.Add(peer);
+                    break;
+            }
+        }
+
+        /// <summary>Objects the kernel makes in the same operation: a namespace's lo, a veth's far end.</summary>
+        private ImmutableArray<Resource> Companions(Resource r) => r switch
+        {
+            NamespaceState { SharesWith: null } ns =>
+                [.. Desired.Links.Where(l => l.Namespace == ns.Name && l.Type == LinkKind.Loopback)],
+            LinkState { Type: LinkKind.Veth, Peer: { } peer } link when link.Namespace == HostState.Host &&
+                Desired.FindLink(peer) is { } far => [far],
+            _ => [],
+        };
+
+        /// <summary>True when another action's <see cref="Companions"/> already makes this object.</summary>
+        private bool CreatedWithAnother(Resource r) => r switch
+        {
+            LinkState { Type: LinkKind.Loopback } => true,
+            LinkState { Type: LinkKind.Veth, Peer: { } peer } link when link.Namespace != HostState.Host =>
+                peer.Namespace == HostState.Host && Desired.FindLink(peer) is not null,
+            _ => false,
+        };
+
+        /// <summary>Present on the host, but about to vanish with a namespace or link being re-created.</summary>
+        private bool MustRecreate(Resource r) => r switch
+        {
+            NamespaceState => false,
+            LinkState { Type: LinkKind.Veth, Peer: { } peer } link =>
+                _freshNamespaces.Contains(link.Namespace) || _freshNamespaces.Contains(peer.Namespace) ||
+                (link.Namespace != HostState.Host && _freshLinks.Contains(link.Ref)) || PeerMissing(link),
+            LinkState link => _freshNamespaces.Contains(link.Namespace),
+            AddressState a => _freshNamespaces.Contains(a.Namespace) || _freshLinks.Contains(a.LinkRef),
+            RouteState route => _freshNamespaces.Contains(route.Namespace) ||
+                                (route.Device is { } dev && _freshLinks.Contains(new LinkRef(route.Namespace, dev))),
+            _ => false,
+        };
+
+        /// <summary>A host veth whose far end is not where it should be (moved or renamed by hand): re-create the pair.</summary>
+        private bool PeerMissing(LinkState link) =>
+            link.Namespace == HostState.Host && link.Peer is { } peer &&
+            !_freshNamespaces.Contains(peer.Namespace) &&
+            _observed.GetValueOrDefault((ResourceKind.Link, peer.ToString())) is null;
+
+        private static ImmutableArray<AttributeChange> Compare(Resource wanted, Resource have)
+        {
+            var observedValues = new Dictionary<string, string?>();
+            foreach (var a in have.Attributes()) observedValues[a.Name] = a.Value;
+            var changes = ImmutableArray.CreateBuilder<AttributeChange>();
+            foreach (var a in wanted.Attributes())
+            {
+                if (a.Value is null) continue;
+                var before = observedValues.GetValueOrDefault(a.Name);
+                if (before != a.Value) changes.Add(new AttributeChange(a.Name, before, a.Value, a.ForcesReplace));
+            }
+            return changes.ToImmutable();
+        }
+    }
+}

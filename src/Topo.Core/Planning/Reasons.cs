@@ -1,0 +1,47 @@
+using System.Collections.Immutable;
+using Topo.Core.Model;
+
+namespace Topo.Core.Planning;
+
+/// <summary>The one-line "why" each action carries, written for the person reviewing the plan.</summary>
+internal static class Reasons
+{
+    public static string Create(Resource r) => r switch
+    {
+        SysctlState s => $"{s.Name} must be {s.Value}: containers route to the outside through this host",
+        NamespaceState { SharesWith: { } other } n => $"container '{n.Name}' shares the network namespace of '{other}'",
+        NamespaceState n => $"container '{n.Name}' gets its own network namespace",
+        LinkState { Type: LinkKind.Bridge } l => $"network '{l.Owner?.Network}' is a bridge",
+        LinkState { Type: LinkKind.Vlan } l => $"macvlan parent {l.Name} is a VLAN sub-interface that does not exist yet",
+        LinkState { Type: LinkKind.Veth } l => $"connects container '{l.Owner?.Container}' to network '{l.Owner?.Network}'",
+        LinkState { Type: LinkKind.Macvlan } l => $"connects container '{l.Owner?.Container}' to macvlan network '{l.Owner?.Network}'",
+        AddressState { Owner.Role: LabelRole.Network } a => $"gateway of network '{a.Owner?.Network}'",
+        AddressState a => $"address of container '{a.Owner?.Container}' on network '{a.Owner?.Network}'",
+        RouteState { IsDefault: true } rt => $"default route of container '{rt.Owner?.Container}'",
+        _ => "in the topology, not on the host",
+    };
+
+    public static string Recreate(Resource r) => $"made again with its namespace or interface: {Create(r)}";
+
+    public static string Update(ImmutableArray<AttributeChange> changes) =>
+        $"differs on the host: {string.Join(", ", changes.Select(c => c.Name))}";
+
+    public static string Replace(Resource r, ImmutableArray<AttributeChange> changes)
+    {
+        var fixedOnes = changes.Where(c => c.ForcesReplace).Select(c => c.Name).ToList();
+        return fixedOnes.Count > 0
+            ? $"{string.Join(", ", fixedOnes)} cannot change in place"
+            : $"its peer is gone or being re-created; {Create(r)}";
+    }
+
+    public static string Delete(Resource r) => r.Owner switch
+    {
+        { Role: LabelRole.Network, IsShared: true } => "the default bridge is no longer used by any project",
+        { Role: LabelRole.Network } o => $"network '{o.Name}' is no longer in the topology",
+        { Role: LabelRole.Endpoint } o => $"container '{o.Container}' is no longer on network '{o.Network}'",
+        { Role: LabelRole.Container } o when r is NamespaceState => $"container '{o.Name}' is no longer in the topology",
+        { Role: LabelRole.Container } o => $"not part of container '{o.Name}' in the topology",
+        { Role: LabelRole.Parent } o => $"VLAN parent {o.Name} is no longer used by any network of this project",
+        _ => "no longer in the topology",
+    };
+}

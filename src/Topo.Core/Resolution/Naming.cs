@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Topo.Core.Resolution;
+
+/// <summary>
+/// Deterministic kernel names. Hashing (project, network[, container]) gives the same name on
+/// every host and every run, and two projects never pick the same name for different things.
+/// All names fit IFNAMSIZ (15 characters).
+/// </summary>
+public static class Naming
+{
+    public const int MaxInterfaceName = 15;
+    public const string DefaultBridgeNetwork = "bridge";
+    public const string DefaultBridgeName = "topo0";
+
+    /// <summary><c>br-</c> + 12 hex digits, as Docker names user-defined bridges.</summary>
+    public static string BridgeName(string project, string network) => "br-" + Hex($"{project}/{network}", 12);
+
+    /// <summary>Host end of a container's veth: <c>veth</c> + 7 hex digits.</summary>
+    public static string HostVethName(string project, string container, string network) =>
+        "veth" + Hex($"{project}/{container}/{network}", 7);
+
+    /// <summary>The container's side: eth0, eth1, … in the order its networks are listed.</summary>
+    public static string ContainerInterface(int index) => $"eth{index}";
+
+    private static string Hex(string input, int digits)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(input), hash);
+        return Convert.ToHexStringLower(hash)[..digits];
+    }
+}

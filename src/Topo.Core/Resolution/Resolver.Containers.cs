@@ -1,0 +1,161 @@
+using System.Collections.Immutable;
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Core.Spec;
+
+namespace Topo.Core.Resolution;
+
+public static partial class Resolver
+{
+    /// <summary>An attachment on its way to an address.</summary>
+    private sealed class PendingEndpoint(ContainerSpec container, AttachmentSpec attachment, int index, ResolvedNetwork network, Label label)
+    {
+        public ContainerSpec Container { get; } = container;
+        public AttachmentSpec Attachment { get; } = attachment;
+        public int Index { get; } = index;
+        public ResolvedNetwork Network { get; } = network;
+        public Label Label { get; } = label;
+        public Ipv4Address? Address { get; set; }
+    }
+
+    /// <summary>
+    /// Addresses in three passes so nobody is renumbered: static addresses first, then each
+    /// endpoint keeps the address it holds on the host, then the rest get the lowest free one
+    /// in file order.
+    /// </summary>
+    private static ImmutableArray<ResolvedContainer> ResolveContainers(ResolveContext context, ImmutableArray<ResolvedNetwork> networks)
+    {
+        var byName = networks.ToDictionary(n => n.Name);
+        var allocators = networks.ToDictionary(n => n.Name, n => new AddressAllocator(
+            n.Subnet, n.IpRange,
+            (context.Spec.FindNetwork(n.Name)?.AuxAddresses.Select(a => a.Address) ?? []).Append(n.Gateway)));
+        var pending = new List<PendingEndpoint>();
+        foreach (var container in context.Spec.Containers)
+        {
+            if (container.Mode != NetworkModeKind.Networks) continue;
+            var attachments = container.Networks.IsEmpty ? [DefaultAttachment(container)] : container.Networks;
+            for (var i = 0; i < attachments.Length; i++)
+            {
+                var a = attachments[i];
+                if (!byName.TryGetValue(a.Network, out var network)) continue; // reported where the network failed
+                pending.Add(new PendingEndpoint(container, a, i, network,
+                    Label.Endpoint(context.Project, container.Name, a.Network)));
+            }
+        }
+
+        TakeAddressesOfOthers(context, networks, allocators);
+        foreach (var p in pending.Where(p => p.Attachment.Ipv4 is not null))
+        {
+            var address = p.Attachment.Ipv4!.Value;
+            var allocator = allocators[p.Network.Name];
+            if (allocator.IsTaken(address))
+                context.Error(p.Attachment.At("ipv4"),
+                    $"container '{p.Container.Name}': address {address} on network '{p.Network.Name}' is already in use on the host");
+            allocator.Take(address);
+            p.Address = address;
+        }
+        var held = HeldAddresses(context);
+        foreach (var p in pending.Where(p => p.Address is null))
+        {
+            if (held.TryGetValue(p.Label, out var address) && allocators[p.Network.Name].CanKeep(address))
+            {
+                allocators[p.Network.Name].Take(address);
+                p.Address = address;
+            }
+        }
+        foreach (var p in pending.Where(p => p.Address is null))
+        {
+            if (allocators[p.Network.Name].TryAllocate(out var address)) p.Address = address;
+            else context.Error(p.Attachment.Span,
+                $"container '{p.Container.Name}': network '{p.Network.Name}' has no free address left in {p.Network.IpRange ?? p.Network.Subnet}");
+        }
+
+        return [.. context.Spec.Containers.Select(c => BuildContainer(context, c, pending.Where(p => p.Container == c).ToList()))];
+    }
+
+    private static AttachmentSpec DefaultAttachment(ContainerSpec container) =>
+        new(Naming.DefaultBridgeNetwork, null, [], 0, null, container.Span, ImmutableDictionary<string, SourceSpan>.Empty);
+
+    /// <summary>
+    /// Addresses inside our subnets held by anything that is not one of this project's endpoints:
+    /// another project's container on the shared bridge, the host's own NIC on a macvlan subnet.
+    /// </summary>
+    private static void TakeAddressesOfOthers(
+        ResolveContext context, ImmutableArray<ResolvedNetwork> networks, Dictionary<string, AddressAllocator> allocators)
+    {
+        foreach (var a in context.Observed.Addresses)
+        {
+            if (a.Owner is { Role: LabelRole.Endpoint } l && l.Project == context.Project) continue;
+            if (a.Owner is { Role: LabelRole.Network }) continue; // a gateway: reserved already
+            foreach (var n in networks)
+                if (n.Subnet.Contains(a.Address.Address)) allocators[n.Name].Take(a.Address.Address);
+        }
+    }
+
+    private static Dictionary<Label, Ipv4Address> HeldAddresses(ResolveContext context)
+    {
+        var held = new Dictionary<Label, Ipv4Address>();
+        foreach (var a in context.Observed.Addresses)
+            if (a.Owner is { Role: LabelRole.Endpoint } l && l.Project == context.Project)
+                held.TryAdd(l, a.Address.Address);
+        return held;
+    }
+
+    private static ResolvedContainer BuildContainer(ResolveContext context, ContainerSpec container, List<PendingEndpoint> endpoints)
+    {
+        var label = new Label(context.Project, LabelRole.Container, container.Name);
+        var ns = container.Mode switch
+        {
+            NetworkModeKind.Networks or NetworkModeKind.None => container.Name,
+            NetworkModeKind.Container => container.Name,
+            _ => null,
+        };
+        if (container.Mode == NetworkModeKind.Container && OwnerOfNamespace(context.Spec, container) is null) ns = null;
+        var gateway = DefaultRouteEndpoint(endpoints);
+        var resolved = endpoints
+            .Where(p => p.Address is not null)
+            .Select(p => new ResolvedEndpoint(
+                p.Network.Name,
+                Naming.ContainerInterface(p.Index),
+                p.Address!.Value,
+                p.Network.Subnet.Length,
+                p.Attachment.MacAddress ?? MacAddress.FromIpv4(p.Address.Value),
+                p.Network.Driver == NetworkDriver.Bridge ? Naming.HostVethName(context.Project, container.Name, p.Network.Name) : null,
+                p.Attachment.Aliases,
+                p == gateway,
+                p.Label))
+            .ToImmutableArray();
+        return new ResolvedContainer(container.Name, container.Mode, ns, resolved, container.Ports, label);
+    }
+
+    /// <summary>
+    /// The default route goes through the non-internal network with the highest gw_priority;
+    /// on a tie, the first in the container's list. A container only on internal networks has none.
+    /// </summary>
+    private static PendingEndpoint? DefaultRouteEndpoint(List<PendingEndpoint> endpoints)
+    {
+        PendingEndpoint? best = null;
+        foreach (var p in endpoints)
+        {
+            if (p.Network.Internal) continue;
+            if (best is null || p.Attachment.GwPriority > best.Attachment.GwPriority) best = p;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// For <c>container:NAME</c>, the container whose namespace is shared, following chains
+    /// (the loader rejects cycles); null when the chain ends in host mode (no namespace).
+    /// </summary>
+    internal static ContainerSpec? OwnerOfNamespace(TopologyFile spec, ContainerSpec container)
+    {
+        var current = container;
+        for (var hops = 0; current.Mode == NetworkModeKind.Container && hops <= spec.Containers.Length; hops++)
+        {
+            var next = current.ModeTarget is { } t ? spec.FindContainer(t) : null;
+            if (next is null) return null;
+            current = next;
+        }
+        return current.Mode is NetworkModeKind.Networks or NetworkModeKind.None ? current : null;
+    }
+}

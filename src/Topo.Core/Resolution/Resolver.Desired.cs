@@ -1,0 +1,105 @@
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Core.Spec;
+
+namespace Topo.Core.Resolution;
+
+public static partial class Resolver
+{
+    public const string IpForwardSysctl = "net.ipv4.ip_forward";
+
+    /// <summary>The kernel objects the topology needs, each labelled with its owner.</summary>
+    private static HostState BuildDesired(ResolveContext context, IReadOnlyList<ResolvedNetwork> networks, IReadOnlyList<ResolvedContainer> containers)
+    {
+        var resources = new List<Resource>();
+        // Routing between containers and the outside needs forwarding; Docker turns it on too.
+        if (networks.Any(n => n.Driver == NetworkDriver.Bridge && !n.Internal))
+            resources.Add(new SysctlState(HostState.Host, IpForwardSysctl, "1"));
+
+        foreach (var network in networks)
+        {
+            if (network.Driver == NetworkDriver.Bridge)
+            {
+                resources.Add(new LinkState(HostState.Host, network.BridgeName!, LinkKind.Bridge)
+                {
+                    Owner = network.Label, Up = true, Mtu = network.Mtu,
+                });
+                resources.Add(new AddressState(HostState.Host, network.BridgeName!, new Ipv4Prefix(network.Gateway, network.Subnet.Length))
+                {
+                    Owner = network.Label,
+                });
+            }
+            else if (network.Parent is { } parent && VlanName.TryParse(parent.Name, out var lower, out var vid) &&
+                     context.Observed.FindLink(parent) is not { Owner: null })
+            {
+                // A VLAN parent topo creates (or created before): it is ours to keep in shape.
+                resources.Add(new LinkState(HostState.Host, parent.Name, LinkKind.Vlan)
+                {
+                    Owner = new Label(context.Project, LabelRole.Parent, parent.Name),
+                    Up = true,
+                    Parent = new LinkRef(HostState.Host, lower),
+                    VlanId = vid,
+                });
+            }
+        }
+
+        var byNetwork = networks.ToDictionary(n => n.Name);
+        foreach (var container in containers)
+        {
+            if (container.Namespace is not { } ns) continue;
+            if (container.Mode == NetworkModeKind.Container)
+            {
+                var owner = OwnerOfNamespace(context.Spec, context.Spec.FindContainer(container.Name)!)!;
+                resources.Add(new NamespaceState(ns, owner.Name) { Owner = container.Label });
+                continue;
+            }
+            resources.Add(new NamespaceState(ns) { Owner = container.Label });
+            resources.Add(new LinkState(ns, "lo", LinkKind.Loopback) { Owner = container.Label, Up = true });
+            foreach (var e in container.Endpoints)
+                AddEndpoint(resources, ns, e, byNetwork[e.Network], container.Label);
+        }
+        return HostState.From(resources);
+    }
+
+    private static void AddEndpoint(List<Resource> resources, string ns, ResolvedEndpoint e, ResolvedNetwork network, Label containerLabel)
+    {
+        if (network.Driver == NetworkDriver.Bridge)
+        {
+            resources.Add(new LinkState(HostState.Host, e.HostInterface!, LinkKind.Veth)
+            {
+                Owner = e.Label, Up = true, Mtu = network.Mtu, Master = network.BridgeName,
+                Peer = new LinkRef(ns, e.Interface),
+                // ICC off: isolated ports have no layer-2 path to each other, only to the bridge.
+                Isolated = !network.Icc,
+            });
+            resources.Add(new LinkState(ns, e.Interface, LinkKind.Veth)
+            {
+                Owner = e.Label, Up = true, Mtu = network.Mtu, Mac = e.Mac,
+                Peer = new LinkRef(HostState.Host, e.HostInterface!),
+            });
+        }
+        else
+        {
+            resources.Add(new LinkState(ns, e.Interface, LinkKind.Macvlan)
+            {
+                Owner = e.Label, Up = true, Mtu = network.Mtu, Mac = e.Mac,
+                Parent = network.Parent, MacvlanMode = ToModel(network.Mode!.Value),
+            });
+        }
+        resources.Add(new AddressState(ns, e.Interface, new Ipv4Prefix(e.Address, e.PrefixLength)) { Owner = e.Label });
+        if (e.DefaultRoute)
+            resources.Add(new RouteState(ns, new Ipv4Prefix(Ipv4Address.Any, 0))
+            {
+                Owner = containerLabel, Gateway = network.Gateway, Device = e.Interface,
+            });
+    }
+
+    private static Model.MacvlanMode ToModel(Spec.MacvlanMode mode) => mode switch
+    {
+        Spec.MacvlanMode.Bridge => Model.MacvlanMode.Bridge,
+        Spec.MacvlanMode.Private => Model.MacvlanMode.Private,
+        Spec.MacvlanMode.Vepa => Model.MacvlanMode.Vepa,
+        Spec.MacvlanMode.Passthru => Model.MacvlanMode.Passthru,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+    };
+}

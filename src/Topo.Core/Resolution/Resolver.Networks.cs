@@ -1,0 +1,144 @@
+using System.Collections.Immutable;
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Core.Spec;
+
+namespace Topo.Core.Resolution;
+
+public static partial class Resolver
+{
+    /// <summary>
+    /// Networks in play: the declared ones in file order, with the default bridge first when any
+    /// container uses it. Each gets a subnet: the declared one, else the one it already has on
+    /// the host, else the first default pool that overlaps nothing on the host or in the file.
+    /// </summary>
+    private static ImmutableArray<ResolvedNetwork> ResolveNetworks(ResolveContext context)
+    {
+        var spec = context.Spec;
+        var specs = new List<NetworkSpec>();
+        var declaredBridge = spec.FindNetwork(Naming.DefaultBridgeNetwork);
+        if (declaredBridge is not null || UsesDefaultBridge(spec))
+            specs.Add(declaredBridge ?? DefaultBridgeSpec(spec));
+        specs.AddRange(spec.Networks.Where(n => n.Name != Naming.DefaultBridgeNetwork));
+
+        var inUse = SubnetsInUseOnHost(context);
+        var chosen = specs.Where(n => n.Subnet is not null).Select(n => n.Subnet!.Value.Network).ToList();
+        // Two passes, so that no network loses the subnet it has to one resolved before it:
+        // first every network keeps what it already has on the host, then pools for the rest.
+        var subnets = new Dictionary<string, Ipv4Prefix>();
+        foreach (var network in specs)
+        {
+            if (network.Subnet is { } declared) subnets[network.Name] = declared.Network;
+            else if (HeldSubnet(context, network, LabelOf(context, network), inUse, chosen) is { } held)
+            {
+                subnets[network.Name] = held;
+                chosen.Add(held);
+            }
+        }
+        foreach (var network in specs)
+        {
+            if (subnets.ContainsKey(network.Name)) continue;
+            if (PoolSubnet(context, network, inUse, chosen) is not { } pooled) continue;
+            subnets[network.Name] = pooled;
+            chosen.Add(pooled);
+        }
+
+        var result = ImmutableArray.CreateBuilder<ResolvedNetwork>(specs.Count);
+        foreach (var network in specs)
+        {
+            var label = LabelOf(context, network);
+            if (!subnets.TryGetValue(network.Name, out var s)) continue;
+            var parent = network.Driver == NetworkDriver.Macvlan ? ResolveParent(context, network) : null;
+            var isDefault = network.Name == Naming.DefaultBridgeNetwork;
+            result.Add(new ResolvedNetwork(
+                Name: network.Name,
+                Driver: network.Driver,
+                Subnet: s,
+                Gateway: network.Gateway ?? s.First.Add(1),
+                IpRange: network.IpRange,
+                Internal: network.Internal ?? false,
+                Icc: network.Icc ?? true,
+                Masquerade: (network.Masquerade ?? true) && !(network.Internal ?? false),
+                Mtu: network.Mtu ?? (network.Driver == NetworkDriver.Bridge ? 1500 : null),
+                Dns: network.Dns ?? !isDefault,
+                BridgeName: network.Driver == NetworkDriver.Bridge
+                    ? network.BridgeName ?? (isDefault ? Naming.DefaultBridgeName : Naming.BridgeName(context.Project, network.Name))
+                    : null,
+                Parent: parent,
+                Mode: network.Driver == NetworkDriver.Macvlan ? network.Mode ?? Spec.MacvlanMode.Bridge : null,
+                HostBindingIpv4: network.HostBindingIpv4,
+                Label: label));
+        }
+        return result.ToImmutable();
+    }
+
+    private static bool UsesDefaultBridge(TopologyFile spec) => spec.Containers.Any(c =>
+        c.Mode == NetworkModeKind.Networks &&
+        (c.Networks.IsEmpty || c.Networks.Any(a => a.Network == Naming.DefaultBridgeNetwork)));
+
+    private static NetworkSpec DefaultBridgeSpec(TopologyFile spec) => new(
+        Naming.DefaultBridgeNetwork, NetworkDriver.Bridge, null, null, null, [], null, null, null, null,
+        null, null, null, null, null, ImmutableSortedDictionary<string, string>.Empty, spec.Span,
+        ImmutableDictionary<string, SourceSpan>.Empty);
+
+    /// <summary>Subnets others use on the host: addresses and routes not belonging to this project.</summary>
+    private static List<Ipv4Prefix> SubnetsInUseOnHost(ResolveContext context)
+    {
+        var list = new List<Ipv4Prefix>();
+        foreach (var a in context.Observed.Addresses)
+            if (a.Namespace == HostState.Host && !context.IsOurs(a)) list.Add(a.Address.Network);
+        foreach (var r in context.Observed.Routes)
+            if (r.Namespace == HostState.Host && !r.IsDefault && !context.IsOurs(r)) list.Add(r.Destination.Network);
+        return list;
+    }
+
+    private static Label LabelOf(ResolveContext context, NetworkSpec network) =>
+        network.Name == Naming.DefaultBridgeNetwork
+            ? new Label(Label.SharedProject, LabelRole.Network, Naming.DefaultBridgeNetwork)
+            : new Label(context.Project, LabelRole.Network, network.Name);
+
+    private static bool Free(Ipv4Prefix p, List<Ipv4Prefix> inUse, List<Ipv4Prefix> chosen) =>
+        !inUse.Any(u => u.Overlaps(p)) && !chosen.Any(c => c.Overlaps(p));
+
+    /// <summary>Stable once chosen: the subnet of the network's bridge, or of its endpoints, as observed.</summary>
+    private static Ipv4Prefix? HeldSubnet(
+        ResolveContext context, NetworkSpec network, Label label, List<Ipv4Prefix> inUse, List<Ipv4Prefix> chosen)
+    {
+        foreach (var a in context.Observed.Addresses)
+        {
+            var owner = a.Owner;
+            var mine = owner == label || (owner is { Role: LabelRole.Endpoint } e && e.Project == context.Project && e.Network == network.Name);
+            if (mine && Free(a.Address.Network, inUse, chosen)) return a.Address.Network;
+        }
+        return null;
+    }
+
+    private static Ipv4Prefix? PoolSubnet(ResolveContext context, NetworkSpec network, List<Ipv4Prefix> inUse, List<Ipv4Prefix> chosen)
+    {
+        foreach (var pool in DefaultPools.Subnets)
+            if (Free(pool, inUse, chosen)) return pool;
+        context.Error(network.Span,
+            $"network '{network.Name}': every default address pool overlaps a subnet already in use on the host or in this file; give it a subnet");
+        return null;
+    }
+
+    /// <summary>
+    /// A macvlan parent must exist, unless it is a VLAN sub-interface (<c>ens33.21</c>) of one that
+    /// does: topo then creates it, and deletes it again only because it carries topo's label.
+    /// </summary>
+    private static LinkRef? ResolveParent(ResolveContext context, NetworkSpec network)
+    {
+        var name = network.Parent!;
+        var parent = new LinkRef(HostState.Host, name);
+        if (context.Observed.FindLink(parent) is not null || context.Options.AssumeParentsExist) return parent;
+        if (VlanName.TryParse(name, out var lower, out _))
+        {
+            if (context.Observed.FindLink(new LinkRef(HostState.Host, lower)) is not null) return parent;
+            context.Error(network.At("parent"),
+                $"network '{network.Name}': parent {name} is a VLAN of {lower}, and {lower} does not exist on this host");
+            return null;
+        }
+        context.Error(network.At("parent"), $"network '{network.Name}': parent interface {name} does not exist on this host");
+        return null;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Core.Spec;
+
+namespace Topo.Core.Resolution;
+
+/// <summary>
+/// The file resolved to concrete values: every subnet, address, name and MAC decided. The
+/// kernel objects of <see cref="Desired"/> are built from it; later layers (firewall, DNS,
+/// inspect) read networks, endpoints and ports from here.
+/// </summary>
+public sealed record Topology(
+    string Project,
+    ImmutableArray<ResolvedNetwork> Networks,
+    ImmutableArray<ResolvedContainer> Containers,
+    HostState Desired)
+{
+    public ResolvedNetwork? FindNetwork(string name) => Networks.FirstOrDefault(n => n.Name == name);
+}
+
+public sealed record ResolvedNetwork(
+    string Name,
+    NetworkDriver Driver,
+    Ipv4Prefix Subnet,
+    Ipv4Address Gateway,
+    Ipv4Prefix? IpRange,
+    bool Internal,
+    bool Icc,
+    bool Masquerade,
+    int? Mtu,
+    bool Dns,
+    string? BridgeName,
+    LinkRef? Parent,
+    Spec.MacvlanMode? Mode,
+    Ipv4Address? HostBindingIpv4,
+    Label Label)
+{
+    public bool IsDefaultBridge => Name == Naming.DefaultBridgeNetwork;
+}
+
+public sealed record ResolvedContainer(
+    string Name,
+    NetworkModeKind Mode,
+    /// <summary>The named namespace it lives in: its own, the one it shares (container mode), or null (host mode).</summary>
+    string? Namespace,
+    ImmutableArray<ResolvedEndpoint> Endpoints,
+    ImmutableArray<PortSpec> Ports,
+    Label Label);
+
+public sealed record ResolvedEndpoint(
+    string Network,
+    string Interface,
+    Ipv4Address Address,
+    int PrefixLength,
+    MacAddress Mac,
+    /// <summary>Host end of the veth on bridge networks; null on macvlan.</summary>
+    string? HostInterface,
+    ImmutableArray<string> Aliases,
+    bool DefaultRoute,
+    Label Label);

@@ -1,0 +1,189 @@
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Core.Planning;
+using Topo.Core.Tests.Support;
+
+namespace Topo.Core.Tests.Planning;
+
+public sealed class PlannerTests
+{
+    private static SpecBuilder Wordpress() => new SpecBuilder("wordpress")
+        .Network("internal", "192.168.1.0/24", @internal: true)
+        .Container("mariadb", SpecBuilder.Attach("internal", "192.168.1.10"))
+        .Container("wordpress", "internal", "bridge");
+
+    [Fact]
+    public void From_scratch_creates_namespaces_bridges_veths_addresses_routes_and_forwarding()
+    {
+        var plan = Pipeline.Plan(Wordpress().Build());
+        Assert.Equal(
+            """
+            + sysctl host net.ipv4.ip_forward
+            + namespace mariadb
+            + namespace wordpress
+            + link topo0
+            + link br-69592abc66a9
+            + link vethb1fed0b
+            + link veth6b602c2
+            + link vethb139b81
+            + address topo0 172.17.0.1/16
+            + address br-69592abc66a9 192.168.1.1/24
+            + address mariadb/eth0 192.168.1.10/24
+            + address wordpress/eth0 192.168.1.2/24
+            + address wordpress/eth1 172.17.0.2/16
+            + route wordpress default
+            """.Replace("\r", ""), Pipeline.Lines(plan));
+        Assert.Equal((14, 0, 0), (plan.ToAdd, plan.ToChange, plan.ToDestroy));
+    }
+
+    [Fact]
+    public void Veth_peer_and_namespace_loopback_are_created_by_the_same_action()
+    {
+        var plan = Pipeline.Plan(Wordpress().Build());
+        var veth = plan.Actions.First(a => a.After is LinkState { Type: LinkKind.Veth });
+        var peer = Assert.IsType<LinkState>(Assert.Single(veth.Includes));
+        Assert.Equal(((LinkState)veth.After!).Peer, peer.Ref);
+        var ns = plan.Actions.First(a => a.After is NamespaceState);
+        Assert.Equal("lo", Assert.IsType<LinkState>(Assert.Single(ns.Includes)).Name);
+    }
+
+    [Fact]
+    public void Actions_depend_on_what_they_reference()
+    {
+        var plan = Pipeline.Plan(Wordpress().Build());
+        int Id(Func<PlanAction, bool> f) => plan.Actions.Single(f).Id;
+        var route = plan.Actions.Single(a => a.After is RouteState);
+        var ns = Id(a => a.After is NamespaceState { Name: "wordpress" });
+        var address = Id(a => a.After is AddressState { Namespace: "wordpress", Link: var l } && l == ((RouteState)route.After!).Device);
+        Assert.Contains(ns, route.DependsOn);
+        Assert.Contains(address, route.DependsOn);
+        Assert.All(plan.Actions, a => Assert.All(a.DependsOn, d => Assert.True(d < a.Id)));
+    }
+
+    [Fact]
+    public void A_converged_host_gets_an_empty_plan()
+    {
+        var host = Pipeline.Converge(Wordpress().Build());
+        var plan = Pipeline.Plan(Wordpress().Build(), host);
+        Assert.True(plan.IsEmpty, Pipeline.Lines(plan));
+    }
+
+    [Fact]
+    public void Adding_a_network_to_a_running_container_creates_only_its_new_interface()
+    {
+        var before = new SpecBuilder("p").Network("a").Network("b").Container("c", "a").Container("d", "a", "b");
+        var host = Pipeline.Converge(before.Build());
+        var after = new SpecBuilder("p").Network("a").Network("b").Container("c", "a", "b").Container("d", "a", "b");
+        var plan = Pipeline.Plan(after.Build(), host);
+        Assert.Equal(
+            $"+ link {Topo.Core.Resolution.Naming.HostVethName("p", "c", "b")}\n+ address c/eth1 172.18.0.3/16",
+            Pipeline.Lines(plan));
+    }
+
+    [Fact]
+    public void Removing_a_container_deletes_its_veth_then_its_namespace_and_nothing_else()
+    {
+        var host = Pipeline.Converge(Wordpress().Build());
+        var plan = Pipeline.Plan(Wordpress().WithoutContainer("mariadb").Build(), host);
+        Assert.Equal(
+            $"- link {Topo.Core.Resolution.Naming.HostVethName("wordpress", "mariadb", "internal")}\n- namespace mariadb",
+            Pipeline.Lines(plan));
+        Assert.Equal([1], plan.Actions[1].DependsOn);
+    }
+
+    [Fact]
+    public void Mtu_changes_in_place_and_a_kind_change_replaces()
+    {
+        var host = Pipeline.Converge(new SpecBuilder("p").Network("n").Container("c", "n").Build());
+        var plan = Pipeline.Plan(new SpecBuilder("p").Network("n", mtu: 9000).Container("c", "n").Build(), host);
+        Assert.All(plan.Actions, a => Assert.Equal(ActionKind.Update, a.Kind));
+        Assert.Contains(plan.Actions, a => a.Changes.Any(c => c is { Name: "mtu", Before: "1500", After: "9000" }));
+
+        var bridge = host.Links.Single(l => l.Type == LinkKind.Bridge);
+        var odd = host with { Links = host.Links.Replace(bridge, bridge with { Type = LinkKind.Vxlan }) };
+        var replace = Pipeline.Plan(new SpecBuilder("p").Network("n").Container("c", "n").Build(), odd);
+        var action = Assert.Single(replace.Actions, a => a.Kind == ActionKind.Replace);
+        Assert.Contains(action.Changes, c => c is { Name: "type", ForcesReplace: true });
+        // The bridge's address and the port's master come back with the re-created bridge.
+        Assert.Contains(replace.Actions, a => a is { Kind: ActionKind.Create, After: AddressState { Link: var l } } && l == bridge.Name);
+    }
+
+    [Fact]
+    public void Changing_a_static_address_moves_it_and_keeps_the_route()
+    {
+        var host = Pipeline.Converge(new SpecBuilder("p").Network("n", "10.0.0.0/24").Container("c", SpecBuilder.Attach("n", "10.0.0.5")).Build());
+        var plan = Pipeline.Plan(new SpecBuilder("p").Network("n", "10.0.0.0/24").Container("c", SpecBuilder.Attach("n", "10.0.0.6")).Build(), host);
+        Assert.Equal("- address c/eth0 10.0.0.5/24\n~ link c/eth0\n+ address c/eth0 10.0.0.6/24", Pipeline.Lines(plan));
+        Assert.Contains(plan.Actions[1].Changes, c => c is { Name: "mac", After: "02:42:0a:00:00:06" });
+    }
+
+    [Fact]
+    public void A_foreign_bridge_with_the_chosen_name_is_an_error_and_nothing_is_planned()
+    {
+        var foreign = HostState.From([new LinkState(HostState.Host, "bridge2", LinkKind.Bridge) { Up = true }]);
+        var spec = new SpecBuilder("p").Network("n", bridgeName: "bridge2").Container("c", "n").Build();
+        var result = Planner.Plan("p", Pipeline.Resolve(spec, foreign).Desired, foreign);
+        Assert.Null(result.Plan);
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("interface bridge2 already exists and was not created by topo", error.Message);
+    }
+
+    [Fact]
+    public void Another_projects_namespace_is_never_taken_over()
+    {
+        var other = Pipeline.Converge(new SpecBuilder("other").Container("web").Build());
+        var spec = new SpecBuilder("mine").Container("web").Build();
+        var result = Planner.Plan("mine", Pipeline.Resolve(spec, other).Desired, other);
+        Assert.Contains(result.Errors, e => e.Message.Contains("namespace 'web' already exists and belongs to project 'other'"));
+    }
+
+    [Fact]
+    public void Foreign_objects_are_left_alone()
+    {
+        var host = HostState.From([
+            new LinkState(HostState.Host, "eth0", LinkKind.Other) { Up = true },
+            new AddressState(HostState.Host, "eth0", Ipv4Prefix.Parse("10.10.10.26/24")),
+            new RouteState(HostState.Host, Ipv4Prefix.Parse("0.0.0.0/0")) { Gateway = Ipv4Address.Parse("10.10.10.1"), Device = "eth0" },
+        ]);
+        var plan = Pipeline.Plan(new SpecBuilder("p").Build(), host);
+        Assert.True(plan.IsEmpty);
+    }
+
+    [Fact]
+    public void The_shared_default_bridge_stays_while_another_project_uses_it()
+    {
+        var host = Pipeline.Converge(new SpecBuilder("a").Container("one").Build());
+        host = Pipeline.Converge(new SpecBuilder("b").Container("two").Build(), host);
+        Assert.Equal("172.17.0.3", host.Addresses.Single(a => a.Namespace == "two").Address.Address.ToString());
+
+        var destroyA = Pipeline.Plan(new SpecBuilder("a").Build(), host);
+        Assert.DoesNotContain(destroyA.Actions, a => a.Subject is LinkState { Name: "topo0" });
+        host = PlanSimulator.Apply(host, destroyA);
+        var destroyB = Pipeline.Plan(new SpecBuilder("b").Build(), host);
+        Assert.Contains(destroyB.Actions, a => a is { Kind: ActionKind.Delete, Subject: LinkState { Name: "topo0" } });
+    }
+
+    [Fact]
+    public void Removing_a_network_that_a_foreign_interface_is_still_attached_to_is_refused_naming_it()
+    {
+        var host = Pipeline.Converge(new SpecBuilder("p").Network("n").Container("c", "n").Build());
+        var bridge = host.Links.Single(l => l.Type == LinkKind.Bridge);
+        host = host with { Links = host.Links.Add(new LinkState(HostState.Host, "tap0", LinkKind.Other) { Master = bridge.Name }) };
+        var result = Planner.Plan("p", HostState.Empty, host);
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("network 'n' cannot be removed: interface tap0 (not topo's) still attached", error.Message);
+    }
+
+    [Fact]
+    public void Drift_is_repaired_a_deleted_veth_is_recreated_with_its_address_and_route()
+    {
+        var spec = new SpecBuilder("p").Network("n").Container("c", "n").Build();
+        var host = Pipeline.Converge(spec);
+        var veth = host.Links.Single(l => l.Namespace == HostState.Host && l.Type == LinkKind.Veth);
+        var drifted = HostState.From(host.All().Where(r =>
+            r is not LinkState { Type: LinkKind.Veth } &&
+            !(r is AddressState a && a.Namespace == "c") && !(r is RouteState rt && rt.Namespace == "c")));
+        var plan = Pipeline.Plan(spec, drifted);
+        Assert.Equal($"+ link {veth.Name}\n+ address c/eth0 172.17.0.2/16\n+ route c default", Pipeline.Lines(plan).Replace("172.18", "172.17"));
+    }
+}

@@ -1,0 +1,166 @@
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Core.Resolution;
+using Topo.Core.Tests.Support;
+using static Topo.Core.Tests.Support.SpecBuilder;
+
+namespace Topo.Core.Tests.Resolution;
+
+public sealed class ResolverTests
+{
+    [Fact]
+    public void Container_without_networks_joins_the_default_bridge_like_docker()
+    {
+        var t = Pipeline.Resolve(new SpecBuilder().Container("webserver").Build());
+        var bridge = Assert.Single(t.Networks);
+        Assert.Equal(("bridge", "topo0", "172.17.0.0/16", "172.17.0.1"),
+            (bridge.Name, bridge.BridgeName, bridge.Subnet.ToString(), bridge.Gateway.ToString()));
+        Assert.False(bridge.Dns);
+        var e = Assert.Single(Assert.Single(t.Containers).Endpoints);
+        Assert.Equal(("eth0", "172.17.0.2", "02:42:ac:11:00:02"), (e.Interface, e.Address.ToString(), e.Mac.ToString()));
+        Assert.True(e.DefaultRoute);
+    }
+
+    [Fact]
+    public void User_bridge_gets_a_hashed_name_the_first_usable_gateway_and_embedded_dns()
+    {
+        var t = Pipeline.Resolve(new SpecBuilder("wp").Network("bridge1", "192.168.1.0/24").Container("a", "bridge1").Build());
+        var n = Assert.Single(t.Networks);
+        Assert.Matches("^br-[0-9a-f]{12}$", n.BridgeName);
+        Assert.Equal("192.168.1.1", n.Gateway.ToString());
+        Assert.True(n.Dns);
+        Assert.Equal("192.168.1.2", t.Containers[0].Endpoints[0].Address.ToString());
+    }
+
+    [Fact]
+    public void Names_are_deterministic_and_fit_ifnamsiz()
+    {
+        var spec = new SpecBuilder("a-very-long-project-name").Network("a-very-long-network-name").Container("c", "a-very-long-network-name").Build();
+        var one = Pipeline.Resolve(spec);
+        var two = Pipeline.Resolve(spec);
+        Assert.Equal(one.Desired.Links.Select(l => l.Name), two.Desired.Links.Select(l => l.Name));
+        Assert.All(one.Desired.Links, l => Assert.InRange(l.Name.Length, 1, Naming.MaxInterfaceName));
+    }
+
+    [Fact]
+    public void Pools_skip_subnets_already_used_on_the_host_in_dockers_order()
+    {
+        var observed = HostState.From([
+            new AddressState(HostState.Host, "eth0", Ipv4Prefix.Parse("172.17.5.9/16")),
+            new RouteState(HostState.Host, Ipv4Prefix.Parse("172.18.0.0/15")) { Device = "eth0" },
+        ]);
+        var t = Pipeline.Resolve(new SpecBuilder().Network("n1").Network("n2").Container("c", "n1", "n2").Build(), observed);
+        Assert.Equal(["172.20.0.0/16", "172.21.0.0/16"], t.Networks.Select(n => n.Subnet.ToString()));
+    }
+
+    [Fact]
+    public void After_the_172_pools_come_192_168_slash_20s()
+    {
+        var b = new SpecBuilder();
+        for (var i = 0; i < 17; i++) b.Network($"n{i}");
+        var t = Pipeline.Resolve(b.Build());
+        Assert.Equal("172.31.0.0/16", t.Networks[14].Subnet.ToString());
+        Assert.Equal("192.168.0.0/20", t.Networks[15].Subnet.ToString());
+        Assert.Equal("192.168.16.0/20", t.Networks[16].Subnet.ToString());
+    }
+
+    [Fact]
+    public void Ipam_honours_static_addresses_aux_addresses_and_the_ip_range()
+    {
+        var spec = new SpecBuilder()
+            .Network("net", "10.1.0.0/24", ipRange: "10.1.0.128/25", aux: ["10.1.0.128", "10.1.0.130"])
+            .Container("fixed", Attach("net", "10.1.0.129"))
+            .Container("one", "net").Container("two", "net").Build();
+        var t = Pipeline.Resolve(spec);
+        Assert.Equal(["10.1.0.129", "10.1.0.131", "10.1.0.132"],
+            t.Containers.Select(c => c.Endpoints[0].Address.ToString()));
+    }
+
+    [Fact]
+    public void A_static_address_that_comes_later_in_the_file_is_not_taken_by_an_earlier_dynamic_one()
+    {
+        var spec = new SpecBuilder().Network("net", "10.1.0.0/24")
+            .Container("first", "net").Container("second", Attach("net", "10.1.0.2")).Build();
+        var t = Pipeline.Resolve(spec);
+        Assert.Equal(["10.1.0.3", "10.1.0.2"], t.Containers.Select(c => c.Endpoints[0].Address.ToString()));
+    }
+
+    [Fact]
+    public void Full_range_is_an_error_naming_the_container()
+    {
+        var spec = new SpecBuilder().Network("tiny", "10.9.0.0/30").Container("a", "tiny").Container("b", "tiny").Build();
+        var result = Resolver.Resolve(spec, HostState.Empty);
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, d => d.Message.Contains("container 'b'") && d.Message.Contains("no free address"));
+    }
+
+    [Fact]
+    public void Default_route_goes_through_the_first_non_internal_network_unless_gw_priority_says_otherwise()
+    {
+        var spec = new SpecBuilder().Network("back", @internal: true).Network("front").Network("mgmt")
+            .Container("plain", "back", "front", "mgmt")
+            .Container("picky", Attach("back"), Attach("front"), Attach("mgmt", gwPriority: 10))
+            .Container("isolated", "back").Build();
+        var t = Pipeline.Resolve(spec);
+        Assert.Equal("eth1", t.Containers[0].Endpoints.Single(e => e.DefaultRoute).Interface);
+        Assert.Equal("eth2", t.Containers[1].Endpoints.Single(e => e.DefaultRoute).Interface);
+        Assert.DoesNotContain(t.Containers[2].Endpoints, e => e.DefaultRoute);
+        Assert.DoesNotContain(t.Desired.Routes, r => r.Namespace == "isolated");
+    }
+
+    [Fact]
+    public void Interfaces_are_numbered_in_declaration_order()
+    {
+        var t = Pipeline.Resolve(new SpecBuilder().Network("b").Network("a").Container("c", "b", "a").Build());
+        Assert.Equal([("b", "eth0"), ("a", "eth1")], t.Containers[0].Endpoints.Select(e => (e.Network, e.Interface)));
+    }
+
+    [Fact]
+    public void Container_mode_shares_the_namespace_and_host_mode_has_none()
+    {
+        var spec = new SpecBuilder().Container("web")
+            .Mode("shell", Topo.Core.Spec.NetworkModeKind.Container, "web")
+            .Mode("agent", Topo.Core.Spec.NetworkModeKind.Host)
+            .Mode("offline", Topo.Core.Spec.NetworkModeKind.None).Build();
+        var d = Pipeline.Resolve(spec).Desired;
+        Assert.Equal("web", d.FindNamespace("shell")!.SharesWith);
+        Assert.Null(d.FindNamespace("agent"));
+        Assert.NotNull(d.FindNamespace("offline"));
+        Assert.Single(d.Links, l => l.Namespace == "offline");
+    }
+
+    [Fact]
+    public void Icc_off_isolates_the_containers_bridge_ports()
+    {
+        var d = Pipeline.Resolve(new SpecBuilder().Network("n", icc: false).Container("a", "n").Build()).Desired;
+        Assert.True(d.Links.Single(l => l.Namespace == HostState.Host && l.Type == LinkKind.Veth).Isolated);
+    }
+
+    [Fact]
+    public void Forwarding_is_wanted_only_with_a_non_internal_bridge()
+    {
+        Assert.Empty(Pipeline.Resolve(new SpecBuilder().Network("n", @internal: true).Container("a", "n").Build()).Desired.Sysctls);
+        Assert.Single(Pipeline.Resolve(new SpecBuilder().Network("n").Container("a", "n").Build()).Desired.Sysctls);
+    }
+
+    [Fact]
+    public void Macvlan_on_a_missing_vlan_parent_creates_the_vlan_from_its_lower_device()
+    {
+        var observed = HostState.From([new LinkState(HostState.Host, "ens33", LinkKind.Other) { Up = true }]);
+        var spec = new SpecBuilder().Network("ext21", "172.21.1.0/24", driver: Topo.Core.Spec.NetworkDriver.Macvlan, parent: "ens33.21")
+            .Container("c", "ext21").Build();
+        var d = Pipeline.Resolve(spec, observed).Desired;
+        var vlan = d.FindLink(new LinkRef(HostState.Host, "ens33.21"))!;
+        Assert.Equal((LinkKind.Vlan, 21, "ens33"), (vlan.Type, vlan.VlanId, vlan.Parent!.Value.Name));
+        Assert.Equal(LinkKind.Macvlan, d.FindLink(new LinkRef("c", "eth0"))!.Type);
+    }
+
+    [Fact]
+    public void Macvlan_on_a_parent_that_does_not_exist_is_an_error()
+    {
+        var spec = new SpecBuilder().Network("ext", "172.21.1.0/24", driver: Topo.Core.Spec.NetworkDriver.Macvlan, parent: "ens99")
+            .Container("c", "ext").Build();
+        var result = Resolver.Resolve(spec, HostState.Empty);
+        Assert.Contains(result.Errors, d => d.Message.Contains("ens99 does not exist"));
+    }
+}
