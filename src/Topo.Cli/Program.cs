@@ -1,1 +1,4 @@
-return 0;
+using Topo.Cli;
+using Topo.Cli.Output;
+
+return CliApp.Run(args, new CliContext(new SystemConsole(), LinuxHost.Create));

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Topo.Cli.Commands;
+using Topo.Cli.Output;
+
+namespace Topo.Cli;
+
+/// <summary>The command tree. Tests build it with a captured console and a fake host and invoke it for real.</summary>
+internal static class CliApp
+{
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("topo: make this host's container networking match a topology file");
+        root.Subcommands.Add(ValidateCommand.Create(context));
+        root.Subcommands.Add(PlanCommand.Create(context));
+        root.Subcommands.Add(VersionCommand.Create(context));
+        return root;
+    }
+
+    public static int Run(string[] args, CliContext context)
+    {
+        var root = Build(context);
+        var config = new InvocationConfiguration { Output = context.Console.Out, Error = context.Console.Error };
+        try
+        {
+            return root.Parse(args).Invoke(config);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never a stack trace for a user: say what failed; TOPO_DEBUG=1 shows the rest.
+            context.Console.Error.WriteLine($"error: {e.Message}");
+            if (Environment.GetEnvironmentVariable("TOPO_DEBUG") == "1") context.Console.Error.WriteLine(e);
+            return ExitCodes.Error;
+        }
+    }
+}

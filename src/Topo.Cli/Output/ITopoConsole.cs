@@ -1,0 +1,22 @@
+namespace Topo.Cli.Output;
+
+/// <summary>
+/// Where a command writes: machine output (JSON, plans asked for on stdout) to <see cref="Out"/>,
+/// everything for people to <see cref="Error"/>. Behind an interface so tests capture both.
+/// </summary>
+internal interface ITopoConsole
+{
+    TextWriter Out { get; }
+    TextWriter Error { get; }
+    /// <summary>Colour and progress only when stdout is a terminal.</summary>
+    bool OutIsTerminal { get; }
+    bool ErrorIsTerminal { get; }
+}
+
+internal sealed class SystemConsole : ITopoConsole
+{
+    public TextWriter Out => Console.Out;
+    public TextWriter Error => Console.Error;
+    public bool OutIsTerminal => !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+    public bool ErrorIsTerminal => !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+}

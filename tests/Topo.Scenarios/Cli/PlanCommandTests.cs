@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Topo.Core.Tests.Support;
+using Topo.Scenarios.Support;
+
+namespace Topo.Scenarios.Cli;
+
+public sealed class PlanCommandTests
+{
+    private static readonly string EmptyState = Repo.PathOf("examples/states/empty.json");
+
+    public static TheoryData<string> Examples() => [.. Repo.Examples().Select(Path.GetFileNameWithoutExtension)!];
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Plan_of_each_example_against_an_empty_host_matches_its_snapshot_in_every_format(string example)
+    {
+        var file = Repo.PathOf($"examples/{example}.yaml");
+        foreach (var (format, extension) in new[] { ("text", "txt"), ("json", "json"), ("markdown", "md") })
+        {
+            var first = CliRunner.Run("plan", file, "--state", EmptyState, "--format", format);
+            Assert.True(first.ExitCode == 0, first.Error);
+            var second = CliRunner.Run("plan", file, "--state", EmptyState, "--format", format);
+            Assert.Equal(first.Out, second.Out); // byte-identical, run after run
+            Golden.Verify($"../../Topo.Scenarios/cases/{example}/plan.{extension}", first.Out);
+        }
+    }
+
+    [Fact]
+    public void Wordpress_plan_lists_every_kind_of_object_topo_creates()
+    {
+        var result = CliRunner.Run("plan", Repo.PathOf("examples/wordpress.yaml"), "--state", EmptyState, "--format", "json");
+        using var json = JsonDocument.Parse(result.Out);
+        var kinds = json.RootElement.GetProperty("actions").EnumerateArray()
+            .Select(a => a.GetProperty("resource").GetProperty("kind").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "namespace", "link", "address", "route", "sysctl" }, kinds);
+        Assert.Contains("topo:wordpress:", result.Out);
+    }
+
+    [Fact]
+    public void Against_base_shows_only_the_new_interface_of_the_container_that_joined_a_network()
+    {
+        var result = CliRunner.Run("plan", Repo.PathOf("tests/Topo.Scenarios/fixtures/against/change.yaml"),
+            "--against", Repo.PathOf("tests/Topo.Scenarios/fixtures/against/base.yaml"), "--format", "json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        var actions = json.RootElement.GetProperty("actions").EnumerateArray()
+            .Select(a => $"{a.GetProperty("action").GetString()} {a.GetProperty("resource").GetProperty("key").GetString()}")
+            .ToList();
+        Assert.Equal(2, actions.Count);
+        Assert.Matches("^create veth[0-9a-f]{7}$", actions[0]);
+        Assert.Equal("create web/eth1 10.20.0.3/24", actions[1]);
+        var veth = json.RootElement.GetProperty("actions")[0];
+        Assert.Equal("web/eth1", veth.GetProperty("includes")[0].GetProperty("key").GetString());
+    }
+
+    [Fact]
+    public void Detailed_exitcode_is_2_with_changes_and_0_without()
+    {
+        var file = Repo.PathOf("examples/wordpress.yaml");
+        Assert.Equal(2, CliRunner.Run("plan", file, "--state", EmptyState, "--detailed-exitcode").ExitCode);
+        Assert.Equal(0, CliRunner.Run("plan", file, "--against", file, "--detailed-exitcode").ExitCode);
+        Assert.Equal(0, CliRunner.Run("plan", file, "--state", EmptyState).ExitCode);
+    }
+
+    [Fact]
+    public void A_broken_snapshot_is_an_error_naming_the_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"topo-bad-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, "{\"format\": \"nope\"}");
+        try
+        {
+            var result = CliRunner.Run("plan", Repo.PathOf("examples/wordpress.yaml"), "--state", path);
+            Assert.Equal(1, result.ExitCode);
+            Assert.StartsWith(path + ":", result.Error);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void State_and_against_together_are_refused()
+    {
+        var file = Repo.PathOf("examples/wordpress.yaml");
+        var result = CliRunner.Run("plan", file, "--state", EmptyState, "--against", file);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("cannot be used together", result.Error);
+    }
+}

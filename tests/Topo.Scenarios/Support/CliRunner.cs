@@ -1,0 +1,35 @@
+using Topo.Cli;
+using Topo.Cli.Output;
+using Topo.Core.Model;
+
+namespace Topo.Scenarios.Support;
+
+/// <summary>Runs the real command tree in-process with a captured console; the live host is a fixed state.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Out, string Error);
+
+    private sealed class CapturedConsole : ITopoConsole
+    {
+        public StringWriter OutWriter { get; } = new() { NewLine = "\n" };
+        public StringWriter ErrorWriter { get; } = new() { NewLine = "\n" };
+        public TextWriter Out => OutWriter;
+        public TextWriter Error => ErrorWriter;
+        public bool OutIsTerminal => false;
+        public bool ErrorIsTerminal => false;
+    }
+
+    private sealed class FixedHost(HostState state) : IHostAccess
+    {
+        public HostState Observe(string project, IReadOnlyCollection<string> sysctls) => state;
+    }
+
+    public static Result Run(params string[] args) => RunAgainst(HostState.Empty, args);
+
+    public static Result RunAgainst(HostState host, params string[] args)
+    {
+        var console = new CapturedConsole();
+        var exit = CliApp.Run(args, new CliContext(console, () => new FixedHost(host)));
+        return new Result(exit, console.OutWriter.ToString(), console.ErrorWriter.ToString());
+    }
+}
