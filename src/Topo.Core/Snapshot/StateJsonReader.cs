@@ -268,10 +268,16 @@ internal ref struct StateJsonReader
         if (_reader.TokenType == JsonTokenType.Null) return [];
         if (_reader.TokenType != JsonTokenType.StartArray) throw Error("expected an array");
         var builder = ImmutableArray.CreateBuilder<T>();
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; Next() && _reader.TokenType != JsonTokenType.EndArray; i++)
         {
             _path.Add($"[{i}]");
-            builder.Add(item(ref this));
+            var start = _reader.TokenStartIndex;
+            var value = item(ref this);
+            // Two objects with one identity would make the planner's diff ambiguous.
+            if (value is Resource r && !keys.TryAdd(r.Key, i))
+                throw Error($"duplicate {r.Kind.ToString().ToLowerInvariant()} \"{r.Key}\" (also at index {keys[r.Key]})", start);
+            builder.Add(value);
             Pop();
         }
         return builder.ToImmutable();

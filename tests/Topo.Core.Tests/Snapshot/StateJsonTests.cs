@@ -83,6 +83,7 @@ public sealed class StateJsonTests
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"namespaces\":[{\"name\":\"web\",\"label\":\"docker:web\"}]}", "not a topo label", "$.namespaces[0].label", 2)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"sysctls\":[{\"namespace\":\"\",\"name\":\"a\",\"value\":\"1\"}]}", "leaving out \"namespace\"", "$.sysctls[0].namespace", 2)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\"links\":[],\n\"links\":[]}", "\"links\" appears twice", "$.links", 2)]
+    [InlineData("{\"format\":\"topo-state\",\"version\":1,\"namespaces\":[{\"name\":\"a\"},\n{\"name\":\"a\"}]}", "duplicate namespace \"a\" (also at index 0)", "$.namespaces[1]", 2)]
     public void Invalid_snapshots_are_rejected_with_path_and_line(string json, string problem, string path, long line)
     {
         var e = Assert.Throws<StateFormatException>(() => StateJson.Read(json));
