@@ -1,0 +1,112 @@
+using System.Text;
+using Topo.Core.Planning;
+
+namespace Topo.Core.Rendering;
+
+/// <summary>
+/// The plan as a pull-request comment (GitHub-flavoured markdown): a summary line, a table of
+/// actions per group, the full text plan in a collapsible diff block, and a mermaid diagram of
+/// the topology after the change. Deterministic, no emoji.
+/// </summary>
+public static class MarkdownRenderer
+{
+    public static string Render(Plan plan)
+    {
+        var md = new StringBuilder();
+        md.Append($"### topo plan for {Code(plan.Project)}\n\n");
+        md.Append(SummaryLine(plan)).Append("\n\n");
+
+        foreach (var group in PlanView.Groups(plan))
+        {
+            md.Append($"#### {Cell(group.Key.ToString())}\n\n");
+            md.Append("| | Resource | Change | Why |\n");
+            md.Append("|:-:|---|---|---|\n");
+            foreach (var action in group)
+            {
+                md.Append($"| {Code(action.Symbol)} | {Cell(action.Subject.Kind.ToString().ToLowerInvariant())} {Code(action.Subject.Key)} | {Details(action)} | {Cell(action.Reason)} |\n");
+            }
+            md.Append('\n');
+        }
+
+        if (!plan.IsEmpty)
+        {
+            md.Append("<details><summary>Full plan</summary>\n\n");
+            md.Append("```diff\n");
+            md.Append(DiffLines(TextRenderer.Render(plan, TextRenderOptions.Plain)));
+            md.Append("```\n\n");
+            md.Append("</details>\n\n");
+        }
+
+        md.Append("#### Topology after the change\n\n");
+        md.Append("Green: added, yellow: changed, red dashed: removed.\n\n");
+        MermaidWriter.Write(md, TopologyGraph.Of(plan));
+        return md.ToString();
+    }
+
+    private static string SummaryLine(Plan plan) => plan.IsEmpty
+        ? $"**{plan.Summary}**"
+        : $"**Plan:** {Code("+")} {plan.ToAdd} to add, {Code("~")} {plan.ToChange} to change, {Code("-")} {plan.ToDestroy} to destroy"
+          + (plan.Actions.Count(a => a.Kind == ActionKind.Replace) is var r and > 0 ? $" ({Code("-/+")} {r} replaced)" : "");
+
+    private static string Details(PlanAction action)
+    {
+        var parts = new List<string>();
+        foreach (var change in action.Changes)
+        {
+            var part = $"{Cell(change.Name)}: {Code(PlanView.Value(change.Before))} → {Code(PlanView.Value(change.After))}";
+            parts.Add(change.ForcesReplace ? part + " (forces replacement)" : part);
+        }
+        foreach (var included in action.Includes)
+            parts.Add($"{PlanView.WithIt(action.Kind)}: {Cell(included.Kind.ToString().ToLowerInvariant())} {Code(included.Key)}");
+        if (parts.Count == 0) parts.Add(PlanView.Legend(action.Kind));
+        return string.Join("<br>", parts);
+    }
+
+    /// <summary>
+    /// The text plan as a diff block: each line's leading symbol moves to column 0 so GitHub colours
+    /// it (+ green, - red, ! orange for in-place updates); -/+ already starts in column 0.
+    /// </summary>
+    internal static string DiffLines(string text)
+    {
+        var output = new StringBuilder();
+        foreach (var line in text.TrimEnd('\n').Split('\n'))
+        {
+            var at = line.Length - line.TrimStart(' ').Length;
+            var symbol = at < line.Length ? line[at] : '\0';
+            if (at > 0 && symbol is '+' or '-' or '~' && at + 1 < line.Length && line[at + 1] == ' ')
+            {
+                var marker = symbol == '~' ? '!' : symbol;
+                output.Append(marker).Append(' ', at).Append(line, at + 1, line.Length - at - 1);
+            }
+            else
+            {
+                output.Append(line);
+            }
+            output.Append('\n');
+        }
+        return output.ToString();
+    }
+
+    /// <summary>Inline code that survives a table cell: no backtick inside, pipes escaped.</summary>
+    private static string Code(string s) => "`" + s.Replace('`', '\'').Replace("|", "\\|", StringComparison.Ordinal) + "`";
+
+    /// <summary>Plain text that survives a table cell and is not read as HTML or emphasis.</summary>
+    private static string Cell(string s)
+    {
+        var cell = new StringBuilder();
+        foreach (var c in s)
+        {
+            cell.Append(c switch
+            {
+                '|' => "\\|",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '&' => "&amp;",
+                '*' or '_' or '`' or '[' or ']' or '\\' => "\\" + c,
+                '\n' or '\r' => " ",
+                _ => c.ToString(),
+            });
+        }
+        return cell.ToString();
+    }
+}

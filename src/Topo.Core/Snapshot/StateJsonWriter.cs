@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Topo.Core.Model;
+
+namespace Topo.Core.Snapshot;
+
+/// <summary>
+/// Writes a <see cref="HostState"/> in snapshot form. Absent (null) attributes are left out rather
+/// than written as null, and so is <c>namespace</c> for the host: a snapshot shows only what is set.
+/// </summary>
+internal static class StateJsonWriter
+{
+    public static void Write(Utf8JsonWriter w, HostState state)
+    {
+        w.WriteStartObject();
+        w.WriteString("format", StateJson.Format);
+        w.WriteNumber("version", StateJson.Version);
+
+        w.WriteStartArray("namespaces");
+        foreach (var n in state.Namespaces.OrderBy(n => n.Name, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", n.Name);
+            if (n.SharesWith is not null) w.WriteString("shares_with", n.SharesWith);
+            WriteLabel(w, n);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("links");
+        foreach (var l in state.Links.OrderBy(l => l.Namespace, StringComparer.Ordinal).ThenBy(l => l.Name, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            WriteNamespace(w, l.Namespace);
+            w.WriteString("name", l.Name);
+            w.WriteString("type", Names.Of(l.Type));
+            WriteLabel(w, l);
+            w.WriteBoolean("up", l.Up);
+            if (l.Mtu is { } mtu) w.WriteNumber("mtu", mtu);
+            if (l.Mac is { } mac) w.WriteString("mac", mac.ToString());
+            if (l.Master is not null) w.WriteString("master", l.Master);
+            if (l.Peer is { } peer) WriteLinkRef(w, "peer", peer);
+            if (l.Parent is { } parent) WriteLinkRef(w, "parent", parent);
+            if (l.MacvlanMode is { } mode) w.WriteString("macvlan_mode", Names.Of(mode));
+            if (l.VlanId is { } vid) w.WriteNumber("vlan_id", vid);
+            if (l.Isolated is { } isolated) w.WriteBoolean("isolated", isolated);
+            if (l.Hairpin is { } hairpin) w.WriteBoolean("hairpin", hairpin);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("addresses");
+        foreach (var a in state.Addresses
+                     .OrderBy(a => a.Namespace, StringComparer.Ordinal)
+                     .ThenBy(a => a.Link, StringComparer.Ordinal)
+                     .ThenBy(a => a.Address))
+        {
+            w.WriteStartObject();
+            WriteNamespace(w, a.Namespace);
+            w.WriteString("link", a.Link);
+            w.WriteString("address", a.Address.ToString());
+            WriteLabel(w, a);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("routes");
+        foreach (var r in state.Routes
+                     .OrderBy(r => r.Namespace, StringComparer.Ordinal)
+                     .ThenBy(r => r.Destination)
+                     .ThenBy(r => r.Metric))
+        {
+            w.WriteStartObject();
+            WriteNamespace(w, r.Namespace);
+            w.WriteString("destination", r.Destination.ToString());
+            if (r.Metric != 0) w.WriteNumber("metric", r.Metric);
+            if (r.Gateway is { } via) w.WriteString("gateway", via.ToString());
+            if (r.Device is not null) w.WriteString("device", r.Device);
+            WriteLabel(w, r);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("sysctls");
+        foreach (var s in state.Sysctls.OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            WriteNamespace(w, s.Namespace);
+            w.WriteString("name", s.Name);
+            w.WriteString("value", s.Value);
+            WriteLabel(w, s);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteNamespace(Utf8JsonWriter w, string ns)
+    {
+        if (ns != HostState.Host) w.WriteString("namespace", ns);
+    }
+
+    private static void WriteLabel(Utf8JsonWriter w, Resource r)
+    {
+        if (r.Owner is { } label) w.WriteString("label", label.ToString());
+    }
+
+    private static void WriteLinkRef(Utf8JsonWriter w, string name, LinkRef link)
+    {
+        w.WriteStartObject(name);
+        WriteNamespace(w, link.Namespace);
+        w.WriteString("name", link.Name);
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,133 @@
+using Topo.Core.Addressing;
+
+namespace Topo.Core.Spec;
+
+/// <summary>
+/// Checks across containers and networks: references, network modes, static addresses and
+/// published ports. One pass per concern with dictionaries, so thousands of containers stay cheap.
+/// </summary>
+internal static class ContainerChecks
+{
+    public static void Check(List<NetworkDraft> networks, List<ContainerSpec> containers, DiagnosticBag bag)
+    {
+        var byNetwork = new Dictionary<string, NetworkDraft>(StringComparer.Ordinal);
+        foreach (var n in networks) byNetwork.TryAdd(n.Name, n);
+        var byName = new Dictionary<string, ContainerSpec>(StringComparer.Ordinal);
+        foreach (var c in containers) byName.TryAdd(c.Name, c);
+
+        var taken = new Dictionary<(string Network, Ipv4Address Address), (string Container, SourceSpan At)>();
+        var published = new Dictionary<(int Port, Protocol Protocol), List<(PortSpec Port, string Container)>>();
+        foreach (var c in containers)
+        {
+            CheckMode(c, byName, bag);
+            if (c.Mode != NetworkModeKind.Networks) continue;
+            var allInternal = c.Networks.Length > 0;
+            foreach (var a in c.Networks)
+            {
+                var network = CheckReference(a, byNetwork, bag, out var known);
+                allInternal &= network?.Internal == true;
+                if (a.Ipv4 is { } ip && known) CheckStatic(c, a, ip, network, taken, bag);
+            }
+            if (c.Ports.Length > 0 && allInternal)
+                bag.Error(c.At("ports"), $"container '{c.Name}' publishes ports but is only on internal networks, which the host cannot reach into; add a non-internal network such as bridge");
+            foreach (var p in c.Ports) CheckPublished(c, p, published, bag);
+        }
+        ModeCycles.Check(containers, byName, bag);
+    }
+
+    private static void CheckMode(ContainerSpec c, Dictionary<string, ContainerSpec> byName, DiagnosticBag bag)
+    {
+        if (c.Mode == NetworkModeKind.Networks) return;
+        var mode = c.Mode switch
+        {
+            NetworkModeKind.Host => "host",
+            NetworkModeKind.None => "none",
+            _ => $"container:{c.ModeTarget}",
+        };
+        if (c.Positions.TryGetValue("networks", out var nets))
+            bag.Error(nets, $"a container with network_mode: {mode} cannot also have networks; remove one of them");
+        if (c.Positions.TryGetValue("ports", out var ports))
+        {
+            var why = c.Mode switch
+            {
+                NetworkModeKind.Host => "network_mode: host uses the host's ports directly; remove ports",
+                NetworkModeKind.None => "network_mode: none has no network to publish on; remove ports",
+                _ => $"ports belong to the namespace owner; publish them on container '{c.ModeTarget}' instead",
+            };
+            bag.Error(ports, $"container '{c.Name}' cannot publish ports: {why}");
+        }
+        if (c.Mode == NetworkModeKind.Container && c.ModeTarget is { } target)
+        {
+            if (target == c.Name)
+                bag.Error(c.At("network_mode"), $"network_mode: container '{c.Name}' cannot share its own namespace");
+            else if (!byName.ContainsKey(target))
+            {
+                var hint = KeySuggester.Suggest(target, [.. byName.Keys]) is { } s ? $"; did you mean '{s}'?" : "";
+                bag.Error(c.At("network_mode"), $"network_mode: container '{target}' is not declared{hint}");
+            }
+        }
+    }
+
+    private static NetworkDraft? CheckReference(AttachmentSpec a, Dictionary<string, NetworkDraft> byNetwork, DiagnosticBag bag, out bool known)
+    {
+        known = false;
+        if (a.Network is BuiltIns.Host or BuiltIns.None)
+        {
+            bag.Error(a.Span, $"'{a.Network}' is not a network to join; use network_mode: {a.Network} instead of networks");
+            return null;
+        }
+        if (byNetwork.TryGetValue(a.Network, out var n)) { known = true; return n; }
+        if (a.Network == BuiltIns.Bridge) { known = true; return null; }
+        var candidates = new List<string>(byNetwork.Keys) { BuiltIns.Bridge };
+        var hint = KeySuggester.Suggest(a.Network, candidates) is { } s ? $"did you mean '{s}'?" : "declare it under networks:";
+        bag.Error(a.Span, $"network '{a.Network}' is not declared; {hint}");
+        return null;
+    }
+
+    private static void CheckStatic(ContainerSpec c, AttachmentSpec a, Ipv4Address ip, NetworkDraft? n,
+        Dictionary<(string, Ipv4Address), (string Container, SourceSpan At)> taken, DiagnosticBag bag)
+    {
+        var at = a.At("ipv4");
+        if (n?.Subnet is not { } subnet)
+        {
+            bag.Error(at, $"ipv4 needs network '{a.Network}' to declare a subnet; like Docker, topo gives static addresses only on networks with a configured subnet");
+            return;
+        }
+        if (!subnet.Contains(ip)) { bag.Error(at, $"ipv4 {ip} is outside subnet {subnet} of network '{n.Name}'"); return; }
+        if (ip == subnet.First) { bag.Error(at, $"ipv4 {ip} is the network address of {subnet}"); return; }
+        if (ip == subnet.Last) { bag.Error(at, $"ipv4 {ip} is the broadcast address of {subnet}"); return; }
+        if (NetworkChecks.EffectiveGateway(n) is { } gw && ip == gw)
+        {
+            var note = n.Gateway is null ? " (the first usable address, since no gateway is given)" : "";
+            bag.Error(at, $"ipv4 {ip} is the gateway of network '{n.Name}'{note}");
+            return;
+        }
+        foreach (var aux in n.Aux)
+        {
+            if (aux.Address == ip) { bag.Error(at, $"ipv4 {ip} is reserved by aux address '{aux.Name}' of network '{n.Name}'"); return; }
+        }
+        if (taken.TryGetValue((n.Name, ip), out var owner))
+            bag.Error(at, $"ipv4 {ip} on network '{n.Name}' is already given to container '{owner.Container}' (line {owner.At.Line})");
+        else taken.Add((n.Name, ip), (c.Name, at));
+    }
+
+    private static void CheckPublished(ContainerSpec c, PortSpec p, Dictionary<(int, Protocol), List<(PortSpec Port, string Container)>> published, DiagnosticBag bag)
+    {
+        var key = (p.HostPort, p.Protocol);
+        if (!published.TryGetValue(key, out var list)) published.Add(key, list = []);
+        foreach (var (other, owner) in list)
+        {
+            if (IsWildcard(p.HostIp) || IsWildcard(other.HostIp) || p.HostIp == other.HostIp)
+            {
+                var who = owner == c.Name ? "this container" : $"container '{owner}'";
+                bag.Error(p.Span, $"host port {p.HostPort}/{Lower(p.Protocol)} on {p.HostIp ?? Ipv4Address.Any} collides with {other.HostIp ?? Ipv4Address.Any}:{other.HostPort}/{Lower(other.Protocol)} published by {who} (line {other.Span.Line})");
+                return;
+            }
+        }
+        list.Add((p, c.Name));
+    }
+
+    private static bool IsWildcard(Ipv4Address? ip) => ip is null || ip.Value == Ipv4Address.Any;
+
+    private static string Lower(Protocol p) => p == Protocol.Tcp ? "tcp" : "udp";
+}

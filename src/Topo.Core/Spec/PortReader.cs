@@ -1,0 +1,148 @@
+using System.Globalization;
+using Topo.Core.Addressing;
+
+namespace Topo.Core.Spec;
+
+/// <summary>
+/// Reads one entry of <c>ports:</c>: <c>[host_ip:]host_port:container_port[/tcp|/udp]</c> or the
+/// long form <c>{target, published, host_ip, protocol}</c>. Ranges and random host ports are refused:
+/// a random port is not something a file can declare and keep.
+/// </summary>
+internal static class PortReader
+{
+    public static readonly string[] Keys = ["target", "published", "host_ip", "protocol"];
+
+    public static PortSpec? Read(YNode node, DiagnosticBag bag) => node switch
+    {
+        YMapping map => ReadLong(map, bag),
+        YScalar { Kind: ScalarKind.Int } s => RandomPort(s, s.Value, bag),
+        YScalar { Kind: ScalarKind.String } s => ReadShort(s, bag),
+        _ => Wrong(node, bag),
+    };
+
+    private static PortSpec? Wrong(YNode node, DiagnosticBag bag)
+    {
+        bag.Error(node, $"ports: expected a string such as \"8080:80\" or a mapping with target and published, got {NodeReader.Describe(node)}");
+        return null;
+    }
+
+    private static PortSpec? RandomPort(YNode node, string containerPort, DiagnosticBag bag)
+    {
+        bag.Error(node, $"ports: '{containerPort}' gives only the container port, so Docker would pick a random host port, " +
+            $"which a file cannot declare; give the host port too, e.g. \"{containerPort}:{containerPort}\"");
+        return null;
+    }
+
+    private static PortSpec? ReadShort(YScalar s, DiagnosticBag bag)
+    {
+        var text = s.Value;
+        var protocol = Protocol.Tcp;
+        var slash = text.LastIndexOf('/');
+        if (slash >= 0)
+        {
+            var p = text[(slash + 1)..];
+            if (Enums.Protocol(p) is not { } proto)
+            {
+                bag.Error(s, $"ports: protocol '{p}' in '{text}' is not supported; use tcp or udp");
+                return null;
+            }
+            protocol = proto;
+            text = text[..slash];
+        }
+        if (text.StartsWith('[') || text.Count(c => c == ':') > 2)
+        {
+            bag.Error(s, $"ports: '{s.Value}' uses an IPv6 address; topo publishes on IPv4 only");
+            return null;
+        }
+        if (text.Contains('-'))
+        {
+            bag.Error(s, $"ports: '{s.Value}' is a port range; write one mapping per port");
+            return null;
+        }
+        var parts = text.Split(':');
+        if (parts.Length == 1 && IsDigits(parts[0])) return RandomPort(s, parts[0], bag);
+        if (parts.Length == 2 && parts[0].Length == 0 && IsDigits(parts[1])) return RandomPort(s, parts[1], bag);
+        if (parts.Length is < 2 or > 3 || !IsDigits(parts[^1]) || !IsDigits(parts[^2]))
+        {
+            bag.Error(s, $"ports: '{s.Value}' is not [host_ip:]host_port:container_port[/tcp|/udp]");
+            return null;
+        }
+        Ipv4Address? hostIp = null;
+        if (parts.Length == 3)
+        {
+            if (!Ipv4Address.TryParse(parts[0], out var ip))
+            {
+                bag.Error(s, $"ports: host address '{parts[0]}' in '{s.Value}' is not an IPv4 address");
+                return null;
+            }
+            hostIp = ip;
+        }
+        var ok = Port(parts[^2], "host port", s, bag, out var host) & Port(parts[^1], "container port", s, bag, out var container);
+        return ok ? new PortSpec(hostIp, host, container, protocol, bag.At(s)) : null;
+    }
+
+    private static PortSpec? ReadLong(YMapping map, DiagnosticBag bag)
+    {
+        int? target = null, published = null;
+        Ipv4Address? hostIp = null;
+        var protocol = Protocol.Tcp;
+        var ok = true;
+        foreach (var (key, v) in map.Entries)
+        {
+            switch (key.Value)
+            {
+                case "target": target = LongPort(v, "target", bag); ok &= target is not null; break;
+                case "published": published = LongPort(v, "published", bag); ok &= published is not null; break;
+                case "host_ip":
+                    hostIp = NodeReader.Address(v, "host_ip", bag);
+                    ok &= hostIp is not null;
+                    break;
+                case "protocol":
+                    if (NodeReader.String(v, "protocol", bag) is { } p && Enums.Protocol(p) is { } proto) protocol = proto;
+                    else
+                    {
+                        if (v is YScalar { Kind: ScalarKind.String } bad) bag.Error(v, $"protocol: '{bad.Value}' is not supported; use tcp or udp");
+                        ok = false;
+                    }
+                    break;
+                default:
+                    bag.Error(key, KeySuggester.UnknownKeyMessage("port key", key.Value, Keys));
+                    ok = false;
+                    break;
+            }
+        }
+        if (target is null && ok)
+        {
+            bag.Error(map, "ports: a long-form port needs target (the container port)");
+            return null;
+        }
+        if (published is null && ok)
+        {
+            bag.Error(map, $"ports: no published port, so Docker would pick a random host port, which a file cannot declare; add published: {target}");
+            return null;
+        }
+        return ok && target is { } t && published is { } pub ? new PortSpec(hostIp, pub, t, protocol, bag.At(map)) : null;
+    }
+
+    private static int? LongPort(YNode v, string field, DiagnosticBag bag)
+    {
+        if (!NodeReader.Int(v, field, bag, out var port)) return null;
+        if (port is >= 1 and <= 65535) return port;
+        bag.Error(v, $"{field}: port {port} is outside 1..65535");
+        return null;
+    }
+
+    private static bool Port(string text, string what, YScalar at, DiagnosticBag bag, out int port)
+    {
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535) return true;
+        bag.Error(at, $"ports: {what} {text} in '{at.Value}' is outside 1..65535");
+        return false;
+    }
+
+    private static bool IsDigits(string s)
+    {
+        if (s.Length == 0) return false;
+        foreach (var c in s) if (!char.IsAsciiDigit(c)) return false;
+        return true;
+    }
+}

@@ -1,0 +1,71 @@
+using Topo.Core.Planning;
+using Topo.Core.Rendering;
+using Topo.Core.Tests.Support;
+
+namespace Topo.Core.Tests.Rendering;
+
+public sealed class TextRendererTests
+{
+    public static TheoryData<string> Plans => ["create", "change", "empty"];
+
+    internal static Plan Sample(string name) => name switch
+    {
+        "create" => Samples.CreatePlan(),
+        "change" => Samples.ChangePlan(),
+        "empty" => Samples.EmptyPlan(),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Plain_text_matches_the_golden_file(string name) =>
+        Golden.Verify($"rendering/{name}.txt", TextRenderer.Render(Sample(name)));
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Coloured_text_matches_the_golden_file(string name) =>
+        Golden.Verify($"rendering/{name}.color.txt", TextRenderer.Render(Sample(name), new TextRenderOptions(Color: true)));
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Rendering_is_deterministic(string name) =>
+        Assert.Equal(TextRenderer.Render(Sample(name)), TextRenderer.Render(Sample(name)));
+
+    [Fact]
+    public void Colour_off_has_no_escape_bytes_and_colour_on_has_them()
+    {
+        var plan = Samples.ChangePlan();
+        Assert.DoesNotContain('\u001b', TextRenderer.Render(plan));
+        Assert.DoesNotContain('\u001b', TextRenderer.Render(plan, new TextRenderOptions(Color: false)));
+
+        var colored = TextRenderer.Render(plan, new TextRenderOptions(Color: true));
+        Assert.Contains("\u001b[33m  ~\u001b[0m link br-1a2b3c4d5e6f (bridge)", colored);
+        Assert.Contains("\u001b[35m-/+\u001b[0m link metrics/eth1 (macvlan)", colored);
+        Assert.Contains("\u001b[31m  -\u001b[0m link veth9a8b7c6 (veth)", colored);
+    }
+
+    [Fact]
+    public void Groups_come_host_first_then_networks_then_containers()
+    {
+        var lines = TextRenderer.Render(Samples.CreatePlan()).Split('\n');
+        var headers = lines.Where(l => l is "host" || l.StartsWith("network ", StringComparison.Ordinal) || l.StartsWith("container ", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(["host", "network frontend", "container db", "container wordpress"], headers);
+    }
+
+    [Fact]
+    public void Shows_changes_reasons_includes_and_the_summary()
+    {
+        var text = TextRenderer.Render(Samples.ChangePlan());
+
+        Assert.Contains("      ~ mtu: 1500 → 9000\n", text);
+        Assert.Contains("      ~ parent: enp1s0 → enp2s0  # forces replacement\n", text);
+        Assert.Contains("      - deleted with it: link cache/eth0 (veth)\n", text);
+        Assert.Contains("    # container cache is no longer in the topology\n", text);
+        Assert.EndsWith("Plan: 1 to add, 1 to change, 4 to destroy.\n", text);
+    }
+
+    [Fact]
+    public void Empty_plan_says_so() =>
+        Assert.Contains(Samples.EmptyPlan().Summary, TextRenderer.Render(Samples.EmptyPlan()));
+}
