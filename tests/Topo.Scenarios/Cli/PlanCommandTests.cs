@@ -8,7 +8,7 @@ public sealed class PlanCommandTests
 {
     private static readonly string EmptyState = Repo.PathOf("examples/states/empty.json");
 
-    public static TheoryData<string> Examples() => [.. Repo.Examples().Select(Path.GetFileNameWithoutExtension)!];
+    public static TheoryData<string> Examples() => [.. Repo.Examples().Select(p => Path.GetFileNameWithoutExtension(p))];
 
     [Theory]
     [MemberData(nameof(Examples))]
