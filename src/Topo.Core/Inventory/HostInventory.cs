@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+
+namespace Topo.Core.Inventory;
+
+/// <summary>A network as found on a host: from its bridge's label and address, and its endpoints' labels.</summary>
+public sealed record NetworkEntry(
+    string Project,
+    string Name,
+    string Driver,
+    string? Interface,
+    Ipv4Prefix? Subnet,
+    Ipv4Address? Gateway,
+    ImmutableArray<EndpointEntry> Endpoints);
+
+public sealed record EndpointEntry(string Project, string Container, string Network, string Interface, MacAddress? Mac, Ipv4Prefix? Address);
+
+public sealed record ContainerEntry(string Project, string Name, string Namespace, string? SharesWith, ImmutableArray<EndpointEntry> Endpoints);
+
+/// <summary>
+/// What topo runs on a host, for <c>topo ls</c> and <c>topo inspect</c>, read back from labels
+/// alone: the kernel is the only record, so this works for every project without its file.
+/// </summary>
+public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, ImmutableArray<ContainerEntry> Containers)
+{
+    public static HostInventory Of(HostState host)
+    {
+        var endpoints = host.Links
+            .Where(l => l.Namespace != HostState.Host && l.Owner is { Role: LabelRole.Endpoint })
+            .Select(l => new EndpointEntry(
+                l.Owner!.Project, l.Owner.Container!, l.Owner.Network!, l.Name, l.Mac,
+                host.Addresses.FirstOrDefault(a => a.Namespace == l.Namespace && a.Link == l.Name)?.Address))
+            .OrderBy(e => e.Container, StringComparer.Ordinal).ThenBy(e => e.Interface, StringComparer.Ordinal)
+            .ToList();
+
+        var networks = new Dictionary<(string, string), NetworkEntry>();
+        foreach (var bridge in host.Links.Where(l => l.Owner is { Role: LabelRole.Network } && l.Type == LinkKind.Bridge))
+        {
+            var label = bridge.Owner!;
+            var address = host.Addresses.FirstOrDefault(a => a.Namespace == bridge.Namespace && a.Link == bridge.Name)?.Address;
+            networks[(label.Project, label.Name)] = new NetworkEntry(label.Project, label.Name, "bridge", bridge.Name,
+                address?.Network, address?.Address,
+                [.. endpoints.Where(e => e.Network == label.Name && (label.IsShared || e.Project == label.Project))]);
+        }
+        // Networks without a bridge (macvlan) are known by their endpoints.
+        foreach (var group in endpoints.GroupBy(e => (e.Project, e.Network)))
+        {
+            if (networks.ContainsKey(group.Key) || networks.Keys.Any(k => k.Item1 == Label.SharedProject && k.Item2 == group.Key.Network)) continue;
+            var first = group.First();
+            networks[group.Key] = new NetworkEntry(group.Key.Project, group.Key.Network, "macvlan", null,
+                first.Address?.Network, null, [.. group]);
+        }
+
+        var containers = host.Namespaces
+            .Where(n => n.Owner is { Role: LabelRole.Container })
+            // A shared name (container mode) shows the endpoints of the container it shares with.
+            .Select(n => new ContainerEntry(n.Owner!.Project, n.Name, n.Name, n.SharesWith,
+                [.. endpoints.Where(e => e.Project == n.Owner.Project && e.Container == (n.SharesWith ?? n.Name))]))
+            .OrderBy(c => c.Project, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .ToImmutableArray();
+
+        return new HostInventory(
+            [.. networks.Values.OrderBy(n => n.Project, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)],
+            containers);
+    }
+}
