@@ -33,8 +33,8 @@ internal static class KeySuggester
             var d = Distance(given.ToLowerInvariant(), c);
             if (d < bestDistance) { best = c; bestDistance = d; }
         }
-        // Allow about one edit per three characters, at least one: close enough to be a typo.
-        return best is not null && bestDistance <= Math.Max(1, Math.Max(given.Length, best.Length) / 3) ? best : null;
+        // About one edit per three characters, at least one and at most three: close enough to be a typo.
+        return best is not null && bestDistance <= Math.Clamp(Math.Max(given.Length, best.Length) / 3, 1, 3) ? best : null;
     }
 
     /// <summary>"unknown key 'x'; did you mean 'y'?" or, with no close match, the keys allowed here.</summary>

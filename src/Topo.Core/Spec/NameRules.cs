@@ -21,11 +21,11 @@ internal static class NameRules
     {
         var allowed = allowUnderscore ? "lowercase letters, digits, '-' and '_'" : "lowercase letters, digits and '-'";
         if (name.Length == 0) return "it is empty";
-        if (name is "." or "..") return "it could escape a directory";
+        if (name is "." || name.Contains("..", StringComparison.Ordinal) || name.Contains('/') || name.Contains('\\'))
+            return "it could escape a directory; use only " + allowed;
         if (name.Length > 63) return $"it is {name.Length} characters long; at most 63 are allowed";
         foreach (var c in name)
         {
-            if (c is '/' or '\\') return "it contains '" + c + "' and could escape a directory";
             if (char.IsAsciiLetterUpper(c)) return $"it contains upper-case '{c}'; use {allowed}";
             if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-' || (allowUnderscore && c == '_')))
                 return $"it contains {Show(c)}; use only {allowed}";

@@ -16,9 +16,10 @@ internal static class YamlTreeBuilder
     public static YNode? Build(string text, DiagnosticBag bag)
     {
         if (ReportTabIndentation(text, bag)) return null;
+        var last = new Position(1, 1);
         try
         {
-            return BuildTree(text, bag);
+            return BuildTree(text, bag, last);
         }
         catch (YamlException e)
         {
@@ -27,6 +28,20 @@ internal static class YamlTreeBuilder
                 $"YAML syntax error: {Clean(e.Message)}");
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner can trip over itself on some broken input (seen with an unclosed
+            // flow list); all we know is that it got no further than the last event it gave us.
+            bag.Error(new SourceSpan(bag.File, last.Line, last.Column),
+                "YAML syntax error after this point: the parser could not go on (an unclosed [, { or quote?)");
+            return null;
+        }
+    }
+
+    private sealed class Position(int line, int column)
+    {
+        public int Line { get; set; } = line;
+        public int Column { get; set; } = column;
     }
 
     /// <summary>YAML forbids tabs in indentation; say so plainly instead of the scanner's riddle.</summary>
@@ -50,7 +65,7 @@ internal static class YamlTreeBuilder
         return found;
     }
 
-    private static YNode? BuildTree(string text, DiagnosticBag bag)
+    private static YNode? BuildTree(string text, DiagnosticBag bag, Position last)
     {
         var parser = new Parser(new StringReader(text));
         var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
@@ -62,6 +77,8 @@ internal static class YamlTreeBuilder
         while (parser.MoveNext())
         {
             var ev = parser.Current!;
+            last.Line = Line(ev.End);
+            last.Column = Col(ev.End);
             YNode? complete = null;
             switch (ev)
             {

@@ -55,7 +55,7 @@ public sealed class StateJsonTests
     [Fact]
     public void Empty_example_reads_as_the_empty_state()
     {
-        var path = Path.Combine(Path.GetDirectoryName(Golden.Directory.TrimEnd('/'))!, "..", "..", "examples", "states", "empty.json");
+        var path = Path.Combine(Golden.Directory, "..", "..", "..", "examples", "states", "empty.json");
         var state = StateJson.Read(File.ReadAllBytes(path));
 
         Assert.Empty(state.All());
