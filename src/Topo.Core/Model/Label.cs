@@ -7,7 +7,7 @@ public enum LabelRole { Network, Endpoint, Container, Parent }
 /// <summary>
 /// Ownership mark stored on the kernel object itself (a link's alias, the namespace's <c>lo</c>
 /// alias): <c>topo:&lt;project&gt;:&lt;role&gt;:&lt;name&gt;</c>. An endpoint's name is
-/// <c>container.network</c>. The default bridge is shared by every project: its project is
+/// <c>container.network</c>; a VLAN parent's name is the network it serves. The default bridge is shared by every project: its project is
 /// <see cref="SharedProject"/> ("-", which no project name can be).
 /// </summary>
 public sealed record Label(string Project, LabelRole Role, string Name)

@@ -41,7 +41,7 @@ internal static class Reasons
         { Role: LabelRole.Endpoint } o => $"container '{o.Container}' is no longer on network '{o.Network}'",
         { Role: LabelRole.Container } o when r is NamespaceState => $"container '{o.Name}' is no longer in the topology",
         { Role: LabelRole.Container } o => $"not part of container '{o.Name}' in the topology",
-        { Role: LabelRole.Parent } o => $"VLAN parent {o.Name} is no longer used by any network of this project",
+        { Role: LabelRole.Parent } o => $"network '{o.Name}' no longer needs this VLAN parent",
         _ => "no longer in the topology",
     };
 }

@@ -35,7 +35,7 @@ public static partial class Resolver
                 // A VLAN parent topo creates (or created before): it is ours to keep in shape.
                 resources.Add(new LinkState(HostState.Host, parent.Name, LinkKind.Vlan)
                 {
-                    Owner = new Label(context.Project, LabelRole.Parent, parent.Name),
+                    Owner = new Label(context.Project, LabelRole.Parent, network.Name),
                     Up = true,
                     Parent = new LinkRef(HostState.Host, lower),
                     VlanId = vid,

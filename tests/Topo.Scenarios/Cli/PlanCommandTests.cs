@@ -7,6 +7,7 @@ namespace Topo.Scenarios.Cli;
 public sealed class PlanCommandTests
 {
     private static readonly string EmptyState = Repo.PathOf("examples/states/empty.json");
+    private static readonly string HostWithUplink = Repo.PathOf("examples/states/host-with-uplink.json");
 
     public static TheoryData<string> Examples() => [.. Repo.Examples().Select(p => Path.GetFileNameWithoutExtension(p))];
 
@@ -15,11 +16,13 @@ public sealed class PlanCommandTests
     public void Plan_of_each_example_against_an_empty_host_matches_its_snapshot_in_every_format(string example)
     {
         var file = Repo.PathOf($"examples/{example}.yaml");
+        // Macvlan needs its parent NIC: plan those against a host that has one.
+        var state = example.StartsWith("macvlan", StringComparison.Ordinal) ? HostWithUplink : EmptyState;
         foreach (var (format, extension) in new[] { ("text", "txt"), ("json", "json"), ("markdown", "md") })
         {
-            var first = CliRunner.Run("plan", file, "--state", EmptyState, "--format", format);
+            var first = CliRunner.Run("plan", file, "--state", state, "--format", format);
             Assert.True(first.ExitCode == 0, first.Error);
-            var second = CliRunner.Run("plan", file, "--state", EmptyState, "--format", format);
+            var second = CliRunner.Run("plan", file, "--state", state, "--format", format);
             Assert.Equal(first.Out, second.Out); // byte-identical, run after run
             Golden.Verify($"../../Topo.Scenarios/cases/{example}/plan.{extension}", first.Out);
         }
@@ -60,6 +63,14 @@ public sealed class PlanCommandTests
         Assert.Equal(2, CliRunner.Run("plan", file, "--state", EmptyState, "--detailed-exitcode").ExitCode);
         Assert.Equal(0, CliRunner.Run("plan", file, "--against", file, "--detailed-exitcode").ExitCode);
         Assert.Equal(0, CliRunner.Run("plan", file, "--state", EmptyState).ExitCode);
+    }
+
+    [Fact]
+    public void Macvlan_on_a_parent_the_host_lacks_is_an_error_naming_it()
+    {
+        var result = CliRunner.Run("plan", Repo.PathOf("examples/macvlan.yaml"), "--state", EmptyState);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("parent interface uplink0 does not exist on this host", result.Error);
     }
 
     [Fact]
