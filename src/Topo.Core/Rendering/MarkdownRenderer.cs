@@ -1,4 +1,5 @@
 using System.Text;
+using Topo.Core.Model;
 using Topo.Core.Planning;
 
 namespace Topo.Core.Rendering;
@@ -23,7 +24,7 @@ public static class MarkdownRenderer
             md.Append("|:-:|---|---|---|\n");
             foreach (var action in group)
             {
-                md.Append($"| {Code(action.Symbol)} | {Cell(action.Subject.Kind.ToString().ToLowerInvariant())} {Code(action.Subject.Key)} | {Details(action)} | {Cell(action.Reason)} |\n");
+                md.Append($"| {Code(action.Symbol)} | {ResourceCell(action.Subject)} | {Details(action)} | {Cell(action.Reason)} |\n");
             }
             md.Append('\n');
         }
@@ -37,11 +38,16 @@ public static class MarkdownRenderer
             md.Append("</details>\n\n");
         }
 
-        md.Append("#### Topology after the change\n\n");
-        md.Append("Green: added, yellow: changed, red dashed: removed.\n\n");
+        md.Append(plan.IsEmpty ? "#### Topology\n\n" : "#### Topology after the change\n\n");
+        if (!plan.IsEmpty) md.Append("Green: added, yellow: changed, red dashed: removed.\n\n");
         MermaidWriter.Write(md, TopologyGraph.Of(plan));
         return md.ToString();
     }
+
+    /// <summary><c>link `br-1a2b3c4d5e6f` (bridge)</c>: the key as code, as in the text plan.</summary>
+    private static string ResourceCell(Resource resource) =>
+        $"{Cell(resource.Kind.ToString().ToLowerInvariant())} {Code(resource.Key)}"
+        + (resource is LinkState link ? $" ({Cell(link.Type.ToString().ToLowerInvariant())})" : "");
 
     private static string SummaryLine(Plan plan) => plan.IsEmpty
         ? $"**{plan.Summary}**"
@@ -57,7 +63,7 @@ public static class MarkdownRenderer
             parts.Add(change.ForcesReplace ? part + " (forces replacement)" : part);
         }
         foreach (var included in action.Includes)
-            parts.Add($"{PlanView.WithIt(action.Kind)}: {Cell(included.Kind.ToString().ToLowerInvariant())} {Code(included.Key)}");
+            parts.Add($"{PlanView.WithIt(action.Kind)}: {ResourceCell(included)}");
         if (parts.Count == 0) parts.Add(PlanView.Legend(action.Kind));
         return string.Join("<br>", parts);
     }

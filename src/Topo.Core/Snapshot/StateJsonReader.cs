@@ -39,14 +39,17 @@ internal ref struct StateJsonReader
         {
             var name = _reader.GetString()!;
             Next();
-            if (name == "format" && _reader.TokenType == JsonTokenType.String)
+            if (name == "format")
             {
-                (format, formatAt) = (_reader.GetString(), _reader.TokenStartIndex);
+                _path.Add(".format");
+                (format, formatAt) = (ReadString(), _reader.TokenStartIndex);
+                Pop();
             }
-            else if (name == "version" && _reader.TokenType == JsonTokenType.Number)
+            else if (name == "version")
             {
-                versionAt = _reader.TokenStartIndex;
-                version = _reader.TryGetInt32(out var v) ? v : -1;
+                _path.Add(".version");
+                (version, versionAt) = (ReadInt(), _reader.TokenStartIndex);
+                Pop();
             }
             else
             {

@@ -24,7 +24,7 @@ public sealed class MarkdownRendererTests
 
         Assert.Contains("**Plan:** `+` 1 to add, `~` 1 to change, `-` 4 to destroy (`-/+` 1 replaced)", md);
         Assert.Contains("#### network frontend\n\n| | Resource | Change | Why |\n", md);
-        Assert.Contains("| `~` | link `br-1a2b3c4d5e6f` | mtu: `1500` → `9000` | network frontend asks for mtu 9000 |", md);
+        Assert.Contains("| `~` | link `br-1a2b3c4d5e6f` (bridge) | mtu: `1500` → `9000` | network frontend asks for mtu 9000 |", md);
         Assert.Contains("<details><summary>Full plan</summary>\n\n```diff\n", md);
         Assert.Contains("\n!       mtu: 1500 → 9000\n", md);
         Assert.Contains("\n-   link veth9a8b7c6 (veth)\n", md);

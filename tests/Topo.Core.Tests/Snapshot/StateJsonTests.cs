@@ -75,6 +75,7 @@ public sealed class StateJsonTests
     [InlineData("""{"format":"topo-plan","version":1}""", "format is \"topo-plan\"", "$.format", 1)]
     [InlineData("""{"version":1}""", "missing \"format\"", "$", 1)]
     [InlineData("""{"format":"topo-state"}""", "missing \"version\"", "$.version", 1)]
+    [InlineData("""{"format":"topo-state","version":"1"}""", "expected an integer, found a string", "$.version", 1)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"links\":[\n{\"name\":\"br0\",\"type\":\"bridge\",\"mtu\":\"9000\"}]}", "expected an integer", "$.links[0].mtu", 3)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"links\":[{\"name\":\"br0\",\n\"typ\":\"bridge\"}]}", "unknown field \"typ\"", "$.links[0].typ", 3)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"links\":[{\"name\":\"br0\"}]}", "missing required field \"type\"", "$.links[0]", 2)]
