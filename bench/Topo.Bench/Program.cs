@@ -32,6 +32,11 @@ if (!PlanAgainst(converged).IsEmpty) throw new InvalidOperationException("a conv
 
 Console.WriteLine($"topo plan pipeline: {containers} containers, {networks} networks, {fresh.Actions.Length} actions from scratch, {Runs} runs each");
 Report("load only", () => Load());
+var loaded = Load();
+Report("resolve only, empty host", () => Topo.Core.Resolution.Resolver.Resolve(loaded, HostState.Empty));
+var desired = Topo.Core.Resolution.Resolver.Resolve(loaded, HostState.Empty).Topology!.Desired;
+Report("plan only, empty host", () => Planner.Plan("bench", desired, HostState.Empty));
+Report("plan only, converged host", () => Planner.Plan("bench", desired, converged));
 Report("load + resolve + plan, empty host", () => PlanAgainst(HostState.Empty));
 Report("load + resolve + plan, converged host", () => PlanAgainst(converged));
 

@@ -13,9 +13,11 @@ public static partial class Planner
     private static ImmutableArray<PlanAction> Order(List<Draft> drafts)
     {
         var ordered = drafts
-            .OrderBy(Phase)
-            .ThenBy(d => PlanGroup.Of(d.Subject))
-            .ThenBy(d => d.Subject.Key, StringComparer.Ordinal)
+            .Select(d => (Draft: d, Phase: Phase(d), Group: PlanGroup.Of(d.Subject), d.Subject.Key))
+            .OrderBy(x => x.Phase)
+            .ThenBy(x => x.Group)
+            .ThenBy(x => x.Key, StringComparer.Ordinal)
+            .Select(x => x.Draft)
             .ToList();
         var index = new DependencyIndex();
         var actions = ImmutableArray.CreateBuilder<PlanAction>(ordered.Count);

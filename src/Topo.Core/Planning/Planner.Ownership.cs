@@ -60,7 +60,7 @@ public static partial class Planner
         private System.Collections.Immutable.ImmutableArray<Resource> DeletedCompanions(Resource have) => have switch
         {
             LinkState { Type: LinkKind.Veth, Peer: { } peer } link when link.Namespace == HostState.Host &&
-                Observed.FindLink(peer) is { } far => [far],
+                _observedLinks.TryGetValue(peer, out var far) => [far],
             _ => [],
         };
 

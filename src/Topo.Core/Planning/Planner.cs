@@ -33,6 +33,8 @@ public static partial class Planner
             observed.All().GroupBy(r => (r.Kind, r.Key)).ToDictionary(g => g.Key, g => g.First());
         private readonly Dictionary<(ResourceKind, string), Resource> _desired =
             desired.All().GroupBy(r => (r.Kind, r.Key)).ToDictionary(g => g.Key, g => g.First());
+        private readonly Dictionary<LinkRef, LinkState> _desiredLinks = desired.Links.ToDictionary(l => l.Ref);
+        private readonly Dictionary<LinkRef, LinkState> _observedLinks = observed.Links.GroupBy(l => l.Ref).ToDictionary(g => g.Key, g => g.First());
 
         /// <summary>Namespaces created or re-created: everything desired inside them is created anew.</summary>
         private readonly HashSet<string> _freshNamespaces = [];
@@ -110,10 +112,9 @@ public static partial class Planner
         /// <summary>Objects the kernel makes in the same operation: a namespace's lo, a veth's far end.</summary>
         private ImmutableArray<Resource> Companions(Resource r) => r switch
         {
-            NamespaceState { SharesWith: null } ns =>
-                [.. Desired.Links.Where(l => l.Namespace == ns.Name && l.Type == LinkKind.Loopback)],
+            NamespaceState { SharesWith: null } ns when _desiredLinks.TryGetValue(new LinkRef(ns.Name, "lo"), out var lo) => [lo],
             LinkState { Type: LinkKind.Veth, Peer: { } peer } link when link.Namespace == HostState.Host &&
-                Desired.FindLink(peer) is { } far => [far],
+                _desiredLinks.TryGetValue(peer, out var far) => [far],
             _ => [],
         };
 
@@ -122,7 +123,7 @@ public static partial class Planner
         {
             LinkState { Type: LinkKind.Loopback } => true,
             LinkState { Type: LinkKind.Veth, Peer: { } peer } link when link.Namespace != HostState.Host =>
-                peer.Namespace == HostState.Host && Desired.FindLink(peer) is not null,
+                peer.Namespace == HostState.Host && _desiredLinks.ContainsKey(peer),
             _ => false,
         };
 
@@ -144,7 +145,7 @@ public static partial class Planner
         private bool PeerMissing(LinkState link) =>
             link.Namespace == HostState.Host && link.Peer is { } peer &&
             !_freshNamespaces.Contains(peer.Namespace) &&
-            _observed.GetValueOrDefault((ResourceKind.Link, peer.ToString())) is null;
+            !_observedLinks.ContainsKey(peer);
 
         private static ImmutableArray<AttributeChange> Compare(Resource wanted, Resource have)
         {
