@@ -74,7 +74,18 @@ internal sealed class RouteNetlinkSession : IDisposable
     }
 
     /// <summary>RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL: a new link (any kind; the driver data says which).</summary>
-    public void CreateLink(LinkMessage link, string operation) => Write(link, RtmType.NewLink, CreateFlags, operation);
+    /// <remarks>A kernel without the kind's support raises <see cref="KernelFeatureMissingException"/>.</remarks>
+    public void CreateLink(LinkMessage link, string operation)
+    {
+        try
+        {
+            Write(link, RtmType.NewLink, CreateFlags, operation);
+        }
+        catch (NetlinkException e) when (e.IsNotSupported && link.Kind is { } kind && LinkKindRegistry.Find(kind) is { } driver)
+        {
+            throw new KernelFeatureMissingException(driver.KernelFeature, link.Name ?? kind, e);
+        }
+    }
 
     /// <summary>RTM_NEWLINK on an existing link (by index or name): only the attributes set change.</summary>
     public void ChangeLink(LinkMessage link, string operation) => Write(link, RtmType.NewLink, ChangeFlags, operation);

@@ -25,6 +25,7 @@ internal sealed class BridgeDriver : ILinkKindDriver
     public static readonly BridgeDriver Instance = new();
 
     public string Kind => KindName;
+    public string KernelFeature => "bridge support (CONFIG_BRIDGE)";
     public Topo.Core.Model.LinkKind ModelKind => Topo.Core.Model.LinkKind.Bridge;
 
     public LinkKindData Decode(ReadOnlySpan<byte> infoData)

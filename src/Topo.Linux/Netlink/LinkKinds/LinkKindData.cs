@@ -29,6 +29,9 @@ internal interface ILinkKindDriver
 
     /// <summary>Data for a link with IFLA_INFO_KIND but no IFLA_INFO_DATA.</summary>
     LinkKindData Empty();
+
+    /// <summary>The kernel feature this kind needs, named for an error when the kernel answers EOPNOTSUPP.</summary>
+    string KernelFeature { get; }
 }
 
 /// <summary>A kind no driver knows: its data is kept as bytes.</summary>

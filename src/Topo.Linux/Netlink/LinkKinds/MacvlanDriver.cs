@@ -49,6 +49,7 @@ internal sealed class MacvlanDriver : ILinkKindDriver
     public static readonly MacvlanDriver Instance = new();
 
     public string Kind => KindName;
+    public string KernelFeature => "MACVLAN support (CONFIG_MACVLAN)";
     public Topo.Core.Model.LinkKind ModelKind => Topo.Core.Model.LinkKind.Macvlan;
 
     public LinkKindData Decode(ReadOnlySpan<byte> infoData)

@@ -30,6 +30,7 @@ internal sealed class VethDriver : ILinkKindDriver
     public static readonly VethDriver Instance = new();
 
     public string Kind => KindName;
+    public string KernelFeature => "veth support (CONFIG_VETH)";
     public Topo.Core.Model.LinkKind ModelKind => Topo.Core.Model.LinkKind.Veth;
 
     public LinkKindData Decode(ReadOnlySpan<byte> infoData)

@@ -31,6 +31,7 @@ internal sealed class VlanDriver : ILinkKindDriver
     public static readonly VlanDriver Instance = new();
 
     public string Kind => KindName;
+    public string KernelFeature => "802.1Q VLAN support (CONFIG_VLAN_8021Q)";
     public Topo.Core.Model.LinkKind ModelKind => Topo.Core.Model.LinkKind.Vlan;
 
     public LinkKindData Decode(ReadOnlySpan<byte> infoData)

@@ -30,6 +30,7 @@ internal sealed class VxlanDriver : ILinkKindDriver
     public static readonly VxlanDriver Instance = new();
 
     public string Kind => KindName;
+    public string KernelFeature => "VXLAN support (CONFIG_VXLAN)";
     public Topo.Core.Model.LinkKind ModelKind => Topo.Core.Model.LinkKind.Vxlan;
 
     public LinkKindData Decode(ReadOnlySpan<byte> infoData)
