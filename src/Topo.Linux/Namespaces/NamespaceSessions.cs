@@ -1,0 +1,74 @@
+using Topo.Core.Model;
+using Topo.Linux.Netlink;
+
+namespace Topo.Linux.Namespaces;
+
+/// <summary>
+/// One rtnetlink session per namespace, opened once (on the namespace thread) and reused.
+/// The host is <see cref="HostState.Host"/> (""); other names come from the store.
+/// </summary>
+internal sealed class NamespaceSessions : IDisposable
+{
+    private readonly Dictionary<string, RouteNetlinkSession> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NetNamespace> _handles = new(StringComparer.Ordinal);
+    private long _closedWrites;
+
+    public NamespaceSessions(NamespaceStore store, NetNamespace host)
+    {
+        Store = store;
+        Host = host;
+    }
+
+    public NamespaceStore Store { get; }
+
+    public NetNamespace Host { get; }
+
+    public NamespaceThread Thread => Store.Thread;
+
+    /// <summary>Write requests sent through every session, including closed ones.</summary>
+    public long WriteRequests => _closedWrites + _sessions.Values.Sum(s => s.WriteRequests);
+
+    public NetNamespace Handle(string ns)
+    {
+        if (ns == HostState.Host) return Host;
+        if (!_handles.TryGetValue(ns, out var handle))
+        {
+            handle = Store.Open(ns);
+            _handles[ns] = handle;
+        }
+        return handle;
+    }
+
+    public RouteNetlinkSession For(string ns)
+    {
+        if (!_sessions.TryGetValue(ns, out var session))
+        {
+            session = new RouteNetlinkSession(Thread.OpenSocket(Handle(ns)));
+            _sessions[ns] = session;
+        }
+        return session;
+    }
+
+    /// <summary>Adopts a handle just created (saves reopening it).</summary>
+    public void Adopt(string ns, NetNamespace handle)
+    {
+        Forget(ns);
+        _handles[ns] = handle;
+    }
+
+    /// <summary>Drops the session and handle of a namespace (after its name was deleted).</summary>
+    public void Forget(string ns)
+    {
+        if (_sessions.Remove(ns, out var session))
+        {
+            _closedWrites += session.WriteRequests;
+            session.Dispose();
+        }
+        if (_handles.Remove(ns, out var handle)) handle.Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var ns in _sessions.Keys.Concat(_handles.Keys).Distinct().ToList()) Forget(ns);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Topo.Linux.Netlink.Transport;
+using static Tmds.Linux.LibC;
+
+namespace Topo.Linux.Namespaces;
+
+/// <summary>
+/// Named network namespaces, compatible with iproute2: a namespace NAME is an nsfs bind mount
+/// at NetnsDirectory/NAME (so `ip netns list` and `ip netns exec` see it), the directory is a
+/// shared mount (bound onto itself first if needed, as iproute2 does), and NAME has a config
+/// directory EtcDirectory/NAME created and removed with it.
+/// </summary>
+public sealed unsafe class NamespaceStore
+{
+    private readonly NamespaceThread _thread;
+    private bool _prepared;
+
+    public NamespaceStore(NamespaceStoreOptions options, NamespaceThread thread)
+    {
+        Options = options;
+        _thread = thread;
+    }
+
+    public NamespaceStoreOptions Options { get; }
+
+    public NamespaceThread Thread => _thread;
+
+    public string PathOf(string name) => Path.Combine(Options.NetnsDirectory, Validate(name));
+
+    public bool Exists(string name) => File.Exists(PathOf(name));
+
+    /// <summary>Names in the store, sorted.</summary>
+    public IReadOnlyList<string> List()
+    {
+        if (!Directory.Exists(Options.NetnsDirectory)) return [];
+        var names = Directory.GetFiles(Options.NetnsDirectory).Select(Path.GetFileName).OfType<string>().ToList();
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    public NetNamespace Open(string name) => NetNamespace.Open(PathOf(name));
+
+    /// <summary>Creates a fresh namespace NAME; returns its handle.</summary>
+    public NetNamespace Create(string name)
+    {
+        var path = PathOf(name);
+        Prepare();
+        CreateMountPoint(path);
+        try
+        {
+            var ns = _thread.CreateNamespace(() => Mount("/proc/thread-self/ns/net", path, MS_BIND, $"bind namespace onto {path}"));
+            Directory.CreateDirectory(Path.Combine(Options.EtcDirectory, name));
+            return ns;
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Gives the namespace already named <paramref name="existing"/> a second name (container:NAME mode).</summary>
+    public NetNamespace Bind(string name, string existing)
+    {
+        var path = PathOf(name);
+        var source = PathOf(existing);
+        if (!File.Exists(source)) throw new IOException($"namespace {existing} does not exist");
+        Prepare();
+        CreateMountPoint(path);
+        try
+        {
+            Mount(source, path, MS_BIND, $"bind {source} onto {path}");
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+        Directory.CreateDirectory(Path.Combine(Options.EtcDirectory, name));
+        return NetNamespace.Open(path);
+    }
+
+    /// <summary>Removes the name (lazy unmount and unlink) and its config directory. The namespace itself goes when nothing else holds it.</summary>
+    public void Delete(string name)
+    {
+        var path = PathOf(name);
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+        {
+            if (umount2(p, MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT)
+            {
+                throw NetlinkSocket.Errno($"umount {path}");
+            }
+        }
+        if (File.Exists(path)) File.Delete(path);
+        var etc = Path.Combine(Options.EtcDirectory, name);
+        if (Directory.Exists(etc)) Directory.Delete(etc, recursive: true);
+    }
+
+    /// <summary>Makes the directory a shared mount point, as iproute2 does, so mounts propagate to other mount namespaces.</summary>
+    private void Prepare()
+    {
+        if (_prepared) return;
+        Directory.CreateDirectory(Options.NetnsDirectory);
+        var dir = Options.NetnsDirectory;
+        if (!TryMount(null, dir, MS_SHARED | MS_REC))
+        {
+            if (errno != EINVAL) throw NetlinkSocket.Errno($"make {dir} shared");
+            Mount(dir, dir, MS_BIND | MS_REC, $"bind {dir} onto itself");
+            Mount(null, dir, MS_SHARED | MS_REC, $"make {dir} shared");
+        }
+        _prepared = true;
+    }
+
+    private static void CreateMountPoint(string path)
+    {
+        try
+        {
+            using (new FileStream(path, FileMode.CreateNew, FileAccess.Write)) { }
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            throw new IOException($"namespace file {path} already exists", e);
+        }
+    }
+
+    private static void Mount(string? source, string target, ulong flags, string what)
+    {
+        if (!TryMount(source, target, flags)) throw NetlinkSocket.Errno(what);
+    }
+
+    private static bool TryMount(string? source, string target, ulong flags)
+    {
+        var src = Encoding.UTF8.GetBytes((source ?? "none") + "\0");
+        var dst = Encoding.UTF8.GetBytes(target + "\0");
+        var type = "none\0"u8;
+        fixed (byte* s = src)
+        fixed (byte* d = dst)
+        fixed (byte* t = type)
+        {
+            return mount(s, d, t, (Tmds.Linux.ulong_t)flags, null) == 0;
+        }
+    }
+
+    private static string Validate(string name)
+    {
+        if (name.Length == 0 || name is "." or ".." || name.Contains('/') || name.Contains('\0'))
+        {
+            throw new ArgumentException($"'{name}' is not a valid namespace name", nameof(name));
+        }
+        return name;
+    }
+
+    internal static void Unmount(string path)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes) umount2(p, MNT_DETACH);
+    }
+}

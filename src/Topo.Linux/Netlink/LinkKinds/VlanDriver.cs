@@ -1,0 +1,61 @@
+using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.Messages;
+
+namespace Topo.Linux.Netlink.LinkKinds;
+
+/// <summary>An 802.1Q sub-interface. Kernels built without CONFIG_VLAN_8021Q answer EOPNOTSUPP.</summary>
+internal sealed class VlanData(ushort? id, ushort? protocol = null, IReadOnlyList<RawAttribute>? others = null) : LinkKindData
+{
+    public override string Kind => VlanDriver.KindName;
+
+    public ushort? Id { get; } = id;
+
+    /// <summary>ETH_P_8021Q or ETH_P_8021AD, network byte order on the wire.</summary>
+    public ushort? Protocol { get; } = protocol;
+
+    public IReadOnlyList<RawAttribute> Others { get; } = others ?? [];
+
+    public override bool HasData => Id is not null || Protocol is not null || Others.Count > 0;
+
+    public override void Encode(ref NetlinkWriter writer)
+    {
+        if (Id is { } id) writer.WriteU16(IflaVlan.Id, id);
+        if (Protocol is { } protocol) writer.WriteU16BigEndian(IflaVlan.Protocol, protocol);
+        foreach (var a in Others) a.WriteTo(ref writer);
+    }
+}
+
+internal sealed class VlanDriver : ILinkKindDriver
+{
+    public const string KindName = "vlan";
+    public static readonly VlanDriver Instance = new();
+
+    public string Kind => KindName;
+    public string KernelFeature => "802.1Q VLAN support (CONFIG_VLAN_8021Q)";
+    public Topo.Core.Model.LinkKind ModelKind => Topo.Core.Model.LinkKind.Vlan;
+
+    public LinkKindData Decode(ReadOnlySpan<byte> infoData)
+    {
+        ushort? id = null, protocol = null;
+        var others = new List<RawAttribute>();
+        var reader = new AttributeReader(infoData);
+        while (reader.MoveNext())
+        {
+            switch (reader.Type)
+            {
+                case IflaVlan.Id when id is null:
+                    id = reader.U16();
+                    break;
+                case IflaVlan.Protocol when protocol is null:
+                    protocol = reader.U16BigEndian();
+                    break;
+                default:
+                    others.Add(reader.Raw());
+                    break;
+            }
+        }
+        return new VlanData(id, protocol, others);
+    }
+
+    public LinkKindData Empty() => new VlanData(null);
+}

@@ -1,0 +1,51 @@
+using Topo.Linux.Netlink.Constants;
+
+namespace Topo.Linux.Netlink.Messages;
+
+/// <summary>
+/// Bridge port settings (IFLA_BRPORT_*), as found in IFLA_PROTINFO (AF_BRIDGE messages) and in
+/// IFLA_INFO_SLAVE_DATA of a port's link message. Attributes are kept in order; the typed
+/// properties read them.
+/// </summary>
+internal sealed class BridgePortInfo(IReadOnlyList<RawAttribute> attributes)
+{
+    public IReadOnlyList<RawAttribute> Attributes { get; } = attributes;
+
+    public bool? Hairpin => Flag(IflaBridgePort.Mode);
+
+    public bool? Isolated => Flag(IflaBridgePort.Isolated);
+
+    /// <summary>Settings to change, in the order the bridge tool sends them (mode, then isolated).</summary>
+    public static BridgePortInfo Create(bool? isolated, bool? hairpin)
+    {
+        var list = new List<RawAttribute>();
+        if (hairpin is { } h) list.Add(new RawAttribute(IflaBridgePort.Mode, [h ? (byte)1 : (byte)0]));
+        if (isolated is { } i) list.Add(new RawAttribute(IflaBridgePort.Isolated, [i ? (byte)1 : (byte)0]));
+        return new BridgePortInfo(list);
+    }
+
+    public static BridgePortInfo Decode(ReadOnlySpan<byte> nest)
+    {
+        var list = new List<RawAttribute>();
+        var reader = new AttributeReader(nest);
+        while (reader.MoveNext())
+        {
+            list.Add(reader.Raw());
+        }
+        return new BridgePortInfo(list);
+    }
+
+    public void Encode(ref NetlinkWriter writer)
+    {
+        foreach (var a in Attributes) a.WriteTo(ref writer);
+    }
+
+    private bool? Flag(ushort type)
+    {
+        foreach (var a in Attributes)
+        {
+            if ((a.Type & NetlinkProtocol.AttributeTypeMask) == type) return a.Value.Length == 1 ? a.Value[0] != 0 : null;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,252 @@
+using System.Buffers.Binary;
+using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.LinkKinds;
+
+namespace Topo.Linux.Netlink.Messages;
+
+/// <summary>
+/// An RTM_NEWLINK / RTM_SETLINK / RTM_DELLINK body: struct ifinfomsg and the IFLA_* attributes.
+/// Kind-specific data is the driver's (<see cref="LinkKindData"/>); unknown attributes are kept.
+/// </summary>
+internal sealed class LinkMessage
+{
+    public byte Family { get; set; }
+    public ushort DeviceType { get; set; }
+    public int Index { get; set; }
+    public InterfaceFlags Flags { get; set; }
+    public InterfaceFlags Change { get; set; }
+
+    public string? Name { get; set; }
+    public uint? Mtu { get; set; }
+    public byte[]? Address { get; set; }
+    public int? Master { get; set; }
+    /// <summary>IFLA_LINK: the lower device (macvlan, vlan) or the veth peer's index.</summary>
+    public int? Link { get; set; }
+    /// <summary>IFLA_LINK_NETNSID: the namespace id (as this namespace knows it) of the IFLA_LINK device.</summary>
+    public int? LinkNetNsId { get; set; }
+    public string? Alias { get; set; }
+    /// <summary>IFLA_NET_NS_FD: create or move the link into the namespace of this fd.</summary>
+    public int? NetNsFd { get; set; }
+    /// <summary>IFLA_PROTINFO (nested, AF_BRIDGE): bridge port settings.</summary>
+    public BridgePortInfo? ProtInfo { get; set; }
+
+    /// <summary>IFLA_LINKINFO / IFLA_INFO_KIND + IFLA_INFO_DATA.</summary>
+    public LinkKindData? KindData { get; set; }
+    /// <summary>IFLA_LINKINFO / IFLA_INFO_SLAVE_KIND, e.g. "bridge" for a bridge port.</summary>
+    public string? SlaveKind { get; set; }
+    /// <summary>IFLA_LINKINFO / IFLA_INFO_SLAVE_DATA of a bridge port.</summary>
+    public BridgePortInfo? SlaveData { get; set; }
+
+    public List<RawAttribute> Unknown { get; } = [];
+    public List<RawAttribute> UnknownLinkInfo { get; } = [];
+
+    private AttributeLayout? _layout;
+    private AttributeLayout? _linkInfoLayout;
+    private bool _infoDataPresent;
+
+    public string? Kind => KindData?.Kind;
+
+    public bool IsUp => (Flags & InterfaceFlags.Up) != 0;
+
+    private static readonly ushort[] CanonicalOrder =
+    [
+        Ifla.Link, Ifla.IfName, Ifla.Address, Ifla.Mtu, Ifla.Master, Ifla.IfAlias, Ifla.NetNsFd,
+        Ifla.LinkNetNsId, (ushort)(Ifla.ProtInfo | NetlinkProtocol.AttributeNested), Ifla.LinkInfo,
+    ];
+
+    private static readonly ushort[] CanonicalLinkInfoOrder =
+        [IflaInfo.Kind, IflaInfo.Data, IflaInfo.SlaveKind, IflaInfo.SlaveData];
+
+    /// <summary>Writes a whole message: nlmsghdr, ifinfomsg, attributes.</summary>
+    public void Encode(ref NetlinkWriter writer, ushort type, NetlinkFlags flags, uint sequence)
+    {
+        writer.BeginMessage(type, flags, sequence);
+        EncodeBody(ref writer);
+        writer.EndMessage();
+    }
+
+    /// <summary>Writes ifinfomsg and the attributes (also the payload of VETH_INFO_PEER).</summary>
+    public void EncodeBody(ref NetlinkWriter writer)
+    {
+        var header = writer.FixedHeader(RtnlHeaderSize.IfInfo);
+        header[0] = Family;
+        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], DeviceType);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], Index);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)Flags);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], (uint)Change);
+
+        if (_layout is null)
+        {
+            foreach (var t in CanonicalOrder) WriteKnown(ref writer, t, stringNul: t != Ifla.IfAlias);
+            foreach (var u in Unknown) u.WriteTo(ref writer);
+            return;
+        }
+        var next = 0;
+        foreach (var slot in _layout.Slots)
+        {
+            if (slot.Known) WriteKnown(ref writer, slot.RawType, slot.StringNul);
+            else Unknown[next++].WriteTo(ref writer);
+        }
+    }
+
+    private void WriteKnown(ref NetlinkWriter writer, ushort rawType, bool stringNul)
+    {
+        switch ((ushort)(rawType & NetlinkProtocol.AttributeTypeMask))
+        {
+            case Ifla.Link when Link is { } link: writer.WriteI32(rawType, link); break;
+            case Ifla.IfName when Name is not null: WriteString(ref writer, rawType, Name, stringNul); break;
+            case Ifla.Address when Address is not null: writer.WriteBytes(rawType, Address); break;
+            case Ifla.Mtu when Mtu is { } mtu: writer.WriteU32(rawType, mtu); break;
+            case Ifla.Master when Master is { } master: writer.WriteI32(rawType, master); break;
+            case Ifla.IfAlias when Alias is not null: WriteString(ref writer, rawType, Alias, stringNul); break;
+            case Ifla.NetNsFd when NetNsFd is { } fd: writer.WriteI32(rawType, fd); break;
+            case Ifla.LinkNetNsId when LinkNetNsId is { } id: writer.WriteI32(rawType, id); break;
+            case Ifla.ProtInfo when ProtInfo is not null:
+            {
+                var nest = writer.BeginNested(rawType);
+                ProtInfo.Encode(ref writer);
+                writer.EndNested(nest);
+                break;
+            }
+            case Ifla.LinkInfo when KindData is not null || SlaveKind is not null || UnknownLinkInfo.Count > 0:
+            {
+                var nest = writer.BeginNested(rawType);
+                EncodeLinkInfo(ref writer);
+                writer.EndNested(nest);
+                break;
+            }
+        }
+    }
+
+    private void EncodeLinkInfo(ref NetlinkWriter writer)
+    {
+        if (_linkInfoLayout is null)
+        {
+            foreach (var t in CanonicalLinkInfoOrder) WriteLinkInfo(ref writer, t, stringNul: false);
+            foreach (var u in UnknownLinkInfo) u.WriteTo(ref writer);
+            return;
+        }
+        var next = 0;
+        foreach (var slot in _linkInfoLayout.Slots)
+        {
+            if (slot.Known) WriteLinkInfo(ref writer, slot.RawType, slot.StringNul);
+            else UnknownLinkInfo[next++].WriteTo(ref writer);
+        }
+    }
+
+    private void WriteLinkInfo(ref NetlinkWriter writer, ushort rawType, bool stringNul)
+    {
+        switch ((ushort)(rawType & NetlinkProtocol.AttributeTypeMask))
+        {
+            case IflaInfo.Kind when KindData is not null:
+                WriteString(ref writer, rawType, KindData.Kind, stringNul);
+                break;
+            case IflaInfo.Data when KindData is not null && (KindData.HasData || _infoDataPresent):
+            {
+                var nest = writer.BeginNested(rawType);
+                KindData.Encode(ref writer);
+                writer.EndNested(nest);
+                break;
+            }
+            case IflaInfo.SlaveKind when SlaveKind is not null:
+                WriteString(ref writer, rawType, SlaveKind, stringNul);
+                break;
+            case IflaInfo.SlaveData when SlaveData is not null:
+            {
+                var nest = writer.BeginNested(rawType);
+                SlaveData.Encode(ref writer);
+                writer.EndNested(nest);
+                break;
+            }
+        }
+    }
+
+    private static void WriteString(ref NetlinkWriter writer, ushort type, string value, bool nul)
+    {
+        if (nul)
+        {
+            writer.WriteString(type, value);
+        }
+        else
+        {
+            writer.WriteBytes(type, System.Text.Encoding.UTF8.GetBytes(value));
+        }
+    }
+
+    /// <summary>Decodes ifinfomsg and attributes (a message payload, or VETH_INFO_PEER's).</summary>
+    public static LinkMessage DecodeBody(ReadOnlySpan<byte> body)
+    {
+        if (body.Length < RtnlHeaderSize.IfInfo) ThrowHelper.Malformed($"ifinfomsg needs {RtnlHeaderSize.IfInfo} bytes, got {body.Length}");
+        var m = new LinkMessage
+        {
+            Family = body[0],
+            DeviceType = BinaryPrimitives.ReadUInt16LittleEndian(body[2..]),
+            Index = BinaryPrimitives.ReadInt32LittleEndian(body[4..]),
+            Flags = (InterfaceFlags)BinaryPrimitives.ReadUInt32LittleEndian(body[8..]),
+            Change = (InterfaceFlags)BinaryPrimitives.ReadUInt32LittleEndian(body[12..]),
+            _layout = new AttributeLayout(),
+        };
+        var reader = new AttributeReader(body[RtnlHeaderSize.IfInfo..]);
+        while (reader.MoveNext())
+        {
+            var known = true;
+            switch (reader.Type)
+            {
+                case Ifla.IfName when m.Name is null: m.Name = reader.String(); break;
+                case Ifla.Mtu when m.Mtu is null: m.Mtu = reader.U32(); break;
+                case Ifla.Address when m.Address is null: m.Address = reader.Value.ToArray(); break;
+                case Ifla.Master when m.Master is null: m.Master = reader.I32(); break;
+                case Ifla.Link when m.Link is null: m.Link = reader.I32(); break;
+                case Ifla.LinkNetNsId when m.LinkNetNsId is null: m.LinkNetNsId = reader.I32(); break;
+                case Ifla.IfAlias when m.Alias is null: m.Alias = reader.String(); break;
+                case Ifla.NetNsFd when m.NetNsFd is null: m.NetNsFd = reader.I32(); break;
+                case Ifla.ProtInfo when m.ProtInfo is null && (reader.RawType & NetlinkProtocol.AttributeNested) != 0:
+                    m.ProtInfo = BridgePortInfo.Decode(reader.Value);
+                    break;
+                case Ifla.LinkInfo when m._linkInfoLayout is null:
+                    m.DecodeLinkInfo(reader.Value);
+                    break;
+                default:
+                    known = false;
+                    m.Unknown.Add(reader.Raw());
+                    break;
+            }
+            if (known) m._layout.AddKnown(reader.RawType, reader.StringHasNul);
+            else m._layout.AddUnknown();
+        }
+        return m;
+    }
+
+    private void DecodeLinkInfo(ReadOnlySpan<byte> nest)
+    {
+        _linkInfoLayout = new AttributeLayout();
+        string? kind = null;
+        var data = ReadOnlySpan<byte>.Empty;
+        var reader = new AttributeReader(nest);
+        while (reader.MoveNext())
+        {
+            var known = true;
+            switch (reader.Type)
+            {
+                case IflaInfo.Kind when kind is null: kind = reader.String(); break;
+                case IflaInfo.Data when !_infoDataPresent: data = reader.Value; _infoDataPresent = true; break;
+                case IflaInfo.SlaveKind when SlaveKind is null: SlaveKind = reader.String(); break;
+                case IflaInfo.SlaveData when SlaveData is null: SlaveData = BridgePortInfo.Decode(reader.Value); break;
+                default:
+                    known = false;
+                    UnknownLinkInfo.Add(reader.Raw());
+                    break;
+            }
+            if (known) _linkInfoLayout.AddKnown(reader.RawType, reader.StringHasNul);
+            else _linkInfoLayout.AddUnknown();
+        }
+        if (kind is not null)
+        {
+            KindData = LinkKindRegistry.Decode(kind, data, _infoDataPresent);
+        }
+        else if (_infoDataPresent)
+        {
+            ThrowHelper.Malformed("IFLA_INFO_DATA without IFLA_INFO_KIND");
+        }
+    }
+}

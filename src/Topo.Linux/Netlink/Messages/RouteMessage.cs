@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using Topo.Core.Addressing;
+using Topo.Linux.Netlink.Constants;
+
+namespace Topo.Linux.Netlink.Messages;
+
+/// <summary>An RTM_NEWROUTE / RTM_DELROUTE body: struct rtmsg and RTA_* attributes (IPv4 only).</summary>
+internal sealed class RouteMessage
+{
+    public byte Family { get; set; } = AddressFamily.Inet;
+    public byte DestinationLength { get; set; }
+    public byte SourceLength { get; set; }
+    public byte Tos { get; set; }
+    public byte Table { get; set; } = RouteTable.Main;
+    public RouteProtocol Protocol { get; set; } = RouteProtocol.Boot;
+    public RouteScope Scope { get; set; } = RouteScope.Universe;
+    public RouteType Type { get; set; } = RouteType.Unicast;
+    public uint RouteFlags { get; set; }
+
+    public Ipv4Address? Destination { get; set; }
+    public Ipv4Address? Gateway { get; set; }
+    public int? OutputInterface { get; set; }
+    public uint? Priority { get; set; }
+    public uint? TableId { get; set; }
+    public List<RawAttribute> Unknown { get; } = [];
+
+    private AttributeLayout? _layout;
+
+    /// <summary>The table: RTA_TABLE when present (tables above 255), else rtm_table.</summary>
+    public uint EffectiveTable => TableId ?? Table;
+
+    public Ipv4Prefix DestinationPrefix => new(Destination ?? Ipv4Address.Any, DestinationLength);
+
+    private static readonly ushort[] CanonicalOrder = [Rta.Table, Rta.Destination, Rta.Priority, Rta.Gateway, Rta.OutputInterface];
+
+    public void Encode(ref NetlinkWriter writer, ushort type, NetlinkFlags flags, uint sequence)
+    {
+        writer.BeginMessage(type, flags, sequence);
+        var h = writer.FixedHeader(RtnlHeaderSize.Rt);
+        h[0] = Family;
+        h[1] = DestinationLength;
+        h[2] = SourceLength;
+        h[3] = Tos;
+        h[4] = Table;
+        h[5] = (byte)Protocol;
+        h[6] = (byte)Scope;
+        h[7] = (byte)Type;
+        BinaryPrimitives.WriteUInt32LittleEndian(h[8..], RouteFlags);
+        if (_layout is null)
+        {
+            foreach (var t in CanonicalOrder) WriteKnown(ref writer, t);
+            foreach (var u in Unknown) u.WriteTo(ref writer);
+        }
+        else
+        {
+            var next = 0;
+            foreach (var slot in _layout.Slots)
+            {
+                if (slot.Known) WriteKnown(ref writer, slot.RawType);
+                else Unknown[next++].WriteTo(ref writer);
+            }
+        }
+        writer.EndMessage();
+    }
+
+    private void WriteKnown(ref NetlinkWriter writer, ushort type)
+    {
+        Span<byte> b = stackalloc byte[Ipv4Sizes.Address];
+        switch (type)
+        {
+            case Rta.Table when TableId is { } table: writer.WriteU32(type, table); break;
+            case Rta.Destination when Destination is { } dst: dst.WriteBytes(b); writer.WriteBytes(type, b); break;
+            case Rta.Gateway when Gateway is { } gw: gw.WriteBytes(b); writer.WriteBytes(type, b); break;
+            case Rta.OutputInterface when OutputInterface is { } oif: writer.WriteI32(type, oif); break;
+            case Rta.Priority when Priority is { } prio: writer.WriteU32(type, prio); break;
+        }
+    }
+
+    public static RouteMessage Decode(ReadOnlySpan<byte> body)
+    {
+        if (body.Length < RtnlHeaderSize.Rt) ThrowHelper.Malformed($"rtmsg needs {RtnlHeaderSize.Rt} bytes, got {body.Length}");
+        var m = new RouteMessage
+        {
+            Family = body[0],
+            DestinationLength = body[1],
+            SourceLength = body[2],
+            Tos = body[3],
+            Table = body[4],
+            Protocol = (RouteProtocol)body[5],
+            Scope = (RouteScope)body[6],
+            Type = (RouteType)body[7],
+            RouteFlags = BinaryPrimitives.ReadUInt32LittleEndian(body[8..]),
+            _layout = new AttributeLayout(),
+        };
+        var ipv4 = m.Family == AddressFamily.Inet;
+        var reader = new AttributeReader(body[RtnlHeaderSize.Rt..]);
+        while (reader.MoveNext())
+        {
+            var known = true;
+            switch (reader.Type)
+            {
+                case Rta.Table when m.TableId is null: m.TableId = reader.U32(); break;
+                case Rta.Destination when ipv4 && m.Destination is null: m.Destination = Ipv4Address.FromBytes(reader.Fixed(Ipv4Sizes.Address)); break;
+                case Rta.Gateway when ipv4 && m.Gateway is null: m.Gateway = Ipv4Address.FromBytes(reader.Fixed(Ipv4Sizes.Address)); break;
+                case Rta.OutputInterface when m.OutputInterface is null: m.OutputInterface = reader.I32(); break;
+                case Rta.Priority when m.Priority is null: m.Priority = reader.U32(); break;
+                default: known = false; m.Unknown.Add(reader.Raw()); break;
+            }
+            if (known) m._layout.AddKnown(reader.RawType);
+            else m._layout.AddUnknown();
+        }
+        if (m.DestinationLength > 32 && ipv4) ThrowHelper.Malformed($"IPv4 prefix length {m.DestinationLength}");
+        return m;
+    }
+}

@@ -1,0 +1,167 @@
+using Topo.Core.Addressing;
+using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.LinkKinds;
+using Topo.Linux.Netlink.Messages;
+using Topo.Linux.Netlink.Transport;
+
+namespace Topo.Linux.Netlink;
+
+/// <summary>
+/// The rtnetlink operations topo needs, over one socket (so in one namespace). Write requests
+/// are counted, so a test can prove that a no-op apply sent none. Requests can be queued and
+/// sent back to back with <see cref="Flush"/> (pipelining), or sent one by one.
+/// </summary>
+internal sealed class RouteNetlinkSession : IDisposable
+{
+    private const NetlinkFlags CreateFlags = NetlinkFlags.Request | NetlinkFlags.Ack | NetlinkFlags.Create | NetlinkFlags.Excl;
+    private const NetlinkFlags ChangeFlags = NetlinkFlags.Request | NetlinkFlags.Ack;
+
+    private readonly NetlinkSocket _socket;
+    private readonly MessageBuffer _queue = new(1 << 16);
+    private readonly List<string> _operations = [];
+    private readonly MessageBuffer _scratch = new();
+
+    public RouteNetlinkSession(NetlinkSocket socket) => _socket = socket;
+
+    /// <summary>Write requests sent (queued ones count when flushed).</summary>
+    public long WriteRequests { get; private set; }
+
+    /// <summary>When true, write requests are queued until <see cref="Flush"/>.</summary>
+    public bool Pipelining { get; set; }
+
+    public List<LinkMessage> DumpLinks()
+    {
+        _scratch.Clear();
+        var w = new NetlinkWriter(_scratch);
+        new LinkMessage().Encode(ref w, RtmType.GetLink, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
+        return _socket.Dump(_scratch, "dump links", RtmType.NewLink, LinkMessage.DecodeBody);
+    }
+
+    public List<AddressMessage> DumpAddresses()
+    {
+        _scratch.Clear();
+        var w = new NetlinkWriter(_scratch);
+        new AddressMessage { Family = AddressFamily.Inet }.Encode(ref w, RtmType.GetAddress, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
+        return _socket.Dump(_scratch, "dump addresses", RtmType.NewAddress, AddressMessage.Decode);
+    }
+
+    /// <summary>IPv4 routes of the main table (strict checking makes the kernel filter by table).</summary>
+    public List<RouteMessage> DumpRoutes()
+    {
+        _scratch.Clear();
+        var w = new NetlinkWriter(_scratch);
+        new RouteMessage { Table = RouteTable.Main, Protocol = RouteProtocol.Unspecified, Type = RouteType.Unspecified }
+            .Encode(ref w, RtmType.GetRoute, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
+        var routes = _socket.Dump(_scratch, "dump routes", RtmType.NewRoute, RouteMessage.Decode);
+        routes.RemoveAll(r => r.EffectiveTable != RouteTable.Main);
+        return routes;
+    }
+
+    /// <summary>One link by name; null if there is none.</summary>
+    public LinkMessage? GetLink(string name)
+    {
+        _scratch.Clear();
+        var w = new NetlinkWriter(_scratch);
+        new LinkMessage { Name = name }.Encode(ref w, RtmType.GetLink, NetlinkFlags.Request, _socket.NextSequence());
+        try
+        {
+            return LinkMessage.DecodeBody(_socket.Get(_scratch, $"get link {name}"));
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL: a new link (any kind; the driver data says which).</summary>
+    /// <remarks>A kernel without the kind's support raises <see cref="KernelFeatureMissingException"/>.</remarks>
+    public void CreateLink(LinkMessage link, string operation)
+    {
+        try
+        {
+            Write(link, RtmType.NewLink, CreateFlags, operation);
+        }
+        catch (NetlinkException e) when (e.IsNotSupported && link.Kind is { } kind && LinkKindRegistry.Find(kind) is { } driver)
+        {
+            throw new KernelFeatureMissingException(driver.KernelFeature, link.Name ?? kind, e);
+        }
+    }
+
+    /// <summary>RTM_NEWLINK on an existing link (by index or name): only the attributes set change.</summary>
+    public void ChangeLink(LinkMessage link, string operation) => Write(link, RtmType.NewLink, ChangeFlags, operation);
+
+    public void DeleteLink(int index, string operation) =>
+        Write(new LinkMessage { Index = index }, RtmType.DelLink, ChangeFlags, operation);
+
+    public void DeleteLink(string name, string operation) =>
+        Write(new LinkMessage { Name = name }, RtmType.DelLink, ChangeFlags, operation);
+
+    /// <summary>Bridge port flags: RTM_SETLINK, family AF_BRIDGE, IFLA_PROTINFO (nested), as `bridge link set` sends them.</summary>
+    public void SetBridgePort(int index, bool? isolated, bool? hairpin, string operation)
+    {
+        var message = new LinkMessage
+        {
+            Family = AddressFamily.Bridge,
+            Index = index,
+            ProtInfo = BridgePortInfo.Create(isolated, hairpin),
+        };
+        Write(message, RtmType.SetLink, ChangeFlags, operation);
+    }
+
+    public void AddAddress(int index, Ipv4Prefix address, string operation) =>
+        Write(AddressMessage.ForPrefix(index, address), RtmType.NewAddress, CreateFlags, operation);
+
+    public void DeleteAddress(int index, Ipv4Prefix address, string operation) =>
+        Write(AddressMessage.ForPrefix(index, address), RtmType.DelAddress, ChangeFlags, operation);
+
+    public void AddRoute(RouteMessage route, bool replace, string operation) =>
+        Write(route, RtmType.NewRoute, replace ? ChangeFlags | NetlinkFlags.Create | NetlinkFlags.Replace : CreateFlags, operation);
+
+    public void DeleteRoute(RouteMessage route, string operation) =>
+        Write(route, RtmType.DelRoute, ChangeFlags, operation);
+
+    /// <summary>Sends the queued requests back to back and waits for all acks.</summary>
+    public void Flush()
+    {
+        if (_queue.MessageCount == 0) return;
+        try
+        {
+            WriteRequests += _queue.MessageCount;
+            _socket.Execute(_queue, _operations);
+        }
+        finally
+        {
+            _queue.Clear();
+            _operations.Clear();
+        }
+    }
+
+    private void Write(LinkMessage m, ushort type, NetlinkFlags flags, string op)
+    {
+        var w = new NetlinkWriter(_queue);
+        m.Encode(ref w, type, flags, _socket.NextSequence());
+        Queued(op);
+    }
+
+    private void Write(AddressMessage m, ushort type, NetlinkFlags flags, string op)
+    {
+        var w = new NetlinkWriter(_queue);
+        m.Encode(ref w, type, flags, _socket.NextSequence());
+        Queued(op);
+    }
+
+    private void Write(RouteMessage m, ushort type, NetlinkFlags flags, string op)
+    {
+        var w = new NetlinkWriter(_queue);
+        m.Encode(ref w, type, flags, _socket.NextSequence());
+        Queued(op);
+    }
+
+    private void Queued(string operation)
+    {
+        _operations.Add(operation);
+        if (!Pipelining) Flush();
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

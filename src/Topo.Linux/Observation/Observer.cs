@@ -1,0 +1,251 @@
+using System.Collections.Immutable;
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Linux.Namespaces;
+using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.LinkKinds;
+using Topo.Linux.Netlink.Messages;
+
+namespace Topo.Linux.Observation;
+
+/// <summary>
+/// Reads the kernel into a <see cref="HostState"/>: the host namespace (every link, foreign ones
+/// with a null owner; their IPv4 addresses; main-table routes) and every named namespace whose
+/// <c>lo</c> alias is a topo label (its links but lo, addresses, routes). Routes the kernel
+/// adds for addresses (proto kernel) are left out, as the model says.
+/// </summary>
+public sealed class Observer : IDisposable
+{
+    private readonly NamespaceSessions _sessions;
+    private readonly bool _ownsSessions;
+
+    /// <param name="store">The named namespaces.</param>
+    /// <param name="host">The namespace playing the host; null: the namespace thread's own (the process's).</param>
+    public Observer(NamespaceStore store, NetNamespace? host = null)
+        : this(new NamespaceSessions(store, host ?? store.Thread.Home), ownsSessions: true)
+    {
+    }
+
+    internal Observer(NamespaceSessions sessions, bool ownsSessions)
+    {
+        _sessions = sessions;
+        _ownsSessions = ownsSessions;
+    }
+
+    /// <summary>Observes the host.</summary>
+    /// <param name="project">When set, namespaces of other projects are listed but not read.</param>
+    /// <param name="sysctls">Dotted keys to read in the host namespace (e.g. net.ipv4.ip_forward).</param>
+    public HostState Observe(string? project = null, IEnumerable<string>? sysctls = null)
+    {
+        var links = ImmutableArray.CreateBuilder<LinkState>();
+        var addresses = ImmutableArray.CreateBuilder<AddressState>();
+        var routes = ImmutableArray.CreateBuilder<RouteState>();
+        var namespaces = ImmutableArray.CreateBuilder<NamespaceState>();
+
+        var host = Snapshot(HostState.Host);
+        var snapshots = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
+        foreach (var (name, sharesWith) in NamedNamespaces())
+        {
+            NamespaceSnapshot snapshot;
+            try
+            {
+                snapshot = Snapshot(name);
+            }
+            catch (IOException)
+            {
+                continue; // a name without a namespace behind it (a stale file): not ours to judge
+            }
+            var lo = snapshot.Links.FirstOrDefault(l => (l.Flags & InterfaceFlags.Loopback) != 0);
+            if (!Label.TryParse(lo?.Alias, out var owner)) continue;
+            namespaces.Add(new NamespaceState(name, sharesWith) { Owner = owner });
+            if (sharesWith is not null) continue;
+            if (project is not null && owner.Project != project) continue;
+            snapshots.Add((snapshot, owner));
+        }
+
+        AddLinks(host, host, snapshots, links, addresses, routes, namespaceOwner: null);
+        foreach (var (snapshot, owner) in snapshots)
+        {
+            AddLinks(snapshot, host, snapshots, links, addresses, routes, owner);
+        }
+
+        var sysctlStates = ImmutableArray.CreateBuilder<SysctlState>();
+        if (sysctls is not null)
+        {
+            foreach (var key in sysctls.Distinct(StringComparer.Ordinal))
+            {
+                var path = SysctlPath.Of(key);
+                var value = _sessions.Thread.Run(_sessions.Host, () => File.Exists(path) ? File.ReadAllText(path).Trim() : null);
+                if (value is not null) sysctlStates.Add(new SysctlState(HostState.Host, key, value));
+            }
+        }
+
+        return new HostState(namespaces.ToImmutable(), links.ToImmutable(), addresses.ToImmutable(), routes.ToImmutable(), sysctlStates.ToImmutable());
+    }
+
+    /// <summary>Names in the store, each with the earlier name it shares its namespace with (same nsfs inode), if any.</summary>
+    private List<(string Name, string? SharesWith)> NamedNamespaces()
+    {
+        var result = new List<(string, string?)>();
+        var byInode = new Dictionary<(ulong, ulong), string>();
+        foreach (var name in MountOrder(_sessions.Store.List()))
+        {
+            NetNamespace handle;
+            try
+            {
+                handle = _sessions.Handle(name);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            var key = (handle.Device, handle.Inode);
+            if (byInode.TryGetValue(key, out var first))
+            {
+                result.Add((name, first));
+            }
+            else
+            {
+                byInode[key] = name;
+                result.Add((name, null));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Orders names by mount id (the original name of a namespace was mounted before its aliases).</summary>
+    private List<string> MountOrder(IReadOnlyList<string> names)
+    {
+        var ids = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length < 5) continue;
+            var mountPoint = fields[4];
+            if (Path.GetDirectoryName(mountPoint) != _sessions.Store.Options.NetnsDirectory.TrimEnd('/')) continue;
+            if (long.TryParse(fields[0], out var id)) ids.TryAdd(Path.GetFileName(mountPoint), id);
+        }
+        return names.OrderBy(n => ids.GetValueOrDefault(n, long.MaxValue)).ThenBy(n => n, StringComparer.Ordinal).ToList();
+    }
+
+    private NamespaceSnapshot Snapshot(string ns)
+    {
+        var session = _sessions.For(ns);
+        return new NamespaceSnapshot(ns, session.DumpLinks(), session.DumpAddresses(), session.DumpRoutes());
+    }
+
+    private static void AddLinks(
+        NamespaceSnapshot snapshot,
+        NamespaceSnapshot host,
+        List<(NamespaceSnapshot Snapshot, Label Owner)> named,
+        ImmutableArray<LinkState>.Builder links,
+        ImmutableArray<AddressState>.Builder addresses,
+        ImmutableArray<RouteState>.Builder routes,
+        Label? namespaceOwner)
+    {
+        var isHost = namespaceOwner is null;
+        var owners = new Dictionary<int, Label?>();
+        foreach (var link in snapshot.Links)
+        {
+            if (link.Name is null) continue;
+            var isLoopback = (link.Flags & InterfaceFlags.Loopback) != 0;
+            if (!isHost && isLoopback) continue; // the namespace's lo is the NamespaceState
+            Label.TryParse(link.Alias, out var owner);
+            owners[link.Index] = owner;
+            links.Add(ToLinkState(link, snapshot, host, named, isLoopback) with { Owner = owner });
+        }
+
+        foreach (var address in snapshot.Addresses)
+        {
+            if (address.Prefix is not { } prefix || !owners.TryGetValue(address.Index, out var owner)) continue;
+            var linkName = snapshot.NameOf(address.Index);
+            if (linkName is null) continue;
+            addresses.Add(new AddressState(snapshot.Name, linkName, prefix) { Owner = owner });
+        }
+
+        foreach (var route in snapshot.Routes)
+        {
+            if (route.Protocol == RouteProtocol.Kernel || route.Type != RouteType.Unicast) continue;
+            var device = route.OutputInterface is { } oif ? snapshot.NameOf(oif) : null;
+            Label? owner = isHost
+                ? (route.OutputInterface is { } i && owners.TryGetValue(i, out var o) ? o : null)
+                : namespaceOwner;
+            routes.Add(new RouteState(snapshot.Name, route.DestinationPrefix, (int)(route.Priority ?? 0))
+            {
+                Gateway = route.Gateway,
+                Device = device,
+                Owner = owner,
+            });
+        }
+    }
+
+    private static LinkState ToLinkState(
+        LinkMessage link, NamespaceSnapshot snapshot, NamespaceSnapshot host,
+        List<(NamespaceSnapshot Snapshot, Label Owner)> named, bool isLoopback)
+    {
+        var kind = link.Kind is { } k && LinkKindRegistry.Find(k) is { } driver
+            ? driver.ModelKind
+            : isLoopback ? LinkKind.Loopback : LinkKind.Other;
+        var state = new LinkState(snapshot.Name, link.Name!, kind)
+        {
+            Up = link.IsUp,
+            Mtu = link.Mtu is { } mtu ? (int)mtu : null,
+            Mac = link.Address is { Length: LinkSizes.MacAddress } mac && !isLoopback ? MacAddress.FromBytes(mac) : null,
+            Master = link.Master is { } master and > 0 ? snapshot.NameOf(master) : null,
+        };
+        if (state.Master is not null && link.SlaveKind == BridgeDriver.KindName && link.SlaveData is { } port)
+        {
+            state = state with { Isolated = port.Isolated ?? false, Hairpin = port.Hairpin ?? false };
+        }
+        switch (link.KindData)
+        {
+            case VethData when link.Link is { } peerIndex:
+                state = state with { Peer = FindPeer(link, peerIndex, snapshot, host, named) };
+                break;
+            case MacvlanData macvlan:
+                state = state with { MacvlanMode = MacvlanData.ToModel(macvlan.Mode), Parent = Lower(link, snapshot, host) };
+                break;
+            case VlanData vlan:
+                state = state with { VlanId = vlan.Id, Parent = Lower(link, snapshot, host) };
+                break;
+        }
+        return state;
+    }
+
+    /// <summary>The lower device of a macvlan/vlan: in the same namespace, or (IFLA_LINK_NETNSID set) in the host.</summary>
+    private static LinkRef? Lower(LinkMessage link, NamespaceSnapshot snapshot, NamespaceSnapshot host)
+    {
+        if (link.Link is not { } index || index == 0) return null;
+        var where = link.LinkNetNsId is null ? snapshot : host;
+        return where.NameOf(index) is { } name ? new LinkRef(where.Name, name) : null;
+    }
+
+    /// <summary>
+    /// The other end of a veth: same namespace when there is no IFLA_LINK_NETNSID; else the veth
+    /// in another observed namespace whose index is our IFLA_LINK and whose IFLA_LINK is our index
+    /// (the host first: topo's veths always have one end there).
+    /// </summary>
+    private static LinkRef? FindPeer(LinkMessage link, int peerIndex, NamespaceSnapshot snapshot, NamespaceSnapshot host, List<(NamespaceSnapshot Snapshot, Label Owner)> named)
+    {
+        if (link.LinkNetNsId is null)
+        {
+            return snapshot.NameOf(peerIndex) is { } name ? new LinkRef(snapshot.Name, name) : null;
+        }
+        IEnumerable<NamespaceSnapshot> candidates = named.Select(n => n.Snapshot);
+        if (snapshot != host) candidates = candidates.Prepend(host);
+        foreach (var other in candidates)
+        {
+            if (other == snapshot) continue;
+            if (other.ByIndex.TryGetValue(peerIndex, out var peer) && peer.KindData is VethData && peer.Link == link.Index && peer.Name is not null)
+            {
+                return new LinkRef(other.Name, peer.Name);
+            }
+        }
+        return null;
+    }
+
+    public void Dispose()
+    {
+        if (_ownsSessions) _sessions.Dispose();
+    }
+}
