@@ -1,11 +1,46 @@
 using Topo.Core.Model;
+using Topo.Linux.Namespaces;
+using Topo.Linux.Observation;
 
 namespace Topo.Cli;
 
-internal sealed class LinuxHost : IHostAccess
+/// <summary>
+/// The live host through Topo.Linux: one namespace thread, one netlink session per namespace,
+/// opened on first use and reused by every command step. Named namespaces live where iproute2
+/// keeps them; TOPO_NETNS_DIR and TOPO_ETC_NETNS_DIR move them (tests, unusual hosts).
+/// </summary>
+internal sealed class LinuxHost : IHostAccess, IDisposable
 {
+    private readonly NamespaceThread _thread;
+    private readonly NamespaceStore _store;
+    private readonly Observer _observer;
+
+    private LinuxHost()
+    {
+        _thread = new NamespaceThread();
+        _store = new NamespaceStore(Options(), _thread);
+        _observer = new Observer(_store);
+    }
+
     public static IHostAccess Create() => new LinuxHost();
 
-    public HostState Observe(string project, IReadOnlyCollection<string> sysctls) =>
-        throw new PlatformNotSupportedException("reading the live host is not wired yet: use --state or --against");
+    public static NamespaceStoreOptions Options()
+    {
+        var options = new NamespaceStoreOptions();
+        if (Environment.GetEnvironmentVariable("TOPO_NETNS_DIR") is { Length: > 0 } netns) options = options with { NetnsDirectory = netns };
+        if (Environment.GetEnvironmentVariable("TOPO_ETC_NETNS_DIR") is { Length: > 0 } etc) options = options with { EtcDirectory = etc };
+        return options;
+    }
+
+    /// <summary>
+    /// Every project's namespaces are read, not only this one's: the shared default bridge's
+    /// addresses are handed out across projects, so IPAM must see them all.
+    /// </summary>
+    public HostState Observe(string project, IReadOnlyCollection<string> sysctls) => _observer.Observe(project: null, sysctls);
+
+    public void Dispose()
+    {
+        _observer.Dispose();
+        _thread.Dispose();
+    }
 }
