@@ -1,0 +1,168 @@
+using Topo.Core.Model;
+using Topo.Core.Planning;
+using Topo.Linux.Netlink;
+using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.LinkKinds;
+using Topo.Linux.Netlink.Messages;
+using Topo.Linux.Netlink.Transport;
+
+namespace Topo.Linux.Application;
+
+public sealed partial class Applier
+{
+    private void CreateLink(PlanAction action, LinkState link, Journal journal)
+    {
+        var peer = action.Includes.OfType<LinkState>().FirstOrDefault();
+        CreateLinkObject(link, peer);
+        journal.Record(action.Id, $"created {link.Display}", $"delete {link.Display}", () => RemoveLink(link));
+        Configure(link);
+        if (peer is not null) Configure(peer);
+    }
+
+    /// <summary>The create request, per kind, with what the kernel takes at creation (name, mtu, mac, master, namespace, peer).</summary>
+    private void CreateLinkObject(LinkState link, LinkState? peer)
+    {
+        var options = new LinkOptions(
+            Mtu: link.Mtu,
+            Mac: link.Mac,
+            MasterIndex: link.Master is { } master ? IndexOf(link.Namespace, master) : null);
+        var operation = $"create {link.Display} ({link.Type.ToString().ToLowerInvariant()})";
+        switch (link.Type)
+        {
+            case LinkKind.Bridge:
+                Session(link.Namespace).CreateLink(LinkRequests.Bridge(link.Name, options), operation);
+                break;
+            case LinkKind.Veth:
+            {
+                var peerRef = peer?.Ref ?? link.Peer ?? throw new InvalidOperationException($"veth {link.Key} has no peer");
+                var peerOptions = new LinkOptions(
+                    Mtu: peer?.Mtu,
+                    Mac: peer?.Mac,
+                    NamespaceFd: peerRef.Namespace != link.Namespace ? _sessions.Handle(peerRef.Namespace).Fd : null);
+                Session(link.Namespace).CreateLink(LinkRequests.Veth(link.Name, options, peerRef.Name, peerOptions), operation);
+                break;
+            }
+            case LinkKind.Macvlan or LinkKind.Vlan:
+            {
+                // Created from the parent's namespace (the host) directly into the link's namespace.
+                var parent = link.Parent ?? throw new InvalidOperationException($"{link.Key} has no parent");
+                var lower = options with
+                {
+                    LowerIndex = IndexOf(parent.Namespace, parent.Name),
+                    NamespaceFd = link.Namespace != parent.Namespace ? _sessions.Handle(link.Namespace).Fd : null,
+                    MasterIndex = link.Namespace != parent.Namespace ? null : options.MasterIndex,
+                };
+                var message = link.Type == LinkKind.Macvlan
+                    ? LinkRequests.Macvlan(link.Name, MacvlanData.FromModel(link.MacvlanMode ?? MacvlanMode.Bridge), lower)
+                    : LinkRequests.Vlan(link.Name, (ushort)(link.VlanId ?? throw new InvalidOperationException($"{link.Key} has no VLAN id")), lower);
+                Session(parent.Namespace).CreateLink(message, operation);
+                break;
+            }
+            default:
+                throw new NotSupportedException($"topo cannot create links of type {link.Type} ({link.Key})");
+        }
+    }
+
+    /// <summary>What the kernel does not take at creation: alias, admin state, master (if moved), bridge port flags.</summary>
+    private void Configure(LinkState link)
+    {
+        var change = new LinkMessage { Name = link.Name, Alias = link.Owner?.ToString() };
+        if (link.Up)
+        {
+            change.Flags = InterfaceFlags.Up;
+            change.Change = InterfaceFlags.Up;
+        }
+        if (link.Type is LinkKind.Macvlan or LinkKind.Vlan && link.Parent is { } p && p.Namespace != link.Namespace && link.Master is { } m)
+        {
+            change.Master = IndexOf(link.Namespace, m);
+        }
+        if (change.Alias is not null || link.Up || change.Master is not null)
+        {
+            Session(link.Namespace).ChangeLink(change, $"configure {link.Display}");
+        }
+        if (link.Master is not null && (link.Isolated == true || link.Hairpin == true))
+        {
+            Session(link.Namespace).SetBridgePort(IndexOf(link.Namespace, link.Name), link.Isolated, link.Hairpin, $"set port flags of {link.Display}");
+        }
+    }
+
+    private void RemoveLink(LinkState link)
+    {
+        ForgetIndex(link.Namespace, link.Name);
+        if (link.Peer is { } peer) ForgetIndex(peer.Namespace, peer.Name);
+        try
+        {
+            Session(link.Namespace).DeleteLink(link.Name, $"delete {link.Display}");
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            // already gone (its peer or its namespace went first)
+        }
+    }
+
+    private void DeleteLink(PlanAction action, LinkState link, Journal journal)
+    {
+        RemoveLink(link);
+        journal.Record(action.Id, $"deleted {link.Display}", $"recreate {link.Display}", () =>
+        {
+            var peer = action.Includes.OfType<LinkState>().FirstOrDefault();
+            CreateLinkObject(link, peer);
+            Configure(link);
+            if (peer is not null) Configure(peer);
+        });
+    }
+
+    private void UpdateLink(PlanAction action, LinkState before, LinkState after, Journal journal)
+    {
+        var names = action.Changes.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        ChangeLinkAttributes(after, names);
+        journal.Record(action.Id, $"updated {after.Display} ({string.Join(", ", names)})", $"restore {string.Join(", ", names)}",
+            () => ChangeLinkAttributes(before, names));
+    }
+
+    /// <summary>Sends only the attributes named in <paramref name="names"/>, with the values of <paramref name="link"/>.</summary>
+    private void ChangeLinkAttributes(LinkState link, HashSet<string> names)
+    {
+        var change = new LinkMessage { Name = link.Name };
+        var any = false;
+        if (names.Contains("state"))
+        {
+            change.Flags = link.Up ? InterfaceFlags.Up : InterfaceFlags.None;
+            change.Change = InterfaceFlags.Up;
+            any = true;
+        }
+        if (names.Contains("mtu") && link.Mtu is { } mtu)
+        {
+            change.Mtu = (uint)mtu;
+            any = true;
+        }
+        if (names.Contains("mac") && link.Mac is { } mac)
+        {
+            change.Address = LinkRequests.Mac(mac);
+            any = true;
+        }
+        if (names.Contains("master"))
+        {
+            change.Master = link.Master is { } master ? IndexOf(link.Namespace, master) : 0;
+            any = true;
+        }
+        if (names.Contains("label"))
+        {
+            change.Alias = link.Owner?.ToString() ?? "";
+            any = true;
+        }
+        if (names.Contains("mode") && link.MacvlanMode is { } mode)
+        {
+            change.KindData = new MacvlanData(MacvlanData.FromModel(mode));
+            any = true;
+        }
+        if (any) Session(link.Namespace).ChangeLink(change, $"update {link.Display}");
+
+        var isolated = names.Contains("isolated") ? link.Isolated ?? false : (bool?)null;
+        var hairpin = names.Contains("hairpin") ? link.Hairpin ?? false : (bool?)null;
+        if (isolated is not null || hairpin is not null)
+        {
+            Session(link.Namespace).SetBridgePort(IndexOf(link.Namespace, link.Name), isolated, hairpin, $"set port flags of {link.Display}");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using Topo.Core.Model;
+using Topo.Core.Planning;
+using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.Messages;
+using Topo.Linux.Observation;
+
+namespace Topo.Linux.Application;
+
+public sealed partial class Applier
+{
+    private const string Loopback = "lo";
+
+    private void CreateNamespace(PlanAction action, NamespaceState ns, Journal journal)
+    {
+        if (ns.SharesWith is { } existing)
+        {
+            _sessions.Store.Bind(ns.Name, existing).Dispose();
+            journal.Record(action.Id, $"bound namespace {ns.Name} to {existing}", $"delete name {ns.Name}", () => RemoveNamespace(ns.Name));
+            return;
+        }
+        var handle = _sessions.Store.Create(ns.Name);
+        _sessions.Adopt(ns.Name, handle);
+        journal.Record(action.Id, $"created namespace {ns.Name}", $"delete namespace {ns.Name}", () => RemoveNamespace(ns.Name));
+        SetLoopback(ns.Name, ns.Owner?.ToString());
+    }
+
+    private void SetLoopback(string ns, string? label) =>
+        Session(ns).ChangeLink(new LinkMessage
+        {
+            Name = Loopback,
+            Alias = label ?? "",
+            Flags = InterfaceFlags.Up,
+            Change = InterfaceFlags.Up,
+        }, $"set {ns}/lo up, alias {label}");
+
+    private void UpdateNamespace(PlanAction action, NamespaceState ns, Journal journal)
+    {
+        var before = (action.Before as NamespaceState)?.Owner?.ToString();
+        SetLoopback(ns.Name, ns.Owner?.ToString());
+        journal.Record(action.Id, $"labelled namespace {ns.Name}", $"restore label {before}", () => SetLoopback(ns.Name, before));
+    }
+
+    private void DeleteNamespace(PlanAction action, NamespaceState ns, Journal journal)
+    {
+        if (!_sessions.Store.Exists(ns.Name)) return;
+        RemoveNamespace(ns.Name);
+        // The namespace's contents are gone with it; rollback can only give back an empty, labelled one.
+        journal.Record(action.Id, $"deleted namespace {ns.Name}", $"recreate empty namespace {ns.Name}", () =>
+        {
+            if (ns.SharesWith is { } other) _sessions.Store.Bind(ns.Name, other).Dispose();
+            else
+            {
+                _sessions.Adopt(ns.Name, _sessions.Store.Create(ns.Name));
+                SetLoopback(ns.Name, ns.Owner?.ToString());
+            }
+        });
+    }
+
+    private void RemoveNamespace(string name)
+    {
+        _sessions.Forget(name);
+        foreach (var key in _indexes.Keys.Where(k => k.Namespace == name).ToList()) _indexes.Remove(key);
+        _sessions.Store.Delete(name);
+    }
+
+    private void WriteSysctl(PlanAction action, SysctlState? before, SysctlState sysctl, Journal journal)
+    {
+        var path = SysctlPath.Of(sysctl.Name);
+        var handle = _sessions.Handle(sysctl.Namespace);
+        var previous = before?.Value ?? _sessions.Thread.Run(handle, () => File.ReadAllText(path).Trim());
+        _sessions.Thread.Run(handle, () => File.WriteAllText(path, sysctl.Value));
+        journal.Record(action.Id, $"set {sysctl.Key} = {sysctl.Value}", $"set it back to {previous}",
+            () => _sessions.Thread.Run(handle, () => File.WriteAllText(path, previous)));
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Topo.Core.Model;
+using Topo.Core.Planning;
+using Topo.Linux.Namespaces;
+using Topo.Linux.Netlink;
+using Topo.Linux.Netlink.Transport;
+
+namespace Topo.Linux.Application;
+
+/// <summary>
+/// Runs a plan through netlink, in order, journaling every completed step with its undo. On a
+/// failure it rolls the journal back (best effort) and throws <see cref="ApplyException"/> with
+/// the original error. It does not verify: the caller observes again and re-plans.
+/// </summary>
+public sealed partial class Applier : IDisposable
+{
+    private readonly NamespaceSessions _sessions;
+    private readonly ApplierOptions _options;
+    private readonly Dictionary<(string Namespace, string Name), int> _indexes = [];
+
+    /// <param name="store">Named namespaces.</param>
+    /// <param name="host">The namespace playing the host; null: the namespace thread's own (the process's).</param>
+    public Applier(NamespaceStore store, NetNamespace? host = null, ApplierOptions? options = null)
+    {
+        _sessions = new NamespaceSessions(store, host ?? store.Thread.Home);
+        _options = options ?? new ApplierOptions();
+    }
+
+    /// <summary>Netlink write requests sent so far (a no-op apply sends none).</summary>
+    public long WriteRequests => _sessions.WriteRequests;
+
+    public string LockPath => _options.LockPath
+        ?? Path.Combine(Path.GetDirectoryName(_sessions.Store.Options.NetnsDirectory.TrimEnd('/')) ?? "/run", "topo.lock");
+
+    public ApplyReport Apply(Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var clock = Stopwatch.StartNew();
+        var writesBefore = WriteRequests;
+        using var exclusive = ApplyLock.Acquire(LockPath, _options.LockTimeout);
+        var journal = new Journal();
+        _indexes.Clear();
+        foreach (var action in plan.Actions)
+        {
+            try
+            {
+                Run(action, journal);
+            }
+            catch (Exception e) when (e is NetlinkException or KernelFeatureMissingException or IOException
+                or NotSupportedException or InvalidOperationException or UnauthorizedAccessException or ArgumentException
+                or Netlink.Messages.NetlinkParseException)
+            {
+                var applied = journal.Entries.Select(j => j.Did).ToList();
+                _indexes.Clear();
+                var rollbackFailures = journal.RollBack();
+                throw new ApplyException(action, e, applied, rollbackFailures);
+            }
+        }
+        return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed);
+    }
+
+    private void Run(PlanAction action, Journal journal)
+    {
+        switch (action.Kind)
+        {
+            case ActionKind.Create:
+                Create(action, action.After!, journal);
+                break;
+            case ActionKind.Delete:
+                Delete(action, action.Before!, journal);
+                break;
+            case ActionKind.Replace:
+                Delete(action, action.Before!, journal);
+                Create(action, action.After!, journal);
+                break;
+            case ActionKind.Update:
+                Update(action, action.Before!, action.After!, journal);
+                break;
+        }
+    }
+
+    private void Create(PlanAction action, Resource resource, Journal journal)
+    {
+        switch (resource)
+        {
+            case NamespaceState ns: CreateNamespace(action, ns, journal); break;
+            case LinkState link: CreateLink(action, link, journal); break;
+            case AddressState address: CreateAddress(action, address, journal); break;
+            case RouteState route: CreateRoute(action, route, journal); break;
+            case SysctlState sysctl: WriteSysctl(action, null, sysctl, journal); break;
+            default: throw new NotSupportedException($"cannot create {resource.Display}");
+        }
+    }
+
+    private void Delete(PlanAction action, Resource resource, Journal journal)
+    {
+        switch (resource)
+        {
+            case NamespaceState ns: DeleteNamespace(action, ns, journal); break;
+            case LinkState link: DeleteLink(action, link, journal); break;
+            case AddressState address: DeleteAddress(action, address, journal); break;
+            case RouteState route: DeleteRoute(action, route, journal); break;
+            case SysctlState: break; // settings are never reset (as Docker does)
+            default: throw new NotSupportedException($"cannot delete {resource.Display}");
+        }
+    }
+
+    private void Update(PlanAction action, Resource before, Resource after, Journal journal)
+    {
+        switch (after)
+        {
+            case NamespaceState ns: UpdateNamespace(action, ns, journal); break;
+            case LinkState link: UpdateLink(action, (LinkState)before, link, journal); break;
+            case RouteState route: ReplaceRoute(action, (RouteState)before, route, journal); break;
+            case SysctlState sysctl: WriteSysctl(action, (SysctlState)before, sysctl, journal); break;
+            default: throw new NotSupportedException($"cannot update {after.Display} in place");
+        }
+    }
+
+    private RouteNetlinkSession Session(string ns) => _sessions.For(ns);
+
+    /// <summary>The ifindex of a link, asked once per apply and remembered.</summary>
+    private int IndexOf(string ns, string name)
+    {
+        if (_indexes.TryGetValue((ns, name), out var index)) return index;
+        var link = Session(ns).GetLink(name)
+            ?? throw new InvalidOperationException($"link {new LinkRef(ns, name)} does not exist");
+        _indexes[(ns, name)] = link.Index;
+        return link.Index;
+    }
+
+    private void ForgetIndex(string ns, string name) => _indexes.Remove((ns, name));
+
+    public void Dispose() => _sessions.Dispose();
+}

@@ -1,0 +1,16 @@
+namespace Topo.Linux.Application;
+
+public sealed record ApplierOptions
+{
+    /// <summary>Lock file; null: "topo.lock" next to the store's netns directory (/run/topo.lock).</summary>
+    public string? LockPath { get; init; }
+
+    /// <summary>How long a second apply waits for the first.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>One completed step: what was done and how it would be undone.</summary>
+public sealed record JournalEntry(int ActionId, string Did, string Undo);
+
+/// <summary>What an apply did.</summary>
+public sealed record ApplyReport(IReadOnlyList<JournalEntry> Steps, long WriteRequests, TimeSpan Elapsed);

@@ -1,0 +1,34 @@
+namespace Topo.Linux.Application;
+
+/// <summary>
+/// Exclusive lock so two applies never interleave: a lock file opened with FileShare.None,
+/// which .NET implements with flock(LOCK_EX) on Linux. A second apply waits a bounded time.
+/// </summary>
+internal sealed class ApplyLock : IDisposable
+{
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(25);
+    private readonly FileStream _stream;
+
+    private ApplyLock(FileStream stream) => _stream = stream;
+
+    public static ApplyLock Acquire(string path, TimeSpan timeout)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var started = DateTime.UtcNow;
+        while (true)
+        {
+            try
+            {
+                return new ApplyLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                var waited = DateTime.UtcNow - started;
+                if (waited >= timeout) throw new ApplyLockException(path, waited);
+                Thread.Sleep(RetryInterval);
+            }
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
+}
