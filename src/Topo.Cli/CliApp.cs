@@ -12,6 +12,11 @@ internal static class CliApp
         var root = new RootCommand("topo: make this host's container networking match a topology file");
         root.Subcommands.Add(ValidateCommand.Create(context));
         root.Subcommands.Add(PlanCommand.Create(context));
+        root.Subcommands.Add(ApplyCommand.Create(context));
+        root.Subcommands.Add(DestroyCommand.Create(context));
+        root.Subcommands.Add(StateCommand.Create(context));
+        root.Subcommands.Add(LsCommand.Create(context));
+        root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(VersionCommand.Create(context));
         return root;
     }
@@ -24,12 +29,21 @@ internal static class CliApp
         {
             return root.Parse(args).Invoke(config);
         }
+        catch (Topo.Linux.Netlink.Transport.KernelFeatureMissingException e)
+        {
+            context.Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Error;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Never a stack trace for a user: say what failed; TOPO_DEBUG=1 shows the rest.
             context.Console.Error.WriteLine($"error: {e.Message}");
             if (Environment.GetEnvironmentVariable("TOPO_DEBUG") == "1") context.Console.Error.WriteLine(e);
             return ExitCodes.Error;
+        }
+        finally
+        {
+            (context.HostIfCreated as IDisposable)?.Dispose();
         }
     }
 }

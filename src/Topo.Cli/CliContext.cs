@@ -10,4 +10,7 @@ internal sealed class CliContext(ITopoConsole console, Func<IHostAccess> host)
     private IHostAccess? _host;
 
     public IHostAccess Host => _host ??= host();
+
+    /// <summary>The host if a command opened it (to close it), without opening it.</summary>
+    public IHostAccess? HostIfCreated => _host;
 }

@@ -6,6 +6,14 @@ namespace Topo.Cli;
 /// <summary>The live host as the commands need it: read its state, change it. Linux behind it; fakes in tests.</summary>
 internal interface IHostAccess
 {
-    /// <summary>What the kernel has that matters to <paramref name="project"/>: its objects, and what it must not collide with.</summary>
+    /// <summary>What the kernel has: every project's objects, and what topo must not collide with.</summary>
     HostState Observe(string project, IReadOnlyCollection<string> sysctls);
+
+    /// <summary>The exclusive apply lock, held from observing to verifying.</summary>
+    IDisposable Lock();
+
+    /// <summary>Runs the plan (throws Topo.Linux's ApplyException with the failing step and kernel message).</summary>
+    ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep);
 }
+
+public sealed record ApplyOutcome(int Steps, long WriteRequests, TimeSpan Elapsed);

@@ -1,4 +1,6 @@
 using Topo.Core.Model;
+using Topo.Core.Planning;
+using Topo.Linux.Application;
 using Topo.Linux.Namespaces;
 using Topo.Linux.Observation;
 
@@ -14,12 +16,14 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     private readonly NamespaceThread _thread;
     private readonly NamespaceStore _store;
     private readonly Observer _observer;
+    private readonly Applier _applier;
 
     private LinuxHost()
     {
         _thread = new NamespaceThread();
         _store = new NamespaceStore(Options(), _thread);
         _observer = new Observer(_store);
+        _applier = new Applier(_store);
     }
 
     public static IHostAccess Create() => new LinuxHost();
@@ -38,8 +42,17 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     /// </summary>
     public HostState Observe(string project, IReadOnlyCollection<string> sysctls) => _observer.Observe(project: null, sysctls);
 
+    public IDisposable Lock() => _applier.AcquireLock();
+
+    public ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep)
+    {
+        var report = _applier.Apply(plan, onStep);
+        return new ApplyOutcome(report.Steps.Count, report.WriteRequests, report.Elapsed);
+    }
+
     public void Dispose()
     {
+        _applier.Dispose();
         _observer.Dispose();
         _thread.Dispose();
     }

@@ -32,19 +32,44 @@ public sealed partial class Applier : IDisposable
     public string LockPath => _options.LockPath
         ?? Path.Combine(Path.GetDirectoryName(_sessions.Store.Options.NetnsDirectory.TrimEnd('/')) ?? "/run", "topo.lock");
 
-    public ApplyReport Apply(Plan plan)
+    /// <summary>
+    /// Takes the exclusive apply lock for longer than one <see cref="Apply"/>: a command holds it
+    /// from observing to verifying, so no other apply can slip in between plan and apply.
+    /// </summary>
+    public IDisposable AcquireLock()
+    {
+        var held = ApplyLock.Acquire(LockPath, _options.LockTimeout);
+        _held = held;
+        return new Release(this, held);
+    }
+
+    private ApplyLock? _held;
+
+    private sealed class Release(Applier applier, ApplyLock held) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (applier._held == held) applier._held = null;
+            held.Dispose();
+        }
+    }
+
+    /// <param name="onStep">Called after each step, for progress on a terminal.</param>
+    public ApplyReport Apply(Plan plan, Action<PlanStep>? onStep = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var clock = Stopwatch.StartNew();
         var writesBefore = WriteRequests;
-        using var exclusive = ApplyLock.Acquire(LockPath, _options.LockTimeout);
+        using var exclusive = _held is null ? ApplyLock.Acquire(LockPath, _options.LockTimeout) : null;
         var journal = new Journal();
         _indexes.Clear();
-        foreach (var action in plan.Actions)
+        // Two passes (PlanSteps): every removal first, so a name is free before anything takes it.
+        foreach (var (action, step) in plan.Steps())
         {
             try
             {
-                Run(action, journal);
+                Run(action, step, journal);
+                onStep?.Invoke(new PlanStep(action, step));
             }
             catch (Exception e) when (e is NetlinkException or KernelFeatureMissingException or IOException
                 or NotSupportedException or InvalidOperationException or UnauthorizedAccessException or ArgumentException
@@ -59,21 +84,17 @@ public sealed partial class Applier : IDisposable
         return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed);
     }
 
-    private void Run(PlanAction action, Journal journal)
+    private void Run(PlanAction action, StepKind step, Journal journal)
     {
-        switch (action.Kind)
+        switch (action.Kind, step)
         {
-            case ActionKind.Create:
-                Create(action, action.After!, journal);
-                break;
-            case ActionKind.Delete:
+            case (ActionKind.Delete or ActionKind.Replace, StepKind.Remove):
                 Delete(action, action.Before!, journal);
                 break;
-            case ActionKind.Replace:
-                Delete(action, action.Before!, journal);
+            case (ActionKind.Create or ActionKind.Replace, StepKind.Make):
                 Create(action, action.After!, journal);
                 break;
-            case ActionKind.Update:
+            case (ActionKind.Update, StepKind.Make):
                 Update(action, action.Before!, action.After!, journal);
                 break;
         }

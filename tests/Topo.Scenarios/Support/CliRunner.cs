@@ -19,9 +19,18 @@ internal static class CliRunner
         public bool ErrorIsTerminal => false;
     }
 
+    /// <summary>A host in memory: apply runs the plan through the simulator.</summary>
     private sealed class FixedHost(HostState state) : IHostAccess
     {
         public HostState Observe(string project, IReadOnlyCollection<string> sysctls) => state;
+
+        public IDisposable Lock() => new MemoryStream();
+
+        public ApplyOutcome Apply(Topo.Core.Planning.Plan plan, Action<Topo.Core.Planning.PlanStep>? onStep)
+        {
+            state = Topo.Core.Planning.PlanSimulator.Apply(state, plan);
+            return new ApplyOutcome(plan.Actions.Length, 0, TimeSpan.Zero);
+        }
     }
 
     public static Result Run(params string[] args) => RunAgainst(HostState.Empty, args);

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Topo.Core.Snapshot;
+
+namespace Topo.Cli.Commands;
+
+/// <summary><c>topo state [FILE]</c>: the host as a JSON snapshot, what <c>topo plan --state</c> reads.</summary>
+internal static class StateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string?>("file") { Description = "A topology file (optional: the snapshot covers every project)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("state", "Print the host's network state as a JSON snapshot") { file };
+        command.SetAction(parse =>
+        {
+            var project = "";
+            if (parse.GetValue(file) is { } path)
+            {
+                var spec = SpecInput.Load(context.Console, path);
+                if (spec is null) return ExitCodes.Error;
+                project = spec.Name;
+            }
+            context.Console.Out.Write(StateJson.Write(context.Host.Observe(project, Sysctls.Watched)));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

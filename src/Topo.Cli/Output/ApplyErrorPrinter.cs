@@ -1,0 +1,22 @@
+using Topo.Linux.Application;
+
+namespace Topo.Cli.Output;
+
+internal static class ApplyErrorPrinter
+{
+    /// <summary>The failing step, the kernel's own words, and what had been applied (and undone) before it.</summary>
+    public static void Print(ITopoConsole console, string verb, ApplyException e)
+    {
+        var w = console.Error;
+        w.WriteLine($"error: {verb} failed at step {e.Action.Id}: {e.Action.Kind.ToString().ToLowerInvariant()} {e.Action.Subject.Display}");
+        w.WriteLine($"  {e.InnerException?.Message ?? e.Message}");
+        if (e.KernelMessage is { Length: > 0 } kernel) w.WriteLine($"  kernel: {kernel}");
+        if (e.Applied.Count == 0) w.WriteLine("  nothing had been applied before it");
+        else
+        {
+            w.WriteLine($"  {e.Applied.Count} step(s) had been applied before it, and were rolled back:");
+            foreach (var step in e.Applied) w.WriteLine($"    {step}");
+        }
+        foreach (var failure in e.RollbackFailures) w.WriteLine($"  rollback failed: {failure}");
+    }
+}
