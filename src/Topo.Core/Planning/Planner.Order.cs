@@ -40,18 +40,22 @@ public static partial class Planner
                 AddressState => 1,
                 LinkState { Type: LinkKind.Bridge or LinkKind.Vlan } => 3,
                 LinkState => 2,
-                NamespaceState => 4,
-                _ => 5,
+                // A name sharing another container's namespace goes before the namespace itself.
+                NamespaceState { SharesWith: not null } => 4,
+                NamespaceState => 5,
+                _ => 6,
             };
         return d.Subject switch
         {
             SysctlState => 10,
-            NamespaceState => 11,
-            LinkState { Type: LinkKind.Bridge or LinkKind.Vlan } => 12,
-            LinkState => 13,
-            AddressState => 14,
-            RouteState => 15,
-            _ => 16,
+            NamespaceState { SharesWith: null } => 11,
+            // Sharing needs the shared namespace to exist.
+            NamespaceState => 12,
+            LinkState { Type: LinkKind.Bridge or LinkKind.Vlan } => 13,
+            LinkState => 14,
+            AddressState => 15,
+            RouteState => 16,
+            _ => 17,
         };
     }
 }

@@ -187,3 +187,22 @@ public sealed class PlannerTests
         Assert.Equal($"+ link {veth.Name}\n+ address c/eth0 172.17.0.2/16\n+ route c default", Pipeline.Lines(plan).Replace("172.18", "172.17"));
     }
 }
+
+public sealed class PlannerOrderTests
+{
+    [Fact]
+    public void A_shared_namespace_name_is_made_after_and_removed_before_the_namespace_it_points_at()
+    {
+        var spec = new SpecBuilder("p").Container("web").Mode("shell", Topo.Core.Spec.NetworkModeKind.Container, "web").Build();
+        var plan = Pipeline.Plan(spec);
+        var web = plan.Actions.Single(a => a.Subject is NamespaceState { Name: "web" });
+        var shell = plan.Actions.Single(a => a.Subject is NamespaceState { Name: "shell" });
+        Assert.True(web.Id < shell.Id);
+        Assert.Contains(web.Id, shell.DependsOn);
+
+        var destroy = Pipeline.Plan(new SpecBuilder("p").Build(), Pipeline.Converge(spec));
+        var deleteWeb = destroy.Actions.Single(a => a.Subject is NamespaceState { Name: "web" });
+        var deleteShell = destroy.Actions.Single(a => a.Subject is NamespaceState { Name: "shell" });
+        Assert.True(deleteShell.Id < deleteWeb.Id);
+    }
+}

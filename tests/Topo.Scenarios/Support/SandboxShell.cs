@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Topo.Scenarios.Support;
+
+/// <summary>
+/// Runs a bash script as the host of a throwaway sandbox: a fresh network namespace and a
+/// private mount namespace with tmpfs over /run/netns and /etc/netns (unshare). Everything the
+/// script makes dies with it, so nothing can leak into the machine's own namespace. The script
+/// marks its steps with <c>step NAME command…</c>; each step's output and exit code come back by name.
+/// An <c>uplink0</c> veth (peer <c>outside0</c> in the namespace <c>outside</c>) stands in for the host's NIC.
+/// </summary>
+internal static class SandboxShell
+{
+    public sealed record Step(int ExitCode, string Output)
+    {
+        public JsonElement Json()
+        {
+            using var doc = JsonDocument.Parse(Output);
+            return doc.RootElement.Clone();
+        }
+    }
+
+    /// <summary>The topo binary next to the tests (the CLI project is referenced, so its apphost is copied here).</summary>
+    public static string Topo => Path.Combine(AppContext.BaseDirectory, "topo");
+
+    private const string Prelude = """
+        set -u
+        mkdir -p /run/netns /etc/netns
+        mount -t tmpfs topo-test /run/netns
+        mount -t tmpfs topo-test /etc/netns
+        ip link set lo up
+        ip netns add outside
+        ip link add uplink0 type veth peer name outside0 netns outside
+        ip addr add 10.99.0.2/24 dev uplink0 && ip link set uplink0 up
+        ip -n outside addr add 10.99.0.1/24 dev outside0 && ip -n outside link set outside0 up && ip -n outside link set lo up
+        step() { local name=$1; shift; echo "@@@begin $name"; "$@" 2>&1; echo "@@@end $name $?"; }
+        """;
+
+    public static void SkipUnlessRoot()
+    {
+        if (Environment.UserName != "root") Assert.Skip("needs root: creates network namespaces");
+    }
+
+    public static Dictionary<string, Step> Run(string script)
+    {
+        SkipUnlessRoot();
+        var psi = new ProcessStartInfo("unshare", ["--net", "--mount", "--propagation", "private", "--", "bash", "-c", Prelude + "\n" + script])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["TOPO"] = Topo;
+        psi.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2))) process.Kill(entireProcessTree: true);
+        return Parse(stdout, stderr.Result);
+    }
+
+    private static Dictionary<string, Step> Parse(string stdout, string stderr)
+    {
+        var steps = new Dictionary<string, Step>();
+        string? current = null;
+        var text = new StringBuilder();
+        foreach (var line in stdout.Split('\n'))
+        {
+            if (line.StartsWith("@@@begin ", StringComparison.Ordinal)) { current = line[9..]; text.Clear(); }
+            else if (line.StartsWith("@@@end ", StringComparison.Ordinal) && current is not null)
+            {
+                steps[current] = new Step(int.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture), text.ToString());
+                current = null;
+            }
+            else if (current is not null) text.Append(line).Append('\n');
+        }
+        if (steps.Count == 0) Assert.Fail($"the sandbox script ran no step:\n{stdout}\n{stderr}");
+        return steps;
+    }
+
+    public static Step Ok(this Dictionary<string, Step> steps, string name)
+    {
+        Assert.True(steps.TryGetValue(name, out var step), $"step {name} did not run; ran: {string.Join(", ", steps.Keys)}");
+        Assert.True(step.ExitCode == 0, $"step {name} exited {step.ExitCode}:\n{step.Output}");
+        return step;
+    }
+}
