@@ -57,7 +57,8 @@ public static class SchemaValidator
         {
             var pointer = node.InstanceLocation.ToString();
             var evaluationPath = node.EvaluationPath.ToString();
-            var unknownKey = evaluationPath.EndsWith("/additionalProperties", StringComparison.Ordinal);
+            var unknownKey = evaluationPath.EndsWith("/additionalProperties", StringComparison.Ordinal)
+                && errors.Count == 1 && errors.Values.First().Contains("false schema", StringComparison.Ordinal);
             var onKey = unknownKey || evaluationPath.Contains("/propertyNames", StringComparison.Ordinal);
             var at = Locate(root, pointer, onKey) is { } found ? bag.At(found) : new SourceSpan(bag.File, 1, 1);
             foreach (var (_, message) in errors)
@@ -68,8 +69,27 @@ public static class SchemaValidator
                 if (seen.Add((at.Line, at.Column, text))) bag.Error(at, text);
             }
         }
-        foreach (var child in node.Details ?? []) Collect(child, root, bag, seen);
+        var children = node.Details ?? [];
+        var anyTypeMatched = false;
+        foreach (var child in children) anyTypeMatched |= IsBranch(child) && !IsTypeMismatch(child);
+        foreach (var child in children)
+        {
+            // "a string or a mapping": once one branch matched the value's type, the other branch's
+            // type complaint is no news.
+            if (anyTypeMatched && IsBranch(child) && IsTypeMismatch(child)) continue;
+            Collect(child, root, bag, seen);
+        }
     }
+
+    private static bool IsBranch(EvaluationResults child)
+    {
+        var path = child.EvaluationPath.ToString();
+        var end = path.LastIndexOf('/');
+        return end > 0 && (path.AsSpan(0, end).EndsWith("/oneOf", StringComparison.Ordinal) || path.AsSpan(0, end).EndsWith("/anyOf", StringComparison.Ordinal));
+    }
+
+    private static bool IsTypeMismatch(EvaluationResults branch) =>
+        !branch.IsValid && branch.Errors is { Count: 1 } e && e.ContainsKey("type");
 
     private static string Unescape(string segment) =>
         segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
