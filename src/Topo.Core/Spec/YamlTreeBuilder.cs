@@ -171,12 +171,12 @@ internal static class YamlTreeBuilder
                 var k = parent.PendingKey;
                 parent.PendingKey = null;
                 if (parent.SkipEntry) { parent.SkipEntry = false; break; }
-                if (parent.Keys.TryGetValue(k.Value, out var first))
+                if (parent.Find(map, k.Value) is { } first)
                 {
                     bag.Error(bag.At(k), $"duplicate key '{k.Value}'; it is already given at line {first.Line}; keep one");
                     break;
                 }
-                parent.Keys.Add(k.Value, k);
+                parent.Remember(map, k);
                 map.Entries.Add(new YEntry(k, child));
                 break;
         }
@@ -187,7 +187,24 @@ internal static class YamlTreeBuilder
         public YNode Node { get; } = node;
         public YScalar? PendingKey { get; set; }
         public bool SkipEntry { get; set; }
-        public Dictionary<string, YScalar> Keys { get; } = new(StringComparer.Ordinal);
+        // Most mappings have a handful of keys: scan them; index only the big ones (containers:).
+        private const int IndexFrom = 16;
+        private Dictionary<string, YScalar>? _index;
+
+        public YScalar? Find(YMapping map, string key)
+        {
+            if (_index is not null) return _index.GetValueOrDefault(key);
+            foreach (var e in map.Entries) if (e.Key.Value == key) return e.Key;
+            return null;
+        }
+
+        public void Remember(YMapping map, YScalar key)
+        {
+            if (_index is not null) { _index.Add(key.Value, key); return; }
+            if (map.Entries.Count + 1 < IndexFrom) return;
+            _index = new Dictionary<string, YScalar>(StringComparer.Ordinal) { [key.Value] = key };
+            foreach (var e in map.Entries) _index[e.Key.Value] = e.Key;
+        }
     }
 
     private static void Remember(Dictionary<string, YNode> anchors, AnchorName anchor, YNode node)
