@@ -237,7 +237,15 @@ public sealed class SpecLoaderTests
         Assert.Null(result.File);
         Assert.Contains(result.Diagnostics, d => d.Message.Contains("expands to more than"));
     }
+}
 
+/// <summary>Timed tests run alone: on a busy machine, parallel tests would measure each other.</summary>
+[CollectionDefinition(nameof(TimingCollection), DisableParallelization = true)]
+public sealed class TimingCollection;
+
+[Collection(nameof(TimingCollection))]
+public sealed class SpecLoaderTimingTests
+{
     /// <summary>20,000 containers with static addresses: loads fast and still finds the planted problems.</summary>
     [Fact]
     public void A_very_large_file_loads_quickly_with_every_error()
@@ -251,14 +259,10 @@ public sealed class SpecLoaderTests
         }
         sb.Append("  extra:\n    networks: [lam]\n    ports: [\"10000:80\"]\n");
         var text = sb.ToString();
-        SpecLoader.Parse(text, "warm.yaml");
 
-        var watch = Stopwatch.StartNew();
-        var result = SpecLoader.Parse(text, "big.yaml");
-        watch.Stop();
+        var (result, best) = Timing.BestOf(3, () => SpecLoader.Parse(text, "big.yaml"));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
-        TestContext.Current.SendDiagnosticMessage($"20k containers: {watch.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.True(best < TimeSpan.FromSeconds(3), $"took {best}");
         Assert.Equal(
         [
             "big.yaml:80005:19: error: ipv4 10.0.0.10 on network 'lan' is already given to container 'c0' (line 9)",
@@ -274,11 +278,25 @@ public sealed class SpecLoaderTests
         for (var i = 0; i < 500; i++)
             sb.Append($"  c{i}:\n    networks:\n      lan: {{ipv4: 10.0.{(i + 10) / 256}.{(i + 10) % 256}}}\n    ports: [\"{10_000 + i}:80\"]\n");
         var text = sb.ToString();
-        for (var i = 0; i < 3; i++) SpecLoader.Parse(text, "warm.yaml");
-        var watch = Stopwatch.StartNew();
-        var result = SpecLoader.Parse(text, "mid.yaml");
-        watch.Stop();
+        var (result, best) = Timing.BestOf(10, () => SpecLoader.Parse(text, "mid.yaml"));
         Assert.NotNull(result.File);
-        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(200), $"took {watch.Elapsed}");
+        Assert.True(best < TimeSpan.FromMilliseconds(200), $"took {best}");
+    }
+}
+
+internal static class Timing
+{
+    /// <summary>The best of a few runs (the first also warms the JIT): noise only ever adds time.</summary>
+    public static (T Result, TimeSpan Best) BestOf<T>(int runs, Func<T> work)
+    {
+        var best = TimeSpan.MaxValue;
+        T result = default!;
+        for (var i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            result = work();
+            if (watch.Elapsed < best) best = watch.Elapsed;
+        }
+        return (result, best);
     }
 }
