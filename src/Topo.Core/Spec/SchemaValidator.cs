@@ -52,19 +52,22 @@ public static class SchemaValidator
     /// </summary>
     private static void Collect(EvaluationResults node, YNode? root, DiagnosticBag bag, HashSet<(int, int, string)> seen)
     {
-        if (node.IsValid) return;
+        // An "if" that fails only picks the "else"; it is no error of the file's.
+        if (node.IsValid || node.EvaluationPath.ToString().EndsWith("/if", StringComparison.Ordinal)) return;
         if (node.Errors is { Count: > 0 } errors)
         {
             var pointer = node.InstanceLocation.ToString();
             var evaluationPath = node.EvaluationPath.ToString();
             var unknownKey = evaluationPath.EndsWith("/additionalProperties", StringComparison.Ordinal)
                 && errors.Count == 1 && errors.Values.First().Contains("false schema", StringComparison.Ordinal);
-            var onKey = unknownKey || evaluationPath.Contains("/propertyNames", StringComparison.Ordinal);
+            var onKey = unknownKey || evaluationPath.Contains("/propertyNames", StringComparison.Ordinal)
+                || errors.Values.Any(m => m.Contains("false schema", StringComparison.Ordinal));
             var at = Locate(root, pointer, onKey) is { } found ? bag.At(found) : new SourceSpan(bag.File, 1, 1);
             foreach (var (_, message) in errors)
             {
-                var text = unknownKey && pointer.Length > 0
-                    ? $"schema: unknown key '{Unescape(pointer[(pointer.LastIndexOf('/') + 1)..])}' (at {pointer})"
+                var key = pointer.Length > 0 ? Unescape(pointer[(pointer.LastIndexOf('/') + 1)..]) : "";
+                var text = unknownKey ? $"schema: unknown key '{key}' (at {pointer})"
+                    : message.Contains("false schema", StringComparison.Ordinal) && key.Length > 0 ? $"schema: '{key}' is not allowed here (at {pointer})"
                     : $"schema: {message} (at {(pointer.Length == 0 ? "/" : pointer)})";
                 if (seen.Add((at.Line, at.Column, text))) bag.Error(at, text);
             }

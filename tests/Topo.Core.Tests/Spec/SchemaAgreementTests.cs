@@ -54,4 +54,18 @@ public sealed class SchemaAgreementTests
         Assert.NotEmpty(SchemaValidator.Validate("version: 1\nname: t\nnetworks:\n  a:\n    internal: \"true\"\n", "x.yaml"));
         Assert.Empty(SchemaValidator.Validate("version: 1\nname: t\nnetworks:\n  a:\n    options: {com.docker.network.bridge.enable_icc: \"false\"}\n", "x.yaml"));
     }
+
+    [Theory]
+    [InlineData("macvlan-no-parent")]
+    [InlineData("bridge-fields-on-macvlan")]
+    [InlineData("macvlan-fields-on-bridge")]
+    public void Driver_specific_fields_are_checked_by_the_schema_for_editors(string name)
+    {
+        var diagnostics = SchemaValidator.ValidateFile(Path.Combine(RepoPaths.Broken, name + ".yaml"));
+        Assert.Contains(diagnostics, d => d.Severity == Severity.Error);
+    }
+
+    [Fact]
+    public void A_macvlan_parent_given_as_docker_option_satisfies_the_schema() =>
+        Assert.Empty(SchemaValidator.Validate("version: 1\nname: t\nnetworks:\n  e:\n    driver: macvlan\n    options: {parent: eth0}\n", "x.yaml"));
 }
