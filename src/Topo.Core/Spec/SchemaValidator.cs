@@ -32,6 +32,9 @@ public static class SchemaValidator
 
     public static ImmutableArray<Diagnostic> Validate(string text, string path)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > SpecLoader.MaxFileBytes)
+            return [Diagnostic.Error(new SourceSpan(path, 1, 1), $"the file is {text.Length} characters; a topology file may be at most {SpecLoader.MaxFileBytes} bytes")];
         var bag = new DiagnosticBag(path);
         var root = YamlTreeBuilder.Build(text, bag);
         if (bag.HasErrors) return bag.ToSortedArray();

@@ -40,6 +40,9 @@ public sealed class RobustnessTests
     [InlineData("\uFEFFversion: 1\nname: t\n")]
     [InlineData("version: 1\nname: t\ncontainers:\n  web:\n    networks: {bridge: {aliases: [*a]}}")]
     [InlineData("version: 99999999999999999999\nname: t\n")]
+    [InlineData("a: &a [*a]")]
+    [InlineData("a: &a {b: *a}")]
+    [InlineData("version: 1\n\t# a comment after a tab\nname: t\n \t\n")]
     public void Odd_input_gives_diagnostics_not_exceptions(string text)
     {
         var result = SpecLoader.Parse(text, "f.yaml");
