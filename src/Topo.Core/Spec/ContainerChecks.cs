@@ -22,14 +22,20 @@ internal static class ContainerChecks
             CheckMode(c, byName, bag);
             if (c.Mode != NetworkModeKind.Networks) continue;
             var allInternal = c.Networks.Length > 0;
+            var publishable = false;
             foreach (var a in c.Networks)
             {
                 var network = CheckReference(a, byNetwork, bag, out var known);
                 allInternal &= network?.Internal == true;
+                // Ports are published through a bridge's NAT: the default bridge (null here), or a
+                // declared non-internal bridge. Undeclared networks count, so one mistake gives one error.
+                publishable |= !known || network is null || (network.Driver == NetworkDriver.Bridge && network.Internal != true);
                 if (a.Ipv4 is { } ip && known) CheckStatic(c, a, ip, network, taken, bag);
             }
             if (c.Ports.Length > 0 && allInternal)
                 bag.Error(c.At("ports"), $"container '{c.Name}' publishes ports but is only on internal networks, which the host cannot reach into; add a non-internal network such as bridge");
+            else if (c.Ports.Length > 0 && !publishable && c.Networks.Length > 0)
+                bag.Error(c.At("ports"), $"container '{c.Name}' publishes ports but has no bridge network to publish them through (macvlan containers are reached at their own address); add a bridge network such as bridge, or remove ports");
             foreach (var p in c.Ports) CheckPublished(c, p, published, bag);
         }
         ModeCycles.Check(containers, byName, bag);

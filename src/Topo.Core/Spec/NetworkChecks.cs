@@ -8,6 +8,9 @@ internal static class NetworkChecks
     public const int MinMtu = 68;
     public const int MaxMtu = 65535;
 
+    private static readonly string[] BridgeOnly = ["bridge_name", "icc", "masquerade", "host_binding_ipv4"];
+    private static readonly string[] MacvlanOnly = ["parent", "mode"];
+
     public static void Check(List<NetworkDraft> networks, DiagnosticBag bag)
     {
         foreach (var n in networks)
@@ -61,15 +64,15 @@ internal static class NetworkChecks
         {
             if (n.Name == BuiltIns.Bridge)
                 bag.Error(n.At("driver"), "network 'bridge' is the default bridge; its driver must be bridge");
-            if (n.Parent is null && n.Positions.ContainsKey("parent") is false)
+            if (n.Parent is null && !n.Positions.ContainsKey("parent"))
                 bag.Error(n.Span, $"macvlan network '{n.Name}' needs parent: the host interface its containers share, e.g. parent: eth0");
-            foreach (var field in (string[])["bridge_name", "icc", "masquerade", "host_binding_ipv4"])
+            foreach (var field in BridgeOnly)
                 if (n.Positions.TryGetValue(field, out var at))
                     bag.Error(at, $"{field} applies only to bridge networks; remove it from macvlan network '{n.Name}'");
         }
         else
         {
-            foreach (var field in (string[])["parent", "mode"])
+            foreach (var field in MacvlanOnly)
                 if (n.Positions.TryGetValue(field, out var at))
                     bag.Error(at, $"{field} applies only to macvlan networks; network '{n.Name}' is a bridge (add driver: macvlan?)");
         }

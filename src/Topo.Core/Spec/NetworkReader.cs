@@ -47,7 +47,7 @@ internal static class NetworkReader
                         if (n.Mode is null) bag.Error(v, $"mode: unknown macvlan mode '{mode}'; expected {Enums.MacvlanModes}");
                     }
                     break;
-                case "options": options = NodeReader.Mapping(v, "options", bag); break;
+                case "options": options = NodeReader.Mapping(v, "options", bag, allowNull: false); break;
                 case "ipam":
                     known = false;
                     bag.Error(key, "unknown key 'ipam'; topo writes IPAM settings flat: put subnet, gateway, ip_range and aux_addresses directly under the network");

@@ -36,6 +36,11 @@ internal static class NodeReader
         if (node is YScalar { Kind: ScalarKind.Int } s &&
             int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
             return true;
+        if (node is YScalar { Kind: ScalarKind.Int } big)
+        {
+            bag.Error(node, $"{field}: {big.Value} is too large");
+            return false;
+        }
         var hint = node is YScalar { Kind: ScalarKind.String, Value: var v } && v.Length > 0 && v.All(char.IsAsciiDigit)
             ? $"; write {v}, unquoted" : "";
         bag.Error(node, $"{field}: expected an integer, got {Describe(node)}{hint}");

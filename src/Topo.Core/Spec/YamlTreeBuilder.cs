@@ -44,23 +44,33 @@ internal static class YamlTreeBuilder
         public int Column { get; set; } = column;
     }
 
-    /// <summary>YAML forbids tabs in indentation; say so plainly instead of the scanner's riddle.</summary>
+    /// <summary>
+    /// YAML forbids tabs in indentation; say so plainly instead of the scanner's riddle. Lines that
+    /// hold only whitespace or a comment are left alone (YAML allows tabs there).
+    /// </summary>
     private static bool ReportTabIndentation(string text, DiagnosticBag bag)
     {
         var found = false;
-        int line = 1, column = 1;
-        var leading = true;
-        foreach (var c in text)
+        var line = 1;
+        for (var start = 0; start < text.Length;)
         {
-            if (c == '\n') { line++; column = 1; leading = true; continue; }
-            if (leading && c == '\t')
+            var end = text.IndexOf('\n', start);
+            if (end < 0) end = text.Length;
+            var i = start;
+            var tabAt = -1;
+            while (i < end && text[i] is ' ' or '\t')
             {
-                bag.Error(new SourceSpan(bag.File, line, column), "tab used for indentation; YAML allows only spaces there");
-                found = true;
-                leading = false;
+                if (text[i] == '\t' && tabAt < 0) tabAt = i;
+                i++;
             }
-            else if (c != ' ') leading = false;
-            column++;
+            var blank = i == end || text[i] is '#' or '\r';
+            if (tabAt >= 0 && !blank)
+            {
+                bag.Error(new SourceSpan(bag.File, line, tabAt - start + 1), "tab used for indentation; YAML allows only spaces there");
+                found = true;
+            }
+            start = end + 1;
+            line++;
         }
         return found;
     }
@@ -100,6 +110,12 @@ internal static class YamlTreeBuilder
                         bag.Error(Span(bag, a.Start), $"alias *{a.Value.Value} refers to no anchor defined before it");
                         complete = new YScalar(Line(a.Start), Col(a.Start), "", ScalarKind.Null);
                     }
+                    else if (IsOpen(stack, complete))
+                    {
+                        // A collection containing itself would make every later walk endless.
+                        bag.Error(Span(bag, a.Start), $"alias *{a.Value.Value} refers to the collection it is inside");
+                        return null;
+                    }
                     break;
                 case SequenceStart ss:
                     total++;
@@ -125,6 +141,12 @@ internal static class YamlTreeBuilder
             stack.Peek().Node.ExpandedSize += complete.ExpandedSize;
         }
         return root;
+    }
+
+    private static bool IsOpen(Stack<Frame> stack, YNode node)
+    {
+        foreach (var frame in stack) if (ReferenceEquals(frame.Node, node)) return true;
+        return false;
     }
 
     private static bool Count(ref long total, long size, YNode node, DiagnosticBag bag)
@@ -171,12 +193,12 @@ internal static class YamlTreeBuilder
                 var k = parent.PendingKey;
                 parent.PendingKey = null;
                 if (parent.SkipEntry) { parent.SkipEntry = false; break; }
-                if (parent.Keys.TryGetValue(k.Value, out var first))
+                if (parent.Find(map, k.Value) is { } first)
                 {
                     bag.Error(bag.At(k), $"duplicate key '{k.Value}'; it is already given at line {first.Line}; keep one");
                     break;
                 }
-                parent.Keys.Add(k.Value, k);
+                parent.Remember(map, k);
                 map.Entries.Add(new YEntry(k, child));
                 break;
         }
@@ -187,7 +209,24 @@ internal static class YamlTreeBuilder
         public YNode Node { get; } = node;
         public YScalar? PendingKey { get; set; }
         public bool SkipEntry { get; set; }
-        public Dictionary<string, YScalar> Keys { get; } = new(StringComparer.Ordinal);
+        // Most mappings have a handful of keys: scan them; index only the big ones (containers:).
+        private const int IndexFrom = 16;
+        private Dictionary<string, YScalar>? _index;
+
+        public YScalar? Find(YMapping map, string key)
+        {
+            if (_index is not null) return _index.GetValueOrDefault(key);
+            foreach (var e in map.Entries) if (e.Key.Value == key) return e.Key;
+            return null;
+        }
+
+        public void Remember(YMapping map, YScalar key)
+        {
+            if (_index is not null) { _index.Add(key.Value, key); return; }
+            if (map.Entries.Count + 1 < IndexFrom) return;
+            _index = new Dictionary<string, YScalar>(StringComparer.Ordinal) { [key.Value] = key };
+            foreach (var e in map.Entries) _index[e.Key.Value] = e.Key;
+        }
     }
 
     private static void Remember(Dictionary<string, YNode> anchors, AnchorName anchor, YNode node)
