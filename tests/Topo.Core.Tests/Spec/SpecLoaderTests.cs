@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Topo.Core.Addressing;
 using Topo.Core.Spec;
@@ -239,16 +238,12 @@ public sealed class SpecLoaderTests
     }
 }
 
-/// <summary>Timed tests run alone: on a busy machine, parallel tests would measure each other.</summary>
-[CollectionDefinition(nameof(TimingCollection), DisableParallelization = true)]
-public sealed class TimingCollection;
-
-[Collection(nameof(TimingCollection))]
-public sealed class SpecLoaderTimingTests
+/// <summary>Large files: correctness only. Speed is measured by bench/Topo.Bench, never asserted in a test.</summary>
+public sealed class SpecLoaderLargeFileTests
 {
-    /// <summary>20,000 containers with static addresses: loads fast and still finds the planted problems.</summary>
+    /// <summary>20,000 containers with static addresses: every planted problem is still found, at the right place.</summary>
     [Fact]
-    public void A_very_large_file_loads_quickly_with_every_error()
+    public void A_very_large_file_reports_every_error()
     {
         const int count = 20_000;
         var sb = new StringBuilder("version: 1\nname: big\nnetworks:\n  lan:\n    subnet: 10.0.0.0/16\ncontainers:\n");
@@ -258,45 +253,14 @@ public sealed class SpecLoaderTimingTests
             sb.Append($"  c{i}:\n    networks:\n      lan: {{ipv4: {ip}}}\n    ports: [\"{10_000 + i}:80\"]\n");
         }
         sb.Append("  extra:\n    networks: [lam]\n    ports: [\"10000:80\"]\n");
-        var text = sb.ToString();
 
-        var (result, best) = Timing.BestOf(3, () => SpecLoader.Parse(text, "big.yaml"));
+        var result = SpecLoader.Parse(sb.ToString(), "big.yaml");
 
-        Assert.True(best < TimeSpan.FromSeconds(3), $"took {best}");
         Assert.Equal(
         [
             "big.yaml:80005:19: error: ipv4 10.0.0.10 on network 'lan' is already given to container 'c0' (line 9)",
             "big.yaml:80008:16: error: network 'lam' is not declared; did you mean 'lan'?",
             "big.yaml:80009:13: error: host port 10000/tcp on 0.0.0.0 collides with 0.0.0.0:10000/tcp published by container 'c0' (line 10)",
         ], result.Diagnostics.Select(d => d.ToString()));
-    }
-
-    [Fact]
-    public void Five_hundred_containers_take_milliseconds()
-    {
-        var sb = new StringBuilder("version: 1\nname: mid\nnetworks:\n  lan:\n    subnet: 10.0.0.0/16\ncontainers:\n");
-        for (var i = 0; i < 500; i++)
-            sb.Append($"  c{i}:\n    networks:\n      lan: {{ipv4: 10.0.{(i + 10) / 256}.{(i + 10) % 256}}}\n    ports: [\"{10_000 + i}:80\"]\n");
-        var text = sb.ToString();
-        var (result, best) = Timing.BestOf(10, () => SpecLoader.Parse(text, "mid.yaml"));
-        Assert.NotNull(result.File);
-        Assert.True(best < TimeSpan.FromMilliseconds(200), $"took {best}");
-    }
-}
-
-internal static class Timing
-{
-    /// <summary>The best of a few runs (the first also warms the JIT): noise only ever adds time.</summary>
-    public static (T Result, TimeSpan Best) BestOf<T>(int runs, Func<T> work)
-    {
-        var best = TimeSpan.MaxValue;
-        T result = default!;
-        for (var i = 0; i < runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            result = work();
-            if (watch.Elapsed < best) best = watch.Elapsed;
-        }
-        return (result, best);
     }
 }
