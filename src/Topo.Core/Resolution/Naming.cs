@@ -24,6 +24,18 @@ public static class Naming
     /// <summary>The container's side: eth0, eth1, … in the order its networks are listed.</summary>
     public static string ContainerInterface(int index) => $"eth{index}";
 
+    /// <summary>
+    /// A fixed bridge MAC, 02:42 + 4 bytes of a hash of project/network. Without one, a Linux
+    /// bridge takes the lowest MAC of its ports, so adding a container could change it and
+    /// stale every neighbour's ARP entry for the gateway. Docker sets one for the same reason.
+    /// </summary>
+    public static Addressing.MacAddress BridgeMac(string project, string network)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{project}/{network}"), hash);
+        return new Addressing.MacAddress(0x0242_0000_0000UL | System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash));
+    }
+
     private static string Hex(string input, int digits)
     {
         Span<byte> hash = stackalloc byte[32];

@@ -23,6 +23,7 @@ public static partial class Resolver
                 resources.Add(new LinkState(HostState.Host, network.BridgeName!, LinkKind.Bridge)
                 {
                     Owner = network.Label, Up = true, Mtu = network.Mtu,
+                    Mac = Naming.BridgeMac(network.Label.Project, network.Name),
                 });
                 resources.Add(new AddressState(HostState.Host, network.BridgeName!, new Ipv4Prefix(network.Gateway, network.Subnet.Length))
                 {

@@ -31,10 +31,14 @@ internal static class SandboxShell
         mount -t tmpfs topo-test /run/netns
         mount -t tmpfs topo-test /etc/netns
         ip link set lo up
+        # IPv6 off in the sandbox only: duplicate-address detection would change addresses behind our back.
+        sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
         ip netns add outside
         ip link add uplink0 type veth peer name outside0 netns outside
         ip addr add 10.99.0.2/24 dev uplink0 && ip link set uplink0 up
         ip -n outside addr add 10.99.0.1/24 dev outside0 && ip -n outside link set outside0 up && ip -n outside link set lo up
+        # Wait until the kernel has nothing more to say (carrier changes arrive up to a second late).
+        settle() { for _ in 1 2 3 4 5; do timeout 1 ip monitor link address route | grep -q . || return 0; done; }
         step() { local name=$1; shift; echo "@@@begin $name"; "$@" 2>&1; echo "@@@end $name $?"; }
         """;
 
@@ -78,6 +82,11 @@ internal static class SandboxShell
         if (steps.Count == 0) Assert.Fail($"the sandbox script ran no step:\n{stdout}\n{stderr}");
         return steps;
     }
+
+    /// <summary>Names from `ip netns list` output, without the test's own "outside" namespace.</summary>
+    public static string[] Namespaces(this Step step) =>
+        [.. step.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0])
+            .Where(n => n != "outside").Order(StringComparer.Ordinal)];
 
     public static Step Ok(this Dictionary<string, Step> steps, string name)
     {

@@ -1,0 +1,333 @@
+using System.Text.Json;
+using Topo.Scenarios.Support;
+
+namespace Topo.Scenarios.Host;
+
+/// <summary>
+/// The topo binary against a sandbox host, checked with iproute2 (`ip -j`): the reference
+/// document's scenarios that need only bridges, veths and namespaces.
+/// </summary>
+public sealed class ApplyScenarioTests
+{
+    private static string Example(string name) => Repo.PathOf($"examples/{name}.yaml");
+
+    private static string Spec(string yaml)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"topo-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private static JsonElement Link(JsonElement links, string name) =>
+        links.EnumerateArray().Single(l => l.GetProperty("ifname").GetString() == name);
+
+    private static string[] Addresses(JsonElement addr, string ifname) =>
+        [.. addr.EnumerateArray().Where(i => i.GetProperty("ifname").GetString() == ifname)
+            .SelectMany(i => i.GetProperty("addr_info").EnumerateArray())
+            .Where(a => a.GetProperty("family").GetString() == "inet")
+            .Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}")];
+
+    [Fact]
+    public void Wordpress_is_applied_converged_and_visible_to_iproute2()
+    {
+        var s = SandboxShell.Run($"""
+            step apply $TOPO apply {Example("wordpress")}
+            step netns ip netns list
+            step host_links ip -j -d link show
+            step wp_addr ip -n wordpress -j addr show
+            step wp_routes ip -n wordpress -j route show
+            step ping ip netns exec wordpress ping -c1 -W2 192.168.1.2
+            step replan $TOPO plan {Example("wordpress")} --detailed-exitcode
+            """);
+        Assert.Contains("Apply complete!", s.Ok("apply").Output);
+        Assert.Contains("verified", s.Ok("apply").Output);
+        Assert.Equal(["mariadb", "wordpress"], s.Ok("netns").Namespaces());
+
+        var links = s.Ok("host_links").Json();
+        var topo0 = Link(links, "topo0");
+        Assert.Equal("topo:-:network:bridge", topo0.GetProperty("ifalias").GetString());
+        Assert.Equal("bridge", topo0.GetProperty("linkinfo").GetProperty("info_kind").GetString());
+        var veths = links.EnumerateArray().Where(l => l.GetProperty("ifname").GetString()!.StartsWith("veth")).ToList();
+        Assert.Equal(3, veths.Count);
+        Assert.All(veths, v => Assert.StartsWith("topo:wordpress:endpoint:", v.GetProperty("ifalias").GetString()));
+
+        var addr = s.Ok("wp_addr").Json();
+        Assert.Equal(["192.168.1.3/24"], Addresses(addr, "eth0"));
+        Assert.Equal(["172.17.0.2/16"], Addresses(addr, "eth1"));
+        Assert.Equal("02:42:ac:11:00:02", Link(addr, "eth1").GetProperty("address").GetString());
+        var defaultRoute = s.Ok("wp_routes").Json().EnumerateArray().Single(r => r.GetProperty("dst").GetString() == "default");
+        Assert.Equal(("172.17.0.1", "eth1"), (defaultRoute.GetProperty("gateway").GetString(), defaultRoute.GetProperty("dev").GetString()));
+        s.Ok("ping");
+        s.Ok("replan"); // exit 0: nothing left to do
+    }
+
+    [Fact]
+    public void A_second_apply_changes_nothing_and_the_kernel_reports_no_event()
+    {
+        var s = SandboxShell.Run($"""
+            $TOPO apply {Example("wordpress")} >/dev/null
+            settle
+            ip monitor link address route > /tmp/topo-monitor.$$ & monitor=$!
+            sleep 0.2 # let the monitor subscribe
+            step again $TOPO apply {Example("wordpress")}
+            settle
+            kill $monitor
+            step events cat /tmp/topo-monitor.$$
+            rm -f /tmp/topo-monitor.$$
+            """);
+        Assert.Equal("No changes. The host matches the topology.\n", s.Ok("again").Output);
+        Assert.Equal("", s.Ok("events").Output);
+    }
+
+    [Fact]
+    public void One_more_container_creates_only_that_containers_objects()
+    {
+        var before = Spec("""
+            version: 1
+            name: grow
+            networks:
+              app: {subnet: 10.30.0.0/24}
+            containers:
+              a: {networks: [app]}
+              b: {networks: [app, bridge]}
+            """);
+        var after = Spec("""
+            version: 1
+            name: grow
+            networks:
+              app: {subnet: 10.30.0.0/24}
+            containers:
+              a: {networks: [app]}
+              b: {networks: [app, bridge]}
+              c: {networks: [app]}
+            """);
+        var s = SandboxShell.Run($"""
+            $TOPO apply {before} >/dev/null
+            settle
+            step links_before ip -j link show
+            step b_before ip -n b -4 -j addr show
+            step apply $TOPO apply {after}
+            settle
+            step links_after ip -j link show
+            step b_after ip -n b -4 -j addr show
+            step c_addr ip -n c -j addr show
+            """);
+        var output = s.Ok("apply").Output;
+        Assert.Contains("Plan: 4 to add, 0 to change, 0 to destroy.", output);
+        Assert.DoesNotContain("container a", output);
+        Assert.DoesNotContain("container b", output);
+
+        string Describe(JsonElement l) => $"{l.GetProperty("ifindex")} {l.GetProperty("ifname")} {l.GetProperty("flags")} {l.GetProperty("address")}";
+        var linksBefore = s.Ok("links_before").Json().EnumerateArray().Select(Describe).ToList();
+        var linksAfter = s.Ok("links_after").Json().EnumerateArray().Select(Describe).ToList();
+        Assert.Empty(linksBefore.Except(linksAfter)); // nothing that was there changed
+        Assert.Single(linksAfter.Except(linksBefore)); // one new host veth
+        Assert.Equal(s.Ok("b_before").Output, s.Ok("b_after").Output);
+        Assert.Equal(["10.30.0.4/24"], Addresses(s.Ok("c_addr").Json(), "eth0"));
+    }
+
+    [Fact]
+    public void User_bridge_with_subnet_gateway_and_name_then_a_container_on_two_networks()
+    {
+        var s = SandboxShell.Run($"""
+            step apply $TOPO apply {Example("user-bridge")}
+            step bridge2 ip -j addr show bridge2
+            step inspect $TOPO inspect bridge2
+            step conflict $TOPO apply {Example("multi-network")}
+            $TOPO destroy {Example("user-bridge")} >/dev/null
+            step multi $TOPO apply {Example("multi-network")}
+            step apache ip -n apache -j addr show
+            """);
+        s.Ok("apply");
+        Assert.Equal(["192.168.2.1/24"], Addresses(s.Ok("bridge2").Json(), "bridge2"));
+        var inspect = s.Ok("inspect").Json()[0];
+        Assert.Equal("192.168.2.0/24", inspect.GetProperty("IPAM").GetProperty("Config")[0].GetProperty("Subnet").GetString());
+        Assert.Equal("192.168.2.1", inspect.GetProperty("IPAM").GetProperty("Config")[0].GetProperty("Gateway").GetString());
+        // Another project's container and bridge hold the names: refused, naming the owner.
+        Assert.Contains("belongs to project 'user-bridge'", s["conflict"].Output);
+        s.Ok("multi");
+        var apache = s.Ok("apache").Json();
+        Assert.Equal(["192.168.2.2/24"], Addresses(apache, "eth0"));
+        Assert.Equal(["192.168.1.2/24"], Addresses(apache, "eth1"));
+    }
+
+    [Fact]
+    public void Adding_a_network_to_a_running_container_creates_only_the_new_interface()
+    {
+        var before = Spec("""
+            version: 1
+            name: attach
+            networks:
+              bridge1: {subnet: 192.168.1.0/24}
+              bridge2: {subnet: 192.168.2.0/24, bridge_name: bridge2}
+            containers:
+              apache: {networks: [bridge2]}
+            """);
+        var after = Spec("""
+            version: 1
+            name: attach
+            networks:
+              bridge1: {subnet: 192.168.1.0/24}
+              bridge2: {subnet: 192.168.2.0/24, bridge_name: bridge2}
+            containers:
+              apache: {networks: [bridge2, bridge1]}
+            """);
+        var s = SandboxShell.Run($"""
+            $TOPO apply {before} >/dev/null
+            step eth0_before ip -n apache -j link show eth0
+            step apply $TOPO apply {after}
+            step eth0_after ip -n apache -j link show eth0
+            step addr ip -n apache -j addr show
+            """);
+        Assert.Contains("Plan: 2 to add, 0 to change, 0 to destroy.", s.Ok("apply").Output);
+        Assert.Equal(s.Ok("eth0_before").Output, s.Ok("eth0_after").Output);
+        var addr = s.Ok("addr").Json();
+        Assert.Equal(["192.168.2.2/24"], Addresses(addr, "eth0"));
+        Assert.Equal(["192.168.1.2/24"], Addresses(addr, "eth1"));
+    }
+
+    [Fact]
+    public void Host_none_and_container_modes()
+    {
+        var s = SandboxShell.Run($"""
+            step apply $TOPO apply {Example("modes")}
+            step netns ip netns list
+            step shell ip netns exec shell ip -j addr show
+            step web ip netns exec web ip -j addr show
+            step none ip -n centos-none -j link show
+            """);
+        s.Ok("apply");
+        Assert.Equal(["centos-none", "shell", "web"], s.Ok("netns").Namespaces()); // host mode: no namespace
+        Assert.Equal(s.Ok("web").Output, s.Ok("shell").Output); // shell sees web's interfaces
+        Assert.Equal(["172.17.0.2/16"], Addresses(s.Ok("shell").Json(), "eth0"));
+        Assert.Equal(["lo"], s.Ok("none").Json().EnumerateArray().Select(l => l.GetProperty("ifname").GetString()));
+    }
+
+    [Fact]
+    public void A_foreign_bridge_with_the_wanted_name_is_reported_before_any_change_and_left_alone()
+    {
+        var s = SandboxShell.Run($"""
+            ip link add bridge2 type bridge
+            settle
+            step before ip -j -d link show
+            step apply $TOPO apply {Example("user-bridge")}
+            step after ip -j -d link show
+            step netns ip netns list
+            """);
+        var apply = s["apply"];
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("interface bridge2 already exists and was not created by topo", apply.Output);
+        Assert.Equal(s.Ok("before").Output, s.Ok("after").Output);
+        Assert.Empty(s.Ok("netns").Namespaces());
+    }
+
+    [Fact]
+    public void Destroy_leaves_the_sandbox_exactly_as_before_and_twice_is_fine()
+    {
+        var s = SandboxShell.Run($"""
+            settle
+            step links_before ip -j -d link show
+            step addr_before ip -j addr show
+            step routes_before ip -j route show
+            $TOPO apply {Example("wordpress")} >/dev/null
+            $TOPO apply {Example("modes")} >/dev/null
+            step destroy $TOPO destroy {Example("wordpress")}
+            step destroy_modes $TOPO destroy {Example("modes")}
+            step again $TOPO destroy {Example("wordpress")}
+            settle
+            step links_after ip -j -d link show
+            step addr_after ip -j addr show
+            step routes_after ip -j route show
+            step netns ls -A /run/netns /etc/netns
+            """);
+        Assert.Contains("Destroy complete!", s.Ok("destroy").Output);
+        s.Ok("destroy_modes");
+        Assert.Contains("No changes.", s.Ok("again").Output);
+        Assert.Equal(s.Ok("links_before").Output, s.Ok("links_after").Output);
+        Assert.Equal(s.Ok("addr_before").Output, s.Ok("addr_after").Output);
+        Assert.Equal(s.Ok("routes_before").Output, s.Ok("routes_after").Output);
+        // Nothing of topo's under /run/netns or /etc/netns: only the test's own outside namespace.
+        Assert.Equal("/etc/netns:\n\n/run/netns:\noutside\n", s.Ok("netns").Output);
+    }
+
+    [Fact]
+    public void Removing_a_network_a_foreign_interface_still_uses_is_refused_naming_it()
+    {
+        var before = Spec("""
+            version: 1
+            name: inuse
+            networks:
+              back: {subnet: 10.40.0.0/24, bridge_name: back0}
+            containers:
+              db: {networks: [back]}
+            """);
+        var after = Spec("""
+            version: 1
+            name: inuse
+            containers: {}
+            """);
+        var s = SandboxShell.Run($"""
+            $TOPO apply {before} >/dev/null
+            ip link add tap9 type veth peer name tap9p
+            ip link set tap9 master back0
+            step apply $TOPO apply {after}
+            step netns ip netns list
+            """);
+        var apply = s["apply"];
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("network 'back' cannot be removed: interface tap9 (not topo's) still attached to bridge back0", apply.Output);
+        Assert.Equal(["db"], s.Ok("netns").Namespaces()); // refused before any change
+    }
+
+    [Fact]
+    public void A_kernel_error_mid_apply_names_the_step_and_what_was_rolled_back()
+    {
+        // A host veth name already taken as an altname: invisible to the plan, refused by the kernel.
+        var s = SandboxShell.Run($"""
+            name=$($TOPO plan {Example("wordpress")} --format json | python3 -c 'import json,sys; print([a["resource"]["key"] for a in json.load(sys.stdin)["actions"] if a["resource"]["key"].startswith("veth")][0])')
+            ip link property add dev uplink0 altname $name
+            step apply $TOPO apply {Example("wordpress")}
+            step netns ip netns list
+            step links ip -br link show
+            """);
+        var apply = s["apply"];
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Matches(@"error: apply failed at step \d+: create link veth[0-9a-f]{7}", apply.Output);
+        Assert.Contains("File exists", apply.Output);
+        Assert.Contains("were rolled back", apply.Output);
+        Assert.Empty(s.Ok("netns").Namespaces());
+        Assert.DoesNotContain("topo0", s.Ok("links").Output);
+    }
+
+    [Fact]
+    public void A_vlan_parent_on_a_kernel_without_8021q_fails_with_the_kernels_message()
+    {
+        var s = SandboxShell.Run($"""
+            step apply $TOPO apply {Example("macvlan-vlan")}
+            step netns ip netns list
+            """);
+        var apply = s["apply"];
+        if (apply.ExitCode == 0) Assert.Skip("this kernel has 802.1Q VLAN support");
+        Assert.Contains("the kernel lacks 802.1Q VLAN support", apply.Output);
+        Assert.Contains("kernel: Unknown device type", apply.Output);
+        Assert.Empty(s.Ok("netns").Namespaces());
+    }
+
+    [Fact]
+    public void Macvlan_on_a_physical_parent_gives_static_and_allocated_addresses_outside_the_excluded_ones()
+    {
+        var s = SandboxShell.Run($"""
+            step apply $TOPO apply {Example("macvlan")}
+            step c1 ip -n centos01 -j -d link show eth0
+            step c1addr ip -n centos01 -j addr show
+            step c2addr ip -n centos02 -j addr show
+            """);
+        s.Ok("apply");
+        var link = s.Ok("c1").Json()[0];
+        Assert.Equal("macvlan", link.GetProperty("linkinfo").GetProperty("info_kind").GetString());
+        Assert.Equal("bridge", link.GetProperty("linkinfo").GetProperty("info_data").GetProperty("mode").GetString());
+        Assert.Equal(["172.21.1.2/24"], Addresses(s.Ok("c1addr").Json(), "eth0"));
+        // Dynamic addresses come from ip_range 172.21.1.128/25 only.
+        Assert.Equal(["172.21.1.128/24"], Addresses(s.Ok("c2addr").Json(), "eth0"));
+    }
+}
