@@ -15,6 +15,7 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
 {
     private readonly NamespaceThread _thread;
     private readonly NamespaceStore _store;
+    private readonly NamespaceSessions _sessions;
     private readonly Observer _observer;
     private readonly Applier _applier;
 
@@ -22,8 +23,10 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     {
         _thread = new NamespaceThread();
         _store = new NamespaceStore(Options(), _thread);
-        _observer = new Observer(_store);
-        _applier = new Applier(_store);
+        // One netlink socket per namespace for the whole command: observe, apply, observe again.
+        _sessions = new NamespaceSessions(_store, _thread.Home);
+        _observer = new Observer(_sessions);
+        _applier = new Applier(_sessions);
     }
 
     public static IHostAccess Create() => new LinuxHost();
@@ -54,6 +57,7 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     {
         _applier.Dispose();
         _observer.Dispose();
+        _sessions.Dispose();
         _thread.Dispose();
     }
 }

@@ -21,10 +21,24 @@ public sealed partial class Applier : IDisposable
     /// <param name="store">Named namespaces.</param>
     /// <param name="host">The namespace playing the host; null: the namespace thread's own (the process's).</param>
     public Applier(NamespaceStore store, NetNamespace? host = null, ApplierOptions? options = null)
+        : this(new NamespaceSessions(store, host ?? store.Thread.Home), options, ownsSessions: true)
     {
-        _sessions = new NamespaceSessions(store, host ?? store.Thread.Home);
-        _options = options ?? new ApplierOptions();
     }
+
+    /// <summary>Applies through sessions shared with an observer: sockets opened once per command.</summary>
+    public Applier(NamespaceSessions sessions, ApplierOptions? options = null)
+        : this(sessions, options, ownsSessions: false)
+    {
+    }
+
+    private Applier(NamespaceSessions sessions, ApplierOptions? options, bool ownsSessions)
+    {
+        _sessions = sessions;
+        _options = options ?? new ApplierOptions();
+        _ownsSessions = ownsSessions;
+    }
+
+    private readonly bool _ownsSessions;
 
     /// <summary>Netlink write requests sent so far (a no-op apply sends none).</summary>
     public long WriteRequests => _sessions.WriteRequests;
@@ -152,5 +166,8 @@ public sealed partial class Applier : IDisposable
 
     private void ForgetIndex(string ns, string name) => _indexes.Remove((ns, name));
 
-    public void Dispose() => _sessions.Dispose();
+    public void Dispose()
+    {
+        if (_ownsSessions) _sessions.Dispose();
+    }
 }

@@ -26,6 +26,12 @@ public sealed class Observer : IDisposable
     {
     }
 
+    /// <summary>Observes through sessions shared with others (an applier): sockets opened once per command.</summary>
+    public Observer(NamespaceSessions sessions)
+        : this(sessions, ownsSessions: false)
+    {
+    }
+
     internal Observer(NamespaceSessions sessions, bool ownsSessions)
     {
         _sessions = sessions;
@@ -44,7 +50,9 @@ public sealed class Observer : IDisposable
 
         var host = Snapshot(HostState.Host);
         var snapshots = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
-        foreach (var (name, sharesWith) in NamedNamespaces())
+        var named = NamedNamespaces();
+        _sessions.Prepare(named.Where(n => n.SharesWith is null).Select(n => n.Name));
+        foreach (var (name, sharesWith) in named)
         {
             NamespaceSnapshot snapshot;
             try
