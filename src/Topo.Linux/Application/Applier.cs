@@ -40,11 +40,14 @@ public sealed partial class Applier : IDisposable
         using var exclusive = ApplyLock.Acquire(LockPath, _options.LockTimeout);
         var journal = new Journal();
         _indexes.Clear();
+        var byKind = new Dictionary<ResourceKind, TimeSpan>();
         foreach (var action in plan.Actions)
         {
             try
             {
+                var started = clock.Elapsed;
                 Run(action, journal);
+                byKind[action.Subject.Kind] = byKind.GetValueOrDefault(action.Subject.Kind) + (clock.Elapsed - started);
             }
             catch (Exception e) when (e is NetlinkException or KernelFeatureMissingException or IOException
                 or NotSupportedException or InvalidOperationException or UnauthorizedAccessException or ArgumentException
@@ -56,7 +59,7 @@ public sealed partial class Applier : IDisposable
                 throw new ApplyException(action, e, applied, rollbackFailures);
             }
         }
-        return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed);
+        return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed) { ElapsedByKind = byKind };
     }
 
     private void Run(PlanAction action, Journal journal)

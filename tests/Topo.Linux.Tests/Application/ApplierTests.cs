@@ -208,7 +208,7 @@ public sealed class ApplierTests(ITestOutputHelper output)
         }
         var report = applier.Apply(plan.Build());
         output.WriteLine($"{Containers} containers: {report.Steps.Count} steps, {report.WriteRequests} netlink writes, {report.Elapsed.TotalMilliseconds:0} ms");
-        Console.Error.WriteLine($"[measure] {Containers} containers applied in {report.Elapsed.TotalMilliseconds:0} ms ({report.WriteRequests} netlink writes)");
+        Console.Error.WriteLine($"[measure] {Containers} containers applied in {report.Elapsed.TotalMilliseconds:0} ms ({report.WriteRequests} netlink writes; {string.Join(", ", report.ElapsedByKind.Select(k => $"{k.Key} {k.Value.TotalMilliseconds:0} ms"))})");
 
         var clock = Stopwatch.StartNew();
         using var observer = new Observer(sandbox.Store, sandbox.Host);
