@@ -23,7 +23,9 @@ public sealed partial class Applier
     private void CreateLinkObject(LinkState link, LinkState? peer)
     {
         var options = new LinkOptions(
-            Mtu: link.Mtu,
+            // A bridge's MTU given at creation is not "set by the user": the kernel lowers it to its
+            // ports' as they join. Set it afterwards (Configure) so that it sticks.
+            Mtu: link.Type == LinkKind.Bridge ? null : link.Mtu,
             Mac: link.Mac,
             MasterIndex: link.Master is { } master ? IndexOf(link.Namespace, master) : null);
         var operation = $"create {link.Display} ({link.Type.ToString().ToLowerInvariant()})";
@@ -67,6 +69,7 @@ public sealed partial class Applier
     private void Configure(LinkState link)
     {
         var change = new LinkMessage { Name = link.Name, Alias = link.Owner?.ToString() };
+        if (link.Type == LinkKind.Bridge && link.Mtu is { } mtu) change.Mtu = (uint)mtu;
         if (link.Up)
         {
             change.Flags = InterfaceFlags.Up;
@@ -76,7 +79,7 @@ public sealed partial class Applier
         {
             change.Master = IndexOf(link.Namespace, m);
         }
-        if (change.Alias is not null || link.Up || change.Master is not null)
+        if (change.Alias is not null || link.Up || change.Master is not null || change.Mtu is not null)
         {
             Session(link.Namespace).ChangeLink(change, $"configure {link.Display}");
         }

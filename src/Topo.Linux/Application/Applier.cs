@@ -77,12 +77,15 @@ public sealed partial class Applier : IDisposable
         using var exclusive = _held is null ? ApplyLock.Acquire(LockPath, _options.LockTimeout) : null;
         var journal = new Journal();
         _indexes.Clear();
+        var byKind = new Dictionary<ResourceKind, TimeSpan>();
         // Two passes (PlanSteps): every removal first, so a name is free before anything takes it.
         foreach (var (action, step) in plan.Steps())
         {
             try
             {
+                var started = clock.Elapsed;
                 Run(action, step, journal);
+                byKind[action.Subject.Kind] = byKind.GetValueOrDefault(action.Subject.Kind) + (clock.Elapsed - started);
                 onStep?.Invoke(new PlanStep(action, step));
             }
             catch (Exception e) when (e is NetlinkException or KernelFeatureMissingException or IOException
@@ -95,7 +98,7 @@ public sealed partial class Applier : IDisposable
                 throw new ApplyException(action, e, applied, rollbackFailures);
             }
         }
-        return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed);
+        return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed) { ElapsedByKind = byKind };
     }
 
     private void Run(PlanAction action, StepKind step, Journal journal)

@@ -13,4 +13,9 @@ public sealed record ApplierOptions
 public sealed record JournalEntry(int ActionId, string Did, string Undo);
 
 /// <summary>What an apply did.</summary>
-public sealed record ApplyReport(IReadOnlyList<JournalEntry> Steps, long WriteRequests, TimeSpan Elapsed);
+public sealed record ApplyReport(IReadOnlyList<JournalEntry> Steps, long WriteRequests, TimeSpan Elapsed)
+{
+    /// <summary>Time spent per kind of resource (where an apply's time goes).</summary>
+    public IReadOnlyDictionary<Topo.Core.Model.ResourceKind, TimeSpan> ElapsedByKind { get; init; } =
+        new Dictionary<Topo.Core.Model.ResourceKind, TimeSpan>();
+}

@@ -90,6 +90,10 @@ internal sealed class RouteNetlinkSession : IDisposable
     /// <summary>RTM_NEWLINK on an existing link (by index or name): only the attributes set change.</summary>
     public void ChangeLink(LinkMessage link, string operation) => Write(link, RtmType.NewLink, ChangeFlags, operation);
 
+    /// <summary>Moves a link (by name) into the namespace of <paramref name="namespaceFd"/>.</summary>
+    public void MoveLink(string name, int namespaceFd, string operation) =>
+        Write(new LinkMessage { Name = name, NetNsFd = namespaceFd }, RtmType.NewLink, ChangeFlags, operation);
+
     public void DeleteLink(int index, string operation) =>
         Write(new LinkMessage { Index = index }, RtmType.DelLink, ChangeFlags, operation);
 

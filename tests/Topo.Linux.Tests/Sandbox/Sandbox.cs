@@ -63,7 +63,7 @@ public sealed class Sandbox : IDisposable
     public static JsonElement? Link(NetNamespace ns, string name) =>
         Links(ns).Cast<JsonElement?>().FirstOrDefault(l => l!.Value.GetProperty("ifname").GetString() == name);
 
-    private static JsonElement[] Json(string text) =>
+    public static JsonElement[] Json(string text) =>
         string.IsNullOrWhiteSpace(text) ? [] : JsonDocument.Parse(text).RootElement.EnumerateArray().ToArray();
 
     public static string Run(string file, string args)

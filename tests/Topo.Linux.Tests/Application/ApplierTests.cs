@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Linux.Application;
+using Topo.Linux.Netlink.Transport;
+using Topo.Linux.Observation;
+using SandboxHost = Topo.Linux.Tests.Sandbox.Sandbox;
+
+namespace Topo.Linux.Tests.Application;
+
+public sealed class ApplierTests(ITestOutputHelper output)
+{
+    private const string Project = "demo";
+    private static readonly Label Network = new(Project, LabelRole.Network, "front");
+    private static readonly Label Container = new(Project, LabelRole.Container, "web");
+    private static readonly Label Endpoint = Label.Endpoint(Project, "web", "front");
+    private static readonly Label Lan = Label.Endpoint(Project, "web", "lan");
+
+    private static NamespaceState WebNamespace => new("web") { Owner = Container };
+    private static LinkState Bridge => new("", "br-front", LinkKind.Bridge) { Owner = Network, Up = true, Mtu = 1400 };
+    private static LinkState HostEnd => new("", "veth-web", LinkKind.Veth)
+    {
+        Owner = Endpoint, Up = true, Master = "br-front", Peer = new LinkRef("web", "eth0"), Isolated = true, Hairpin = false,
+    };
+    private static LinkState ContainerEnd => new("web", "eth0", LinkKind.Veth)
+    {
+        Owner = Endpoint, Up = true, Mtu = 1400, Mac = MacAddress.Parse("02:42:0a:07:00:02"), Peer = new LinkRef("", "veth-web"),
+    };
+    private static LinkState Macvlan => new("web", "lan0", LinkKind.Macvlan)
+    {
+        Owner = Lan, Up = true, Parent = new LinkRef("", "uplink0"), MacvlanMode = MacvlanMode.Bridge,
+    };
+    private static AddressState Gateway => new("", "br-front", Ipv4Prefix.Parse("10.7.0.1/24")) { Owner = Network };
+    private static AddressState WebAddress => new("web", "eth0", Ipv4Prefix.Parse("10.7.0.2/24")) { Owner = Endpoint };
+    private static RouteState Default => new("web", Ipv4Prefix.Parse("0.0.0.0/0")) { Gateway = Ipv4Address.Parse("10.7.0.1"), Device = "eth0", Owner = Container };
+    private static SysctlState Forwarding => new("", "net.ipv4.ip_forward", "1");
+
+    private static Resource[] Desired => [WebNamespace, Bridge, HostEnd, ContainerEnd, Macvlan, Gateway, WebAddress, Default, Forwarding];
+
+    private static PlanBuilder CreateAll() => new PlanBuilder(Project)
+        .Create(Forwarding)
+        .Create(WebNamespace)
+        .Create(Bridge)
+        .Create(Gateway)
+        .Create(HostEnd, ContainerEnd)
+        .Create(Macvlan)
+        .Create(WebAddress)
+        .Create(Default);
+
+    [Fact]
+    public void Applied_plan_is_observed_as_desired_and_foreign_objects_are_untouched()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create(withOutside: true);
+        SandboxHost.Ip(sandbox.Host, "link add foreign0 type bridge");
+        SandboxHost.Ip(sandbox.Host, "addr add 192.0.2.1/24 dev foreign0");
+        var foreignBefore = SandboxHost.Link(sandbox.Host, "foreign0")!.Value.ToString();
+
+        using var applier = new Applier(sandbox.Store, sandbox.Host);
+        var report = applier.Apply(CreateAll().Build());
+        Assert.Equal(8, report.Steps.Count); // one journal entry per action; labelling lo is part of the namespace step
+        output.WriteLine($"apply: {report.WriteRequests} write requests in {report.Elapsed.TotalMilliseconds:0.0} ms");
+
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        var observed = observer.Observe(Project, ["net.ipv4.ip_forward"]);
+        StateAssert.Contains(observed, Desired);
+
+        // checked with real tools too
+        var eth0 = SandboxHost.Json(sandbox.IpIn("web", "-j -d link show eth0")).Single();
+        Assert.Equal("02:42:0a:07:00:02", eth0.GetProperty("address").GetString());
+        Assert.Equal(Endpoint.ToString(), eth0.GetProperty("ifalias").GetString());
+        var port = SandboxHost.Link(sandbox.Host, "veth-web")!.Value.GetProperty("linkinfo").GetProperty("info_slave_data");
+        Assert.True(port.GetProperty("isolated").GetBoolean());
+        Assert.Contains("default via 10.7.0.1 dev eth0", sandbox.IpIn("web", "route show"));
+        Assert.Equal(foreignBefore, SandboxHost.Link(sandbox.Host, "foreign0")!.Value.ToString());
+
+        // a no-op apply sends nothing
+        var before = applier.WriteRequests;
+        var noop = applier.Apply(new PlanBuilder(Project).Build());
+        Assert.Equal(0, noop.WriteRequests);
+        Assert.Equal(before, applier.WriteRequests);
+
+        // updates change only what is named
+        var moved = HostEnd with { Isolated = false, Hairpin = true };
+        var relabelled = Bridge with { Mtu = 1300, Up = false };
+        applier.Apply(new PlanBuilder(Project)
+            .Update(HostEnd, moved, "isolated", "hairpin")
+            .Update(Bridge, relabelled, "mtu", "state")
+            .Update(Default, Default with { Gateway = Ipv4Address.Parse("10.7.0.254") }, "via")
+            .Update(Macvlan, Macvlan with { MacvlanMode = MacvlanMode.Private }, "mode")
+            .Build());
+        observed = observer.Observe(Project);
+        StateAssert.Contains(observed, [moved, relabelled, Macvlan with { MacvlanMode = MacvlanMode.Private },
+            Default with { Gateway = Ipv4Address.Parse("10.7.0.254") }]);
+
+        // delete everything: the host veth end takes its peer, the namespace takes the rest
+        applier.Apply(new PlanBuilder(Project)
+            .Delete(Default with { Gateway = Ipv4Address.Parse("10.7.0.254") }).Delete(WebAddress).Delete(Macvlan).Delete(HostEnd, ContainerEnd)
+            .Delete(Gateway).Delete(Bridge).Delete(WebNamespace).Build());
+        observed = observer.Observe(Project);
+        Assert.Empty(observed.Namespaces);
+        Assert.DoesNotContain(observed.Links, l => l.Owner is not null);
+        Assert.NotNull(observed.FindLink(new LinkRef("", "foreign0")));
+        Assert.Equal(foreignBefore, SandboxHost.Link(sandbox.Host, "foreign0")!.Value.ToString());
+        Assert.Empty(sandbox.Store.List());
+    }
+
+    [Fact]
+    public void Failure_rolls_back_and_reports_the_original_error()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        using var applier = new Applier(sandbox.Store, sandbox.Host);
+        var duplicate = new LinkState("", "br-front", LinkKind.Bridge) { Owner = Network };
+        var plan = new PlanBuilder(Project)
+            .Create(WebNamespace)
+            .Create(Bridge)
+            .Create(Gateway)
+            .Create(duplicate) // EEXIST
+            .Build();
+
+        var e = Assert.Throws<ApplyException>(() => applier.Apply(plan));
+        Assert.Equal(4, e.Action.Id);
+        var netlink = Assert.IsType<NetlinkException>(e.InnerException);
+        Assert.True(netlink.IsExists);
+        Assert.Equal(["created namespace web", "created link br-front", "added address br-front 10.7.0.1/24"], e.Applied);
+        Assert.Empty(e.RollbackFailures);
+        Assert.Contains("step 4", e.Message);
+
+        Assert.Null(SandboxHost.Link(sandbox.Host, "br-front"));
+        Assert.Empty(sandbox.Store.List());
+    }
+
+    [Fact]
+    public void Kernel_error_message_reaches_the_apply_error()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        using var applier = new Applier(sandbox.Store, sandbox.Host);
+        var tooBig = new LinkState("", "br-big", LinkKind.Bridge) { Mtu = 1_000_000 };
+        var e = Assert.Throws<ApplyException>(() => applier.Apply(new PlanBuilder(Project).Create(tooBig).Build()));
+        output.WriteLine(e.Message);
+        Assert.False(string.IsNullOrEmpty(e.KernelMessage));
+        Assert.Contains(e.KernelMessage!, e.Message);
+    }
+
+    [Fact]
+    public void Vlan_needs_kernel_8021q_support()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create(withOutside: true);
+        using var applier = new Applier(sandbox.Store, sandbox.Host);
+        var vlan = new LinkState("", "uplink0.10", LinkKind.Vlan) { Parent = new LinkRef("", "uplink0"), VlanId = 10 };
+        try
+        {
+            applier.Apply(new PlanBuilder(Project).Create(vlan).Build());
+        }
+        catch (ApplyException e) when (e.InnerException is KernelFeatureMissingException missing)
+        {
+            Assert.Contains("802.1Q", missing.Message);
+            Assert.Null(SandboxHost.Link(sandbox.Host, "uplink0.10"));
+            Assert.Skip($"kernel lacks 802.1Q VLAN support: {missing.Message}");
+        }
+        var observed = new Observer(sandbox.Store, sandbox.Host).Observe();
+        Assert.Equal(10, observed.FindLink(new LinkRef("", "uplink0.10"))!.VlanId);
+    }
+
+    [Fact]
+    public void Second_apply_waits_for_the_lock_then_fails_clearly()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        var options = new ApplierOptions { LockTimeout = TimeSpan.FromMilliseconds(300) };
+        using var applier = new Applier(sandbox.Store, sandbox.Host, options);
+        using (new FileStream(applier.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var clock = Stopwatch.StartNew();
+            var e = Assert.Throws<ApplyLockException>(() => applier.Apply(new PlanBuilder(Project).Create(Bridge).Build()));
+            Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250));
+            Assert.Contains("another topo apply", e.Message);
+        }
+        Assert.Null(SandboxHost.Link(sandbox.Host, "br-front"));
+        applier.Apply(new PlanBuilder(Project).Create(Bridge).Build());
+        Assert.NotNull(SandboxHost.Link(sandbox.Host, "br-front"));
+    }
+
+    [Fact]
+    public void Apply_of_500_containers()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        using var applier = new Applier(sandbox.Store, sandbox.Host);
+        const int Containers = 500;
+        var plan = new PlanBuilder(Project).Create(Bridge with { Mtu = null }).Create(Gateway with { Address = Ipv4Prefix.Parse("10.8.0.1/16") });
+        var desired = new List<Resource>();
+        for (var i = 0; i < Containers; i++)
+        {
+            var name = $"c{i}";
+            var ns = new NamespaceState(name) { Owner = new Label(Project, LabelRole.Container, name) };
+            var endpoint = Label.Endpoint(Project, name, "front");
+            var ip = Ipv4Address.Parse("10.8.0.0").Add(10 + i);
+            var hostEnd = new LinkState("", $"veth{i}", LinkKind.Veth) { Owner = endpoint, Up = true, Master = "br-front", Peer = new LinkRef(name, "eth0") };
+            var peer = new LinkState(name, "eth0", LinkKind.Veth) { Owner = endpoint, Up = true, Mac = MacAddress.FromIpv4(ip), Peer = new LinkRef("", $"veth{i}") };
+            var address = new AddressState(name, "eth0", new Ipv4Prefix(ip, 16)) { Owner = endpoint };
+            var route = new RouteState(name, Ipv4Prefix.Parse("0.0.0.0/0")) { Gateway = Ipv4Address.Parse("10.8.0.1"), Device = "eth0", Owner = ns.Owner };
+            plan.Create(ns).Create(hostEnd, peer).Create(address).Create(route);
+            desired.AddRange([ns, hostEnd, peer, address, route]);
+        }
+        var report = applier.Apply(plan.Build());
+        output.WriteLine($"{Containers} containers: {report.Steps.Count} steps, {report.WriteRequests} netlink writes, {report.Elapsed.TotalMilliseconds:0} ms");
+        Console.Error.WriteLine($"[measure] {Containers} containers applied in {report.Elapsed.TotalMilliseconds:0} ms ({report.WriteRequests} netlink writes; {string.Join(", ", report.ElapsedByKind.Select(k => $"{k.Key} {k.Value.TotalMilliseconds:0} ms"))})");
+
+        var clock = Stopwatch.StartNew();
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        var observed = observer.Observe(Project);
+        Console.Error.WriteLine($"[measure] observe of {Containers} containers in {clock.ElapsedMilliseconds} ms");
+        StateAssert.Contains(observed, desired);
+        Assert.Equal(Containers, observed.Namespaces.Length);
+    }
+}

@@ -1,0 +1,90 @@
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Linux.Observation;
+using Topo.Linux.Tests.Sandbox;
+using SandboxHost = Topo.Linux.Tests.Sandbox.Sandbox;
+
+namespace Topo.Linux.Tests.Observation;
+
+public sealed class ObserverTests
+{
+    [Fact]
+    public void Observes_host_links_labelled_namespaces_peers_ports_and_sysctls()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create(withOutside: true);
+        var host = sandbox.Host;
+        // built with iproute2, read back with our netlink
+        SandboxHost.Ip(host, "link add br-front type bridge");
+        SandboxHost.Ip(host, "link set br-front alias topo:demo:network:front mtu 1400 up");
+        SandboxHost.Ip(host, "link add foreign0 type bridge");
+        SandboxHost.Ip(host, "addr add 10.7.0.1/24 dev br-front");
+        using (sandbox.Store.Create("web")) { }
+        using (sandbox.Store.Create("plain")) { }
+        sandbox.Store.Bind("web-alias", "web").Dispose();
+        sandbox.IpIn("web", "link set lo alias topo:demo:container:web up");
+        SandboxHost.Ip(host, $"link add veth-web type veth peer name eth0 netns {sandbox.Store.PathOf("web")}");
+        SandboxHost.Ip(host, "link set veth-web master br-front alias topo:demo:endpoint:web.front up");
+        SandboxHost.Run("nsenter", $"--net={host.Path} bridge link set dev veth-web isolated on");
+        sandbox.IpIn("web", "link set eth0 alias topo:demo:endpoint:web.front address 02:42:0a:07:00:02 up");
+        sandbox.IpIn("web", "addr add 10.7.0.2/24 dev eth0");
+        sandbox.IpIn("web", "route add default via 10.7.0.1 dev eth0");
+        SandboxHost.Ip(host, $"link add mv-web link uplink0 netns {sandbox.Store.PathOf("web")} type macvlan mode bridge");
+        sandbox.IpIn("web", "link set mv-web alias topo:demo:endpoint:web.lan");
+
+        using var observer = new Observer(sandbox.Store, host);
+        var state = observer.Observe(sysctls: ["net.ipv4.ip_forward"]);
+
+        Assert.Equal(2, state.Namespaces.Length); // "plain" has no label: not topo's
+        var web = state.FindNamespace("web")!;
+        Assert.Equal("topo:demo:container:web", web.Owner?.ToString());
+        Assert.Null(web.SharesWith);
+        Assert.Equal("web", state.FindNamespace("web-alias")!.SharesWith);
+
+        var bridge = state.FindLink(new LinkRef("", "br-front"))!;
+        Assert.Equal(LinkKind.Bridge, bridge.Type);
+        Assert.Equal(1400, bridge.Mtu);
+        Assert.True(bridge.Up);
+        Assert.Equal(new Label("demo", LabelRole.Network, "front"), bridge.Owner);
+
+        var foreign = state.FindLink(new LinkRef("", "foreign0"))!;
+        Assert.Null(foreign.Owner);
+        Assert.Equal(LinkKind.Loopback, state.FindLink(new LinkRef("", "lo"))!.Type);
+
+        var hostEnd = state.FindLink(new LinkRef("", "veth-web"))!;
+        Assert.Equal(LinkKind.Veth, hostEnd.Type);
+        Assert.Equal(new LinkRef("web", "eth0"), hostEnd.Peer);
+        Assert.Equal("br-front", hostEnd.Master);
+        Assert.True(hostEnd.Isolated);
+        Assert.False(hostEnd.Hairpin);
+
+        var eth0 = state.FindLink(new LinkRef("web", "eth0"))!;
+        Assert.Equal(new LinkRef("", "veth-web"), eth0.Peer);
+        Assert.Equal(MacAddress.Parse("02:42:0a:07:00:02"), eth0.Mac);
+        Assert.Equal(Label.Endpoint("demo", "web", "front"), eth0.Owner);
+        Assert.Null(state.FindLink(new LinkRef("web", "lo")));
+        Assert.Null(state.FindLink(new LinkRef("web-alias", "eth0"))); // a shared name is not read twice
+
+        var macvlan = state.FindLink(new LinkRef("web", "mv-web"))!;
+        Assert.Equal(LinkKind.Macvlan, macvlan.Type);
+        Assert.Equal(MacvlanMode.Bridge, macvlan.MacvlanMode);
+        Assert.Equal(new LinkRef("", "uplink0"), macvlan.Parent);
+
+        Assert.Contains(state.Addresses, a => a == new AddressState("", "br-front", Ipv4Prefix.Parse("10.7.0.1/24")) { Owner = bridge.Owner });
+        Assert.Contains(state.Addresses, a => a == new AddressState("web", "eth0", Ipv4Prefix.Parse("10.7.0.2/24")) { Owner = eth0.Owner });
+        var route = Assert.Single(state.Routes, r => r.Namespace == "web");
+        Assert.True(route.IsDefault);
+        Assert.Equal(Ipv4Address.Parse("10.7.0.1"), route.Gateway);
+        Assert.Equal("eth0", route.Device);
+        Assert.Equal(web.Owner, route.Owner);
+        Assert.DoesNotContain(state.Routes, r => r.Namespace == "" && r.Destination == Ipv4Prefix.Parse("10.7.0.0/24")); // proto kernel
+
+        var sysctl = Assert.Single(state.Sysctls);
+        Assert.Equal(new SysctlState("", "net.ipv4.ip_forward", "0"), sysctl);
+
+        // project filter: other projects' namespaces are listed, not read
+        var other = observer.Observe(project: "someone-else");
+        Assert.NotNull(other.FindNamespace("web"));
+        Assert.Null(other.FindLink(new LinkRef("web", "eth0")));
+    }
+}
