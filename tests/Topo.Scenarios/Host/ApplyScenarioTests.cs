@@ -330,4 +330,27 @@ public sealed class ApplyScenarioTests
         // Dynamic addresses come from ip_range 172.21.1.128/25 only.
         Assert.Equal(["172.21.1.128/24"], Addresses(s.Ok("c2addr").Json(), "eth0"));
     }
+
+    [Fact]
+    public void State_snapshot_of_a_converged_host_plans_to_nothing_offline_and_ls_lists_it()
+    {
+        var s = SandboxShell.Run($"""
+            $TOPO apply {Example("wordpress")} >/dev/null
+            step state $TOPO state
+            $TOPO state > /tmp/topo-state.$$
+            step offline $TOPO plan {Example("wordpress")} --state /tmp/topo-state.$$ --detailed-exitcode
+            step offline_other $TOPO plan {Example("default-bridge")} --state /tmp/topo-state.$$ --format json
+            rm -f /tmp/topo-state.$$
+            step ls $TOPO ls
+            """);
+        var state = s.Ok("state").Json();
+        Assert.Equal("topo-state", state.GetProperty("format").GetString());
+        Assert.Contains(state.GetProperty("namespaces").EnumerateArray(), n => n.GetProperty("name").GetString() == "wordpress");
+        s.Ok("offline"); // exit 0: the snapshot is the converged host
+        // Another project planned against the snapshot shares topo0 and takes the next free address.
+        Assert.Contains("172.17.0.3/16", s.Ok("offline_other").Output);
+        var ls = s.Ok("ls").Output;
+        Assert.Matches(@"internal\s+wordpress\s+bridge\s+br-[0-9a-f]{12}\s+192\.168\.1\.0/24\s+2", ls);
+        Assert.Matches(@"wordpress\s+wordpress\s+wordpress\s+internal=192\.168\.1\.3, bridge=172\.17\.0\.2", ls);
+    }
 }
