@@ -14,13 +14,16 @@ public sealed record HostState(
     ImmutableArray<RouteState> Routes,
     ImmutableArray<SysctlState> Sysctls)
 {
+    /// <summary>nftables: the project's table, its base chains and rules (empty without a firewall).</summary>
+    public ImmutableArray<Resource> Firewall { get; init; } = [];
+
     /// <summary>The name used for the host's own namespace.</summary>
     public const string Host = "";
 
     public static HostState Empty { get; } = new([], [], [], [], []);
 
     public IEnumerable<Resource> All() =>
-        Sysctls.Cast<Resource>().Concat(Namespaces).Concat(Links).Concat(Addresses).Concat(Routes);
+        Sysctls.Cast<Resource>().Concat(Namespaces).Concat(Links).Concat(Addresses).Concat(Routes).Concat(Firewall);
 
     public LinkState? FindLink(LinkRef link) =>
         Links.FirstOrDefault(l => l.Namespace == link.Namespace && l.Name == link.Name);
@@ -33,7 +36,10 @@ public sealed record HostState(
         Links.Where(r => r.Owner?.Project != project).ToImmutableArray(),
         Addresses.Where(r => r.Owner?.Project != project).ToImmutableArray(),
         Routes.Where(r => r.Owner?.Project != project).ToImmutableArray(),
-        Sysctls);
+        Sysctls)
+    {
+        Firewall = Firewall.Where(r => r.Owner?.Project != project).ToImmutableArray(),
+    };
 
     public static HostState From(IEnumerable<Resource> resources)
     {
@@ -43,6 +49,9 @@ public sealed record HostState(
             [.. list.OfType<LinkState>()],
             [.. list.OfType<AddressState>()],
             [.. list.OfType<RouteState>()],
-            [.. list.OfType<SysctlState>()]);
+            [.. list.OfType<SysctlState>()])
+        {
+            Firewall = [.. list.Where(r => r is FirewallTableState or FirewallChainState or FirewallRuleState)],
+        };
     }
 }

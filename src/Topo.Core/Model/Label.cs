@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Topo.Core.Model;
 
-public enum LabelRole { Network, Endpoint, Container, Parent }
+public enum LabelRole { Network, Endpoint, Container, Parent, Firewall }
 
 /// <summary>
 /// Ownership mark stored on the kernel object itself (a link's alias, the namespace's <c>lo</c>
@@ -48,6 +48,7 @@ public sealed record Label(string Project, LabelRole Role, string Name)
             "endpoint" => LabelRole.Endpoint,
             "container" => LabelRole.Container,
             "parent" => LabelRole.Parent,
+            "firewall" => LabelRole.Firewall,
             _ => null,
         };
         if (role is null) return false;

@@ -1,6 +1,6 @@
 namespace Topo.Core.Model;
 
-public enum ResourceKind { Sysctl, Namespace, Link, Address, Route }
+public enum ResourceKind { Sysctl, Namespace, Link, Address, Route, FirewallTable, FirewallChain, FirewallRule }
 
 /// <summary>
 /// One attribute of a resource as the planner compares it and the renderers show it.
@@ -30,7 +30,16 @@ public abstract record Resource
     public abstract IEnumerable<ResourceAttribute> Attributes();
 
     /// <summary>Short human form, e.g. <c>link br-1a2b3c4d5e6f (bridge)</c>.</summary>
-    public string Display => $"{Kind.ToString().ToLowerInvariant()} {Key}";
+    public string Display => $"{KindName} {Key}";
+
+    /// <summary>The kind as people read it: <c>link</c>, <c>firewall rule</c>.</summary>
+    public string KindName => Kind switch
+    {
+        ResourceKind.FirewallTable => "firewall table",
+        ResourceKind.FirewallChain => "firewall chain",
+        ResourceKind.FirewallRule => "firewall rule",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
 
     protected static string Where(string ns) => ns.Length == 0 ? "host" : ns;
 }

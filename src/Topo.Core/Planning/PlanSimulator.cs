@@ -33,6 +33,9 @@ public static class PlanSimulator
         objects.Remove((gone.Kind, gone.Key));
         switch (gone)
         {
+            case FirewallTableState table:
+                RemoveWhere(objects, r => r is FirewallChainState c && c.Table == table.Name || r is FirewallRuleState rule && rule.Table == table.Name);
+                break;
             case NamespaceState { SharesWith: null } ns:
                 RemoveWhere(objects, r => r.Namespace == ns.Name || r is LinkState { Peer: { } p } && p.Namespace == ns.Name);
                 break;

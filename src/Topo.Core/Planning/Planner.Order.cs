@@ -36,6 +36,7 @@ public static partial class Planner
         if (d.Kind == ActionKind.Delete)
             return d.Subject switch
             {
+                FirewallRuleState or FirewallChainState or FirewallTableState => 0,
                 RouteState => 0,
                 AddressState => 1,
                 LinkState { Type: LinkKind.Bridge or LinkKind.Vlan } => 3,
@@ -55,7 +56,11 @@ public static partial class Planner
             LinkState => 14,
             AddressState => 15,
             RouteState => 16,
-            _ => 17,
+            // The firewall last: its rules name interfaces and addresses made above.
+            FirewallTableState => 17,
+            FirewallChainState => 18,
+            FirewallRuleState => 19,
+            _ => 20,
         };
     }
 }

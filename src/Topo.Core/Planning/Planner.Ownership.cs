@@ -36,16 +36,26 @@ public static partial class Planner
         /// </summary>
         public void DeleteLeftovers()
         {
+            var ourTable = FirewallTableState.NameFor(Project);
             foreach (var have in Observed.All())
             {
                 if (have is SysctlState || _desired.ContainsKey((have.Kind, have.Key))) continue;
-                if (have.Owner is not { } owner) continue;
-                if (owner.Project != Project && !(owner.IsShared && !SharedBridgeInUseByOthers(owner))) continue;
+                if (have is FirewallChainState or FirewallRuleState)
+                {
+                    // Inside a table, ownership is the table's: the default bridge's rules sit in every project's table.
+                    if (TableOf(have) != ourTable || _goneTables.Contains(TableOf(have))) continue;
+                }
+                else
+                {
+                    if (have.Owner is not { } owner) continue;
+                    if (owner.Project != Project && !(owner.IsShared && !SharedBridgeInUseByOthers(owner))) continue;
+                }
                 if (GoesWithAnother(have)) continue;
                 if (have is LinkState { Type: LinkKind.Bridge } bridge && !CheckBridgeEmpty(bridge)) continue;
                 Drafts.Add(new Draft(ActionKind.Delete, have, null, [], Reasons.Delete(have), DeletedCompanions(have)));
                 switch (have)
                 {
+                    case FirewallTableState table: _goneTables.Add(table.Name); break;
                     case NamespaceState ns when ns.SharesWith is null: _goneNamespaces.Add(ns.Name); break;
                     case LinkState link:
                         _goneLinks.Add(link.Ref);
@@ -55,7 +65,20 @@ public static partial class Planner
             }
             // A second pass drops what the first found to go with a deleted namespace or link.
             Drafts.RemoveAll(d => d.Kind == ActionKind.Delete && d.Before is not NamespaceState && GoesWithAnother(d.Before!));
+            // The kernel deletes a table with everything in it.
+            Drafts.RemoveAll(d => d is { Kind: ActionKind.Delete, Before: FirewallChainState or FirewallRuleState } && _goneTables.Contains(TableOf(d.Before)));
         }
+
+        private readonly HashSet<string> _goneTables = [];
+
+        private static string TableOf(Resource r) => r switch
+        {
+            FirewallChainState c => c.Table,
+            FirewallRuleState rule => rule.Table,
+            FirewallTableState t => t.Name,
+            _ => "",
+        };
+
 
         private System.Collections.Immutable.ImmutableArray<Resource> DeletedCompanions(Resource have) => have switch
         {

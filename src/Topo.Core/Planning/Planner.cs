@@ -58,7 +58,7 @@ public static partial class Planner
             foreach (var ns in Desired.Namespaces) Diff(ns);
             foreach (var link in Desired.Links.Where(l => l.Namespace == HostState.Host)) Diff(link);
             foreach (var link in Desired.Links.Where(l => l.Namespace != HostState.Host)) Diff(link);
-            foreach (var r in Desired.Sysctls.Cast<Resource>().Concat(Desired.Addresses).Concat(Desired.Routes)) Diff(r);
+            foreach (var r in Desired.Sysctls.Cast<Resource>().Concat(Desired.Addresses).Concat(Desired.Routes).Concat(Desired.Firewall)) Diff(r);
         }
 
         private void Diff(Resource wanted)

@@ -92,6 +92,50 @@ internal static class StateJsonWriter
         }
         w.WriteEndArray();
 
+        if (!state.Firewall.IsEmpty) WriteFirewall(w, state);
+        w.WriteEndObject();
+    }
+
+    /// <summary>nftables, only when there is any: snapshots without a firewall read and write as before.</summary>
+    private static void WriteFirewall(Utf8JsonWriter w, HostState state)
+    {
+        w.WriteStartObject("firewall");
+        w.WriteStartArray("tables");
+        foreach (var t in state.Firewall.OfType<FirewallTableState>().OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString("family", t.Family);
+            w.WriteString("name", t.Name);
+            WriteLabel(w, t);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("chains");
+        foreach (var c in state.Firewall.OfType<FirewallChainState>().OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString("family", c.Family);
+            w.WriteString("table", c.Table);
+            w.WriteString("name", c.Name);
+            w.WriteString("type", c.Type);
+            w.WriteString("hook", c.Hook);
+            w.WriteNumber("priority", c.Priority);
+            w.WriteString("policy", c.Policy);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("rules");
+        foreach (var r in state.Firewall.OfType<FirewallRuleState>().OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString("family", r.Family);
+            w.WriteString("table", r.Table);
+            w.WriteString("chain", r.Chain);
+            w.WriteString("comment", r.Comment);
+            w.WriteString("rule", r.Rule);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

@@ -1,0 +1,67 @@
+using Topo.Core.Model;
+using Topo.Core.Planning;
+using Topo.Core.Snapshot;
+
+namespace Topo.Core.Tests.Planning;
+
+public sealed class FirewallPlanningTests
+{
+    private static readonly Label Table = new("shop", LabelRole.Firewall, "shop");
+
+    private static HostState Firewall(params Resource[] extra) => HostState.Empty with
+    {
+        Firewall =
+        [
+            new FirewallTableState("ip", "topo-shop") { Owner = Table },
+            new FirewallChainState("ip", "topo-shop", "forward") { Type = "filter", Hook = "forward", Priority = 0, Policy = "accept", Owner = Table },
+            new FirewallRuleState("ip", "topo-shop", "forward", "topo:shop:network:back isolate")
+            {
+                Rule = "iifname \"br-1\" oifname != \"br-1\" drop",
+                Owner = FirewallRuleState.OwnerOf("topo:shop:network:back isolate"),
+            },
+            .. extra,
+        ],
+    };
+
+    [Fact]
+    public void A_rule_that_differs_is_updated_in_place_and_grouped_under_its_network()
+    {
+        var observed = Firewall();
+        var rule = observed.Firewall.OfType<FirewallRuleState>().Single();
+        var desired = observed with { Firewall = observed.Firewall.Replace(rule, rule with { Rule = "iifname \"br-1\" oifname != \"br-1\" counter drop" }) };
+        var plan = Planner.Plan("shop", desired, observed).Plan!;
+        var action = Assert.Single(plan.Actions);
+        Assert.Equal(ActionKind.Update, action.Kind);
+        Assert.Equal(new PlanGroup("network", "back"), PlanGroup.Of(action.Subject));
+        Assert.Equal("firewall rule ip topo-shop forward \"topo:shop:network:back isolate\"", action.Subject.Display);
+    }
+
+    [Fact]
+    public void Destroy_deletes_the_table_and_lets_its_chains_and_rules_go_with_it()
+    {
+        var plan = Planner.Plan("shop", HostState.Empty, Firewall()).Plan!;
+        var action = Assert.Single(plan.Actions);
+        Assert.IsType<FirewallTableState>(action.Before);
+        Assert.True(PlanSimulator.Apply(Firewall(), plan).Firewall.IsEmpty);
+    }
+
+    [Fact]
+    public void Another_projects_table_is_never_touched()
+    {
+        var other = new FirewallTableState("ip", "topo-other") { Owner = new Label("other", LabelRole.Firewall, "other") };
+        var plan = Planner.Plan("shop", HostState.Empty, Firewall(other)).Plan!;
+        Assert.DoesNotContain(plan.Actions, a => a.Subject == other);
+    }
+
+    [Fact]
+    public void The_snapshot_carries_the_firewall_and_reads_it_back()
+    {
+        var state = Firewall();
+        var json = StateJson.Write(state);
+        Assert.Contains("\"firewall\"", json);
+        var back = StateJson.Read(json);
+        Assert.Equal(state.Firewall.Select(r => (r.Key, r.Owner)), back.Firewall.Select(r => (r.Key, r.Owner)));
+        Assert.True(Planner.Plan("shop", state, back).Plan!.IsEmpty);
+        Assert.DoesNotContain("firewall", StateJson.Write(HostState.Empty));
+    }
+}
