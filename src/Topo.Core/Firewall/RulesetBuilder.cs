@@ -61,7 +61,9 @@ public static class RulesetBuilder
         // loopback source): they need route_localnet, a masquerade of that source, and a guard.
         var loopbackTargets = bridges.Where(n => published.Any(p => p.Network == n && p.ReachableFromLoopback)).ToList();
         var hairpinTargets = bridges.Where(n => published.Any(p => p.Network == n)).ToList();
-        var ownBridgeNames = bridges.Select(n => n.BridgeName!).ToList();
+        // Custom bridge names of this project (br-* and topo0 are matched by the patterns already).
+        var ownBridgeNames = bridges.Select(n => n.BridgeName!)
+            .Where(b => !b.StartsWith("br-", StringComparison.Ordinal) && b != Naming.DefaultBridgeName).ToList();
 
         var rules = new List<RuleSpec>();
         void Add(string chain, string comment, ExprBuilder expr)
