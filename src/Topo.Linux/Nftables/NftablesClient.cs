@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.Json;
+using Topo.Core.Firewall;
+using Topo.Linux.Namespaces;
+
+namespace Topo.Linux.Nftables;
+
+/// <summary>
+/// libnftables through its JSON API, in one network namespace. libnftables talks netlink from
+/// the calling thread's namespace, so the context is created on <see cref="NamespaceThread"/>
+/// inside the namespace and every call runs there. One <see cref="Apply"/> is one netlink batch:
+/// the kernel commits all of it or nothing.
+/// </summary>
+public sealed unsafe class NftablesClient : IDisposable
+{
+    private readonly NamespaceThread _thread;
+    private readonly NetNamespace _namespace;
+    private IntPtr _ctx;
+
+    public NftablesClient(NamespaceThread thread, NetNamespace ns)
+    {
+        LibNftables.EnsureLoaded();
+        _thread = thread;
+        _namespace = ns;
+        _ctx = thread.Run(ns, () =>
+        {
+            var ctx = LibNftables.CtxNew(LibNftables.NFT_CTX_DEFAULT);
+            if (ctx == IntPtr.Zero) throw new NftablesException("nft_ctx_new", "could not create a libnftables context", -1);
+            // JSON output (and JSON input is recognised as such); numeric priorities so they parse as numbers.
+            LibNftables.OutputSetFlags(ctx, (uint)(LibNftables.OutputFlags.Json | LibNftables.OutputFlags.NumericPrio));
+            if (LibNftables.BufferOutput(ctx) != 0 || LibNftables.BufferError(ctx) != 0)
+            {
+                LibNftables.CtxFree(ctx);
+                throw new NftablesException("nft_ctx_buffer_output", "could not buffer libnftables output", -1);
+            }
+            return ctx;
+        });
+    }
+
+    /// <summary>
+    /// Runs one command (nft syntax or a libnftables JSON document) and returns its output (JSON
+    /// for listings, empty for changes). Errors throw <see cref="NftablesException"/> with nft's text.
+    /// </summary>
+    public string Run(string command) => Run(command, Operation(command));
+
+    /// <summary>Applies a JSON batch (e.g. <see cref="NftJson.WriteReplace"/>) as one transaction.</summary>
+    public void Apply(string jsonBatch) => Run(jsonBatch, "apply");
+
+    /// <summary>Makes the kernel's table exactly <paramref name="ruleset"/> in one transaction.</summary>
+    public void Replace(Ruleset ruleset) => Run(NftJson.WriteReplace(ruleset), $"replace table {ruleset.Family} {ruleset.Table}");
+
+    /// <summary>Deletes the table if it exists.</summary>
+    public void DeleteTable(string family, string table) => Run(NftJson.WriteDelete(family, table), $"delete table {family} {table}");
+
+    /// <summary>The table as the kernel has it (no handles, no sysctls), or null if there is none.</summary>
+    public Ruleset? ReadTable(string family, string table)
+    {
+        if (!ListTables().Contains((family, table))) return null;
+        return NftJson.Parse(Run(NftJson.WriteList(family, table), $"list table {family} {table}"), family, table);
+    }
+
+    /// <summary>Every table in the namespace, as (family, name).</summary>
+    public IReadOnlyList<(string Family, string Name)> ListTables()
+    {
+        var output = Run("list tables", "list tables");
+        var tables = new List<(string, string)>();
+        if (string.IsNullOrWhiteSpace(output)) return tables;
+        using var doc = JsonDocument.Parse(output);
+        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (item.TryGetProperty("table", out var t) &&
+                t.GetProperty("family").GetString() is { } f && t.GetProperty("name").GetString() is { } n)
+                tables.Add((f, n));
+        }
+        return tables;
+    }
+
+    private string Run(string command, string operation)
+    {
+        ObjectDisposedException.ThrowIf(_ctx == IntPtr.Zero, this);
+        var ctx = _ctx;
+        return _thread.Run(_namespace, () =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(command + "\0");
+            int rc;
+            fixed (byte* p = bytes) rc = LibNftables.RunCmdFromBuffer(ctx, p);
+            var output = LibNftables.String(LibNftables.GetOutputBuffer(ctx));
+            var error = LibNftables.String(LibNftables.GetErrorBuffer(ctx));
+            if (rc != 0) throw new NftablesException(operation, error, rc);
+            return output;
+        });
+    }
+
+    private static string Operation(string command)
+    {
+        var trimmed = command.TrimStart();
+        if (trimmed.StartsWith('{')) return "JSON command";
+        var line = trimmed.Split('\n', 2)[0];
+        return line.Length > 80 ? line[..80] + "…" : line;
+    }
+
+    public void Dispose()
+    {
+        var ctx = _ctx;
+        if (ctx == IntPtr.Zero) return;
+        _ctx = IntPtr.Zero;
+        _thread.Run(_namespace, () => LibNftables.CtxFree(ctx));
+    }
+}

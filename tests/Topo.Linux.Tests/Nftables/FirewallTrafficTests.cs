@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using Topo.Core.Firewall;
+using Topo.Core.Resolution;
+using Topo.Linux.Nftables;
+using SandboxWorld = Topo.Linux.Tests.Sandbox.Sandbox;
+
+namespace Topo.Linux.Tests.Nftables;
+
+/// <summary>
+/// Real traffic through a built ruleset in a sandbox: the sandbox namespace plays the host
+/// (uplink0 10.99.0.1), "outside" plays another machine (10.99.0.2). Bridges, veths and container
+/// namespaces are made with `ip` exactly as the topology resolves them; a tiny TCP server in the
+/// web container answers every connection with the client address it sees.
+/// </summary>
+public sealed class FirewallTrafficTests
+{
+    private const string Yaml = """
+        version: 1
+        name: traffic
+        networks:
+          front: {subnet: 10.98.1.0/24}
+          back: {subnet: 10.98.2.0/24}
+        containers:
+          web:
+            networks: [front]
+            ports: ["80:8080", "127.0.0.1:8443:8080"]
+          peer: {networks: [front]}
+          stranger: {networks: [back]}
+        """;
+
+    private const string Server = """
+        import socket, sys
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((sys.argv[1], int(sys.argv[2])))
+        s.listen(16)
+        while True:
+            c, a = s.accept()
+            try:
+                c.recv(4096)
+                c.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n" + a[0].encode())
+            finally:
+                c.close()
+        """;
+
+    [Fact]
+    public void Published_ports_reach_the_container_with_the_client_address_and_forbidden_paths_fail()
+    {
+        SandboxWorld.SkipUnlessRoot();
+        var topology = NftablesClientTests.Resolve(Yaml);
+        var ruleset = RulesetBuilder.Build(topology);
+        using var sandbox = SandboxWorld.Create(withOutside: true);
+        var host = sandbox.Host.Path;
+        var outside = sandbox.Outside!.Path;
+        SandboxWorld.Ip(sandbox.Host, "addr add 10.99.0.1/24 dev uplink0");
+        SandboxWorld.Ip(sandbox.Outside, "addr add 10.99.0.2/24 dev eth0");
+        Build(sandbox, topology);
+        foreach (var (key, value) in ruleset.RequiredSysctls)
+            SandboxWorld.Run("nsenter", $"--net={host} sysctl -q -w {key}={value}");
+
+        var web = Address(topology, "web");
+        var gateway = topology.FindNetwork("front")!.Gateway.ToString();
+        using var server = StartServer(sandbox.Store.PathOf("web"), "0.0.0.0", 8080);
+        WaitUntil(() => Curl(host, $"http://{web}:8080/") is not null, "the server in the web container answers the host directly");
+
+        // Without the ruleset the published port does not exist.
+        Assert.Null(Curl(outside, "http://10.99.0.1:80/"));
+
+        using var nft = new NftablesClient(sandbox.Thread, sandbox.Host);
+        nft.Replace(ruleset);
+
+        // Another machine through the host's address: reaches the container, real client address.
+        Assert.Equal("10.99.0.2", Curl(outside, "http://10.99.0.1:80/"));
+        // The host itself, through its own address (no NAT of the source) and through 127.0.0.1
+        // (the loopback source must be masqueraded to the gateway to leave on the bridge).
+        Assert.Equal("10.99.0.1", Curl(host, "http://10.99.0.1:80/"));
+        Assert.Equal(gateway, Curl(host, "http://127.0.0.1:80/"));
+        Assert.Equal(gateway, Curl(host, "http://127.0.0.1:8443/"));
+        // A container on the same bridge through the host's address (hairpin). With br_netfilter
+        // (bridge-nf-call-iptables=1) the DNATed packet is bridged, the reply is un-NATed on the
+        // bridge and the server sees the peer itself; without it the packet is routed back out
+        // of the bridge and masqueraded so that the reply comes back through the host.
+        var peer = Address(topology, "peer");
+        SetBridgeNetfilter(host, false);
+        Assert.Equal(gateway, Curl(sandbox.Store.PathOf("peer"), "http://10.99.0.1:80/"));
+        if (SetBridgeNetfilter(host, true))
+            Assert.Equal(peer, Curl(sandbox.Store.PathOf("peer"), "http://10.99.0.1:80/"));
+
+        // 127.0.0.1-only port: not from outside.
+        Assert.Null(Curl(outside, "http://10.99.0.1:8443/"));
+        // No direct routing into the network from outside, even with a route to it.
+        SandboxWorld.Ip(sandbox.Outside, "route add 10.98.0.0/16 via 10.99.0.1");
+        Assert.Null(Curl(outside, $"http://{web}:8080/"));
+        // Isolation: a container on another network cannot reach web directly.
+        Assert.Null(Curl(sandbox.Store.PathOf("stranger"), $"http://{web}:8080/"));
+    }
+
+    private static string Address(Topology topology, string container) =>
+        topology.Containers.Single(c => c.Name == container).Endpoints[0].Address.ToString();
+
+    /// <summary>Bridges, namespaces and veths as the topology resolved them (what the applier will create).</summary>
+    private static void Build(SandboxWorld sandbox, Topology topology)
+    {
+        foreach (var n in topology.Networks)
+        {
+            SandboxWorld.Ip(sandbox.Host, $"link add {n.BridgeName} type bridge");
+            SandboxWorld.Ip(sandbox.Host, $"addr add {n.Gateway}/{n.Subnet.Length} dev {n.BridgeName}");
+            SandboxWorld.Ip(sandbox.Host, $"link set {n.BridgeName} up");
+        }
+        foreach (var c in topology.Containers)
+        {
+            sandbox.Store.Create(c.Name).Dispose();
+            sandbox.IpIn(c.Name, "link set lo up");
+            foreach (var e in c.Endpoints)
+            {
+                var network = topology.FindNetwork(e.Network)!;
+                SandboxWorld.Ip(sandbox.Host, $"link add {e.HostInterface} type veth peer name {e.Interface} netns {sandbox.Store.PathOf(c.Name)}");
+                SandboxWorld.Ip(sandbox.Host, $"link set {e.HostInterface} master {network.BridgeName} up");
+                sandbox.IpIn(c.Name, $"addr add {e.Address}/{e.PrefixLength} dev {e.Interface}");
+                sandbox.IpIn(c.Name, $"link set {e.Interface} up");
+                if (e.DefaultRoute) sandbox.IpIn(c.Name, $"route add default via {network.Gateway}");
+            }
+        }
+    }
+
+    private sealed class ServerProcess(Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            try { process.Kill(); } catch (InvalidOperationException) { }
+            process.WaitForExit();
+            process.Dispose();
+        }
+    }
+
+    /// <summary>Sets net.bridge.bridge-nf-call-iptables in the namespace; false when br_netfilter is not there.</summary>
+    private static bool SetBridgeNetfilter(string nsPath, bool on)
+    {
+        try
+        {
+            SandboxWorld.Run("nsenter", $"--net={nsPath} sysctl -q -w net.bridge.bridge-nf-call-iptables={(on ? 1 : 0)}");
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static ServerProcess StartServer(string nsPath, string address, int port)
+    {
+        var psi = new ProcessStartInfo("nsenter") { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add($"--net={nsPath}");
+        psi.ArgumentList.Add("/usr/bin/python3");
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(Server);
+        psi.ArgumentList.Add(address);
+        psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new ServerProcess(Process.Start(psi)!);
+    }
+
+    /// <summary>The response body, or null when the connection fails or times out.</summary>
+    private static string? Curl(string nsPath, string url)
+    {
+        var psi = new ProcessStartInfo("nsenter") { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add($"--net={nsPath}");
+        psi.ArgumentList.Add("curl");
+        psi.ArgumentList.Add("-sS");
+        psi.ArgumentList.Add("--max-time");
+        psi.ArgumentList.Add("2");
+        psi.ArgumentList.Add(url);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0 ? stdout.Result.Trim() : null;
+    }
+
+    private static void WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until {what}");
+            Thread.Sleep(100);
+        }
+    }
+}
