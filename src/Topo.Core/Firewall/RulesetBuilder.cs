@@ -3,6 +3,8 @@ using Topo.Core.Addressing;
 using Topo.Core.Resolution;
 using Topo.Core.Spec;
 
+using Topo.Core.Model;
+
 namespace Topo.Core.Firewall;
 
 /// <summary>
@@ -66,64 +68,67 @@ public static class RulesetBuilder
             .Where(b => !b.StartsWith("br-", StringComparison.Ordinal) && b != Naming.DefaultBridgeName).ToList();
 
         var rules = new List<RuleSpec>();
-        void Add(string chain, string comment, ExprBuilder expr)
+        var tableLabel = new Label(topology.Project, LabelRole.Firewall, topology.Project);
+        Label ContainerLabel(string container) => new(topology.Project, LabelRole.Container, container);
+        // Every comment starts with the label of what the rule serves: the observer reads ownership back from it.
+        void Add(string chain, Label owner, string what, ExprBuilder expr)
         {
             var json = expr.Build();
-            rules.Add(new RuleSpec(chain, comment, json, NftText.Render(json)));
+            rules.Add(new RuleSpec(chain, $"{owner} {what}", json, NftText.Render(json)));
         }
 
         // raw prerouting: route_localnet would let a container reach the host's loopback services.
         foreach (var n in loopbackTargets)
-            Add(RawPrerouting, $"loopback guard network {n.Name}",
+            Add(RawPrerouting, n.Label, "loopback guard",
                 new ExprBuilder().Meta("iifname", n.BridgeName!).Prefix("daddr", Loopback).Drop());
 
         // nat prerouting: published ports for traffic arriving at a host address (another machine,
         // or a container: hairpin). Ports on 127.0.0.1 are for the host only: no rule here.
         foreach (var p in published.Where(p => !p.LoopbackOnly))
-            Add(NatPrerouting, $"publish {p.Name}", DestinationMatch(p).Dnat(p.Target, p.Port.ContainerPort));
+            Add(NatPrerouting, ContainerLabel(p.Container), $"publish {p.Name}", DestinationMatch(p).Dnat(p.Target, p.Port.ContainerPort));
 
         // nat output: the same ports for connections made by the host itself (its addresses and 127.0.0.1).
         foreach (var p in published)
-            Add(NatOutput, $"publish {p.Name} from host", DestinationMatch(p).Dnat(p.Target, p.Port.ContainerPort));
+            Add(NatOutput, ContainerLabel(p.Container), $"publish {p.Name} from host", DestinationMatch(p).Dnat(p.Target, p.Port.ContainerPort));
 
         // nat postrouting
         foreach (var n in bridges.Where(n => !n.Internal && n.Masquerade))
-            Add(NatPostrouting, $"masquerade network {n.Name}",
+            Add(NatPostrouting, n.Label, "masquerade",
                 new ExprBuilder().Meta("iifname", n.BridgeName!).Meta("oifname", n.BridgeName!, negate: true)
                     .Prefix("saddr", n.Subnet).Masquerade());
         foreach (var n in hairpinTargets)
             // A container reaching a published port of its own bridge through a host address: without
             // this the reply would go container to container and bypass the host's conntrack.
-            Add(NatPostrouting, $"hairpin network {n.Name}",
+            Add(NatPostrouting, n.Label, "hairpin",
                 new ExprBuilder().Meta("iifname", n.BridgeName!).Meta("oifname", n.BridgeName!).CtStatus("dnat").Masquerade());
         foreach (var n in loopbackTargets)
-            Add(NatPostrouting, $"masquerade loopback to network {n.Name}",
+            Add(NatPostrouting, n.Label, "masquerade loopback",
                 new ExprBuilder().Meta("oifname", n.BridgeName!).Prefix("saddr", Loopback).Masquerade());
 
         // filter forward: first what is always dropped, then what is allowed, then isolation.
         foreach (var n in bridges.Where(n => n.Internal))
         {
-            Add(FilterForward, $"internal network {n.Name}: no forwarding out",
+            Add(FilterForward, n.Label, "internal: no forwarding out",
                 new ExprBuilder().Meta("iifname", n.BridgeName!).Meta("oifname", n.BridgeName!, negate: true).Drop());
-            Add(FilterForward, $"internal network {n.Name}: no forwarding in",
+            Add(FilterForward, n.Label, "internal: no forwarding in",
                 new ExprBuilder().Meta("oifname", n.BridgeName!).Meta("iifname", n.BridgeName!, negate: true).Drop());
         }
         if (bridges.Count > 0)
-            Add(FilterForward, "allow established and related", new ExprBuilder().CtState("established", "related").Accept());
+            Add(FilterForward, tableLabel, "allow established and related", new ExprBuilder().CtState("established", "related").Accept());
         foreach (var p in published)
-            Add(FilterForward, $"allow {p.Name}",
+            Add(FilterForward, ContainerLabel(p.Container), $"allow {p.Name}",
                 new ExprBuilder().Meta("oifname", p.Network.BridgeName!).Address("daddr", p.Target)
                     .Port(p.Protocol, "dport", p.Port.ContainerPort).CtStatus("dnat").Accept());
         foreach (var n in bridges.Where(n => !n.Icc))
-            Add(FilterForward, $"icc off network {n.Name}",
+            Add(FilterForward, n.Label, "icc off",
                 new ExprBuilder().Meta("iifname", n.BridgeName!).Meta("oifname", n.BridgeName!).Drop());
         foreach (var n in bridges.Where(n => !n.Internal))
         {
             var others = ForeignBridgePatterns.Concat(ownBridgeNames).Where(b => b != n.BridgeName);
-            Add(FilterForward, $"isolate network {n.Name}",
+            Add(FilterForward, n.Label, "isolate",
                 new ExprBuilder().Meta("iifname", n.BridgeName!).MetaIn("oifname", others)
                     .Meta("oifname", n.BridgeName!, negate: true).Drop());
-            Add(FilterForward, $"no direct routing into network {n.Name}",
+            Add(FilterForward, n.Label, "no direct routing in",
                 new ExprBuilder().Meta("oifname", n.BridgeName!).Meta("iifname", n.BridgeName!, negate: true).Drop());
         }
 
