@@ -77,6 +77,28 @@ public sealed class NamespaceSessions : IDisposable
         return session;
     }
 
+    /// <summary>
+    /// Re-opens NAME from the store and keeps the cached handle and session only if it is still
+    /// the same namespace (a long-lived observer must not read a namespace that was replaced).
+    /// </summary>
+    public NetNamespace Refresh(string ns)
+    {
+        var fresh = Store.Open(ns);
+        if (_handles.TryGetValue(ns, out var cached) && cached.SameAs(fresh))
+        {
+            fresh.Dispose();
+            return cached;
+        }
+        Adopt(ns, fresh);
+        return fresh;
+    }
+
+    /// <summary>Drops everything cached for names not in <paramref name="names"/> (deleted behind our back).</summary>
+    public void Retain(IReadOnlyCollection<string> names)
+    {
+        foreach (var ns in _handles.Keys.Where(n => n != HostState.Host && !names.Contains(n)).ToList()) Forget(ns);
+    }
+
     /// <summary>Adopts a handle just created (saves reopening it).</summary>
     public void Adopt(string ns, NetNamespace handle)
     {

@@ -96,12 +96,14 @@ public sealed class Observer : IDisposable
     {
         var result = new List<(string, string?)>();
         var byInode = new Dictionary<(ulong, ulong), string>();
-        foreach (var name in MountOrder(_sessions.Store.List()))
+        var names = _sessions.Store.List();
+        _sessions.Retain(names);
+        foreach (var name in MountOrder(names))
         {
             NetNamespace handle;
             try
             {
-                handle = _sessions.Handle(name);
+                handle = _sessions.Refresh(name);
             }
             catch (IOException)
             {

@@ -88,3 +88,26 @@ public sealed class ObserverTests
         Assert.Null(other.FindLink(new LinkRef("web", "eth0")));
     }
 }
+
+public sealed class ObserverRefreshTests
+{
+    [Fact]
+    public void A_long_lived_observer_sees_a_namespace_replaced_behind_its_back()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        using (sandbox.Store.Create("web")) { }
+        sandbox.IpIn("web", "link set lo alias topo:demo:container:web");
+        sandbox.IpIn("web", "link add br-a alias topo:demo:network:a type bridge");
+        Assert.NotNull(observer.Observe().FindLink(new LinkRef("web", "br-a")));
+
+        sandbox.Store.Delete("web");
+        Assert.Empty(observer.Observe().Namespaces);
+        using (sandbox.Store.Create("web")) { }
+        sandbox.IpIn("web", "link set lo alias topo:demo:container:web");
+        var state = observer.Observe();
+        Assert.NotNull(state.FindNamespace("web"));
+        Assert.Null(state.FindLink(new LinkRef("web", "br-a")));
+    }
+}
