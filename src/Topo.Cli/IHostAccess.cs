@@ -9,6 +9,9 @@ internal interface IHostAccess
     /// <summary>What the kernel has: every project's objects, and what topo must not collide with.</summary>
     HostState Observe(string project, IReadOnlyCollection<string> sysctls);
 
+    /// <summary>Kernel settings by key; keys that do not exist are left out.</summary>
+    IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys);
+
     /// <summary>The exclusive apply lock, held from observing to verifying.</summary>
     IDisposable Lock();
 

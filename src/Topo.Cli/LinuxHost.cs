@@ -1,6 +1,7 @@
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Linux.Application;
+using Topo.Linux.Nftables;
 using Topo.Linux.Namespaces;
 using Topo.Linux.Observation;
 
@@ -43,7 +44,18 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     /// Every project's namespaces are read, not only this one's: the shared default bridge's
     /// addresses are handed out across projects, so IPAM must see them all.
     /// </summary>
-    public HostState Observe(string project, IReadOnlyCollection<string> sysctls) => _observer.Observe(project: null, sysctls);
+    public HostState Observe(string project, IReadOnlyCollection<string> sysctls)
+    {
+        var state = _observer.Observe(project: null, sysctls);
+        return state with { Firewall = FirewallObserver.Observe(Nftables) };
+    }
+
+    public IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys) => _observer.ReadSysctls(keys);
+
+    private NftablesClient? _nftables;
+
+    /// <summary>libnftables, loaded on first use (a clear error names the Debian package when it is missing).</summary>
+    private NftablesClient Nftables => _nftables ??= new NftablesClient(_thread, _thread.Home);
 
     public IDisposable Lock() => _applier.AcquireLock();
 
@@ -55,6 +67,7 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
 
     public void Dispose()
     {
+        _nftables?.Dispose();
         _applier.Dispose();
         _observer.Dispose();
         _sessions.Dispose();

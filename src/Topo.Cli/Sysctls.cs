@@ -6,4 +6,7 @@ internal static class Sysctls
 {
     /// <summary>The kernel settings topo may set, and so reads when it observes the host.</summary>
     public static IReadOnlyCollection<string> Watched { get; } = [Resolver.IpForwardSysctl];
+
+    /// <summary>Set on a bridge that receives ports published on 127.0.0.1.</summary>
+    public static string RouteLocalnet(string bridge) => $"net.ipv4.conf.{bridge}.route_localnet";
 }

@@ -14,7 +14,7 @@ internal static class ApplyCommand
         {
             var spec = SpecInput.Load(context.Console, parse.GetValue(file)!);
             if (spec is null) return ExitCodes.Error;
-            return Converger.Run(context, "apply", observed => PlanBuilder.Build(spec, observed));
+            return Converger.Run(context, "apply", spec, observed => PlanBuilder.Build(spec, observed));
         });
         return command;
     }

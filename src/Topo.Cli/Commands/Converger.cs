@@ -14,14 +14,14 @@ namespace Topo.Cli.Commands;
 /// </summary>
 internal static class Converger
 {
-    public static int Run(CliContext context, string verb, Func<HostState, PlanOutcome> planFor)
+    public static int Run(CliContext context, string verb, Topo.Core.Spec.TopologyFile? spec, Func<HostState, PlanOutcome> planFor)
     {
         var console = context.Console;
         var host = context.Host;
         try
         {
             using var held = host.Lock();
-            var observed = host.Observe("", Sysctls.Watched);
+            var observed = HostObservation.For(host, spec);
             var outcome = planFor(observed);
             if (DiagnosticPrinter.Print(console, outcome.Errors)) return ExitCodes.Error;
             var plan = outcome.Plan!;
@@ -38,7 +38,7 @@ internal static class Converger
             var applied = host.Apply(plan, progress is null ? null : progress.Step);
             progress?.Done();
 
-            var verify = planFor(host.Observe("", Sysctls.Watched));
+            var verify = planFor(HostObservation.For(host, spec));
             if (!verify.Succeeded || !verify.Plan!.IsEmpty)
             {
                 console.Error.WriteLine($"error: {verb} ran every step, but the host did not converge; still different:");

@@ -18,7 +18,7 @@ internal static class DestroyCommand
         {
             var spec = SpecInput.Load(context.Console, parse.GetValue(file)!);
             if (spec is null) return ExitCodes.Error;
-            return Converger.Run(context, "destroy", observed =>
+            return Converger.Run(context, "destroy", null, observed =>
             {
                 var planned = Planner.Plan(spec.Name, HostState.Empty, observed);
                 return new PlanOutcome(null, planned.Plan, planned.Errors);

@@ -55,7 +55,7 @@ internal static class PlanCommand
             }
             else
             {
-                observed = context.Host.Observe(spec.Name, Sysctls.Watched);
+                observed = HostObservation.For(context.Host, spec);
             }
 
             var outcome = PlanBuilder.Build(spec, observed, options);

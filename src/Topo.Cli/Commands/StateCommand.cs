@@ -12,14 +12,13 @@ internal static class StateCommand
         var command = new Command("state", "Print the host's network state as a JSON snapshot") { file };
         command.SetAction(parse =>
         {
-            var project = "";
+            Topo.Core.Spec.TopologyFile? spec = null;
             if (parse.GetValue(file) is { } path)
             {
-                var spec = SpecInput.Load(context.Console, path);
+                spec = SpecInput.Load(context.Console, path);
                 if (spec is null) return ExitCodes.Error;
-                project = spec.Name;
             }
-            context.Console.Out.Write(StateJson.Write(context.Host.Observe(project, Sysctls.Watched)));
+            context.Console.Out.Write(StateJson.Write(HostObservation.For(context.Host, spec)));
             return ExitCodes.Success;
         });
         return command;

@@ -54,6 +54,9 @@ public sealed record FirewallRuleState(string Family, string Table, string Chain
     public override string Key => $"{Family} {Table} {Chain} \"{Comment}\"";
     public required string Rule { get; init; }
 
+    /// <summary>The rule as libnftables JSON (canonical <c>expr</c>): what the applier writes. Not compared: <see cref="Rule"/> is its rendering.</summary>
+    public string Expression { get; init; } = "[]";
+
     public override IEnumerable<ResourceAttribute> Attributes()
     {
         yield return new("rule", Rule);

@@ -77,6 +77,9 @@ internal sealed class DependencyIndex
             case AddressState a:
                 Lookup(_links, a.LinkRef, result);
                 break;
+            case SysctlState sysctl when Planner.SysctlInterface(sysctl) is { } iface:
+                Lookup(_links, new LinkRef(sysctl.Namespace, iface), result);
+                break;
             case RouteState { Device: { } dev } route:
                 var link = new LinkRef(route.Namespace, dev);
                 Lookup(_links, link, result);

@@ -48,6 +48,8 @@ public static partial class Planner
             };
         return d.Subject switch
         {
+            // A per-interface setting needs its interface: after the links.
+            SysctlState s when SysctlInterface(s) is not null => 15,
             SysctlState => 10,
             NamespaceState { SharesWith: null } => 11,
             // Sharing needs the shared namespace to exist.
@@ -62,5 +64,15 @@ public static partial class Planner
             FirewallRuleState => 19,
             _ => 20,
         };
+    }
+
+    /// <summary>The interface a <c>net.ipv4.conf.IFACE.key</c> setting is about, if it is one.</summary>
+    internal static string? SysctlInterface(SysctlState s)
+    {
+        const string prefix = "net.ipv4.conf.";
+        if (!s.Name.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var rest = s.Name[prefix.Length..];
+        var dot = rest.LastIndexOf('.');
+        return dot > 0 && rest[..dot] is not ("all" or "default") ? rest[..dot] : null;
     }
 }

@@ -8,7 +8,12 @@ internal static class Reasons
 {
     public static string Create(Resource r) => r switch
     {
+        SysctlState { Name: var n } s when n.EndsWith(".route_localnet", StringComparison.Ordinal) =>
+            $"{s.Name} must be {s.Value}: ports published on 127.0.0.1 reach containers behind this bridge",
         SysctlState s => $"{s.Name} must be {s.Value}: containers route to the outside through this host",
+        FirewallTableState t => $"the firewall of project '{t.Owner?.Project}' (NAT, published ports, isolation)",
+        FirewallChainState c => $"base chain of the {c.Hook} hook",
+        FirewallRuleState rule => rule.Comment[(rule.Comment.IndexOf(' ') + 1)..],
         NamespaceState { SharesWith: { } other } n => $"container '{n.Name}' shares the network namespace of '{other}'",
         NamespaceState n => $"container '{n.Name}' gets its own network namespace",
         LinkState { Type: LinkKind.Bridge } l => $"network '{l.Owner?.Network}' is a bridge",

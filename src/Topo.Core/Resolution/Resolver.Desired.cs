@@ -62,6 +62,24 @@ public static partial class Resolver
         return HostState.From(resources);
     }
 
+    /// <summary>
+    /// The project's firewall (NAT, published ports, isolation, ICC) and the kernel settings its
+    /// rules rely on, added to the kernel objects. Per-interface settings go after their interface.
+    /// </summary>
+    private static HostState WithFirewall(Topology topology)
+    {
+        var ruleset = Firewall.RulesetBuilder.Build(topology);
+        var desired = topology.Desired;
+        var sysctls = desired.Sysctls.ToList();
+        foreach (var (key, value) in ruleset.RequiredSysctls)
+            if (!sysctls.Any(s => s.Name == key)) sysctls.Add(new SysctlState(HostState.Host, key, value));
+        return desired with
+        {
+            Sysctls = [.. sysctls],
+            Firewall = ruleset.Rules.IsEmpty ? [] : [.. Firewall.FirewallResources.From(ruleset)],
+        };
+    }
+
     private static void AddEndpoint(List<Resource> resources, string ns, ResolvedEndpoint e, ResolvedNetwork network, Label containerLabel)
     {
         if (network.Driver == NetworkDriver.Bridge)

@@ -16,8 +16,8 @@ public static partial class Resolver
         var networks = ResolveNetworks(context);
         var containers = ResolveContainers(context, networks);
         if (context.Errors.Count > 0) return new ResolveResult(null, [.. context.Errors]);
-        var desired = BuildDesired(context, networks, containers);
-        return new ResolveResult(new Topology(spec.Name, networks, containers, desired), []);
+        var topology = new Topology(spec.Name, networks, containers, BuildDesired(context, networks, containers));
+        return new ResolveResult(topology with { Desired = WithFirewall(topology) }, []);
     }
 
     /// <summary>What one resolution works on, and the errors it collects (all of them, not the first).</summary>

@@ -77,6 +77,7 @@ public sealed partial class Applier : IDisposable
         using var exclusive = _held is null ? ApplyLock.Acquire(LockPath, _options.LockTimeout) : null;
         var journal = new Journal();
         _indexes.Clear();
+        _firewallDone.Clear();
         var byKind = new Dictionary<ResourceKind, TimeSpan>();
         // Two passes (PlanSteps): every removal first, so a name is free before anything takes it.
         foreach (var (action, step) in plan.Steps())
@@ -84,13 +85,13 @@ public sealed partial class Applier : IDisposable
             try
             {
                 var started = clock.Elapsed;
-                Run(action, step, journal);
+                Run(plan, action, step, journal);
                 byKind[action.Subject.Kind] = byKind.GetValueOrDefault(action.Subject.Kind) + (clock.Elapsed - started);
                 onStep?.Invoke(new PlanStep(action, step));
             }
             catch (Exception e) when (e is NetlinkException or KernelFeatureMissingException or IOException
                 or NotSupportedException or InvalidOperationException or UnauthorizedAccessException or ArgumentException
-                or Netlink.Messages.NetlinkParseException)
+                or Netlink.Messages.NetlinkParseException or Topo.Linux.Nftables.NftablesException)
             {
                 var applied = journal.Entries.Select(j => j.Did).ToList();
                 _indexes.Clear();
@@ -101,8 +102,13 @@ public sealed partial class Applier : IDisposable
         return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed) { ElapsedByKind = byKind };
     }
 
-    private void Run(PlanAction action, StepKind step, Journal journal)
+    private void Run(Plan plan, PlanAction action, StepKind step, Journal journal)
     {
+        if (action.Subject is FirewallTableState or FirewallChainState or FirewallRuleState)
+        {
+            ApplyFirewall(action, plan, journal);
+            return;
+        }
         switch (action.Kind, step)
         {
             case (ActionKind.Delete or ActionKind.Replace, StepKind.Remove):
@@ -171,6 +177,7 @@ public sealed partial class Applier : IDisposable
 
     public void Dispose()
     {
+        _nftables?.Dispose();
         if (_ownsSessions) _sessions.Dispose();
     }
 }

@@ -77,18 +77,28 @@ public sealed class Observer : IDisposable
             AddLinks(snapshot, host, snapshots, links, addresses, routes, owner);
         }
 
-        var sysctlStates = ImmutableArray.CreateBuilder<SysctlState>();
-        if (sysctls is not null)
+        var sysctlStates = sysctls is null ? [] : ReadSysctls(sysctls);
+        return new HostState(namespaces.ToImmutable(), links.ToImmutable(), addresses.ToImmutable(), routes.ToImmutable(), sysctlStates);
+    }
+
+    /// <summary>
+    /// Reads kernel settings of the host namespace (/proc/sys/net is per namespace, so on the
+    /// namespace thread, in one hand-off); a key that does not exist (yet) is left out.
+    /// </summary>
+    public ImmutableArray<SysctlState> ReadSysctls(IEnumerable<string> keys)
+    {
+        var distinct = keys.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count == 0) return [];
+        return _sessions.Thread.Run(_sessions.Host, () =>
         {
-            foreach (var key in sysctls.Distinct(StringComparer.Ordinal))
+            var found = ImmutableArray.CreateBuilder<SysctlState>();
+            foreach (var key in distinct)
             {
                 var path = SysctlPath.Of(key);
-                var value = _sessions.Thread.Run(_sessions.Host, () => File.Exists(path) ? File.ReadAllText(path).Trim() : null);
-                if (value is not null) sysctlStates.Add(new SysctlState(HostState.Host, key, value));
+                if (File.Exists(path)) found.Add(new SysctlState(HostState.Host, key, File.ReadAllText(path).Trim()));
             }
-        }
-
-        return new HostState(namespaces.ToImmutable(), links.ToImmutable(), addresses.ToImmutable(), routes.ToImmutable(), sysctlStates.ToImmutable());
+            return found.ToImmutable();
+        });
     }
 
     /// <summary>Names in the store, each with the earlier name it shares its namespace with (same nsfs inode), if any.</summary>

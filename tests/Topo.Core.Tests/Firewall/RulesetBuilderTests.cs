@@ -58,9 +58,9 @@ public sealed class RulesetBuilderTests
         var rule = ruleset.Rule("masquerade network front");
         Assert.Equal("nat-postrouting", rule.Chain);
         Assert.Equal($"iifname \"{front}\" oifname != \"{front}\" ip saddr 10.10.1.0/24 masquerade", rule.Text);
-        Assert.Null(ruleset.FindRule("masquerade network back"));   // masquerade: false
-        Assert.Null(ruleset.FindRule("masquerade network vault"));  // internal
-        Assert.NotNull(ruleset.FindRule("masquerade network quiet"));
+        Assert.Null(ruleset.FindByDescription("masquerade network back"));   // masquerade: false
+        Assert.Null(ruleset.FindByDescription("masquerade network vault"));  // internal
+        Assert.NotNull(ruleset.FindByDescription("masquerade network quiet"));
     }
 
     [Fact]
@@ -72,9 +72,9 @@ public sealed class RulesetBuilderTests
         Assert.Equal($"iifname \"{vault}\" oifname != \"{vault}\" drop", ruleset.Rule("internal network vault: no forwarding out").Text);
         Assert.Equal($"oifname \"{vault}\" iifname != \"{vault}\" drop", ruleset.Rule("internal network vault: no forwarding in").Text);
         // Before "established": turning a network internal cuts its existing connections too.
-        var comments = ruleset.Rules.Select(r => r.Comment).ToList();
+        var comments = ruleset.Rules.Select(FirewallTopologies.Describe).ToList();
         Assert.True(comments.IndexOf("internal network vault: no forwarding out") < comments.IndexOf("allow established and related"));
-        Assert.DoesNotContain(ruleset.Rules, r => r.Comment.EndsWith("network vault", StringComparison.Ordinal) && !r.Comment.StartsWith("internal", StringComparison.Ordinal));
+        Assert.DoesNotContain(ruleset.Rules.Select(FirewallTopologies.Describe), d => d.EndsWith("network vault", StringComparison.Ordinal) && !d.StartsWith("internal", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class RulesetBuilderTests
         var ruleset = RulesetBuilder.Build(topology);
         Assert.Equal("quiet0", topology.Bridge("quiet"));
         Assert.Equal("iifname \"quiet0\" oifname \"quiet0\" drop", ruleset.Rule("icc off network quiet").Text);
-        Assert.Null(ruleset.FindRule("icc off network front"));
+        Assert.Null(ruleset.FindByDescription("icc off network front"));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class RulesetBuilderTests
             ruleset.Rule("isolate network front").Text);
         Assert.Equal($"oifname \"{back}\" iifname != \"{back}\" drop", ruleset.Rule("no direct routing into network back").Text);
         // Allowed traffic comes first: replies and published ports pass before isolation drops.
-        var comments = ruleset.Rules.Where(r => r.Chain == "filter-forward").Select(r => r.Comment).ToList();
+        var comments = ruleset.Rules.Where(r => r.Chain == "filter-forward").Select(FirewallTopologies.Describe).ToList();
         Assert.True(comments.IndexOf("allow established and related") < comments.IndexOf("isolate network front"));
         Assert.True(comments.IndexOf("allow 0.0.0.0:80/tcp to web:8080") < comments.IndexOf("no direct routing into network front"));
     }
@@ -129,7 +129,7 @@ public sealed class RulesetBuilderTests
         var front = topology.Bridge("front");
         var web = topology.Containers.Single(c => c.Name == "web").Endpoints.Single(e => e.Network == "front").Address;
 
-        Assert.Null(ruleset.FindRule("publish 127.0.0.1:8443/tcp to web:443"));
+        Assert.Null(ruleset.FindByDescription("publish 127.0.0.1:8443/tcp to web:443"));
         Assert.Equal($"ip daddr 127.0.0.1 tcp dport 8443 dnat to {web}:443", ruleset.Rule("publish 127.0.0.1:8443/tcp to web:443 from host").Text);
         Assert.Equal($"oifname \"{front}\" ip saddr 127.0.0.0/8 masquerade", ruleset.Rule("masquerade loopback to network front").Text);
         Assert.Equal($"iifname \"{front}\" ip daddr 127.0.0.0/8 drop", ruleset.Rule("loopback guard network front").Text);
@@ -168,8 +168,8 @@ public sealed class RulesetBuilderTests
         Assert.True(b.DefaultRoute);
         var ruleset = RulesetBuilder.Build(topology);
         Assert.EndsWith($"dnat to {b.Address}:80", ruleset.Rule("publish 0.0.0.0:80/tcp to web:80").Text);
-        Assert.NotNull(ruleset.FindRule("hairpin network b"));
-        Assert.Null(ruleset.FindRule("hairpin network a"));
+        Assert.NotNull(ruleset.FindByDescription("hairpin network b"));
+        Assert.Null(ruleset.FindByDescription("hairpin network a"));
     }
 
     [Fact]

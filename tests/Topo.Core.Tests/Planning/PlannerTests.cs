@@ -32,8 +32,13 @@ public sealed class PlannerTests
             + address wordpress/eth0 192.168.1.2/24
             + address wordpress/eth1 172.17.0.2/16
             + route wordpress default
-            """.Replace("\r", ""), Pipeline.Lines(plan));
-        Assert.Equal((14, 0, 0), (plan.ToAdd, plan.ToChange, plan.ToDestroy));
+            """.Replace("\r", ""), Pipeline.Lines(plan with { Actions = [.. plan.Actions.Where(a => a.Subject.Owner?.Role != LabelRole.Firewall && a.Subject is not (FirewallRuleState or FirewallTableState or FirewallChainState))] }));
+        // Then the project's firewall, last: one table, its base chains, and its rules.
+        var firewall = plan.Actions.SkipWhile(a => a.Subject is not FirewallTableState).ToList();
+        Assert.Equal("+ firewall table ip topo-wordpress", $"{firewall[0].Symbol} {firewall[0].Subject.Display}");
+        Assert.All(firewall, a => Assert.True(a.Subject is FirewallTableState or FirewallChainState or FirewallRuleState));
+        Assert.Contains(firewall, a => a.Subject is FirewallRuleState { Comment: "topo:-:network:bridge masquerade" });
+        Assert.Equal(plan.Actions.Length, plan.ToAdd);
     }
 
     [Fact]

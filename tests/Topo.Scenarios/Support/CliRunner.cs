@@ -26,6 +26,9 @@ internal static class CliRunner
 
         public IDisposable Lock() => new MemoryStream();
 
+        public IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys) =>
+            [.. state.Sysctls.Where(s => keys.Contains(s.Name))];
+
         public ApplyOutcome Apply(Topo.Core.Planning.Plan plan, Action<Topo.Core.Planning.PlanStep>? onStep)
         {
             state = Topo.Core.Planning.PlanSimulator.Apply(state, plan);
