@@ -93,6 +93,37 @@ public sealed class FirewallTrafficTests
         Assert.Null(Curl(outside, $"http://{web}:8080/"));
         // Isolation: a container on another network cannot reach web directly.
         Assert.Null(Curl(sandbox.Store.PathOf("stranger"), $"http://{web}:8080/"));
+
+        // The loopback guard: route_localnet on the bridge must not let a container reach the
+        // host's loopback services. The peer is rigged to send 127.0.0.1 to its gateway; a probe
+        // table counts what the host's input hook sees of it.
+        var peerNs = sandbox.Store.PathOf("peer");
+        var bridge = topology.FindNetwork("front")!.BridgeName;
+        SandboxWorld.Run("nsenter", $"--net={peerNs} sysctl -q -w net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.eth0.route_localnet=1");
+        sandbox.IpIn("peer", "route del local 127.0.0.1 dev lo table local");
+        sandbox.IpIn("peer", "route del local 127.0.0.0/8 dev lo table local");
+        sandbox.IpIn("peer", $"route add 127.0.0.1/32 via {gateway} dev eth0 src {peer}");
+        nft.Run($"add table ip probe; add chain ip probe in {{ type filter hook input priority 0; }}; " +
+                $"add rule ip probe in iifname \"{bridge}\" ip daddr 127.0.0.1 tcp dport 9000 counter");
+        Assert.Null(Curl(peerNs, "http://127.0.0.1:9000/"));
+        Assert.Equal(0, ProbePackets(nft));
+        // ... and it is the guard that stops it: without it the host takes the connection in.
+        nft.Replace(ruleset with { Rules = [.. ruleset.Rules.Where(r => r.Chain != RulesetBuilder.RawPrerouting)] });
+        Curl(peerNs, "http://127.0.0.1:9000/");
+        Assert.True(ProbePackets(nft) > 0);
+    }
+
+    /// <summary>Packets counted by the probe table's single rule.</summary>
+    private static long ProbePackets(NftablesClient nft)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(nft.Run("list table ip probe"));
+        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (!item.TryGetProperty("rule", out var rule)) continue;
+            foreach (var statement in rule.GetProperty("expr").EnumerateArray())
+                if (statement.TryGetProperty("counter", out var counter)) return counter.GetProperty("packets").GetInt64();
+        }
+        throw new InvalidOperationException("no counter in the probe table");
     }
 
     private static string Address(Topology topology, string container, string? network = null) =>
