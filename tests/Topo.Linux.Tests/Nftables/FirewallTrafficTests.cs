@@ -204,6 +204,19 @@ public sealed class FirewallTrafficTests
             Assert.False(Ping(sandbox.Store.PathOf("mariadb"), "10.99.0.2"));
             Assert.False(Ping(sandbox.Outside!.Path, Address(topology, "client")));  // no direct routing
 
+            // Another project on the shared default bridge: its table must not break this one's
+            // published port to a container on that bridge.
+            using var server = StartServer(sandbox.Store.PathOf("wordpress"), "0.0.0.0", 80);
+            WaitUntil(() => Curl(sandbox.Host.Path, $"http://{Address(topology, "wordpress", "bridge")}:80/") is not null, "wordpress answers");
+            Assert.Equal("10.99.0.2", Curl(sandbox.Outside!.Path, "http://10.99.0.1:80/"));
+            nft.Replace(RulesetBuilder.Build(NftablesClientTests.Resolve("""
+                version: 1
+                name: other
+                containers:
+                  lonely: {}
+                """)));
+            Assert.Equal("10.99.0.2", Curl(sandbox.Outside!.Path, "http://10.99.0.1:80/"));
+
             // And it is the internal rules that hold: without them the same paths work.
             var ruleset = RulesetBuilder.Build(topology);
             nft.Replace(ruleset with { Rules = [.. ruleset.Rules.Where(r => !r.Comment.StartsWith("internal network", StringComparison.Ordinal))] });
