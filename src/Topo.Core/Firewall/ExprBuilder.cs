@@ -106,10 +106,12 @@ internal sealed class ExprBuilder
         return this;
     }
 
-    /// <summary><c>ct status dnat</c>: the connection was destination-NATed on this host.</summary>
-    public ExprBuilder CtStatus(string status)
+    /// <summary><c>ct status dnat</c> (<c>ct status ! dnat</c>): the connection was (not) destination-NATed on this host.</summary>
+    public ExprBuilder CtStatus(string status, bool negate = false)
     {
-        Match("in", w => Single(w, "ct", "key", "status"), w => w.WriteStringValue(status));
+        // "!" is "flag not set" ((status & flag) == 0). Not "!=": that compares the whole status
+        // word with the flag and is true for nearly every connection.
+        Match(negate ? "!" : "in", w => Single(w, "ct", "key", "status"), w => w.WriteStringValue(status));
         return this;
     }
 

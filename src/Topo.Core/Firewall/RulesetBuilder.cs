@@ -128,8 +128,11 @@ public static class RulesetBuilder
             Add(FilterForward, n.Label, "isolate",
                 new ExprBuilder().Meta("iifname", n.BridgeName!).MetaIn("oifname", others)
                     .Meta("oifname", n.BridgeName!, negate: true).Drop());
+            // DNATed traffic is exempt: a published port of another project on a shared bridge
+            // (the default bridge) is allowed by that project's table, not this one.
             Add(FilterForward, n.Label, "no direct routing in",
-                new ExprBuilder().Meta("oifname", n.BridgeName!).Meta("iifname", n.BridgeName!, negate: true).Drop());
+                new ExprBuilder().Meta("oifname", n.BridgeName!).Meta("iifname", n.BridgeName!, negate: true)
+                    .CtStatus("dnat", negate: true).Drop());
         }
 
         var duplicate = rules.GroupBy(r => r.Comment).FirstOrDefault(g => g.Count() > 1);

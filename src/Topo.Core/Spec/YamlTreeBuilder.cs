@@ -28,6 +28,13 @@ internal static class YamlTreeBuilder
                 $"YAML syntax error: {Clean(e.Message)}");
             return null;
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet validates some tokens (a %TAG directive's URI) by throwing ArgumentException.
+            bag.Error(new SourceSpan(bag.File, last.Line, last.Column),
+                $"YAML syntax error after this point: {Clean(e.Message.Split(" (Parameter")[0])}");
+            return null;
+        }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner can trip over itself on some broken input (seen with an unclosed

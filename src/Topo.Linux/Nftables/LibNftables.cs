@@ -51,8 +51,7 @@ internal static unsafe class LibNftables
         lock (Gate)
         {
             if (_library != IntPtr.Zero) return;
-            if (!NativeLibrary.TryLoad(SoName, out var library))
-                throw new NftablesUnavailableException($"{SoName} not found: install the Debian package {Package}");
+            var library = Open(SoName);
             try
             {
                 CtxNew = (delegate* unmanaged<uint, IntPtr>)Export(library, "nft_ctx_new");
@@ -72,6 +71,12 @@ internal static unsafe class LibNftables
             _library = library;
         }
     }
+
+    /// <summary>dlopen by soname; a missing library is an error that says which package provides it.</summary>
+    internal static IntPtr Open(string soName) =>
+        NativeLibrary.TryLoad(soName, out var library)
+            ? library
+            : throw new NftablesUnavailableException($"{soName} not found: install the Debian package {Package}");
 
     private static IntPtr Export(IntPtr library, string name) =>
         NativeLibrary.TryGetExport(library, name, out var address)

@@ -96,7 +96,7 @@ public sealed class RulesetBuilderTests
         var back = topology.Bridge("back");
         Assert.Equal($"iifname \"{front}\" oifname {{ \"br-*\", \"quiet0\", \"topo0\" }} oifname != \"{front}\" drop",
             ruleset.Rule("isolate network front").Text);
-        Assert.Equal($"oifname \"{back}\" iifname != \"{back}\" drop", ruleset.Rule("no direct routing into network back").Text);
+        Assert.Equal($"oifname \"{back}\" iifname != \"{back}\" ct status ! dnat drop", ruleset.Rule("no direct routing into network back").Text);
         // Allowed traffic comes first: replies and published ports pass before isolation drops.
         var comments = ruleset.Rules.Where(r => r.Chain == "filter-forward").Select(FirewallTopologies.Describe).ToList();
         Assert.True(comments.IndexOf("allow established and related") < comments.IndexOf("isolate network front"));
