@@ -14,6 +14,7 @@ public static partial class Planner
     public static PlanResult Plan(string project, HostState desired, HostState observed)
     {
         var run = new PlanRun(project, desired, observed);
+        run.CheckPublishedPorts();
         run.DiffDesired();
         run.DeleteLeftovers();
         if (run.Errors.Count > 0) return new PlanResult(null, [.. run.Errors]);
