@@ -219,7 +219,7 @@ public sealed class FirewallTrafficTests
 
             // And it is the internal rules that hold: without them the same paths work.
             var ruleset = RulesetBuilder.Build(topology);
-            nft.Replace(ruleset with { Rules = [.. ruleset.Rules.Where(r => !r.Comment.StartsWith("internal network", StringComparison.Ordinal))] });
+            nft.Replace(ruleset with { Rules = [.. ruleset.Rules.Where(r => !r.Comment.Contains(":network:internal internal: ", StringComparison.Ordinal))] });
             Assert.True(Ping(sandbox.Outside!.Path, db));
             Assert.True(Ping(sandbox.Store.PathOf("mariadb"), "10.99.0.2"));
         }
@@ -270,7 +270,7 @@ public sealed class FirewallTrafficTests
             SetBridgeNetfilter(sandbox.Host.Path, false);
             Assert.False(Ping(c1, "192.168.2.12"));
             var ruleset = RulesetBuilder.Build(topology);
-            nft.Replace(ruleset with { Rules = [.. ruleset.Rules.Where(r => r.Comment != "icc off network internal")] });
+            nft.Replace(ruleset with { Rules = [.. ruleset.Rules.Where(r => !r.Comment.EndsWith(":network:internal icc off", StringComparison.Ordinal))] });
             Assert.True(Ping(c1, "192.168.2.12"));
         }
     }

@@ -339,7 +339,7 @@ public sealed class ApplyScenarioTests
             step state $TOPO state
             $TOPO state > /tmp/topo-state.$$
             step offline $TOPO plan {Example("wordpress")} --state /tmp/topo-state.$$ --detailed-exitcode
-            step offline_other $TOPO plan {Example("default-bridge")} --state /tmp/topo-state.$$ --format json
+            step offline_other $TOPO plan {Example("modes")} --state /tmp/topo-state.$$ --format json
             rm -f /tmp/topo-state.$$
             step ls $TOPO ls
             """);
