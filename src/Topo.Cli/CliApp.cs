@@ -24,10 +24,21 @@ internal static class CliApp
     public static int Run(string[] args, CliContext context)
     {
         var root = Build(context);
-        var config = new InvocationConfiguration { Output = context.Console.Out, Error = context.Console.Error };
+        // Our handler below, not System.CommandLine's: a clear message, never a stack trace.
+        var config = new InvocationConfiguration
+        {
+            Output = context.Console.Out, Error = context.Console.Error, EnableDefaultExceptionHandler = false,
+        };
         try
         {
             return root.Parse(args).Invoke(config);
+        }
+        catch (Topo.Linux.Netlink.Transport.NetlinkException e) when (e.Errno is 1 or 13) // EPERM, EACCES
+        {
+            context.Console.Error.WriteLine($"error: {e.Message}");
+            context.Console.Error.WriteLine("  reading or changing the live host needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN); " +
+                "to review a change without a host, use `topo plan FILE --state SNAPSHOT` or `--against BASE.yaml`");
+            return ExitCodes.Error;
         }
         catch (Topo.Linux.Netlink.Transport.KernelFeatureMissingException e)
         {

@@ -40,4 +40,14 @@ public sealed class ValidateCommandTests
         var result = CliRunner.Run("version");
         Assert.Matches(@"^topo \d+\.\d+\.\d+\n$", result.Out);
     }
+
+    [Fact]
+    public void A_failure_inside_a_command_is_one_clear_line_not_a_stack_trace()
+    {
+        // The fixed host of the runner answers Observe; an unreadable snapshot makes a command fail deep inside.
+        var result = CliRunner.Run("plan", Repo.PathOf("examples/wordpress.yaml"), "--state", "/proc/self/mem");
+        Assert.Equal(1, result.ExitCode);
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.DoesNotContain("Unhandled exception", result.Error);
+    }
 }
