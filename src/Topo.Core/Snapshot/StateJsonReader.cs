@@ -10,7 +10,7 @@ namespace Topo.Core.Snapshot;
 /// hand (no reflection, AOT-safe) so that every error can name the JSON path and the line of
 /// the token at fault. Unknown fields are errors: a typo must not silently mean "absent".
 /// </summary>
-internal ref struct StateJsonReader
+internal ref partial struct StateJsonReader
 {
     private readonly ReadOnlySpan<byte> _utf8;
     private readonly List<string> _path = [];
@@ -95,103 +95,6 @@ internal ref struct StateJsonReader
         // Trailing content after the root value makes the reader throw, with its position.
         if (Next()) throw Error("unexpected content after the snapshot object", _reader.TokenStartIndex);
         return new HostState(namespaces, links, addresses, routes, sysctls) { Firewall = firewall };
-    }
-
-    private ImmutableArray<Resource> ReadFirewall()
-    {
-        ExpectStartObject("the firewall object");
-        var all = ImmutableArray.CreateBuilder<Resource>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (NextProperty(seen, out var field))
-        {
-            switch (field)
-            {
-                case "tables": all.AddRange(ReadArray(static (ref StateJsonReader r) => r.ReadFirewallTable())); break;
-                case "chains": all.AddRange(ReadArray(static (ref StateJsonReader r) => r.ReadFirewallChain())); break;
-                case "rules": all.AddRange(ReadArray(static (ref StateJsonReader r) => r.ReadFirewallRule())); break;
-                default: throw UnknownField(field, "tables, chains, rules");
-            }
-            Pop();
-        }
-        // A chain belongs to whoever owns its table.
-        var owners = all.OfType<FirewallTableState>().ToDictionary(t => (t.Family, t.Name), t => t.Owner);
-        return [.. all.Select(r => r is FirewallChainState c ? c with { Owner = owners.GetValueOrDefault((c.Family, c.Table)) } : r)];
-    }
-
-    private FirewallTableState ReadFirewallTable()
-    {
-        var start = ExpectStartObject("a firewall table object");
-        string? family = null, name = null;
-        Label? label = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (NextProperty(seen, out var field))
-        {
-            switch (field)
-            {
-                case "family": family = ReadString(); break;
-                case "name": name = ReadString(); break;
-                case "label": label = ReadLabel(); break;
-                default: throw UnknownField(field, "family, name, label");
-            }
-            Pop();
-        }
-        return new FirewallTableState(family ?? throw Missing("family", start), name ?? throw Missing("name", start)) { Owner = label };
-    }
-
-    private FirewallChainState ReadFirewallChain()
-    {
-        var start = ExpectStartObject("a firewall chain object");
-        string? family = null, table = null, name = null, type = null, hook = null, policy = null;
-        int? priority = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (NextProperty(seen, out var field))
-        {
-            switch (field)
-            {
-                case "family": family = ReadString(); break;
-                case "table": table = ReadString(); break;
-                case "name": name = ReadString(); break;
-                case "type": type = ReadString(); break;
-                case "hook": hook = ReadString(); break;
-                case "priority": priority = ReadInt(); break;
-                case "policy": policy = ReadString(); break;
-                default: throw UnknownField(field, "family, table, name, type, hook, priority, policy");
-            }
-            Pop();
-        }
-        return new FirewallChainState(family ?? throw Missing("family", start), table ?? throw Missing("table", start), name ?? throw Missing("name", start))
-        {
-            Type = type ?? throw Missing("type", start),
-            Hook = hook ?? throw Missing("hook", start),
-            Priority = priority ?? throw Missing("priority", start),
-            Policy = policy ?? throw Missing("policy", start),
-        };
-    }
-
-    private FirewallRuleState ReadFirewallRule()
-    {
-        var start = ExpectStartObject("a firewall rule object");
-        string? family = null, table = null, chain = null, comment = null, rule = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (NextProperty(seen, out var field))
-        {
-            switch (field)
-            {
-                case "family": family = ReadString(); break;
-                case "table": table = ReadString(); break;
-                case "chain": chain = ReadString(); break;
-                case "comment": comment = ReadString(); break;
-                case "rule": rule = ReadString(); break;
-                default: throw UnknownField(field, "family, table, chain, comment, rule");
-            }
-            Pop();
-        }
-        var c = comment ?? throw Missing("comment", start);
-        return new FirewallRuleState(family ?? throw Missing("family", start), table ?? throw Missing("table", start), chain ?? throw Missing("chain", start), c)
-        {
-            Rule = rule ?? throw Missing("rule", start),
-            Owner = FirewallRuleState.OwnerOf(c),
-        };
     }
 
     private NamespaceState ReadNamespace()
