@@ -85,7 +85,7 @@ public static class JsonRenderer
     private static void WriteResource(Utf8JsonWriter w, Resource resource, bool withAttributes)
     {
         w.WriteStartObject();
-        w.WriteString("kind", resource.Kind.ToString().ToLowerInvariant());
+        w.WriteString("kind", resource.KindName.Replace(' ', '_'));
         w.WriteString("key", resource.Key);
         // The host namespace is null, as in the state snapshot where it is left out.
         w.WriteString("namespace", resource.Namespace == HostState.Host ? null : resource.Namespace);

@@ -46,7 +46,7 @@ public static class MarkdownRenderer
 
     /// <summary><c>link `br-1a2b3c4d5e6f` (bridge)</c>: the key as code, as in the text plan.</summary>
     private static string ResourceCell(Resource resource) =>
-        $"{Cell(resource.Kind.ToString().ToLowerInvariant())} {Code(resource.Key)}"
+        $"{Cell(resource.KindName)} {Code(resource.Key)}"
         + (resource is LinkState link ? $" ({Cell(link.Type.ToString().ToLowerInvariant())})" : "");
 
     private static string SummaryLine(Plan plan) => plan.IsEmpty
