@@ -65,3 +65,34 @@ public sealed class FirewallPlanningTests
         Assert.DoesNotContain("firewall", StateJson.Write(HostState.Empty));
     }
 }
+
+public sealed class PublishedPortConflictTests
+{
+    private static HostState Publishing(string project, string container, string mapping) => HostState.Empty with
+    {
+        Firewall =
+        [
+            new FirewallTableState("ip", $"topo-{project}") { Owner = new Label(project, LabelRole.Firewall, project) },
+            new FirewallRuleState("ip", $"topo-{project}", "nat-prerouting", $"topo:{project}:container:{container} publish {mapping} to {container}:80")
+            {
+                Rule = "fib daddr type local tcp dport 80 dnat to 172.17.0.2:80",
+                Owner = new Label(project, LabelRole.Container, container),
+            },
+        ],
+    };
+
+    [Theory]
+    [InlineData("0.0.0.0:80/tcp", "0.0.0.0:80/tcp", true)]
+    [InlineData("0.0.0.0:80/tcp", "127.0.0.1:80/tcp", true)]   // the wildcard covers every address
+    [InlineData("10.0.0.1:80/tcp", "10.0.0.2:80/tcp", false)]  // different host addresses
+    [InlineData("0.0.0.0:80/tcp", "0.0.0.0:80/udp", false)]    // different protocols
+    [InlineData("0.0.0.0:80/tcp", "0.0.0.0:8080/tcp", false)]
+    public void A_host_port_another_project_publishes_is_refused_naming_it(string theirs, string ours, bool clash)
+    {
+        var observed = Publishing("shop", "web", theirs);
+        var desired = Publishing("blog", "wordpress", ours);
+        var result = Planner.Plan("blog", desired, observed);
+        Assert.Equal(clash, !result.Succeeded);
+        if (clash) Assert.Contains("already published by project 'shop' (container 'web'", Assert.Single(result.Errors).Message);
+    }
+}
