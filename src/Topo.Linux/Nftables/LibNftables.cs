@@ -9,6 +9,13 @@ namespace Topo.Linux.Nftables;
 /// </summary>
 internal static unsafe class LibNftables
 {
+    /// <summary>
+    /// libnftables keeps process-wide state (its parser and caches are not documented as
+    /// thread-safe), so every call in this process goes through this one gate; two contexts used
+    /// from two threads at once crashed the test process.
+    /// </summary>
+    internal static readonly Lock Gate = new();
+
     public const string SoName = "libnftables.so.1";
     public const string Package = "libnftables1";
 
@@ -33,7 +40,6 @@ internal static unsafe class LibNftables
         Terse = 1 << 11,
     }
 
-    private static readonly Lock Gate = new();
     private static IntPtr _library;
 
     public static delegate* unmanaged<uint, IntPtr> CtxNew { get; private set; }

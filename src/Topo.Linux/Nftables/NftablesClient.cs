@@ -24,6 +24,7 @@ public sealed unsafe class NftablesClient : IDisposable
         _namespace = ns;
         _ctx = thread.Run(ns, () =>
         {
+            using var gate = LibNftables.Gate.EnterScope();
             var ctx = LibNftables.CtxNew(LibNftables.NFT_CTX_DEFAULT);
             if (ctx == IntPtr.Zero) throw new NftablesException("nft_ctx_new", "could not create a libnftables context", -1);
             // JSON output (and JSON input is recognised as such); numeric priorities so they parse as numbers.
@@ -81,6 +82,7 @@ public sealed unsafe class NftablesClient : IDisposable
         var ctx = _ctx;
         return _thread.Run(_namespace, () =>
         {
+            using var gate = LibNftables.Gate.EnterScope();
             var bytes = Encoding.UTF8.GetBytes(command + "\0");
             int rc;
             fixed (byte* p = bytes) rc = LibNftables.RunCmdFromBuffer(ctx, p);
@@ -104,6 +106,10 @@ public sealed unsafe class NftablesClient : IDisposable
         var ctx = _ctx;
         if (ctx == IntPtr.Zero) return;
         _ctx = IntPtr.Zero;
-        _thread.Run(_namespace, () => LibNftables.CtxFree(ctx));
+        _thread.Run(_namespace, () =>
+        {
+            using var gate = LibNftables.Gate.EnterScope();
+            LibNftables.CtxFree(ctx);
+        });
     }
 }
