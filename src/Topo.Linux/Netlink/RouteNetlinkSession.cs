@@ -17,9 +17,9 @@ internal sealed class RouteNetlinkSession : IDisposable
     private const NetlinkFlags ChangeFlags = NetlinkFlags.Request | NetlinkFlags.Ack;
 
     private readonly NetlinkSocket _socket;
-    private readonly MessageBuffer _queue = new(1 << 16);
+    private readonly MessageBuffer _queue = new(1 << 10);
     private readonly List<string> _operations = [];
-    private readonly MessageBuffer _scratch = new();
+    private readonly MessageBuffer _scratch = new(256);
 
     public RouteNetlinkSession(NetlinkSocket socket) => _socket = socket;
 
