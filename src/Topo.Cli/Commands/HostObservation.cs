@@ -1,5 +1,6 @@
 using Topo.Core.Model;
 using Topo.Core.Planning;
+using Topo.Core.Resolution;
 using Topo.Core.Spec;
 
 namespace Topo.Cli.Commands;
@@ -14,7 +15,8 @@ internal static class HostObservation
     {
         var observed = host.Observe(spec?.Name ?? "", Sysctls.Watched);
         if (spec is null) return WithBridgeSettings(host, observed);
-        var wanted = PlanBuilder.Build(spec, observed).Topology?.Desired.Sysctls.Select(s => s.Name)
+        // Resolving is enough to know the settings (planning against them would be thrown away).
+        var wanted = Resolver.Resolve(spec, observed).Topology?.Desired.Sysctls.Select(s => s.Name)
             .Where(k => !observed.Sysctls.Any(s => s.Name == k)).ToList();
         if (wanted is not { Count: > 0 }) return observed;
         return observed with { Sysctls = [.. observed.Sysctls, .. host.ReadSysctls(wanted)] };

@@ -38,11 +38,20 @@ public sealed record Label(string Project, LabelRole Role, string Name)
 
     public static bool TryParse([NotNullWhen(true)] string? alias, [NotNullWhen(true)] out Label? label)
     {
+        // Read for every link and namespace observed: spans, no Split (exactly three ':'-separated parts).
         label = null;
         if (alias is null || !alias.StartsWith(Prefix, StringComparison.Ordinal)) return false;
-        var parts = alias[Prefix.Length..].Split(':');
-        if (parts.Length != 3 || parts[0].Length == 0 || parts[2].Length == 0) return false;
-        LabelRole? role = parts[1] switch
+        var rest = alias.AsSpan(Prefix.Length);
+        var first = rest.IndexOf(':');
+        if (first < 0) return false;
+        var project = rest[..first];
+        rest = rest[(first + 1)..];
+        var second = rest.IndexOf(':');
+        if (second < 0) return false;
+        var roleText = rest[..second];
+        var name = rest[(second + 1)..];
+        if (name.Contains(':') || project.Length == 0 || name.Length == 0) return false;
+        LabelRole? role = roleText switch
         {
             "network" => LabelRole.Network,
             "endpoint" => LabelRole.Endpoint,
@@ -54,10 +63,10 @@ public sealed record Label(string Project, LabelRole Role, string Name)
         if (role is null) return false;
         if (role == LabelRole.Endpoint)
         {
-            var dot = parts[2].IndexOf('.');
-            if (dot <= 0 || dot == parts[2].Length - 1) return false;
+            var dot = name.IndexOf('.');
+            if (dot <= 0 || dot == name.Length - 1) return false;
         }
-        label = new Label(parts[0], role.Value, parts[2]);
+        label = new Label(project.ToString(), role.Value, name.ToString());
         return true;
     }
 

@@ -18,8 +18,7 @@ public sealed partial class Applier
             journal.Record(action.Id, $"bound namespace {ns.Name} to {existing}", $"delete name {ns.Name}", () => RemoveNamespace(ns.Name));
             return;
         }
-        var handle = _sessions.Store.Create(ns.Name);
-        _sessions.Adopt(ns.Name, handle);
+        _sessions.CreateNamespace(ns.Name);
         journal.Record(action.Id, $"created namespace {ns.Name}", $"delete namespace {ns.Name}", () => RemoveNamespace(ns.Name));
         SetLoopback(ns.Name, ns.Owner?.ToString());
     }
@@ -50,7 +49,7 @@ public sealed partial class Applier
             if (ns.SharesWith is { } other) _sessions.Store.Bind(ns.Name, other).Dispose();
             else
             {
-                _sessions.Adopt(ns.Name, _sessions.Store.Create(ns.Name));
+                _sessions.CreateNamespace(ns.Name);
                 SetLoopback(ns.Name, ns.Owner?.ToString());
             }
         });

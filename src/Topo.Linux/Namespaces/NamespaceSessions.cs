@@ -67,6 +67,28 @@ public sealed class NamespaceSessions : IDisposable
         foreach (var (name, socket) in sockets) _sessions[name] = new RouteNetlinkSession(socket);
     }
 
+    /// <summary>
+    /// Creates namespace NAME in the store and opens its session in the same trip to the
+    /// namespace thread (one hand-off per namespace instead of two).
+    /// </summary>
+    public NetNamespace CreateNamespace(string ns)
+    {
+        Netlink.Transport.NetlinkSocket? socket = null;
+        NetNamespace handle;
+        try
+        {
+            handle = Store.Create(ns, () => socket = Netlink.Transport.NetlinkSocket.Open());
+        }
+        catch
+        {
+            socket?.Dispose();
+            throw;
+        }
+        Adopt(ns, handle);
+        _sessions[ns] = new RouteNetlinkSession(socket!);
+        return handle;
+    }
+
     internal RouteNetlinkSession For(string ns)
     {
         if (!_sessions.TryGetValue(ns, out var session))

@@ -42,19 +42,26 @@ public sealed unsafe class NamespaceStore
     public NetNamespace Open(string name) => NetNamespace.Open(PathOf(name));
 
     /// <summary>Creates a fresh namespace NAME; returns its handle.</summary>
-    public NetNamespace Create(string name)
+    /// <param name="inside">Runs in the new namespace, on the namespace thread, once it is named
+    /// (e.g. to open its netlink socket in the same hand-off).</param>
+    public NetNamespace Create(string name, Action? inside = null)
     {
         var path = PathOf(name);
         Prepare();
         CreateMountPoint(path);
         try
         {
-            var ns = _thread.CreateNamespace(() => Mount("/proc/thread-self/ns/net", path, MS_BIND, $"bind namespace onto {path}"));
+            var ns = _thread.CreateNamespace(() =>
+            {
+                Mount("/proc/thread-self/ns/net", path, MS_BIND, $"bind namespace onto {path}");
+                inside?.Invoke();
+            });
             Directory.CreateDirectory(Path.Combine(Options.EtcDirectory, name));
             return ns;
         }
         catch
         {
+            Unmount(path);
             File.Delete(path);
             throw;
         }

@@ -16,10 +16,12 @@ internal sealed class RouteNetlinkSession : IDisposable
     private const NetlinkFlags CreateFlags = NetlinkFlags.Request | NetlinkFlags.Ack | NetlinkFlags.Create | NetlinkFlags.Excl;
     private const NetlinkFlags ChangeFlags = NetlinkFlags.Request | NetlinkFlags.Ack;
 
+    private const uint RtextFilterSkipStats = 1 << 3;
+
     private readonly NetlinkSocket _socket;
-    private readonly MessageBuffer _queue = new(1 << 16);
+    private readonly MessageBuffer _queue = new(1 << 10);
     private readonly List<string> _operations = [];
-    private readonly MessageBuffer _scratch = new();
+    private readonly MessageBuffer _scratch = new(256);
 
     public RouteNetlinkSession(NetlinkSocket socket) => _socket = socket;
 
@@ -33,8 +35,12 @@ internal sealed class RouteNetlinkSession : IDisposable
     {
         _scratch.Clear();
         var w = new NetlinkWriter(_scratch);
-        new LinkMessage().Encode(ref w, RtmType.GetLink, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
-        return _socket.Dump(_scratch, "dump links", RtmType.NewLink, LinkMessage.DecodeBody);
+        w.BeginMessage(RtmType.GetLink, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
+        w.FixedHeader(RtnlHeaderSize.IfInfo);
+        // RTEXT_FILTER_SKIP_STATS: no counters (most of each link's bytes); older kernels ignore the bit.
+        w.WriteU32(Ifla.ExtMask, RtextFilterSkipStats);
+        w.EndMessage();
+        return _socket.Dump(_scratch, "dump links", RtmType.NewLink, LinkMessage.DecodeObserved);
     }
 
     public List<AddressMessage> DumpAddresses()

@@ -43,6 +43,7 @@ internal sealed class LinkMessage
     private AttributeLayout? _layout;
     private AttributeLayout? _linkInfoLayout;
     private bool _infoDataPresent;
+    private bool _linkInfoSeen;
 
     public string? Kind => KindData?.Kind;
 
@@ -174,7 +175,16 @@ internal sealed class LinkMessage
     }
 
     /// <summary>Decodes ifinfomsg and attributes (a message payload, or VETH_INFO_PEER's).</summary>
-    public static LinkMessage DecodeBody(ReadOnlySpan<byte> body)
+    public static LinkMessage DecodeBody(ReadOnlySpan<byte> body) => Decode(body, keepUnknown: true);
+
+    /// <summary>
+    /// Decodes what the observer reads and drops the rest (statistics and the like): a dump of
+    /// 500 namespaces is otherwise mostly copies of attributes nobody looks at. The message
+    /// cannot be re-encoded byte for byte (it has no layout).
+    /// </summary>
+    public static LinkMessage DecodeObserved(ReadOnlySpan<byte> body) => Decode(body, keepUnknown: false);
+
+    private static LinkMessage Decode(ReadOnlySpan<byte> body, bool keepUnknown)
     {
         if (body.Length < RtnlHeaderSize.IfInfo) ThrowHelper.Malformed($"ifinfomsg needs {RtnlHeaderSize.IfInfo} bytes, got {body.Length}");
         var m = new LinkMessage
@@ -184,7 +194,7 @@ internal sealed class LinkMessage
             Index = BinaryPrimitives.ReadInt32LittleEndian(body[4..]),
             Flags = (InterfaceFlags)BinaryPrimitives.ReadUInt32LittleEndian(body[8..]),
             Change = (InterfaceFlags)BinaryPrimitives.ReadUInt32LittleEndian(body[12..]),
-            _layout = new AttributeLayout(),
+            _layout = keepUnknown ? new AttributeLayout() : null,
         };
         var reader = new AttributeReader(body[RtnlHeaderSize.IfInfo..]);
         while (reader.MoveNext())
@@ -203,23 +213,25 @@ internal sealed class LinkMessage
                 case Ifla.ProtInfo when m.ProtInfo is null && (reader.RawType & NetlinkProtocol.AttributeNested) != 0:
                     m.ProtInfo = BridgePortInfo.Decode(reader.Value);
                     break;
-                case Ifla.LinkInfo when m._linkInfoLayout is null:
-                    m.DecodeLinkInfo(reader.Value);
+                case Ifla.LinkInfo when !m._linkInfoSeen:
+                    m.DecodeLinkInfo(reader.Value, keepUnknown);
                     break;
                 default:
                     known = false;
-                    m.Unknown.Add(reader.Raw());
+                    if (keepUnknown) m.Unknown.Add(reader.Raw());
                     break;
             }
+            if (m._layout is null) continue;
             if (known) m._layout.AddKnown(reader.RawType, reader.StringHasNul);
             else m._layout.AddUnknown();
         }
         return m;
     }
 
-    private void DecodeLinkInfo(ReadOnlySpan<byte> nest)
+    private void DecodeLinkInfo(ReadOnlySpan<byte> nest, bool keepUnknown)
     {
-        _linkInfoLayout = new AttributeLayout();
+        _linkInfoSeen = true;
+        _linkInfoLayout = keepUnknown ? new AttributeLayout() : null;
         string? kind = null;
         var data = ReadOnlySpan<byte>.Empty;
         var reader = new AttributeReader(nest);
@@ -234,9 +246,10 @@ internal sealed class LinkMessage
                 case IflaInfo.SlaveData when SlaveData is null: SlaveData = BridgePortInfo.Decode(reader.Value); break;
                 default:
                     known = false;
-                    UnknownLinkInfo.Add(reader.Raw());
+                    if (keepUnknown) UnknownLinkInfo.Add(reader.Raw());
                     break;
             }
+            if (_linkInfoLayout is null) continue;
             if (known) _linkInfoLayout.AddKnown(reader.RawType, reader.StringHasNul);
             else _linkInfoLayout.AddUnknown();
         }
