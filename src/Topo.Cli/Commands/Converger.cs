@@ -38,7 +38,9 @@ internal static class Converger
             var applied = host.Apply(plan, progress is null ? null : progress.Step);
             progress?.Done();
 
+            var applyTime = clock.Elapsed;
             var verify = planFor(HostObservation.For(host, spec));
+            var verifyTime = clock.Elapsed - applyTime;
             if (!verify.Succeeded || !verify.Plan!.IsEmpty)
             {
                 console.Error.WriteLine($"error: {verb} ran every step, but the host did not converge; still different:");
@@ -48,7 +50,8 @@ internal static class Converger
             }
             console.Out.WriteLine(
                 $"{Capitalized(verb)} complete! Resources: {plan.ToAdd} added, {plan.ToChange} changed, {plan.ToDestroy} destroyed. " +
-                $"({applied.Steps} steps, {applied.WriteRequests} netlink writes, {clock.Elapsed.TotalMilliseconds:F0} ms, verified)");
+                $"({applied.Steps} steps, {applied.WriteRequests} netlink writes; applied in {applyTime.TotalMilliseconds:F0} ms, " +
+                $"verified by observing again in {verifyTime.TotalMilliseconds:F0} ms)");
             return ExitCodes.Success;
         }
         catch (ApplyException e)
