@@ -8,5 +8,5 @@ internal static class Sysctls
     public static IReadOnlyCollection<string> Watched { get; } = [Resolver.IpForwardSysctl];
 
     /// <summary>Set on a bridge that receives ports published on 127.0.0.1.</summary>
-    public static string RouteLocalnet(string bridge) => $"net.ipv4.conf.{bridge}.route_localnet";
+    public static string RouteLocalnet(string bridge) => Resolver.RouteLocalnetSysctl(bridge);
 }

@@ -141,7 +141,7 @@ public static class RulesetBuilder
 
         var sysctls = new List<(string, string)>();
         if (bridges.Any(n => !n.Internal)) sysctls.Add((Resolver.IpForwardSysctl, "1"));
-        foreach (var n in loopbackTargets) sysctls.Add(($"net.ipv4.conf.{n.BridgeName}.route_localnet", "1"));
+        foreach (var n in loopbackTargets) sysctls.Add((Resolver.RouteLocalnetSysctl(n.BridgeName!), "1"));
 
         // Rules grouped by chain, in chain order; within a chain in the order added above.
         var ordered = Chains.SelectMany(c => rules.Where(r => r.Chain == c.Name)).ToImmutableArray();

@@ -17,6 +17,20 @@ public static class Naming
     /// <summary><c>br-</c> + 12 hex digits, as Docker names user-defined bridges.</summary>
     public static string BridgeName(string project, string network) => "br-" + Hex($"{project}/{network}", 12);
 
+    /// <summary>The interface of a bridge network: <c>bridge_name</c> if given, <c>topo0</c> for the default bridge, else hashed.</summary>
+    public static string BridgeNameOf(string project, Spec.NetworkSpec network) =>
+        network.BridgeName ?? (network.Name == DefaultBridgeNetwork ? DefaultBridgeName : BridgeName(project, network.Name));
+
+    /// <summary>
+    /// Every bridge interface the file can use, known without resolving it (the default bridge
+    /// whether or not a container uses it): what the host must be read for before planning.
+    /// </summary>
+    public static IEnumerable<string> BridgeNamesOf(Spec.TopologyFile spec)
+    {
+        var bridges = spec.Networks.Where(n => n.Driver == Spec.NetworkDriver.Bridge).Select(n => BridgeNameOf(spec.Name, n));
+        return spec.FindNetwork(DefaultBridgeNetwork) is null ? bridges.Append(DefaultBridgeName) : bridges;
+    }
+
     /// <summary>Host end of a container's veth: <c>veth</c> + 7 hex digits.</summary>
     public static string HostVethName(string project, string container, string network) =>
         "veth" + Hex($"{project}/{container}/{network}", 7);

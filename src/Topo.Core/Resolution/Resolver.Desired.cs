@@ -8,6 +8,9 @@ public static partial class Resolver
 {
     public const string IpForwardSysctl = "net.ipv4.ip_forward";
 
+    /// <summary>Set on a bridge that receives ports published on 127.0.0.1 (DNAT from the host's loopback).</summary>
+    public static string RouteLocalnetSysctl(string bridge) => $"net.ipv4.conf.{bridge}.route_localnet";
+
     /// <summary>The kernel objects the topology needs, each labelled with its owner.</summary>
     private static HostState BuildDesired(ResolveContext context, IReadOnlyList<ResolvedNetwork> networks, IReadOnlyList<ResolvedContainer> containers)
     {
