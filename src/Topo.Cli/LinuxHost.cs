@@ -28,7 +28,21 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         _sessions = new NamespaceSessions(_store, _thread.Home);
         _observer = new Observer(_sessions);
         _applier = new Applier(_sessions);
+        // Before any namespace is opened: libnftables waits on its socket with select(), which
+        // aborts the process for an fd of 1024 or more — and we keep two fds per container.
+        try
+        {
+            _nftables = new NftablesClient(_thread, _thread.Home);
+            _nftables.ListTables(); // makes it open its socket now, with a low fd
+            _applier.UseNftables(_nftables);
+        }
+        catch (NftablesUnavailableException e)
+        {
+            _nftablesMissing = e; // only commands that need the firewall fail, naming the package
+        }
     }
+
+    private readonly NftablesUnavailableException? _nftablesMissing;
 
     public static IHostAccess Create() => new LinuxHost();
 
@@ -52,10 +66,10 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
 
     public IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys) => _observer.ReadSysctls(keys);
 
-    private NftablesClient? _nftables;
+    private readonly NftablesClient? _nftables;
 
-    /// <summary>libnftables, loaded on first use (a clear error names the Debian package when it is missing).</summary>
-    private NftablesClient Nftables => _nftables ??= new NftablesClient(_thread, _thread.Home);
+    /// <summary>libnftables (a clear error names the Debian package when it is missing).</summary>
+    private NftablesClient Nftables => _nftables ?? throw _nftablesMissing!;
 
     public IDisposable Lock() => _applier.AcquireLock();
 

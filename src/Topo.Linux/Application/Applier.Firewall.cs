@@ -8,9 +8,34 @@ namespace Topo.Linux.Application;
 public sealed partial class Applier
 {
     private NftablesClient? _nftables;
+    private bool _ownsNftables;
     private readonly HashSet<string> _firewallDone = [];
 
-    private NftablesClient Nftables => _nftables ??= new NftablesClient(_sessions.Thread, _sessions.Host);
+    /// <summary>
+    /// libnftables waits on its socket with select(), which aborts the process when the fd is
+    /// 1024 or more; a command with hundreds of namespaces open must hand in a client it opened
+    /// early (<see cref="UseNftables"/>). Opened here only as a fallback.
+    /// </summary>
+    private NftablesClient Nftables
+    {
+        get
+        {
+            if (_nftables is null)
+            {
+                _nftables = new NftablesClient(_sessions.Thread, _sessions.Host);
+                _ownsNftables = true;
+            }
+            return _nftables;
+        }
+    }
+
+    /// <summary>Applies firewall changes through this client (opened while file descriptors were still low).</summary>
+    public void UseNftables(NftablesClient client)
+    {
+        if (_ownsNftables) _nftables?.Dispose();
+        _nftables = client;
+        _ownsNftables = false;
+    }
 
     /// <summary>
     /// However many rule, chain and table actions the plan has for a table, the table is written

@@ -177,7 +177,7 @@ public sealed partial class Applier : IDisposable
 
     public void Dispose()
     {
-        _nftables?.Dispose();
+        if (_ownsNftables) _nftables?.Dispose();
         if (_ownsSessions) _sessions.Dispose();
     }
 }
