@@ -30,17 +30,6 @@ public sealed record HostState(
 
     public NamespaceState? FindNamespace(string name) => Namespaces.FirstOrDefault(n => n.Name == name);
 
-    /// <summary>Everything but the objects of <paramref name="project"/>: what another host would see.</summary>
-    public HostState Without(string project) => new(
-        Namespaces.Where(r => r.Owner?.Project != project).ToImmutableArray(),
-        Links.Where(r => r.Owner?.Project != project).ToImmutableArray(),
-        Addresses.Where(r => r.Owner?.Project != project).ToImmutableArray(),
-        Routes.Where(r => r.Owner?.Project != project).ToImmutableArray(),
-        Sysctls)
-    {
-        Firewall = Firewall.Where(r => r.Owner?.Project != project).ToImmutableArray(),
-    };
-
     public static HostState From(IEnumerable<Resource> resources)
     {
         var list = resources.ToList();

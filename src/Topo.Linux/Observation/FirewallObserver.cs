@@ -17,7 +17,9 @@ public static class FirewallObserver
         foreach (var (family, name) in client.ListTables())
         {
             if (FirewallResources.ProjectOf(name) is null) continue;
-            if (client.ReadTable(family, name) is { } ruleset) all.AddRange(FirewallResources.From(ruleset));
+            // The table is known to exist: list it directly (ReadTable would list every table again first).
+            if (NftJson.Parse(client.Run(NftJson.WriteList(family, name)), family, name) is { } ruleset)
+                all.AddRange(FirewallResources.From(ruleset));
         }
         return all.ToImmutable();
     }

@@ -11,13 +11,6 @@ public sealed class ApplyScenarioTests
 {
     private static string Example(string name) => Repo.PathOf($"examples/{name}.yaml");
 
-    private static string Spec(string yaml)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"topo-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, yaml);
-        return path;
-    }
-
     private static JsonElement Link(JsonElement links, string name) =>
         links.EnumerateArray().Single(l => l.GetProperty("ifname").GetString() == name);
 
@@ -82,7 +75,7 @@ public sealed class ApplyScenarioTests
     [Fact]
     public void One_more_container_creates_only_that_containers_objects()
     {
-        var before = Spec("""
+        var before = TempSpec.Write("""
             version: 1
             name: grow
             networks:
@@ -91,7 +84,7 @@ public sealed class ApplyScenarioTests
               a: {networks: [app]}
               b: {networks: [app, bridge]}
             """);
-        var after = Spec("""
+        var after = TempSpec.Write("""
             version: 1
             name: grow
             networks:
@@ -154,7 +147,7 @@ public sealed class ApplyScenarioTests
     [Fact]
     public void Adding_a_network_to_a_running_container_creates_only_the_new_interface()
     {
-        var before = Spec("""
+        var before = TempSpec.Write("""
             version: 1
             name: attach
             networks:
@@ -163,7 +156,7 @@ public sealed class ApplyScenarioTests
             containers:
               apache: {networks: [bridge2]}
             """);
-        var after = Spec("""
+        var after = TempSpec.Write("""
             version: 1
             name: attach
             networks:
@@ -253,7 +246,7 @@ public sealed class ApplyScenarioTests
     [Fact]
     public void Removing_a_network_a_foreign_interface_still_uses_is_refused_naming_it()
     {
-        var before = Spec("""
+        var before = TempSpec.Write("""
             version: 1
             name: inuse
             networks:
@@ -261,7 +254,7 @@ public sealed class ApplyScenarioTests
             containers:
               db: {networks: [back]}
             """);
-        var after = Spec("""
+        var after = TempSpec.Write("""
             version: 1
             name: inuse
             containers: {}

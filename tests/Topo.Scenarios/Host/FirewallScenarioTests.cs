@@ -12,19 +12,13 @@ public sealed class FirewallScenarioTests
     private static string Example(string name) => Repo.PathOf($"examples/{name}.yaml");
 
     /// <summary>Another project with a container on the shared default bridge.</summary>
-    private static string OtherOnTheDefaultBridge { get; } = WriteTemp("""
+    private static string OtherOnTheDefaultBridge { get; } = TempSpec.Write("""
         version: 1
         name: neighbour
         containers:
           client: {}
         """);
 
-    private static string WriteTemp(string yaml)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"topo-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, yaml);
-        return path;
-    }
 
     /// <summary>Shell helpers: an HTTP server in a namespace (waits until it listens), and a fetch that reports ok/failed.</summary>
     private const string Helpers = """
@@ -97,8 +91,7 @@ public sealed class FirewallScenarioTests
     [Fact]
     public void Containers_on_different_networks_are_isolated_unless_one_is_on_both()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"topo-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, """
+        var path = TempSpec.Write("""
             version: 1
             name: iso
             networks:
