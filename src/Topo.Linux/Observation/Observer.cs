@@ -52,8 +52,10 @@ public sealed class Observer : IDisposable
         var snapshots = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
         var named = NamedNamespaces();
         _sessions.Prepare(named.Where(n => n.SharesWith is null).Select(n => n.Name));
-        foreach (var (name, sharesWith) in named)
+        var rerooted = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (listedName, sharesWith) in named)
         {
+            var name = listedName;
             NamespaceSnapshot snapshot;
             try
             {
@@ -65,8 +67,23 @@ public sealed class Observer : IDisposable
             }
             var lo = snapshot.Links.FirstOrDefault(l => (l.Flags & InterfaceFlags.Loopback) != 0);
             if (!Label.TryParse(lo?.Alias, out var owner)) continue;
-            namespaces.Add(new NamespaceState(name, sharesWith) { Owner = owner });
-            if (sharesWith is not null) continue;
+            if (sharesWith is not null)
+            {
+                // Point every name at the namespace's owner; the owner's own name is the root itself.
+                var target = rerooted.GetValueOrDefault(sharesWith, sharesWith);
+                if (name != target) namespaces.Add(new NamespaceState(name, target) { Owner = owner });
+                continue;
+            }
+            // Mount ids are reused, so mount order may list a second name first: the label on lo
+            // names the container that owns the namespace, and that name is the original.
+            if (owner.Role == LabelRole.Container && owner.Name != name && named.Contains((owner.Name, name)))
+            {
+                rerooted[name] = owner.Name;
+                namespaces.Add(new NamespaceState(name, owner.Name) { Owner = owner });
+                name = owner.Name;
+                snapshot = new NamespaceSnapshot(name, snapshot.Links, snapshot.Addresses, snapshot.Routes);
+            }
+            namespaces.Add(new NamespaceState(name) { Owner = owner });
             if (project is not null && owner.Project != project) continue;
             snapshots.Add((snapshot, owner));
         }

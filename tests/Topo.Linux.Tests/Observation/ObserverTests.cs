@@ -92,6 +92,26 @@ public sealed class ObserverTests
 public sealed class ObserverRefreshTests
 {
     [Fact]
+    public void The_labelled_owner_is_the_original_name_even_when_mounted_after_another_name()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        // "shadow" is mounted first, then "web" points at the same namespace; the label says it is web's.
+        using (sandbox.Store.Create("shadow")) { }
+        sandbox.IpIn("shadow", "link set lo alias topo:demo:container:web up");
+        sandbox.Store.Bind("web", "shadow").Dispose();
+        sandbox.IpIn("web", "link add dummy-less type veth peer name eth0");
+
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        var state = observer.Observe();
+
+        Assert.Null(state.FindNamespace("web")!.SharesWith);
+        Assert.Equal("web", state.FindNamespace("shadow")!.SharesWith);
+        Assert.NotNull(state.FindLink(new LinkRef("web", "eth0")));
+        Assert.Null(state.FindLink(new LinkRef("shadow", "eth0")));
+    }
+
+    [Fact]
     public void A_long_lived_observer_sees_a_namespace_replaced_behind_its_back()
     {
         SandboxHost.SkipUnlessRoot();
