@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Topo.Cli.Output;
 using Topo.Core.Model;
 using Topo.Core.Planning;
@@ -8,50 +7,52 @@ using Topo.Linux.Application;
 namespace Topo.Cli.Commands;
 
 /// <summary>
-/// The apply loop shared by apply and destroy (and the watcher): under the apply lock, observe,
-/// plan, show the plan, apply it, observe again — a non-empty second plan is a failure that
-/// says what did not converge.
+/// apply and destroy on a terminal: one <see cref="Convergence"/> round that shows the plan,
+/// shows progress, and says what did not converge — a non-empty second plan is a failure.
 /// </summary>
 internal static class Converger
 {
     public static int Run(CliContext context, string verb, Topo.Core.Spec.TopologyFile? spec, Func<HostState, PlanOutcome> planFor)
     {
         var console = context.Console;
-        var host = context.Host;
+        TerminalProgress? progress = null;
         try
         {
-            using var held = host.Lock();
-            var observed = HostObservation.For(host, spec);
-            var outcome = planFor(observed);
-            if (DiagnosticPrinter.Print(console, outcome.Errors)) return ExitCodes.Error;
-            var plan = outcome.Plan!;
-            if (plan.IsEmpty)
+            var result = Convergence.Run(
+                context.Host, spec, planFor,
+                beforeApply: plan =>
+                {
+                    console.Out.Write(TextRenderer.Render(plan, new TextRenderOptions(Color: console.OutIsTerminal)));
+                    console.Out.WriteLine();
+                    if (console.ErrorIsTerminal) progress = new TerminalProgress(console.Error, plan);
+                },
+                onStep: step => progress?.Step(step),
+                beforeVerify: () => progress?.Done());
+
+            if (result.PlanFailed)
+            {
+                DiagnosticPrinter.Print(console, result.Errors);
+                return ExitCodes.Error;
+            }
+            DiagnosticPrinter.Print(console, result.Warnings);
+            if (result.NothingToDo)
             {
                 console.Out.WriteLine("No changes. The host matches the topology.");
                 return ExitCodes.Success;
             }
-            console.Out.Write(TextRenderer.Render(plan, new TextRenderOptions(Color: console.OutIsTerminal)));
-            console.Out.WriteLine();
-
-            var clock = Stopwatch.StartNew();
-            var progress = console.ErrorIsTerminal ? new TerminalProgress(console.Error, plan) : null;
-            var applied = host.Apply(plan, progress is null ? null : progress.Step);
-            progress?.Done();
-
-            var applyTime = clock.Elapsed;
-            var verify = planFor(HostObservation.For(host, spec));
-            var verifyTime = clock.Elapsed - applyTime;
-            if (!verify.Succeeded || !verify.Plan!.IsEmpty)
+            if (!result.Converged)
             {
                 console.Error.WriteLine($"error: {verb} ran every step, but the host did not converge; still different:");
-                if (verify.Plan is { } left) console.Error.Write(TextRenderer.Render(left, TextRenderOptions.Plain));
-                DiagnosticPrinter.Print(console, verify.Errors);
+                if (result.Remaining is { } left) console.Error.Write(TextRenderer.Render(left, TextRenderOptions.Plain));
+                DiagnosticPrinter.Print(console, result.Errors);
                 return ExitCodes.Error;
             }
+            var plan = result.Plan!;
+            var applied = result.Applied!;
             console.Out.WriteLine(
                 $"{Capitalized(verb)} complete! Resources: {plan.ToAdd} added, {plan.ToChange} changed, {plan.ToDestroy} destroyed. " +
-                $"({applied.Steps} steps, {applied.WriteRequests} netlink writes; applied in {applyTime.TotalMilliseconds:F0} ms, " +
-                $"verified by observing again in {verifyTime.TotalMilliseconds:F0} ms)");
+                $"({applied.Steps} steps, {applied.WriteRequests} netlink writes; applied in {result.ApplyTime.TotalMilliseconds:F0} ms, " +
+                $"verified by observing again in {result.VerifyTime.TotalMilliseconds:F0} ms)");
             return ExitCodes.Success;
         }
         catch (ApplyException e)

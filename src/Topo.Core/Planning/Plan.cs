@@ -21,8 +21,10 @@ public sealed record Plan(string Project, ImmutableArray<PlanAction> Actions, Ho
 
     public int ToDestroy => Actions.Count(a => a.Kind is ActionKind.Delete or ActionKind.Replace);
 
+    public const string NoChanges = "No changes. The host matches the topology.";
+
     public string Summary => IsEmpty
-        ? "No changes. The host matches the topology."
+        ? NoChanges
         : $"Plan: {ToAdd} to add, {ToChange} to change, {ToDestroy} to destroy.";
 }
 

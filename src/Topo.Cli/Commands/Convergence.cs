@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Topo.Core.Model;
+using Topo.Core.Planning;
+using Topo.Core.Spec;
+
+namespace Topo.Cli.Commands;
+
+/// <summary>What one round of observe → plan → apply → observe again found and did.</summary>
+/// <param name="Plan">What was applied (null when planning failed).</param>
+/// <param name="Errors">Why planning failed, or why the host is still different after applying.</param>
+/// <param name="Remaining">The plan after applying: empty when the host converged.</param>
+/// <param name="Warnings">What planning had to say that does not stop it.</param>
+internal sealed record ConvergeResult(
+    Plan? Plan,
+    IReadOnlyList<Diagnostic> Warnings,
+    IReadOnlyList<Diagnostic> Errors,
+    Plan? Remaining,
+    ApplyOutcome? Applied,
+    TimeSpan ApplyTime,
+    TimeSpan VerifyTime)
+{
+    public bool PlanFailed => Plan is null;
+
+    public bool NothingToDo => Plan is { IsEmpty: true };
+
+    public bool Converged => Plan is not null && Errors.Count == 0 && (Plan.IsEmpty || Remaining is { IsEmpty: true });
+}
+
+/// <summary>
+/// One convergence round, shared by apply, destroy and the watcher: under the apply lock,
+/// observe, plan, apply, observe again. Callers print or log; this only does the work.
+/// Throws the applier's ApplyException / ApplyLockException.
+/// </summary>
+internal static class Convergence
+{
+    /// <param name="beforeApply">Sees the plan before anything changes (apply prints it).</param>
+    /// <param name="beforeVerify">Runs between applying and observing again (the watcher forgets its own events).</param>
+    public static ConvergeResult Run(
+        IHostAccess host,
+        TopologyFile? spec,
+        Func<HostState, PlanOutcome> planFor,
+        Action<Plan>? beforeApply = null,
+        Action<PlanStep>? onStep = null,
+        Action? beforeVerify = null)
+    {
+        using var held = host.Lock();
+        var outcome = planFor(HostObservation.For(host, spec));
+        var warnings = outcome.Errors.Where(d => d.Severity != Severity.Error).ToList();
+        if (outcome.Plan is not { } plan || warnings.Count != outcome.Errors.Length)
+        {
+            return new ConvergeResult(null, [], outcome.Errors, null, null, TimeSpan.Zero, TimeSpan.Zero);
+        }
+        if (plan.IsEmpty) return new ConvergeResult(plan, warnings, [], plan, null, TimeSpan.Zero, TimeSpan.Zero);
+
+        beforeApply?.Invoke(plan);
+        var clock = Stopwatch.StartNew();
+        var applied = host.Apply(plan, onStep);
+        var applyTime = clock.Elapsed;
+        beforeVerify?.Invoke();
+        var verify = planFor(HostObservation.For(host, spec));
+        return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime);
+    }
+}
