@@ -27,6 +27,8 @@ public sealed class KernelMonitor : IDisposable
     private const int ReceiveBufferSize = 64 << 10;
     /// <summary>Datagrams the reader handles per wake-up before it lets <see cref="Drain"/> have the lock.</summary>
     private const int DatagramsPerTurn = 256;
+    /// <summary>Bound on what Drain reads from a socket, so a storm of notifications cannot keep it reading forever (the rest is reported).</summary>
+    private const int DatagramsPerDrain = 1 << 16;
     private const int ReaderStackBytes = 256 << 10;
 
     private static readonly int[] RouteGroups = [RouteNetlinkGroup.Link, RouteNetlinkGroup.Ipv4Address, RouteNetlinkGroup.Ipv4Route];
@@ -168,10 +170,10 @@ public sealed class KernelMonitor : IDisposable
     /// </summary>
     public int Drain()
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         lock (_gate)
         {
-            var count = Pump(_route, publish: false, int.MaxValue) + Pump(_firewall, publish: false, int.MaxValue);
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            var count = Pump(_route, publish: false, DatagramsPerDrain) + Pump(_firewall, publish: false, DatagramsPerDrain);
             while (_channel.Reader.TryRead(out _)) count++;
             return count;
         }
@@ -256,9 +258,12 @@ public sealed class KernelMonitor : IDisposable
         ulong one = 1;
         write(_stopFd, &one, sizeof(ulong));
         _reader.Join();
-        close(_stopFd);
-        _route.Dispose();
-        _firewall.Dispose();
+        lock (_gate)
+        {
+            close(_stopFd);
+            _route.Dispose();
+            _firewall.Dispose();
+        }
         lock (_watchGate) _requests.Dispose();
     }
 }
