@@ -171,13 +171,6 @@ internal static class NotificationDecoder
         return false;
     }
 
-    /// <summary>Decodes an nftables notification; null unless it is about a table whose name starts with <paramref name="prefix"/> (UTF-8).</summary>
-    public static KernelChange? DecodeNftables(ushort type, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> prefix)
-    {
-        if (!TryReadNftables(type, payload, out var action, out var table) || !table.StartsWith(prefix)) return null;
-        return new KernelChange(KernelChangeKind.Firewall, action, "", Utf8(table));
-    }
-
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static string Utf8(ReadOnlySpan<byte> value)
