@@ -21,6 +21,9 @@ namespace Topo.Linux.Monitoring;
 /// <see cref="Watch"/> makes sure it does); one NETLINK_NETFILTER socket in the host joined to
 /// NFNLGRP_NFTABLES. A dedicated thread polls both and an eventfd that stops it. The only thing
 /// the monitor ever writes to the kernel is an nsid assignment (RTM_NEWNSID).
+/// <para>Blind spot: on kernel 6.18 setting or clearing a link's alias (IFLA_IFALIAS, topo's
+/// ownership label) sends no RTM_NEWLINK, so a relabelled link is only seen at the next look
+/// caused by something else (or a periodic resync).</para>
 /// </remarks>
 public sealed class KernelMonitor : IDisposable
 {

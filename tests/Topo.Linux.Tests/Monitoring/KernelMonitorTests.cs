@@ -192,9 +192,12 @@ public sealed class KernelMonitorTests
         Assert.True(world.Monitor.RouteReceiveBufferBytes < 16 << 10, $"receive buffer {world.Monitor.RouteReceiveBufferBytes}");
         Burst(world);
         await world.WaitFor(c => c.Kind == KernelChangeKind.Overflow, "overflow");
-        // the socket goes on working after ENOBUFS
-        SandboxHost.Ip(world.Host, "link del veth-web");
-        await world.WaitFor(c => c is { Kind: KernelChangeKind.Link, Object: "veth-web" }, "link deletion after the overflow");
+        // The socket goes on working after ENOBUFS. One notification into an emptied queue: with a
+        // buffer this small, a change that makes several (deleting a veth) can overflow it again.
+        world.Monitor.Drain();
+        SandboxHost.Ip(world.Host, "link set veth-web mtu 1400");
+        var next = await world.WaitFor(_ => true, "a link change after the overflow");
+        Assert.Equal("link veth-web added or changed (host)", next.ToString());
 
         static void Burst(World world)
         {
