@@ -1,0 +1,18 @@
+namespace Topo.Linux.Monitoring;
+
+/// <summary>Settings of a <see cref="KernelMonitor"/>.</summary>
+public sealed record KernelMonitorOptions
+{
+    /// <summary>Only nftables tables whose name starts with this are reported (topo's tables: "topo-").</summary>
+    public string TablePrefix { get; init; } = "topo-";
+
+    /// <summary>SO_RCVBUF(FORCE) of each socket. Too small and bursts overflow (reported as <see cref="KernelChangeKind.Overflow"/>).</summary>
+    public int ReceiveBufferBytes { get; init; } = 4 << 20;
+
+    /// <summary>
+    /// Changes held for the reader. When the channel is full, further changes are dropped:
+    /// each means only "look again", and the ones already queued make the watcher look again
+    /// after the dropped ones happened.
+    /// </summary>
+    public int ChannelCapacity { get; init; } = 1024;
+}

@@ -1,0 +1,134 @@
+using Topo.Linux.Monitoring;
+using Topo.Linux.Netlink.Messages;
+
+namespace Topo.Linux.Tests.Monitoring;
+
+/// <summary>Byte-level: the nsid requests we send, the notifications we read (captured fixtures).</summary>
+public sealed class NotificationCodecTests
+{
+    private static readonly byte[] TopoPrefix = "topo-"u8.ToArray();
+
+    private static List<KernelChange> Route(byte[] datagram, string ns = "")
+    {
+        var changes = new List<KernelChange>();
+        var count = NotificationDecoder.RouteDatagram(datagram, ns, changes.Add);
+        Assert.Equal(changes.Count, count);
+        Assert.Equal(count, NotificationDecoder.RouteDatagram(datagram, ns, null)); // counting agrees with decoding
+        return changes;
+    }
+
+    private static List<KernelChange> Firewall(byte[] datagram, byte[] prefix)
+    {
+        var changes = new List<KernelChange>();
+        var count = NotificationDecoder.FirewallDatagram(datagram, prefix, changes.Add);
+        Assert.Equal(changes.Count, count);
+        Assert.Equal(count, NotificationDecoder.FirewallDatagram(datagram, prefix, null));
+        return changes;
+    }
+
+    [Fact]
+    public void Get_nsid_request_is_what_iproute2_sends()
+    {
+        // strace -xx ip netns list-id (iproute2 6.1.0), per-namespace query of `ip netns set`'s lookup:
+        // {nlmsg_len=28, RTM_GETNSID, NLM_F_REQUEST, seq=1795879736, pid=0}, {AF_UNSPEC}, [NETNSA_FD, 6]
+        var buffer = new MessageBuffer();
+        var writer = new NetlinkWriter(buffer);
+        NsidRequests.EncodeGet(ref writer, namespaceFd: 6, sequence: 1795879736);
+        Assert.Equal("1C0000005A00010038F30A6B00000000" + "00000000" + "0800030006000000", Convert.ToHexString(buffer.Written));
+    }
+
+    [Fact]
+    public void Assign_nsid_request_is_what_ip_netns_set_auto_sends()
+    {
+        // strace -xx ip netns set capx auto (iproute2 6.1.0):
+        // {nlmsg_len=36, RTM_NEWNSID, NLM_F_REQUEST|NLM_F_ACK, seq=1795879736, pid=0}, {AF_UNSPEC},
+        // [[NETNSA_FD, 6], [NETNSA_NSID, -1]]
+        var buffer = new MessageBuffer();
+        var writer = new NetlinkWriter(buffer);
+        NsidRequests.EncodeAssign(ref writer, namespaceFd: 6, sequence: 1795879736);
+        Assert.Equal("240000005800050038F30A6B00000000" + "00000000" + "0800030006000000" + "08000100FFFFFFFF", Convert.ToHexString(buffer.Written));
+    }
+
+    [Fact]
+    public void Nsid_reply_is_decoded()
+    {
+        // RTM_NEWNSID reply body: rtgenmsg (padded) + NETNSA_NSID 3
+        Assert.Equal(3, NsidRequests.DecodeReply(Convert.FromHexString("00000000" + "0800010003000000")));
+        Assert.Equal(-1, NsidRequests.DecodeReply(Convert.FromHexString("00000000" + "08000100FFFFFFFF")));
+        Assert.Equal(-1, NsidRequests.DecodeReply(Convert.FromHexString("00000000")));
+        Assert.Throws<NetlinkParseException>(() => NsidRequests.DecodeReply(Convert.FromHexString("0000")));
+    }
+
+    [Fact]
+    public void Deleted_link_is_named()
+    {
+        var change = Assert.Single(Route(MonitorFixtures.DelLinkHost));
+        Assert.Equal(new KernelChange(KernelChangeKind.Link, KernelChangeAction.Deleted, "", "vethx"), change);
+        Assert.Equal("link vethx deleted (host)", change.ToString());
+    }
+
+    [Fact]
+    public void Deleted_address_names_address_prefix_link_and_namespace()
+    {
+        var change = Assert.Single(Route(MonitorFixtures.DelAddressInNamespace, "web"));
+        Assert.Equal(new KernelChange(KernelChangeKind.Address, KernelChangeAction.Deleted, "web", "172.18.0.2/16 on eth0"), change);
+        Assert.Equal("address 172.18.0.2/16 on eth0 deleted (namespace web)", change.ToString());
+    }
+
+    [Fact]
+    public void Deleted_routes_name_destination_and_table()
+    {
+        Assert.Equal("route 10.9.0.0/24 deleted (namespace web)", Assert.Single(Route(MonitorFixtures.DelRouteInNamespace, "web")).ToString());
+        Assert.Equal("172.18.0.0/16", Assert.Single(Route(MonitorFixtures.DelPrefixRouteInNamespace, "web")).Object);
+        Assert.Equal("172.18.255.255/32 table local", Assert.Single(Route(MonitorFixtures.DelBroadcastRouteInNamespace, "web")).Object);
+    }
+
+    [Fact]
+    public void Nftables_table_and_rule_of_our_prefix_are_reported()
+    {
+        var table = Assert.Single(Firewall(MonitorFixtures.NewTable, TopoPrefix));
+        Assert.Equal(new KernelChange(KernelChangeKind.Firewall, KernelChangeAction.New, "", "topo-x"), table);
+        Assert.Equal("nftables table topo-x added", table.ToString());
+        var rule = Assert.Single(Firewall(MonitorFixtures.NewRule, TopoPrefix));
+        Assert.Equal("nftables table topo-x changed", rule.ToString());
+    }
+
+    [Fact]
+    public void Flush_ruleset_reports_the_deleted_table()
+    {
+        var changes = Firewall(MonitorFixtures.FlushRuleset, TopoPrefix);
+        Assert.Equal(3, changes.Count); // DELRULE, DELCHAIN, DELTABLE in one datagram
+        Assert.All(changes, c => Assert.Equal("topo-x", c.Object));
+        Assert.Equal("nftables table topo-x deleted", changes[^1].ToString());
+    }
+
+    [Fact]
+    public void Other_tables_and_generation_messages_are_ignored()
+    {
+        Assert.Empty(Firewall(MonitorFixtures.NewGeneration, TopoPrefix));
+        Assert.Empty(Firewall(MonitorFixtures.NewTable, "other"u8.ToArray()));
+        Assert.Empty(Firewall(MonitorFixtures.FlushRuleset, "topo-xy"u8.ToArray()));
+        Assert.Single(Firewall(MonitorFixtures.NewTable, "topo-x"u8.ToArray())); // the whole name is a prefix of itself
+        // an rtnetlink datagram on the nftables path (different subsystem) and vice versa
+        Assert.Empty(Firewall(MonitorFixtures.DelLinkHost, TopoPrefix));
+        Assert.Empty(Route(MonitorFixtures.NewTable));
+    }
+
+    [Fact]
+    public void Overflow_reads_as_a_resync()
+    {
+        Assert.Equal("overflow: events lost, full resync", KernelChange.Overflow.ToString());
+    }
+
+    [Fact]
+    public void Nsid_control_message_is_read_with_the_kernel_layout()
+    {
+        // As recvmsg returned it for a notification from namespace "web" (nsid 0): cmsg_len 20
+        // (size_t), SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, int 0, padded to 24.
+        Assert.Equal(0, MulticastSocket.SourceNsid(Convert.FromHexString("14000000000000000E01000008000000" + "0000000000000000")));
+        Assert.Equal(7, MulticastSocket.SourceNsid(Convert.FromHexString("14000000000000000E01000008000000" + "0700000000000000")));
+        Assert.Equal(-1, MulticastSocket.SourceNsid([]));
+        Assert.Equal(-1, MulticastSocket.SourceNsid(Convert.FromHexString("14000000000000000100000008000000" + "0700000000000000"))); // SOL_SOCKET
+        Assert.Equal(-1, MulticastSocket.SourceNsid(Convert.FromHexString("FF000000000000000E01000008000000" + "07000000"))); // overruns
+    }
+}
