@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Topo.Cli.Commands;
+using Topo.Cli.Commands.Watch;
 using Topo.Cli.Output;
 
 namespace Topo.Cli;
@@ -17,6 +18,8 @@ internal static class CliApp
         root.Subcommands.Add(StateCommand.Create(context));
         root.Subcommands.Add(LsCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
+        root.Subcommands.Add(WatchCommand.Create(context));
+        root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(VersionCommand.Create(context));
         return root;
     }

@@ -17,6 +17,9 @@ internal interface IHostAccess
 
     /// <summary>Runs the plan (throws Topo.Linux's ApplyException with the failing step and kernel message).</summary>
     ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep);
+
+    /// <summary>Starts listening to the kernel's change notifications (the watcher).</summary>
+    IChangeFeed OpenChangeFeed();
 }
 
 public sealed record ApplyOutcome(int Steps, long WriteRequests, TimeSpan Elapsed);

@@ -3,6 +3,7 @@ using Topo.Core.Planning;
 using Topo.Linux.Application;
 using Topo.Linux.Nftables;
 using Topo.Linux.Namespaces;
+using Topo.Linux.Monitoring;
 using Topo.Linux.Observation;
 
 namespace Topo.Cli;
@@ -78,6 +79,8 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         var report = _applier.Apply(plan, onStep);
         return new ApplyOutcome(report.Steps.Count, report.WriteRequests, report.Elapsed);
     }
+
+    public IChangeFeed OpenChangeFeed() => new LinuxChangeFeed(new KernelMonitor(_thread, _thread.Home), _sessions);
 
     public void Dispose()
     {

@@ -34,6 +34,8 @@ internal static class CliRunner
             state = Topo.Core.Planning.PlanSimulator.Apply(state, plan);
             return new ApplyOutcome(plan.Actions.Length, 0, TimeSpan.Zero);
         }
+
+        public IChangeFeed OpenChangeFeed() => throw new NotSupportedException("the in-memory host has no kernel to listen to");
     }
 
     public static Result Run(params string[] args) => RunAgainst(HostState.Empty, args);

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Topo.Cli.Commands.Watch;
+
+/// <summary>Turns the kernel's change notifications into triggers.</summary>
+internal sealed class KernelChangeForwarder(IChangeFeed feed, TriggerQueue queue) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var change in feed.ReadAllAsync(stoppingToken))
+            {
+                queue.Post(new Trigger(TriggerKind.Kernel, $"kernel: {change}"));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Topo.Core.Planning;
+using Topo.Core.Rendering;
+using Topo.Core.Spec;
+using Topo.Linux.Application;
+
+namespace Topo.Cli.Commands.Watch;
+
+/// <summary>
+/// The watcher's loop: take a burst of triggers, read the file again if one asks for it, then
+/// one full <see cref="Convergence"/> round against the live host — an event only ever means
+/// "look again". Rounds never overlap, and SIGTERM lets the current one finish: the topology
+/// stays in place when the watcher stops.
+/// </summary>
+internal sealed partial class Reconciler(
+    WatchOptions options,
+    TriggerQueue queue,
+    TopologySource source,
+    IHostAccess host,
+    IChangeFeed feed,
+    StatusStore statusStore,
+    ILoggerFactory logs) : BackgroundService
+{
+    private readonly ILogger log = logs.CreateLogger("topo.watch");
+    private readonly DateTimeOffset _started = DateTimeOffset.Now;
+    private long _reconciles;
+    private long _driftRepairs;
+    private long _failures;
+    private int _failuresInARow;
+    private ReconcileRecord? _last;
+    private string? _plan;
+    private long _busySince;
+    private string? _note; // said of the file in this round (it turned invalid) // Stopwatch timestamp while a round runs, else 0 (for the watchdog)
+
+    /// <summary>How long the current round has run (zero between rounds); a stuck round stops the watchdog.</summary>
+    public TimeSpan Busy => Interlocked.Read(ref _busySince) is var since and > 0 ? Stopwatch.GetElapsedTime(since) : TimeSpan.Zero;
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        await Task.Yield(); // let the host finish starting
+        var spec = source.Current!; // WatchCommand loaded it: a watcher never starts on a broken file
+        LogLoaded(log, source.Path, spec.Name, spec.Networks.Length, spec.Containers.Length, source.Fingerprint);
+        queue.Post(new Trigger(TriggerKind.Start, "start"));
+        using var resync = new PeriodicTimer(options.Resync);
+        _ = ResyncAsync(resync, stop);
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var burst = await queue.NextBurstAsync(stop);
+                Interlocked.Exchange(ref _busySince, Stopwatch.GetTimestamp());
+                try
+                {
+                    Round(burst);
+                }
+                finally
+                {
+                    Interlocked.Exchange(ref _busySince, 0);
+                }
+                FirstRoundDone.TrySetResult();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch
+        {
+            Environment.ExitCode = ExitCodes.Error; // the host stops (StopHost) and logs why
+            throw;
+        }
+        finally
+        {
+            FirstRoundDone.TrySetResult();
+            WriteStatus(running: false);
+            LogStopped(log, _reconciles, _driftRepairs);
+        }
+    }
+
+    /// <summary>Completes once the first round has run (systemd readiness waits for it).</summary>
+    public TaskCompletionSource FirstRoundDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task ResyncAsync(PeriodicTimer timer, CancellationToken stop)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop)) queue.Post(new Trigger(TriggerKind.Resync, "periodic resync"));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Round(IReadOnlyList<Trigger> burst)
+    {
+        var clock = Stopwatch.StartNew();
+        var number = ++_reconciles;
+        var trigger = Trigger.Describe(burst);
+        var reloaded = false;
+        _note = null;
+        if (burst.Any(t => t.Reloads))
+        {
+            var reload = source.Reload();
+            foreach (var d in reload.Diagnostics) LogDiagnostic(log, d.Severity == Severity.Error ? LogLevel.Error : LogLevel.Warning, d.ToString());
+            if (!reload.Valid)
+            {
+                LogKeeping(log, source.LoadedAt!.Value, source.Fingerprint);
+                _note = "file invalid, kept the last good topology; ";
+            }
+            else if (reload.Changed)
+            {
+                reloaded = true;
+                LogLoaded(log, source.Path, source.Current!.Name, source.Current.Networks.Length, source.Current.Containers.Length, source.Fingerprint);
+            }
+        }
+        var spec = source.Current!;
+        try
+        {
+            var result = Convergence.Run(host, spec, observed => PlanBuilder.Build(spec, observed), beforeVerify: ForgetOwnChanges);
+            Report(number, trigger, result, clock, drift: !reloaded && burst.All(t => !t.Reloads));
+        }
+        catch (ApplyException e)
+        {
+            var message = $"failed at step {e.Action.Id} ({e.Action.Kind.ToString().ToLowerInvariant()} {e.Action.Subject.Display}): " +
+                $"{e.InnerException?.Message ?? e.Message}" + (e.KernelMessage is { Length: > 0 } k ? $" (kernel: {k})" : "") +
+                $"; {e.Applied.Count} earlier step(s) rolled back";
+            foreach (var failure in e.RollbackFailures) LogDiagnostic(log, LogLevel.Error, $"rollback failed: {failure}");
+            Record(number, trigger, "failed", message, clock, failed: true);
+        }
+        catch (ApplyLockException e)
+        {
+            Record(number, trigger, "failed", e.Message, clock, failed: true);
+        }
+        catch (Topo.Linux.Netlink.Transport.NetlinkException e) when (e.Errno is 1 or 13)
+        {
+            throw; // EPERM/EACCES: not root; retrying will not help
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A namespace vanishing mid-read, a transient kernel error: look again later.
+            Record(number, trigger, "failed", e.Message, clock, failed: true);
+        }
+    }
+
+    /// <summary>The watcher's own apply made the kernel talk; those events are not drift.</summary>
+    private void ForgetOwnChanges()
+    {
+        feed.Drain();
+        queue.Discard(TriggerKind.Kernel);
+    }
+
+    private void Report(long number, string trigger, ConvergeResult result, Stopwatch clock, bool drift)
+    {
+        foreach (var d in result.Warnings) LogDiagnostic(log, LogLevel.Warning, d.ToString());
+        if (result.PlanFailed)
+        {
+            foreach (var d in result.Errors) LogDiagnostic(log, LogLevel.Error, d.ToString());
+            _plan = null;
+            Record(number, trigger, "failed", $"cannot plan: {result.Errors.Count} error(s) above; nothing changed", clock, failed: true);
+            return;
+        }
+        var plan = result.Plan!;
+        feed.Follow([.. plan.Desired.Namespaces.Select(n => n.Name)]);
+        if (result.NothingToDo)
+        {
+            _plan = RenderPlan(plan);
+            Record(number, trigger, "no changes", "the host matches the topology", clock, failed: false);
+            return;
+        }
+        var summary = $"{plan.ToAdd} added, {plan.ToChange} changed, {plan.ToDestroy} destroyed " +
+            $"({result.Applied!.Steps} steps, {result.Applied.WriteRequests} netlink writes)";
+        _plan = result.Remaining is { } left ? RenderPlan(left) : null;
+        if (!result.Converged)
+        {
+            foreach (var d in result.Errors) LogDiagnostic(log, LogLevel.Error, d.ToString());
+            if (result.Remaining is { IsEmpty: false } rest) LogDiagnostic(log, LogLevel.Error, "still different:\n" + TextRenderer.Render(rest, TextRenderOptions.Plain).TrimEnd());
+            Record(number, trigger, "failed", $"applied {summary}, but the host did not converge", clock, failed: true);
+            return;
+        }
+        if (drift) _driftRepairs++;
+        Record(number, trigger, drift ? "repaired" : "applied", summary + ", converged", clock, failed: false);
+    }
+
+    private static string RenderPlan(Plan plan) => TextRenderer.Render(plan, TextRenderOptions.Plain).TrimEnd();
+
+    private void Record(long number, string trigger, string result, string message, Stopwatch clock, bool failed)
+    {
+        var ms = clock.Elapsed.TotalMilliseconds;
+        result = _note + result;
+        _last = new ReconcileRecord(DateTimeOffset.Now, trigger, result, message, ms);
+        if (failed)
+        {
+            _failures++;
+            LogFailed(log, number, trigger, result, message, ms);
+            ScheduleRetry();
+        }
+        else
+        {
+            _failuresInARow = 0;
+            LogRound(log, number, trigger, result, message, ms);
+        }
+        WriteStatus(running: true);
+    }
+
+    /// <summary>A failed round is tried again after 1 s, 2 s, 4 s… up to the resync interval.</summary>
+    private void ScheduleRetry()
+    {
+        var delay = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(_failuresInARow++, 16)));
+        if (delay > options.Resync) delay = options.Resync;
+        _ = Task.Delay(delay).ContinueWith(_ => queue.Post(new Trigger(TriggerKind.Retry, $"retry after a failure ({delay.TotalSeconds:0} s)")), TaskScheduler.Default);
+    }
+
+    private void WriteStatus(bool running)
+    {
+        if (source.Current is not { } spec) return;
+        try
+        {
+            statusStore.Write(
+                new WatchStatus(Environment.ProcessId, source.Path, spec.Name, _started, running, _reconciles, _driftRepairs, _failures, _last, _plan),
+                source.CurrentText);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogDiagnostic(log, LogLevel.Warning, $"cannot write the status to {statusStore.Directory}: {e.Message}");
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "reconcile #{Number} ({Trigger}): {Result}: {Message} in {Ms:F1} ms")]
+    private static partial void LogRound(ILogger logger, long number, string trigger, string result, string message, double ms);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "reconcile #{Number} ({Trigger}): {Result}: {Message} in {Ms:F1} ms")]
+    private static partial void LogFailed(ILogger logger, long number, string trigger, string result, string message, double ms);
+
+    [LoggerMessage(EventId = 3, Message = "{Text}")]
+    private static partial void LogDiagnostic(ILogger logger, LogLevel level, string text);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "loaded {File}: project {Project}, {Networks} network(s), {Containers} container(s) [{Fingerprint}]")]
+    private static partial void LogLoaded(ILogger logger, string file, string project, int networks, int containers, string fingerprint);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "the file is invalid; keeping the topology loaded at {LoadedAt:HH:mm:ss} [{Fingerprint}]")]
+    private static partial void LogKeeping(ILogger logger, DateTimeOffset loadedAt, string fingerprint);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "stopped after {Reconciles} reconcile(s), {Repairs} drift repair(s); the topology stays in place")]
+    private static partial void LogStopped(ILogger logger, long reconciles, long repairs);
+}

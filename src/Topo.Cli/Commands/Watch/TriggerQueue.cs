@@ -1,0 +1,54 @@
+using System.Threading.Channels;
+
+namespace Topo.Cli.Commands.Watch;
+
+/// <summary>
+/// Every reason to reconcile, from every source, in arrival order. The reconciler takes them a
+/// burst at a time: a deleted veth takes its addresses and routes with it, and one look is enough.
+/// </summary>
+internal sealed class TriggerQueue(WatchOptions options, TimeProvider? time = null)
+{
+    private readonly Channel<Trigger> _channel = Channel.CreateUnbounded<Trigger>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public void Post(Trigger trigger) => _channel.Writer.TryWrite(trigger);
+
+    /// <summary>
+    /// Waits for a trigger, then gathers what follows until the sources are quiet for
+    /// <see cref="WatchOptions.Quiet"/> or <see cref="WatchOptions.Burst"/> has passed since the first.
+    /// </summary>
+    public async Task<IReadOnlyList<Trigger>> NextBurstAsync(CancellationToken stop)
+    {
+        var reader = _channel.Reader;
+        var burst = new List<Trigger> { await reader.ReadAsync(stop) };
+        var deadline = _time.GetTimestamp() + (long)(options.Burst.TotalSeconds * _time.TimestampFrequency);
+        while (true)
+        {
+            while (reader.TryRead(out var more)) burst.Add(more);
+            var left = TimeSpan.FromSeconds((deadline - _time.GetTimestamp()) / (double)_time.TimestampFrequency);
+            if (left <= TimeSpan.Zero) break;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            wait.CancelAfter(left < options.Quiet ? left : options.Quiet);
+            try
+            {
+                if (!await reader.WaitToReadAsync(wait.Token)) break;
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                break; // quiet long enough
+            }
+        }
+        return burst;
+    }
+
+    /// <summary>Forgets queued triggers of these kinds (the watcher's own kernel changes).</summary>
+    public void Discard(params TriggerKind[] kinds)
+    {
+        var keep = new List<Trigger>();
+        while (_channel.Reader.TryRead(out var t))
+        {
+            if (!kinds.Contains(t.Kind)) keep.Add(t);
+        }
+        foreach (var t in keep) _channel.Writer.TryWrite(t);
+    }
+}

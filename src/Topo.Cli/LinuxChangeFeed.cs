@@ -1,0 +1,54 @@
+using System.Runtime.CompilerServices;
+using Topo.Linux.Monitoring;
+using Topo.Linux.Namespaces;
+using Topo.Linux.Netlink.Transport;
+
+namespace Topo.Cli;
+
+/// <summary>The watcher's change feed on Linux: the kernel monitor, following namespaces by name.</summary>
+internal sealed class LinuxChangeFeed(KernelMonitor monitor, NamespaceSessions sessions) : IChangeFeed
+{
+    public async IAsyncEnumerable<string> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var change in monitor.Changes.ReadAllAsync(cancellationToken)) yield return change.ToString();
+    }
+
+    /// <summary>Namespaces that cannot be opened (deleted since) are skipped: the next round notices.</summary>
+    public void Follow(IReadOnlyCollection<string> namespaces)
+    {
+        var handles = new Dictionary<string, NetNamespace>(StringComparer.Ordinal);
+        foreach (var name in namespaces)
+        {
+            try { handles[name] = sessions.Handle(name); }
+            catch (IOException) { }
+        }
+        try
+        {
+            monitor.Watch(handles);
+        }
+        catch (NetlinkException)
+        {
+            // All or nothing: one namespace gone between observing and here spoils the set.
+            // Keep the ones the kernel still accepts; the next round sees the rest.
+            var usable = handles.Where(h => Accepts(h.Key, h.Value)).ToDictionary();
+            monitor.Watch(usable);
+        }
+    }
+
+    private bool Accepts(string name, NetNamespace handle)
+    {
+        try
+        {
+            monitor.Watch(new Dictionary<string, NetNamespace> { [name] = handle });
+            return true;
+        }
+        catch (NetlinkException)
+        {
+            return false;
+        }
+    }
+
+    public int Drain() => monitor.Drain();
+
+    public void Dispose() => monitor.Dispose();
+}

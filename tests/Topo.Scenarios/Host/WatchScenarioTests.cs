@@ -1,0 +1,176 @@
+using Topo.Scenarios.Support;
+
+namespace Topo.Scenarios.Host;
+
+/// <summary>
+/// `topo watch` for real, in a sandbox: it converges at start, follows the file, repairs what is
+/// changed behind its back as soon as the kernel says so, survives a broken file, and stops on
+/// SIGTERM leaving the topology in place. Checked with iproute2, nft and `topo plan`.
+/// </summary>
+public sealed class WatchScenarioTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "watch", Guid.NewGuid().ToString("N"))).FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>
+    /// Starts the watcher on $W/topo.yaml (a copy of <paramref name="example"/>) with a private
+    /// run directory, and gives the script: <c>eventually CMD…</c> (retries for 10 s),
+    /// <c>converged</c> (plan of $W/topo.yaml is empty) and <c>stop_watcher</c> (SIGTERM, its exit code).
+    /// A long resync interval: every repair below must come from a kernel notification.
+    /// </summary>
+    private string Script(string example, string body) => $$"""
+        W={{_dir}}
+        mkdir -p $W/run && mount -t tmpfs topo-test $W/run
+        export TOPO_RUN_DIR=$W/run
+        cp {{Repo.PathOf($"examples/{example}.yaml")}} $W/topo.yaml
+        eventually() { for _ in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "never true: $*"; return 1; }
+        converged() { $TOPO plan $W/topo.yaml --detailed-exitcode; }
+        stop_watcher() { kill -TERM $watcher; wait $watcher; }
+        $TOPO watch $W/topo.yaml --resync 3600 > $W/log 2>&1 & watcher=$!
+        eventually grep -q 'reconcile #1 ' $W/log
+        {{body}}
+        kill $watcher 2>/dev/null
+        step log cat $W/log
+        """;
+
+    [Fact]
+    public void Drift_reported_by_the_kernel_is_repaired_and_SIGTERM_leaves_the_topology()
+    {
+        var s = SandboxShell.Run(Script("wordpress", """
+            step start converged
+            veth=$(ip -j link show type veth | python3 -c 'import json,sys; print([l["ifname"] for l in json.load(sys.stdin) if l["ifname"].startswith("veth")][0])')
+            ip link del $veth
+            step veth eventually ip link show $veth
+            ip -n wordpress addr del 192.168.1.3/24 dev eth0
+            step address eventually sh -c 'ip -n wordpress -4 addr show eth0 | grep -q 192.168.1.3/24'
+            ip -n wordpress route del default
+            step route eventually sh -c 'ip -n wordpress route show default | grep -q "via 172.17.0.1"'
+            nft delete table ip topo-wordpress
+            step table eventually nft list table ip topo-wordpress
+            nft flush ruleset
+            step flushed eventually nft list table ip topo-wordpress
+            step repaired converged
+            step status $TOPO status $W/topo.yaml
+            step stop stop_watcher
+            step after converged
+            step netns ip netns list
+            """));
+        s.Ok("start");
+        s.Ok("veth");
+        s.Ok("address");
+        s.Ok("route");
+        s.Ok("table");
+        s.Ok("flushed");
+        s.Ok("repaired");
+        var log = s.Ok("log").Output;
+        Assert.Contains("reconcile #1 (start): applied", log);
+        Assert.Contains("(kernel: link veth", log);
+        Assert.Contains("(kernel: nftables table topo-wordpress", log);
+        var repairs = log.Split('\n').Count(l => l.Contains("): repaired: ", StringComparison.Ordinal));
+        Assert.True(repairs >= 5, $"five hand-made changes, {repairs} repairs:\n{log}");
+        var status = s.Ok("status").Output;
+        Assert.Contains("watcher        running", status);
+        Assert.Contains($"drift repairs  {repairs}", status);
+        Assert.Contains("No changes. The host matches the topology.", status);
+        s.Ok("stop"); // exit 0 on SIGTERM
+        Assert.Contains("the topology stays in place", log);
+        s.Ok("after");
+        Assert.Equal(["mariadb", "wordpress"], s.Ok("netns").Namespaces());
+    }
+
+    [Fact]
+    public void A_changed_file_is_applied_and_a_broken_one_keeps_the_last_good_topology()
+    {
+        var s = SandboxShell.Run(Script("wordpress", """
+            step start converged
+            # An editor's save: a temporary file renamed over the original.
+            sed 's/^containers:/containers:\n  cache: {networks: [internal]}/' $W/topo.yaml > $W/.topo.yaml.swp
+            mv $W/.topo.yaml.swp $W/topo.yaml
+            step grown eventually ip netns exec cache true
+            step grown_converged converged
+            printf 'containers:\n  web: {networks: [nowhere]}\n' >> $W/topo.yaml
+            step broken_logged eventually grep -q 'keeping the topology loaded at' $W/log
+            step broken_status $TOPO status
+            step kept ip netns list
+            ip link del $(ip -j link show type veth | python3 -c 'import json,sys; print([l["ifname"] for l in json.load(sys.stdin) if l["ifname"].startswith("veth")][0])')
+            step still_repairs eventually sh -c '[ $(ip -j link show type veth | python3 -c "import json,sys; print(len(json.load(sys.stdin)))") -ge 4 ]'
+            kill -HUP $watcher
+            step sighup eventually grep -q '(SIGHUP)' $W/log
+            step stop stop_watcher
+            """));
+        s.Ok("start");
+        s.Ok("grown");
+        s.Ok("grown_converged");
+        s.Ok("broken_logged");
+        var log = s.Ok("log").Output;
+        // Every error of the broken file, positioned, and nothing of it applied.
+        Assert.Matches(@"topo\.yaml:\d+:\d+: error: duplicate key 'containers'", log);
+        Assert.Equal(["cache", "mariadb", "wordpress"], s.Ok("kept").Namespaces());
+        Assert.Contains("project        wordpress", s.Ok("broken_status").Output);
+        s.Ok("still_repairs");
+        s.Ok("sighup");
+        s.Ok("stop");
+    }
+
+    [Fact]
+    public void A_broken_file_at_start_changes_nothing_and_a_second_watcher_is_refused()
+    {
+        var broken = TempSpec.Write("version: 1\nname: broken\nnetworks:\n  lan: {subnet: 10.0.0.0/33}\n");
+        var s = SandboxShell.Run(Script("wordpress", $"""
+            step second $TOPO watch $W/topo.yaml
+            step broken $TOPO watch {broken}
+            step netns ip netns list
+            step stop stop_watcher
+            mv $W/run/wordpress.json $W/run/kept.json
+            step no_watcher $TOPO status
+            """));
+        var second = s["second"];
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("project \"wordpress\" is already watched by the watcher with pid", second.Output);
+        var first = s["broken"];
+        Assert.Equal(1, first.ExitCode);
+        Assert.Matches(@":4:\d+: error: .*10\.0\.0\.0/33", first.Output);
+        Assert.Equal(["mariadb", "wordpress"], s.Ok("netns").Namespaces());
+        s.Ok("stop");
+        Assert.Equal(1, s["no_watcher"].ExitCode);
+    }
+
+    [Fact]
+    public void Under_systemd_it_is_ready_only_after_the_first_reconcile_and_feeds_the_watchdog()
+    {
+        // systemd's notify protocol without systemd: a datagram socket in NOTIFY_SOCKET, and the
+        // watcher as PID 1 of its own PID namespace (how .NET recognises a service in a container).
+        var s = SandboxShell.Run($$"""
+            W={{_dir}}
+            mkdir -p $W/run && mount -t tmpfs topo-test $W/run
+            export TOPO_RUN_DIR=$W/run
+            cp {{Repo.PathOf("examples/wordpress.yaml")}} $W/topo.yaml
+            python3 -c '
+            import os, socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(20)
+            open(sys.argv[1] + ".bound", "w").close()
+            while True:
+                note = s.recv(4096).decode().strip()
+                log = open(sys.argv[2]).read() if os.path.exists(sys.argv[2]) else ""
+                print(note, "after-first-reconcile" if "reconcile #1 " in log else "before-first-reconcile", flush=True)
+                if note == "STOPPING=1": break
+            ' $W/notify $W/log > $W/notes &
+            listener=$!
+            until [ -e $W/notify.bound ]; do sleep 0.05; done
+            NOTIFY_SOCKET=$W/notify WATCHDOG_USEC=400000 unshare --pid --fork $TOPO watch $W/topo.yaml > $W/log 2>&1 &
+            for _ in $(seq 100); do grep -q WATCHDOG=1 $W/notes && break; sleep 0.1; done
+            sleep 0.5
+            pkill -TERM -f "topo watch $W/topo.yaml"
+            wait $listener
+            step notes cat $W/notes
+            step log cat $W/log
+            """);
+        var notes = s.Ok("notes").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("READY=1 after-first-reconcile", notes[0]);
+        Assert.True(notes.Count(n => n.StartsWith("WATCHDOG=1", StringComparison.Ordinal)) >= 2, string.Join('\n', notes));
+        Assert.StartsWith("STOPPING=1", notes[^1]);
+        // The journal's format: a priority prefix on every line.
+        Assert.StartsWith("<6>topo.watch", s.Ok("log").Output);
+    }
+}

@@ -1,0 +1,53 @@
+using Topo.Cli.Commands.Watch;
+
+namespace Topo.Scenarios.Watch;
+
+/// <summary>What a watcher leaves for `topo status`, and the one-watcher-per-project lock.</summary>
+public sealed class StatusStoreTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(AppContext.BaseDirectory, "status", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void A_status_reads_back_as_written_with_the_topology_in_force_beside_it()
+    {
+        var store = new StatusStore(_dir);
+        var status = new WatchStatus(
+            1234, "/etc/topo/shop.yaml", "shop", new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero), Running: true,
+            Reconciles: 7, DriftRepairs: 2, Failures: 1,
+            new ReconcileRecord(new DateTimeOffset(2026, 11, 28, 10, 5, 0, TimeSpan.Zero), "kernel: link veth1 deleted (host)", "repaired", "2 added", 12.5),
+            "No changes. The host matches the topology.");
+
+        store.Write(status, "name: shop\n");
+
+        Assert.Equal(status, Assert.Single(store.List()));
+        Assert.Equal("name: shop\n", File.ReadAllText(store.TopologyPath("shop")));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp")); // written beside, then renamed over
+    }
+
+    [Fact]
+    public void A_second_claim_of_the_same_project_is_refused_until_the_first_is_released()
+    {
+        var store = new StatusStore(_dir);
+        using (store.Claim("shop"))
+        {
+            var refused = Assert.Throws<InvalidOperationException>(() => store.Claim("shop"));
+            Assert.Contains("already watched", refused.Message);
+            using var other = store.Claim("other"); // another project is fine
+        }
+        using var again = store.Claim("shop");
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_status_is_ignored()
+    {
+        Directory.CreateDirectory(_dir);
+        File.WriteAllText(Path.Combine(_dir, "junk.json"), "{\"format\": \"something-else\", \"version\": 1}");
+        File.WriteAllText(Path.Combine(_dir, "broken.json"), "{");
+        Assert.Empty(new StatusStore(_dir).List());
+    }
+}

@@ -1,0 +1,67 @@
+using Topo.Cli.Commands.Watch;
+
+namespace Topo.Scenarios.Watch;
+
+/// <summary>How the watcher merges bursts of reasons into one look at the host.</summary>
+public sealed class TriggerQueueTests
+{
+    private static readonly WatchOptions Options = new("unused.yaml") { Quiet = TimeSpan.FromMilliseconds(50), Burst = TimeSpan.FromMilliseconds(300) };
+
+    private static Trigger Kernel(int i) => new(TriggerKind.Kernel, $"kernel: change {i}");
+
+    [Fact]
+    public async Task Everything_queued_before_a_look_is_one_burst_in_arrival_order()
+    {
+        var queue = new TriggerQueue(Options);
+        for (var i = 0; i < 5; i++) queue.Post(Kernel(i));
+        var burst = await queue.NextBurstAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["kernel: change 0", "kernel: change 1", "kernel: change 2", "kernel: change 3", "kernel: change 4"], burst.Select(t => t.Detail));
+        Assert.Equal("kernel: change 0 (+4 more)", Trigger.Describe(burst));
+    }
+
+    [Fact]
+    public async Task A_steady_stream_is_cut_into_bursts_no_longer_than_the_burst_window()
+    {
+        var queue = new TriggerQueue(Options);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var producer = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                queue.Post(Kernel(i));
+                await Task.Delay(10, TestContext.Current.CancellationToken);
+            }
+        }, TestContext.Current.CancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<Trigger> first;
+        try
+        {
+            // Without the window this would never return while the stream goes on.
+            first = await queue.NextBurstAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await producer;
+        }
+        var took = clock.Elapsed;
+        // Never quiet for 50 ms, so only the 300 ms window ends the burst (a loaded machine may pause longer).
+        Assert.True(took < TimeSpan.FromSeconds(3), $"a burst took {took}");
+        var second = await queue.NextBurstAsync(TestContext.Current.CancellationToken);
+        Assert.NotEmpty(second); // the stream went on after the first burst was cut
+        Assert.Equal("kernel: change 0", first[0].Detail);
+    }
+
+    [Fact]
+    public async Task Discarding_kernel_changes_keeps_the_other_reasons()
+    {
+        var queue = new TriggerQueue(Options);
+        queue.Post(Kernel(1));
+        queue.Post(new Trigger(TriggerKind.File, "file changed"));
+        queue.Post(Kernel(2));
+        queue.Discard(TriggerKind.Kernel);
+        var burst = await queue.NextBurstAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["file changed"], burst.Select(t => t.Detail));
+        Assert.True(burst[0].Reloads);
+    }
+}
