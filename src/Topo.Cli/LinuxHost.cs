@@ -80,7 +80,7 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         return new ApplyOutcome(report.Steps.Count, report.WriteRequests, report.Elapsed);
     }
 
-    public IChangeFeed OpenChangeFeed() => new LinuxChangeFeed(new KernelMonitor(_thread, _thread.Home), _sessions);
+    public IChangeFeed OpenChangeFeed() => new LinuxChangeFeed(new KernelMonitor(_thread, _thread.Home), _store);
 
     public void Dispose()
     {
