@@ -89,6 +89,20 @@ public sealed class NamespaceSessions : IDisposable
         return handle;
     }
 
+    /// <summary>The open session of NAME, if there is one (no socket is opened).</summary>
+    internal RouteNetlinkSession? Existing(string ns) => _sessions.GetValueOrDefault(ns);
+
+    /// <summary>Keeps a session opened elsewhere (on the namespace thread, for a concurrent read).</summary>
+    internal void AdoptSession(string ns, RouteNetlinkSession session)
+    {
+        if (_sessions.Remove(ns, out var old))
+        {
+            _closedWrites += old.WriteRequests;
+            old.Dispose();
+        }
+        _sessions[ns] = session;
+    }
+
     internal RouteNetlinkSession For(string ns)
     {
         if (!_sessions.TryGetValue(ns, out var session))

@@ -69,6 +69,12 @@ public sealed class NamespaceThread : IDisposable
     public void Run(NetNamespace ns, Action work) => Run(ns, () => { work(); return true; });
 
     /// <summary>
+    /// Queues <paramref name="work"/> without waiting for it (it enters namespaces itself and must
+    /// not throw): for work the caller overlaps with its own, e.g. opening sockets while it dumps.
+    /// </summary>
+    internal void Post(Action work) => _work.Add(work);
+
+    /// <summary>
     /// Creates a fresh network namespace (unshare(CLONE_NEWNET) on this thread) and returns its
     /// handle; <paramref name="inside"/> runs in it first (e.g. to bind-mount /proc/thread-self/ns/net).
     /// </summary>

@@ -48,23 +48,18 @@ public sealed class Observer : IDisposable
         var routes = ImmutableArray.CreateBuilder<RouteState>();
         var namespaces = ImmutableArray.CreateBuilder<NamespaceState>();
 
-        var host = Snapshot(HostState.Host);
         var snapshots = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
         var named = NamedNamespaces();
-        _sessions.Prepare(named.Where(n => n.SharesWith is null).Select(n => n.Name));
+        // The namespace thread starts opening sockets while this thread dumps the host.
+        var reading = new ConcurrentSnapshots(_sessions, [.. named.Select(n => n.Name)], Snapshot);
+        var host = Snapshot(HostState.Host, _sessions.For(HostState.Host));
+        var read = reading.Complete();
         var rerooted = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (listedName, sharesWith) in named)
         {
             var name = listedName;
-            NamespaceSnapshot snapshot;
-            try
-            {
-                snapshot = Snapshot(name);
-            }
-            catch (IOException)
-            {
-                continue; // a name without a namespace behind it (a stale file): not ours to judge
-            }
+            // None: a name without a namespace behind it (a stale file): not ours to judge.
+            if (!read.TryGetValue(name, out var snapshot)) continue;
             var lo = snapshot.Links.FirstOrDefault(l => (l.Flags & InterfaceFlags.Loopback) != 0);
             if (!Label.TryParse(lo?.Alias, out var owner)) continue;
             if (sharesWith is not null)
@@ -121,22 +116,35 @@ public sealed class Observer : IDisposable
     /// <summary>Names in the store, each with the earlier name it shares its namespace with (same nsfs inode), if any.</summary>
     private List<(string Name, string? SharesWith)> NamedNamespaces()
     {
-        var result = new List<(string, string?)>();
-        var byInode = new Dictionary<(ulong, ulong), string>();
         var names = _sessions.Store.List();
         _sessions.Retain(names);
-        foreach (var name in MountOrder(names))
+        var open = new List<(string Name, (ulong, ulong) Key)>(names.Count);
+        var distinct = new HashSet<(ulong, ulong)>();
+        foreach (var name in names)
         {
-            NetNamespace handle;
             try
             {
-                handle = _sessions.Refresh(name);
+                var handle = _sessions.Refresh(name);
+                open.Add((name, (handle.Device, handle.Inode)));
+                distinct.Add((handle.Device, handle.Inode));
             }
             catch (IOException)
             {
-                continue;
             }
-            var key = (handle.Device, handle.Inode);
+        }
+        // Which of two names came first matters only when names share a namespace: only then is
+        // /proc/self/mountinfo read (with hundreds of namespaces, reading it cost the kernel more
+        // than dumping their links).
+        if (distinct.Count < open.Count)
+        {
+            var order = MountOrder(names).Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+            open = [.. open.OrderBy(o => order[o.Name])];
+        }
+
+        var result = new List<(string, string?)>(open.Count);
+        var byInode = new Dictionary<(ulong, ulong), string>();
+        foreach (var (name, key) in open)
+        {
             if (byInode.TryGetValue(key, out var first))
             {
                 result.Add((name, first));
@@ -165,11 +173,9 @@ public sealed class Observer : IDisposable
         return names.OrderBy(n => ids.GetValueOrDefault(n, long.MaxValue)).ThenBy(n => n, StringComparer.Ordinal).ToList();
     }
 
-    private NamespaceSnapshot Snapshot(string ns)
-    {
-        var session = _sessions.For(ns);
-        return new NamespaceSnapshot(ns, session.DumpLinks(), session.DumpAddresses(), session.DumpRoutes());
-    }
+    /// <summary>Dumps one namespace; any thread (it touches only the session).</summary>
+    private static NamespaceSnapshot Snapshot(string ns, Netlink.RouteNetlinkSession session) =>
+        new(ns, session.DumpLinks(), session.DumpAddresses(), session.DumpRoutes());
 
     private static void AddLinks(
         NamespaceSnapshot snapshot,
