@@ -68,7 +68,8 @@ public sealed partial class Applier
         var handle = _sessions.Handle(sysctl.Namespace);
         var previous = before?.Value ?? _sessions.Thread.Run(handle, () => File.ReadAllText(path).Trim());
         _sessions.Thread.Run(handle, () => File.WriteAllText(path, sysctl.Value));
+        // The handle may be released (closed) before a rollback: look it up again then.
         journal.Record(action.Id, $"set {sysctl.Key} = {sysctl.Value}", $"set it back to {previous}",
-            () => _sessions.Thread.Run(handle, () => File.WriteAllText(path, previous)));
+            () => _sessions.Thread.Run(_sessions.Handle(sysctl.Namespace), () => File.WriteAllText(path, previous)));
     }
 }

@@ -11,6 +11,8 @@ public sealed class NamespaceSessions : IDisposable
 {
     private readonly Dictionary<string, RouteNetlinkSession> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetNamespace> _handles = new(StringComparer.Ordinal);
+    // Namespaces whose handle was closed once their socket was open (Release): what they were.
+    private readonly Dictionary<string, (ulong Device, ulong Inode)> _released = new(StringComparer.Ordinal);
     private long _closedWrites;
 
     public NamespaceSessions(NamespaceStore store, NetNamespace host)
@@ -28,6 +30,7 @@ public sealed class NamespaceSessions : IDisposable
     /// <summary>Write requests sent through every session, including closed ones.</summary>
     public long WriteRequests => _closedWrites + _sessions.Values.Sum(s => s.WriteRequests);
 
+    /// <summary>The open handle of NAME; reopened from the store if it was released. Do not keep it past a <see cref="Release"/>.</summary>
     public NetNamespace Handle(string ns)
     {
         if (ns == HostState.Host) return Host;
@@ -35,8 +38,21 @@ public sealed class NamespaceSessions : IDisposable
         {
             handle = Store.Open(ns);
             _handles[ns] = handle;
+            _released.Remove(ns);
         }
         return handle;
+    }
+
+    /// <summary>
+    /// Closes the handle of NAME once its socket is open (the socket keeps the namespace alive and
+    /// is all dumps and writes need): one fd per namespace instead of two, which keeps the
+    /// process under select()'s 1024 in libnftables longer. <see cref="Handle"/> reopens it.
+    /// </summary>
+    internal void Release(string ns)
+    {
+        if (!_sessions.ContainsKey(ns) || !_handles.Remove(ns, out var handle)) return;
+        _released[ns] = (handle.Device, handle.Inode);
+        handle.Dispose();
     }
 
     /// <summary>
@@ -117,22 +133,25 @@ public sealed class NamespaceSessions : IDisposable
     /// Re-opens NAME from the store and keeps the cached handle and session only if it is still
     /// the same namespace (a long-lived observer must not read a namespace that was replaced).
     /// </summary>
-    public NetNamespace Refresh(string ns)
+    /// <returns>The namespace's nsfs device and inode (its identity).</returns>
+    public (ulong Device, ulong Inode) Refresh(string ns)
     {
         var fresh = Store.Open(ns);
-        if (_handles.TryGetValue(ns, out var cached) && cached.SameAs(fresh))
+        var identity = (fresh.Device, fresh.Inode);
+        if ((_handles.TryGetValue(ns, out var cached) && cached.SameAs(fresh))
+            || (_released.TryGetValue(ns, out var was) && was == identity))
         {
             fresh.Dispose();
-            return cached;
+            return identity;
         }
         Adopt(ns, fresh);
-        return fresh;
+        return identity;
     }
 
     /// <summary>Drops everything cached for names not in <paramref name="names"/> (deleted behind our back).</summary>
     public void Retain(IReadOnlyCollection<string> names)
     {
-        foreach (var ns in _handles.Keys.Where(n => n != HostState.Host && !names.Contains(n)).ToList()) Forget(ns);
+        foreach (var ns in _handles.Keys.Concat(_sessions.Keys).Where(n => n != HostState.Host && !names.Contains(n)).Distinct().ToList()) Forget(ns);
     }
 
     /// <summary>Adopts a handle just created (saves reopening it).</summary>
@@ -151,6 +170,7 @@ public sealed class NamespaceSessions : IDisposable
             session.Dispose();
         }
         if (_handles.Remove(ns, out var handle)) handle.Dispose();
+        _released.Remove(ns);
     }
 
     public void Dispose()

@@ -85,7 +85,11 @@ internal sealed class ConcurrentSnapshots
         ExceptionDispatchInfo? first = null;
         for (var i = 0; i < _names.Length; i++)
         {
-            if (_fresh[i] && _session[i] is { } s) _sessions.AdoptSession(_names[i], s);
+            if (_fresh[i] && _session[i] is { } s)
+            {
+                _sessions.AdoptSession(_names[i], s);
+                _sessions.Release(_names[i]); // the socket is all a namespace needs from now on
+            }
             if (_results[i] is { } snapshot) result[_names[i]] = snapshot;
             else if (_errors[i] is { SourceException: not IOException } e) first ??= e;
         }

@@ -124,9 +124,9 @@ public sealed class Observer : IDisposable
         {
             try
             {
-                var handle = _sessions.Refresh(name);
-                open.Add((name, (handle.Device, handle.Inode)));
-                distinct.Add((handle.Device, handle.Inode));
+                var identity = _sessions.Refresh(name);
+                open.Add((name, identity));
+                distinct.Add(identity);
             }
             catch (IOException)
             {
