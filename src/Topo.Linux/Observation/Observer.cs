@@ -83,10 +83,11 @@ public sealed class Observer : IDisposable
             snapshots.Add((snapshot, owner));
         }
 
-        AddLinks(host, host, snapshots, links, addresses, routes, namespaceOwner: null);
+        var peers = new VethPeers(host, snapshots.Select(s => s.Snapshot));
+        AddLinks(host, host, peers, links, addresses, routes, namespaceOwner: null);
         foreach (var (snapshot, owner) in snapshots)
         {
-            AddLinks(snapshot, host, snapshots, links, addresses, routes, owner);
+            AddLinks(snapshot, host, peers, links, addresses, routes, owner);
         }
 
         var sysctlStates = sysctls is null ? [] : ReadSysctls(sysctls);
@@ -180,7 +181,7 @@ public sealed class Observer : IDisposable
     private static void AddLinks(
         NamespaceSnapshot snapshot,
         NamespaceSnapshot host,
-        List<(NamespaceSnapshot Snapshot, Label Owner)> named,
+        VethPeers peers,
         ImmutableArray<LinkState>.Builder links,
         ImmutableArray<AddressState>.Builder addresses,
         ImmutableArray<RouteState>.Builder routes,
@@ -195,7 +196,7 @@ public sealed class Observer : IDisposable
             if (!isHost && isLoopback) continue; // the namespace's lo is the NamespaceState
             Label.TryParse(link.Alias, out var owner);
             owners[link.Index] = owner;
-            links.Add(ToLinkState(link, snapshot, host, named, isLoopback) with { Owner = owner });
+            links.Add(ToLinkState(link, snapshot, host, peers, isLoopback) with { Owner = owner });
         }
 
         foreach (var address in snapshot.Addresses)
@@ -224,7 +225,7 @@ public sealed class Observer : IDisposable
 
     private static LinkState ToLinkState(
         LinkMessage link, NamespaceSnapshot snapshot, NamespaceSnapshot host,
-        List<(NamespaceSnapshot Snapshot, Label Owner)> named, bool isLoopback)
+        VethPeers peers, bool isLoopback)
     {
         var kind = link.Kind is { } k && LinkKindRegistry.Find(k) is { } driver
             ? driver.ModelKind
@@ -243,7 +244,7 @@ public sealed class Observer : IDisposable
         switch (link.KindData)
         {
             case VethData when link.Link is { } peerIndex:
-                state = state with { Peer = FindPeer(link, peerIndex, snapshot, host, named) };
+                state = state with { Peer = FindPeer(link, peerIndex, snapshot, peers) };
                 break;
             case MacvlanData macvlan:
                 state = state with { MacvlanMode = MacvlanData.ToModel(macvlan.Mode), Parent = Lower(link, snapshot, host) };
@@ -268,23 +269,13 @@ public sealed class Observer : IDisposable
     /// in another observed namespace whose index is our IFLA_LINK and whose IFLA_LINK is our index
     /// (the host first: topo's veths always have one end there).
     /// </summary>
-    private static LinkRef? FindPeer(LinkMessage link, int peerIndex, NamespaceSnapshot snapshot, NamespaceSnapshot host, List<(NamespaceSnapshot Snapshot, Label Owner)> named)
+    private static LinkRef? FindPeer(LinkMessage link, int peerIndex, NamespaceSnapshot snapshot, VethPeers peers)
     {
         if (link.LinkNetNsId is null)
         {
             return snapshot.NameOf(peerIndex) is { } name ? new LinkRef(snapshot.Name, name) : null;
         }
-        IEnumerable<NamespaceSnapshot> candidates = named.Select(n => n.Snapshot);
-        if (snapshot != host) candidates = candidates.Prepend(host);
-        foreach (var other in candidates)
-        {
-            if (other == snapshot) continue;
-            if (other.ByIndex.TryGetValue(peerIndex, out var peer) && peer.KindData is VethData && peer.Link == link.Index && peer.Name is not null)
-            {
-                return new LinkRef(other.Name, peer.Name);
-            }
-        }
-        return null;
+        return peers.Find(link, peerIndex, snapshot);
     }
 
     public void Dispose()
