@@ -21,6 +21,8 @@ public sealed partial class Applier
         _sessions.CreateNamespace(ns.Name);
         journal.Record(action.Id, $"created namespace {ns.Name}", $"delete namespace {ns.Name}", () => RemoveNamespace(ns.Name));
         SetLoopback(ns.Name, ns.Owner?.ToString());
+        // Plans create every namespace before any veth: without this, two fds per namespace until then.
+        _sessions.Release(ns.Name);
     }
 
     private void SetLoopback(string ns, string? label) =>

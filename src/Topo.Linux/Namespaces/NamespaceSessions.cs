@@ -136,15 +136,16 @@ public sealed class NamespaceSessions : IDisposable
     /// <returns>The namespace's nsfs device and inode (its identity).</returns>
     public (ulong Device, ulong Inode) Refresh(string ns)
     {
-        var fresh = Store.Open(ns);
-        var identity = (fresh.Device, fresh.Inode);
-        if ((_handles.TryGetValue(ns, out var cached) && cached.SameAs(fresh))
+        (ulong, ulong) identity;
+        using (var fresh = Store.Open(ns)) identity = (fresh.Device, fresh.Inode);
+        if ((_handles.TryGetValue(ns, out var cached) && (cached.Device, cached.Inode) == identity)
             || (_released.TryGetValue(ns, out var was) && was == identity))
         {
-            fresh.Dispose();
             return identity;
         }
-        Adopt(ns, fresh);
+        // New or replaced: nothing cached is valid. No fd is kept: a socket opened later is enough.
+        Forget(ns);
+        _released[ns] = identity;
         return identity;
     }
 

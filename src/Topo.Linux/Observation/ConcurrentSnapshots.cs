@@ -16,7 +16,6 @@ internal sealed class ConcurrentSnapshots
 {
     private readonly NamespaceSessions _sessions;
     private readonly string[] _names;
-    private readonly NetNamespace?[] _handles;
     private readonly RouteNetlinkSession?[] _session;
     private readonly bool[] _fresh;
     private readonly NamespaceSnapshot?[] _results;
@@ -35,25 +34,12 @@ internal sealed class ConcurrentSnapshots
         _read = read;
         _names = [.. names];
         var n = _names.Length;
-        _handles = new NetNamespace?[n];
         _session = new RouteNetlinkSession?[n];
         _fresh = new bool[n];
         _results = new NamespaceSnapshot?[n];
         _errors = new ExceptionDispatchInfo?[n];
         _back = n;
-        for (var i = 0; i < n; i++)
-        {
-            _session[i] = sessions.Existing(_names[i]);
-            if (_session[i] is not null) continue;
-            try
-            {
-                _handles[i] = sessions.Handle(_names[i]);
-            }
-            catch (IOException e)
-            {
-                _errors[i] = ExceptionDispatchInfo.Capture(e); // a stale name: skipped by the observer
-            }
-        }
+        for (var i = 0; i < n; i++) _session[i] = sessions.Existing(_names[i]);
         if (n > 0) sessions.Thread.Post(OpenThenHelp);
         else _opened = 0;
     }
@@ -88,7 +74,7 @@ internal sealed class ConcurrentSnapshots
             if (_fresh[i] && _session[i] is { } s)
             {
                 _sessions.AdoptSession(_names[i], s);
-                _sessions.Release(_names[i]); // the socket is all a namespace needs from now on
+                _sessions.Release(_names[i]); // if a handle was cached: the socket is all a namespace needs from now on
             }
             if (_results[i] is { } snapshot) result[_names[i]] = snapshot;
             else if (_errors[i] is { SourceException: not IOException } e) first ??= e;
@@ -106,13 +92,15 @@ internal sealed class ConcurrentSnapshots
             {
                 try
                 {
-                    _handles[i]!.Enter();
+                    // Opened here and closed at once: only the socket stays (one fd per namespace).
+                    using var handle = _sessions.Store.Open(_names[i]);
+                    handle.Enter();
                     _session[i] = new RouteNetlinkSession(NetlinkSocket.Open());
                     _fresh[i] = true;
                 }
                 catch (Exception e)
                 {
-                    _errors[i] = ExceptionDispatchInfo.Capture(e);
+                    _errors[i] = ExceptionDispatchInfo.Capture(e); // IOException: a stale name, skipped by the observer
                 }
             }
             lock (_gate)
