@@ -56,34 +56,6 @@ public sealed class NamespaceSessions : IDisposable
     }
 
     /// <summary>
-    /// Opens the sessions of many namespaces in one trip to the namespace thread: one hand-off
-    /// instead of one per namespace, which is what dominated observing 500 containers.
-    /// A namespace that cannot be opened is skipped here and fails later, where it is used.
-    /// </summary>
-    public void Prepare(IEnumerable<string> names)
-    {
-        var wanted = new List<(string Name, NetNamespace Handle)>();
-        foreach (var ns in names)
-        {
-            if (_sessions.ContainsKey(ns)) continue;
-            try { wanted.Add((ns, Handle(ns))); }
-            catch (IOException) { }
-        }
-        if (wanted.Count == 0) return;
-        var sockets = Thread.Run(Host, () =>
-        {
-            var opened = new List<(string, Netlink.Transport.NetlinkSocket)>(wanted.Count);
-            foreach (var (name, handle) in wanted)
-            {
-                handle.Enter();
-                opened.Add((name, Netlink.Transport.NetlinkSocket.Open()));
-            }
-            return opened;
-        });
-        foreach (var (name, socket) in sockets) _sessions[name] = new RouteNetlinkSession(socket);
-    }
-
-    /// <summary>
     /// Creates namespace NAME in the store and opens its session in the same trip to the
     /// namespace thread (one hand-off per namespace instead of two).
     /// </summary>
