@@ -74,6 +74,9 @@ public sealed class NamespaceThread : IDisposable
     /// </summary>
     internal void Post(Action work) => _work.Add(work);
 
+    /// <summary>True on the namespace thread itself (where waiting for posted work would never end).</summary>
+    internal bool IsCurrent => Environment.CurrentManagedThreadId == _thread.ManagedThreadId;
+
     /// <summary>
     /// Creates a fresh network namespace (unshare(CLONE_NEWNET) on this thread) and returns its
     /// handle; <paramref name="inside"/> runs in it first (e.g. to bind-mount /proc/thread-self/ns/net).

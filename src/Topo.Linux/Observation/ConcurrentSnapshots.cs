@@ -40,8 +40,10 @@ internal sealed class ConcurrentSnapshots
         _errors = new ExceptionDispatchInfo?[n];
         _back = n;
         for (var i = 0; i < n; i++) _session[i] = sessions.Existing(_names[i]);
-        if (n > 0) sessions.Thread.Post(OpenThenHelp);
-        else _opened = 0;
+        if (n == 0) return;
+        // Called on the namespace thread (work run through it): nobody else can open the sockets.
+        if (sessions.Thread.IsCurrent) OpenThenHelp();
+        else sessions.Thread.Post(OpenThenHelp);
     }
 
     /// <summary>
