@@ -42,6 +42,8 @@ public sealed partial class Applier
                     Mac: peer?.Mac,
                     NamespaceFd: peerRef.Namespace != link.Namespace ? _sessions.Handle(peerRef.Namespace).Fd : null);
                 Session(link.Namespace).CreateLink(LinkRequests.Veth(link.Name, options, peerRef.Name, peerOptions), operation);
+                // The peer's namespace needed its fd only for this; its socket does the rest.
+                if (peerRef.Namespace != link.Namespace) _sessions.Release(peerRef.Namespace);
                 break;
             }
             case LinkKind.Macvlan or LinkKind.Vlan:

@@ -21,6 +21,8 @@ public sealed partial class Applier
         _sessions.CreateNamespace(ns.Name);
         journal.Record(action.Id, $"created namespace {ns.Name}", $"delete namespace {ns.Name}", () => RemoveNamespace(ns.Name));
         SetLoopback(ns.Name, ns.Owner?.ToString());
+        // Plans create every namespace before any veth: without this, two fds per namespace until then.
+        _sessions.Release(ns.Name);
     }
 
     private void SetLoopback(string ns, string? label) =>
@@ -68,7 +70,8 @@ public sealed partial class Applier
         var handle = _sessions.Handle(sysctl.Namespace);
         var previous = before?.Value ?? _sessions.Thread.Run(handle, () => File.ReadAllText(path).Trim());
         _sessions.Thread.Run(handle, () => File.WriteAllText(path, sysctl.Value));
+        // The handle may be released (closed) before a rollback: look it up again then.
         journal.Record(action.Id, $"set {sysctl.Key} = {sysctl.Value}", $"set it back to {previous}",
-            () => _sessions.Thread.Run(handle, () => File.WriteAllText(path, previous)));
+            () => _sessions.Thread.Run(_sessions.Handle(sysctl.Namespace), () => File.WriteAllText(path, previous)));
     }
 }

@@ -11,6 +11,8 @@ public sealed class NamespaceSessions : IDisposable
 {
     private readonly Dictionary<string, RouteNetlinkSession> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetNamespace> _handles = new(StringComparer.Ordinal);
+    // Namespaces whose handle was closed once their socket was open (Release): what they were.
+    private readonly Dictionary<string, (ulong Device, ulong Inode)> _released = new(StringComparer.Ordinal);
     private long _closedWrites;
 
     public NamespaceSessions(NamespaceStore store, NetNamespace host)
@@ -28,6 +30,7 @@ public sealed class NamespaceSessions : IDisposable
     /// <summary>Write requests sent through every session, including closed ones.</summary>
     public long WriteRequests => _closedWrites + _sessions.Values.Sum(s => s.WriteRequests);
 
+    /// <summary>The open handle of NAME; reopened from the store if it was released. Do not keep it past a <see cref="Release"/>.</summary>
     public NetNamespace Handle(string ns)
     {
         if (ns == HostState.Host) return Host;
@@ -35,36 +38,21 @@ public sealed class NamespaceSessions : IDisposable
         {
             handle = Store.Open(ns);
             _handles[ns] = handle;
+            _released.Remove(ns);
         }
         return handle;
     }
 
     /// <summary>
-    /// Opens the sessions of many namespaces in one trip to the namespace thread: one hand-off
-    /// instead of one per namespace, which is what dominated observing 500 containers.
-    /// A namespace that cannot be opened is skipped here and fails later, where it is used.
+    /// Closes the handle of NAME once its socket is open (the socket keeps the namespace alive and
+    /// is all dumps and writes need): one fd per namespace instead of two, which keeps the
+    /// process under select()'s 1024 in libnftables longer. <see cref="Handle"/> reopens it.
     /// </summary>
-    public void Prepare(IEnumerable<string> names)
+    internal void Release(string ns)
     {
-        var wanted = new List<(string Name, NetNamespace Handle)>();
-        foreach (var ns in names)
-        {
-            if (_sessions.ContainsKey(ns)) continue;
-            try { wanted.Add((ns, Handle(ns))); }
-            catch (IOException) { }
-        }
-        if (wanted.Count == 0) return;
-        var sockets = Thread.Run(Host, () =>
-        {
-            var opened = new List<(string, Netlink.Transport.NetlinkSocket)>(wanted.Count);
-            foreach (var (name, handle) in wanted)
-            {
-                handle.Enter();
-                opened.Add((name, Netlink.Transport.NetlinkSocket.Open()));
-            }
-            return opened;
-        });
-        foreach (var (name, socket) in sockets) _sessions[name] = new RouteNetlinkSession(socket);
+        if (!_sessions.ContainsKey(ns) || !_handles.Remove(ns, out var handle)) return;
+        _released[ns] = (handle.Device, handle.Inode);
+        handle.Dispose();
     }
 
     /// <summary>
@@ -89,6 +77,20 @@ public sealed class NamespaceSessions : IDisposable
         return handle;
     }
 
+    /// <summary>The open session of NAME, if there is one (no socket is opened).</summary>
+    internal RouteNetlinkSession? Existing(string ns) => _sessions.GetValueOrDefault(ns);
+
+    /// <summary>Keeps a session opened elsewhere (on the namespace thread, for a concurrent read).</summary>
+    internal void AdoptSession(string ns, RouteNetlinkSession session)
+    {
+        if (_sessions.Remove(ns, out var old))
+        {
+            _closedWrites += old.WriteRequests;
+            old.Dispose();
+        }
+        _sessions[ns] = session;
+    }
+
     internal RouteNetlinkSession For(string ns)
     {
         if (!_sessions.TryGetValue(ns, out var session))
@@ -103,22 +105,26 @@ public sealed class NamespaceSessions : IDisposable
     /// Re-opens NAME from the store and keeps the cached handle and session only if it is still
     /// the same namespace (a long-lived observer must not read a namespace that was replaced).
     /// </summary>
-    public NetNamespace Refresh(string ns)
+    /// <returns>The namespace's nsfs device and inode (its identity).</returns>
+    public (ulong Device, ulong Inode) Refresh(string ns)
     {
-        var fresh = Store.Open(ns);
-        if (_handles.TryGetValue(ns, out var cached) && cached.SameAs(fresh))
+        (ulong, ulong) identity;
+        using (var fresh = Store.Open(ns)) identity = (fresh.Device, fresh.Inode);
+        if ((_handles.TryGetValue(ns, out var cached) && (cached.Device, cached.Inode) == identity)
+            || (_released.TryGetValue(ns, out var was) && was == identity))
         {
-            fresh.Dispose();
-            return cached;
+            return identity;
         }
-        Adopt(ns, fresh);
-        return fresh;
+        // New or replaced: nothing cached is valid. No fd is kept: a socket opened later is enough.
+        Forget(ns);
+        _released[ns] = identity;
+        return identity;
     }
 
     /// <summary>Drops everything cached for names not in <paramref name="names"/> (deleted behind our back).</summary>
     public void Retain(IReadOnlyCollection<string> names)
     {
-        foreach (var ns in _handles.Keys.Where(n => n != HostState.Host && !names.Contains(n)).ToList()) Forget(ns);
+        foreach (var ns in _handles.Keys.Concat(_sessions.Keys).Where(n => n != HostState.Host && !names.Contains(n)).Distinct().ToList()) Forget(ns);
     }
 
     /// <summary>Adopts a handle just created (saves reopening it).</summary>
@@ -137,6 +143,7 @@ public sealed class NamespaceSessions : IDisposable
             session.Dispose();
         }
         if (_handles.Remove(ns, out var handle)) handle.Dispose();
+        _released.Remove(ns);
     }
 
     public void Dispose()

@@ -69,6 +69,15 @@ public sealed class NamespaceThread : IDisposable
     public void Run(NetNamespace ns, Action work) => Run(ns, () => { work(); return true; });
 
     /// <summary>
+    /// Queues <paramref name="work"/> without waiting for it (it enters namespaces itself and must
+    /// not throw): for work the caller overlaps with its own, e.g. opening sockets while it dumps.
+    /// </summary>
+    internal void Post(Action work) => _work.Add(work);
+
+    /// <summary>True on the namespace thread itself (where waiting for posted work would never end).</summary>
+    internal bool IsCurrent => Environment.CurrentManagedThreadId == _thread.ManagedThreadId;
+
+    /// <summary>
     /// Creates a fresh network namespace (unshare(CLONE_NEWNET) on this thread) and returns its
     /// handle; <paramref name="inside"/> runs in it first (e.g. to bind-mount /proc/thread-self/ns/net).
     /// </summary>

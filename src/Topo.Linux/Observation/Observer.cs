@@ -48,23 +48,18 @@ public sealed class Observer : IDisposable
         var routes = ImmutableArray.CreateBuilder<RouteState>();
         var namespaces = ImmutableArray.CreateBuilder<NamespaceState>();
 
-        var host = Snapshot(HostState.Host);
         var snapshots = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
         var named = NamedNamespaces();
-        _sessions.Prepare(named.Where(n => n.SharesWith is null).Select(n => n.Name));
+        // The namespace thread starts opening sockets while this thread dumps the host.
+        var reading = new ConcurrentSnapshots(_sessions, [.. named.Select(n => n.Name)], Snapshot);
+        var host = Snapshot(HostState.Host, _sessions.For(HostState.Host));
+        var read = reading.Complete();
         var rerooted = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (listedName, sharesWith) in named)
         {
             var name = listedName;
-            NamespaceSnapshot snapshot;
-            try
-            {
-                snapshot = Snapshot(name);
-            }
-            catch (IOException)
-            {
-                continue; // a name without a namespace behind it (a stale file): not ours to judge
-            }
+            // None: a name without a namespace behind it (a stale file): not ours to judge.
+            if (!read.TryGetValue(name, out var snapshot)) continue;
             var lo = snapshot.Links.FirstOrDefault(l => (l.Flags & InterfaceFlags.Loopback) != 0);
             if (!Label.TryParse(lo?.Alias, out var owner)) continue;
             if (sharesWith is not null)
@@ -88,10 +83,11 @@ public sealed class Observer : IDisposable
             snapshots.Add((snapshot, owner));
         }
 
-        AddLinks(host, host, snapshots, links, addresses, routes, namespaceOwner: null);
+        var peers = new VethPeers(host, snapshots.Select(s => s.Snapshot));
+        AddLinks(host, host, peers, links, addresses, routes, namespaceOwner: null);
         foreach (var (snapshot, owner) in snapshots)
         {
-            AddLinks(snapshot, host, snapshots, links, addresses, routes, owner);
+            AddLinks(snapshot, host, peers, links, addresses, routes, owner);
         }
 
         var sysctlStates = sysctls is null ? [] : ReadSysctls(sysctls);
@@ -121,22 +117,35 @@ public sealed class Observer : IDisposable
     /// <summary>Names in the store, each with the earlier name it shares its namespace with (same nsfs inode), if any.</summary>
     private List<(string Name, string? SharesWith)> NamedNamespaces()
     {
-        var result = new List<(string, string?)>();
-        var byInode = new Dictionary<(ulong, ulong), string>();
         var names = _sessions.Store.List();
         _sessions.Retain(names);
-        foreach (var name in MountOrder(names))
+        var open = new List<(string Name, (ulong, ulong) Key)>(names.Count);
+        var distinct = new HashSet<(ulong, ulong)>();
+        foreach (var name in names)
         {
-            NetNamespace handle;
             try
             {
-                handle = _sessions.Refresh(name);
+                var identity = _sessions.Refresh(name);
+                open.Add((name, identity));
+                distinct.Add(identity);
             }
             catch (IOException)
             {
-                continue;
             }
-            var key = (handle.Device, handle.Inode);
+        }
+        // Which of two names came first matters only when names share a namespace: only then is
+        // /proc/self/mountinfo read (with hundreds of namespaces, reading it cost the kernel more
+        // than dumping their links).
+        if (distinct.Count < open.Count)
+        {
+            var order = MountOrder(names).Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+            open = [.. open.OrderBy(o => order[o.Name])];
+        }
+
+        var result = new List<(string, string?)>(open.Count);
+        var byInode = new Dictionary<(ulong, ulong), string>();
+        foreach (var (name, key) in open)
+        {
             if (byInode.TryGetValue(key, out var first))
             {
                 result.Add((name, first));
@@ -165,16 +174,14 @@ public sealed class Observer : IDisposable
         return names.OrderBy(n => ids.GetValueOrDefault(n, long.MaxValue)).ThenBy(n => n, StringComparer.Ordinal).ToList();
     }
 
-    private NamespaceSnapshot Snapshot(string ns)
-    {
-        var session = _sessions.For(ns);
-        return new NamespaceSnapshot(ns, session.DumpLinks(), session.DumpAddresses(), session.DumpRoutes());
-    }
+    /// <summary>Dumps one namespace; any thread (it touches only the session).</summary>
+    private static NamespaceSnapshot Snapshot(string ns, Netlink.RouteNetlinkSession session) =>
+        new(ns, session.DumpLinks(), session.DumpAddresses(), session.DumpRoutes());
 
     private static void AddLinks(
         NamespaceSnapshot snapshot,
         NamespaceSnapshot host,
-        List<(NamespaceSnapshot Snapshot, Label Owner)> named,
+        VethPeers peers,
         ImmutableArray<LinkState>.Builder links,
         ImmutableArray<AddressState>.Builder addresses,
         ImmutableArray<RouteState>.Builder routes,
@@ -189,7 +196,7 @@ public sealed class Observer : IDisposable
             if (!isHost && isLoopback) continue; // the namespace's lo is the NamespaceState
             Label.TryParse(link.Alias, out var owner);
             owners[link.Index] = owner;
-            links.Add(ToLinkState(link, snapshot, host, named, isLoopback) with { Owner = owner });
+            links.Add(ToLinkState(link, snapshot, host, peers, isLoopback) with { Owner = owner });
         }
 
         foreach (var address in snapshot.Addresses)
@@ -218,7 +225,7 @@ public sealed class Observer : IDisposable
 
     private static LinkState ToLinkState(
         LinkMessage link, NamespaceSnapshot snapshot, NamespaceSnapshot host,
-        List<(NamespaceSnapshot Snapshot, Label Owner)> named, bool isLoopback)
+        VethPeers peers, bool isLoopback)
     {
         var kind = link.Kind is { } k && LinkKindRegistry.Find(k) is { } driver
             ? driver.ModelKind
@@ -237,7 +244,7 @@ public sealed class Observer : IDisposable
         switch (link.KindData)
         {
             case VethData when link.Link is { } peerIndex:
-                state = state with { Peer = FindPeer(link, peerIndex, snapshot, host, named) };
+                state = state with { Peer = FindPeer(link, peerIndex, snapshot, peers) };
                 break;
             case MacvlanData macvlan:
                 state = state with { MacvlanMode = MacvlanData.ToModel(macvlan.Mode), Parent = Lower(link, snapshot, host) };
@@ -262,23 +269,13 @@ public sealed class Observer : IDisposable
     /// in another observed namespace whose index is our IFLA_LINK and whose IFLA_LINK is our index
     /// (the host first: topo's veths always have one end there).
     /// </summary>
-    private static LinkRef? FindPeer(LinkMessage link, int peerIndex, NamespaceSnapshot snapshot, NamespaceSnapshot host, List<(NamespaceSnapshot Snapshot, Label Owner)> named)
+    private static LinkRef? FindPeer(LinkMessage link, int peerIndex, NamespaceSnapshot snapshot, VethPeers peers)
     {
         if (link.LinkNetNsId is null)
         {
             return snapshot.NameOf(peerIndex) is { } name ? new LinkRef(snapshot.Name, name) : null;
         }
-        IEnumerable<NamespaceSnapshot> candidates = named.Select(n => n.Snapshot);
-        if (snapshot != host) candidates = candidates.Prepend(host);
-        foreach (var other in candidates)
-        {
-            if (other == snapshot) continue;
-            if (other.ByIndex.TryGetValue(peerIndex, out var peer) && peer.KindData is VethData && peer.Link == link.Index && peer.Name is not null)
-            {
-                return new LinkRef(other.Name, peer.Name);
-            }
-        }
-        return null;
+        return peers.Find(link, peerIndex, snapshot);
     }
 
     public void Dispose()

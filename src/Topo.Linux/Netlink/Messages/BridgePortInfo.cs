@@ -35,6 +35,22 @@ internal sealed class BridgePortInfo(IReadOnlyList<RawAttribute> attributes)
         return new BridgePortInfo(list);
     }
 
+    /// <summary>
+    /// Keeps only the flags topo reads (hairpin, isolated): a port reports some forty settings,
+    /// and copying them for every port of a 500-port bridge was most of what observing allocated.
+    /// The result cannot stand for the port's full settings (never re-encode it).
+    /// </summary>
+    public static BridgePortInfo DecodeFlags(ReadOnlySpan<byte> nest)
+    {
+        var list = new List<RawAttribute>(2);
+        var reader = new AttributeReader(nest);
+        while (reader.MoveNext())
+        {
+            if (reader.Type is IflaBridgePort.Mode or IflaBridgePort.Isolated) list.Add(reader.Raw());
+        }
+        return new BridgePortInfo(list);
+    }
+
     public void Encode(ref NetlinkWriter writer)
     {
         foreach (var a in Attributes) a.WriteTo(ref writer);

@@ -243,7 +243,9 @@ internal sealed class LinkMessage
                 case IflaInfo.Kind when kind is null: kind = reader.String(); break;
                 case IflaInfo.Data when !_infoDataPresent: data = reader.Value; _infoDataPresent = true; break;
                 case IflaInfo.SlaveKind when SlaveKind is null: SlaveKind = reader.String(); break;
-                case IflaInfo.SlaveData when SlaveData is null: SlaveData = BridgePortInfo.Decode(reader.Value); break;
+                case IflaInfo.SlaveData when SlaveData is null:
+                    SlaveData = keepUnknown ? BridgePortInfo.Decode(reader.Value) : BridgePortInfo.DecodeFlags(reader.Value);
+                    break;
                 default:
                     known = false;
                     if (keepUnknown) UnknownLinkInfo.Add(reader.Raw());

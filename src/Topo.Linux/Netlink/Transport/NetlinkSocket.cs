@@ -45,11 +45,8 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         {
             SetOption(fd, SOL_NETLINK, NetlinkProtocol.ExtendedAck, 1, "NETLINK_EXT_ACK");
             SetOption(fd, SOL_NETLINK, NetlinkProtocol.GetStrictCheck, 1, "NETLINK_GET_STRICT_CHK");
-            // Acks without a copy of the request: less to read when hundreds are pipelined.
-            SetOption(fd, SOL_NETLINK, NetlinkProtocol.CapAck, 1, "NETLINK_CAP_ACK");
-            // Best effort: large buffers so a pipelined batch's acks never overflow (FORCE needs CAP_NET_ADMIN).
-            if (TrySetOption(fd, SOL_SOCKET, SO_RCVBUFFORCE, SocketBufferBytes) != 0) TrySetOption(fd, SOL_SOCKET, SO_RCVBUF, SocketBufferBytes);
-            if (TrySetOption(fd, SOL_SOCKET, SO_SNDBUFFORCE, SocketBufferBytes) != 0) TrySetOption(fd, SOL_SOCKET, SO_SNDBUF, SocketBufferBytes);
+            // The options only batches of writes need are set before the first one (PrepareForBatches):
+            // most sockets only ever dump, and observing opens one per namespace.
 
             var address = new SockaddrNetlink { Family = AddressFamily.Netlink };
             if (bind(fd, (sockaddr*)&address, NetlinkProtocol.SockaddrSize) != 0) throw Errno("bind(AF_NETLINK)");
@@ -73,6 +70,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     /// </summary>
     public void Execute(MessageBuffer batch, IReadOnlyList<string> operations)
     {
+        PrepareForBatches();
         var pending = new Dictionary<uint, int>(batch.MessageCount);
         var start = 0;
         var reader = new NetlinkMessageReader(batch.Written);
@@ -95,6 +93,19 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         if (start < batch.Length) Send(batch.Written[start..]);
         WaitForAcks(pending, operations, ref first, ref firstIndex);
         if (first is not null) throw first;
+    }
+
+    private bool _batchReady;
+
+    private void PrepareForBatches()
+    {
+        if (_batchReady) return;
+        // Acks without a copy of the request: less to read when hundreds are pipelined.
+        SetOption(Fd, SOL_NETLINK, NetlinkProtocol.CapAck, 1, "NETLINK_CAP_ACK");
+        // Best effort: large buffers so a pipelined batch's acks never overflow (FORCE needs CAP_NET_ADMIN).
+        if (TrySetOption(Fd, SOL_SOCKET, SO_RCVBUFFORCE, SocketBufferBytes) != 0) TrySetOption(Fd, SOL_SOCKET, SO_RCVBUF, SocketBufferBytes);
+        if (TrySetOption(Fd, SOL_SOCKET, SO_SNDBUFFORCE, SocketBufferBytes) != 0) TrySetOption(Fd, SOL_SOCKET, SO_SNDBUF, SocketBufferBytes);
+        _batchReady = true;
     }
 
     private void WaitForAcks(Dictionary<uint, int> pending, IReadOnlyList<string> operations, ref NetlinkException? first, ref int firstIndex)
