@@ -29,6 +29,7 @@ for n in "${@:-10 500}"; do
     ip link set lo up
     log='"$work"'/log'"$n"'
     '"$topo"' watch '"$work/n$n.yaml"' --resync 3600 > $log 2>&1 & watcher=$!
+    trap "kill $watcher 2>/dev/null" EXIT
     until grep -q "reconcile #1 " $log; do sleep 0.1; done
     python3 - "$log" '"$trials"' $watcher '"$n"' <<"PY"
 import json, subprocess, sys, time, statistics

@@ -12,9 +12,13 @@ namespace Topo.Linux.Tests.Sandbox;
 /// </summary>
 public sealed class Sandbox : IDisposable
 {
+    private const string Prefix = "topo-sandbox-";
+
     private Sandbox(bool withOutside)
     {
-        Root = Directory.CreateTempSubdirectory("topo-sandbox-").FullName;
+        SweepAbandoned();
+        Root = Directory.CreateTempSubdirectory(Prefix).FullName;
+        File.WriteAllText(Path.Combine(Root, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Thread = new NamespaceThread("topo-sandbox");
         Host = Thread.CreateNamespace();
         Store = new NamespaceStore(
@@ -76,6 +80,31 @@ public sealed class Sandbox : IDisposable
         if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {args} failed ({p.ExitCode}): {stderr}");
         return stdout.Result;
     }
+
+    /// <summary>
+    /// A test process that crashed (it happened: glibc aborts on fd ≥ 1024 in select()) never ran
+    /// Dispose, and its namespaces stay bind-mounted in the machine's mount table — hundreds of
+    /// entries that every process start then reads. The next sandbox removes them: sandboxes
+    /// whose owner process is gone are unmounted and deleted.
+    /// </summary>
+    private static void SweepAbandoned()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            var pidFile = Path.Combine(dir, "owner.pid");
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile), out var pid) && Directory.Exists($"/proc/{pid}")) continue;
+            if (!File.Exists(pidFile) && Directory.GetLastWriteTimeUtc(dir) > DateTime.UtcNow.AddMinutes(-10)) continue; // maybe being created
+            foreach (var mount in MountsUnder(dir).OrderByDescending(m => m.Length)) NamespaceStore.Unmount(mount);
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static IEnumerable<string> MountsUnder(string dir) =>
+        File.ReadLines("/proc/self/mountinfo")
+            .Select(l => l.Split(' ')[4])
+            .Where(m => m == dir || m.StartsWith(dir + "/", StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
 
     public void Dispose()
     {
