@@ -7,7 +7,8 @@ namespace Topo.Cli;
 internal interface IHostAccess
 {
     /// <summary>What the kernel has: every project's objects, and what topo must not collide with.</summary>
-    HostState Observe(string project, IReadOnlyCollection<string> sysctls);
+    /// <param name="unchanged">Named namespaces that need not be read again (see Observer.Observe).</param>
+    HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null);
 
     /// <summary>Kernel settings by key; keys that do not exist are left out.</summary>
     IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys);

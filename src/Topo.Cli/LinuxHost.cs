@@ -59,9 +59,9 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     /// Every project's namespaces are read, not only this one's: the shared default bridge's
     /// addresses are handed out across projects, so IPAM must see them all.
     /// </summary>
-    public HostState Observe(string project, IReadOnlyCollection<string> sysctls)
+    public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null)
     {
-        var state = _observer.Observe(project: null, sysctls);
+        var state = _observer.Observe(project: null, sysctls, unchanged);
         return state with { Firewall = FirewallObserver.Observe(Nftables) };
     }
 

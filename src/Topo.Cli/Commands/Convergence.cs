@@ -57,7 +57,10 @@ internal static class Convergence
         var applied = host.Apply(plan, onStep);
         var applyTime = clock.Elapsed;
         beforeVerify?.Invoke();
-        var verify = planFor(HostObservation.For(host, spec));
+        // Verifying reads the host and every namespace the plan reached again; the others were
+        // read moments ago under the same lock and nothing of ours has touched them since.
+        var reach = PlanReach.Namespaces(plan);
+        var verify = planFor(HostObservation.For(host, spec, unchanged: ns => !reach.Contains(ns)));
         return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime);
     }
 }

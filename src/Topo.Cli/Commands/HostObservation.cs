@@ -10,10 +10,11 @@ namespace Topo.Cli.Commands;
 /// </summary>
 internal static class HostObservation
 {
-    public static HostState For(IHostAccess host, TopologyFile? spec)
+    /// <param name="unchanged">Named namespaces that need not be read again (verifying an apply that did not touch them).</param>
+    public static HostState For(IHostAccess host, TopologyFile? spec, Func<string, bool>? unchanged = null)
     {
-        if (spec is null) return WithBridgeSettings(host, host.Observe("", Sysctls.Watched));
-        return host.Observe(spec.Name, [.. Sysctls.Watched, .. Naming.BridgeNamesOf(spec).Select(Sysctls.RouteLocalnet)]);
+        if (spec is null) return WithBridgeSettings(host, host.Observe("", Sysctls.Watched, unchanged));
+        return host.Observe(spec.Name, [.. Sysctls.Watched, .. Naming.BridgeNamesOf(spec).Select(Sysctls.RouteLocalnet)], unchanged);
     }
 
     /// <summary>Without a file (a snapshot of every project): the per-bridge settings of every topo bridge.</summary>

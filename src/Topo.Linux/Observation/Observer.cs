@@ -38,10 +38,18 @@ public sealed class Observer : IDisposable
         _ownsSessions = ownsSessions;
     }
 
+    /// <summary>What each named namespace held when it was last read, and which namespace that was.</summary>
+    private Dictionary<string, ((ulong, ulong) Identity, NamespaceSnapshot Snapshot)> _lastRead = new(StringComparer.Ordinal);
+
     /// <summary>Observes the host.</summary>
     /// <param name="project">When set, namespaces of other projects are listed but not read.</param>
     /// <param name="sysctls">Dotted keys to read in the host namespace (e.g. net.ipv4.ip_forward).</param>
-    public HostState Observe(string? project = null, IEnumerable<string>? sysctls = null)
+    /// <param name="unchanged">
+    /// Named namespaces known not to have changed since this observer last read them (an apply
+    /// that did not touch them, under the apply lock): their last reading is reused, as long as
+    /// the name still leads to the same namespace. The host and every other namespace are read.
+    /// </param>
+    public HostState Observe(string? project = null, IEnumerable<string>? sysctls = null, Func<string, bool>? unchanged = null)
     {
         var links = ImmutableArray.CreateBuilder<LinkState>();
         var addresses = ImmutableArray.CreateBuilder<AddressState>();
@@ -50,16 +58,26 @@ public sealed class Observer : IDisposable
 
         var snapshots = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
         var named = NamedNamespaces();
+        var reused = new Dictionary<string, NamespaceSnapshot>(StringComparer.Ordinal);
+        if (unchanged is not null)
+        {
+            foreach (var (name, _, identity) in named)
+            {
+                if (unchanged(name) && _lastRead.TryGetValue(name, out var last) && last.Identity == identity) reused[name] = last.Snapshot;
+            }
+        }
         // The namespace thread starts opening sockets while this thread dumps the host.
-        var reading = new ConcurrentSnapshots(_sessions, [.. named.Select(n => n.Name)], Snapshot);
+        var reading = new ConcurrentSnapshots(_sessions, [.. named.Select(n => n.Name).Where(n => !reused.ContainsKey(n))], Snapshot);
         var host = Snapshot(HostState.Host, _sessions.For(HostState.Host));
         var read = reading.Complete();
+        var lastRead = new Dictionary<string, ((ulong, ulong), NamespaceSnapshot)>(named.Count, StringComparer.Ordinal);
         var rerooted = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (listedName, sharesWith) in named)
+        foreach (var (listedName, sharesWith, identity) in named)
         {
             var name = listedName;
             // None: a name without a namespace behind it (a stale file): not ours to judge.
-            if (!read.TryGetValue(name, out var snapshot)) continue;
+            if (!read.TryGetValue(name, out var snapshot) && !reused.TryGetValue(name, out snapshot)) continue;
+            lastRead[name] = (identity, snapshot);
             var lo = snapshot.Links.FirstOrDefault(l => (l.Flags & InterfaceFlags.Loopback) != 0);
             if (!Label.TryParse(lo?.Alias, out var owner)) continue;
             if (sharesWith is not null)
@@ -71,7 +89,7 @@ public sealed class Observer : IDisposable
             }
             // Mount ids are reused, so mount order may list a second name first: the label on lo
             // names the container that owns the namespace, and that name is the original.
-            if (owner.Role == LabelRole.Container && owner.Name != name && named.Contains((owner.Name, name)))
+            if (owner.Role == LabelRole.Container && owner.Name != name && named.Any(n => n.Name == owner.Name && n.SharesWith == name))
             {
                 rerooted[name] = owner.Name;
                 namespaces.Add(new NamespaceState(name, owner.Name) { Owner = owner });
@@ -90,6 +108,7 @@ public sealed class Observer : IDisposable
             AddLinks(snapshot, host, peers, links, addresses, routes, owner);
         }
 
+        _lastRead = lastRead;
         var sysctlStates = sysctls is null ? [] : ReadSysctls(sysctls);
         return new HostState(namespaces.ToImmutable(), links.ToImmutable(), addresses.ToImmutable(), routes.ToImmutable(), sysctlStates);
     }
@@ -114,8 +133,8 @@ public sealed class Observer : IDisposable
         });
     }
 
-    /// <summary>Names in the store, each with the earlier name it shares its namespace with (same nsfs inode), if any.</summary>
-    private List<(string Name, string? SharesWith)> NamedNamespaces()
+    /// <summary>Names in the store, each with the earlier name it shares its namespace with (same nsfs inode), if any, and its identity.</summary>
+    private List<(string Name, string? SharesWith, (ulong, ulong) Identity)> NamedNamespaces()
     {
         var names = _sessions.Store.List();
         _sessions.Retain(names);
@@ -142,18 +161,18 @@ public sealed class Observer : IDisposable
             open = [.. open.OrderBy(o => order[o.Name])];
         }
 
-        var result = new List<(string, string?)>(open.Count);
+        var result = new List<(string, string?, (ulong, ulong))>(open.Count);
         var byInode = new Dictionary<(ulong, ulong), string>();
         foreach (var (name, key) in open)
         {
             if (byInode.TryGetValue(key, out var first))
             {
-                result.Add((name, first));
+                result.Add((name, first, key));
             }
             else
             {
                 byInode[key] = name;
-                result.Add((name, null));
+                result.Add((name, null, key));
             }
         }
         return result;

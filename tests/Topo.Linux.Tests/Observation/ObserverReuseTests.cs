@@ -1,0 +1,61 @@
+using Topo.Core.Model;
+using Topo.Linux.Observation;
+using SandboxHost = Topo.Linux.Tests.Sandbox.Sandbox;
+
+namespace Topo.Linux.Tests.Observation;
+
+/// <summary>Verifying an apply re-reads only what it reached: the rest is the reading of moments before.</summary>
+public sealed class ObserverReuseTests
+{
+    private static string[] AddressesIn(HostState state, string ns) =>
+        [.. state.Addresses.Where(a => a.Namespace == ns).Select(a => a.Address.ToString()).Order(StringComparer.Ordinal)];
+
+    private static void Container(SandboxHost sandbox, string name, string address, string? veth = null)
+    {
+        veth ??= $"veth-{name}";
+        using (sandbox.Store.Create(name)) { }
+        sandbox.IpIn(name, $"link set lo alias topo:demo:container:{name} up");
+        SandboxHost.Ip(sandbox.Host, $"link add {veth} type veth peer name eth0 netns {sandbox.Store.PathOf(name)}");
+        sandbox.IpIn(name, $"link set eth0 alias topo:demo:endpoint:{name}.lan up");
+        sandbox.IpIn(name, $"addr add {address} dev eth0");
+    }
+
+    [Fact]
+    public void Namespaces_said_unchanged_are_not_read_again_and_the_others_are()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        Container(sandbox, "a", "10.8.0.2/24");
+        Container(sandbox, "b", "10.8.0.3/24");
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        observer.Observe();
+
+        sandbox.IpIn("a", "addr add 10.8.0.12/24 dev eth0");
+        sandbox.IpIn("b", "addr add 10.8.0.13/24 dev eth0");
+        var state = observer.Observe(unchanged: ns => ns == "a");
+
+        Assert.Equal(["10.8.0.2/24"], AddressesIn(state, "a")); // the earlier reading
+        Assert.Equal(["10.8.0.13/24", "10.8.0.3/24"], AddressesIn(state, "b"));
+        // The host end still finds its peer in the namespace that was not read again.
+        Assert.Equal(new LinkRef("a", "eth0"), state.FindLink(new LinkRef("", "veth-a"))!.Peer);
+
+        var full = observer.Observe();
+        Assert.Equal(["10.8.0.12/24", "10.8.0.2/24"], AddressesIn(full, "a"));
+    }
+
+    [Fact]
+    public void A_name_that_now_leads_to_another_namespace_is_read_even_if_said_unchanged()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        Container(sandbox, "a", "10.8.0.2/24");
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        observer.Observe();
+
+        sandbox.Store.Delete("a"); // the observer's socket keeps the old namespace (and its veth) alive
+        Container(sandbox, "a", "10.8.0.22/24", veth: "veth-a2");
+        var state = observer.Observe(unchanged: _ => true);
+
+        Assert.Equal(["10.8.0.22/24"], AddressesIn(state, "a"));
+    }
+}
