@@ -29,7 +29,7 @@ for n in "${@:-10 500}"; do
     ip link set lo up
     log='"$work"'/log'"$n"'
     '"$topo"' watch '"$work/n$n.yaml"' --resync 3600 > $log 2>&1 & watcher=$!
-    trap "kill $watcher 2>/dev/null" EXIT
+    trap "kill $watcher 2>/dev/null || true" EXIT
     until grep -q "reconcile #1 " $log; do sleep 0.1; done
     python3 - "$log" '"$trials"' $watcher '"$n"' <<"PY"
 import json, subprocess, sys, time, statistics
@@ -59,6 +59,11 @@ pct = lambda p: samples[min(len(samples) - 1, int(round(p / 100 * len(samples) +
 status = dict(l.split(":", 1) for l in open(f"/proc/{pid}/status"))
 rss, hwm = status["VmRSS"].strip(), status["VmHWM"].strip()
 print(f"{n:<6} {len(samples):<8} {statistics.median(samples):<9.1f} {pct(90):<9.1f} {pct(99):<9.1f} {samples[-1]:<9.1f} {rss:<10} {hwm}")
+import re
+phases = [tuple(map(float, m.groups())) for m in (re.search(r"observe\+plan (\d+) ms, apply (\d+) ms, verify (\d+) ms\).* in ([\d.]+) ms", l) for l in open(log) if "): repaired: " in l) if m]
+if phases:
+    med = [statistics.median(p[i] for p in phases) for i in range(4)]
+    print(f"{n:<6} medians inside a repair round: observe+plan {med[0]:.0f} ms, apply {med[1]:.0f} ms, verify {med[2]:.0f} ms; whole round {med[3]:.0f} ms")
 PY
     kill -TERM $watcher; wait $watcher
   '

@@ -23,7 +23,7 @@ internal static class SpecGenerator
             yaml.AppendLine("    networks:");
             yaml.AppendLine($"      net{c % networks}:");
             if (c % 7 == 0) yaml.AppendLine($"        aliases: [alias{c}]");
-            if (c % 3 == 0) yaml.AppendLine($"      net{(c + 1) % networks}: {{}}");
+            if (c % 3 == 0 && networks > 1) yaml.AppendLine($"      net{(c + 1) % networks}: {{}}"); // a second network
         }
         return yaml.ToString();
     }

@@ -19,6 +19,9 @@ internal sealed record ConvergeResult(
     TimeSpan ApplyTime,
     TimeSpan VerifyTime)
 {
+    /// <summary>Observing and planning, before anything changed.</summary>
+    public TimeSpan PlanTime { get; init; }
+
     public bool PlanFailed => Plan is null;
 
     public bool NothingToDo => Plan is { IsEmpty: true };
@@ -44,16 +47,18 @@ internal static class Convergence
         Action? beforeVerify = null)
     {
         using var held = host.Lock();
+        var clock = Stopwatch.StartNew();
         var outcome = planFor(HostObservation.For(host, spec));
+        var planTime = clock.Elapsed;
         var warnings = outcome.Errors.Where(d => d.Severity != Severity.Error).ToList();
         if (outcome.Plan is not { } plan || warnings.Count != outcome.Errors.Length)
         {
-            return new ConvergeResult(null, [], outcome.Errors, null, null, TimeSpan.Zero, TimeSpan.Zero);
+            return new ConvergeResult(null, [], outcome.Errors, null, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime };
         }
-        if (plan.IsEmpty) return new ConvergeResult(plan, warnings, [], plan, null, TimeSpan.Zero, TimeSpan.Zero);
+        if (plan.IsEmpty) return new ConvergeResult(plan, warnings, [], plan, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime };
 
         beforeApply?.Invoke(plan);
-        var clock = Stopwatch.StartNew();
+        clock.Restart();
         var applied = host.Apply(plan, onStep);
         var applyTime = clock.Elapsed;
         beforeVerify?.Invoke();
@@ -61,6 +66,6 @@ internal static class Convergence
         // read moments ago under the same lock and nothing of ours has touched them since.
         var reach = PlanReach.Namespaces(plan);
         var verify = planFor(HostObservation.For(host, spec, unchanged: ns => !reach.Contains(ns)));
-        return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime);
+        return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime };
     }
 }

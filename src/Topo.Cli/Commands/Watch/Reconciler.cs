@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Rendering;
 using Topo.Core.Spec;
@@ -118,7 +119,8 @@ internal sealed partial class Reconciler(
         try
         {
             var result = Convergence.Run(host, spec, observed => PlanBuilder.Build(spec, observed), beforeVerify: ForgetOwnChanges);
-            Report(number, trigger, result, clock, drift: !reloaded && burst.All(t => !t.Reloads));
+            var resync = burst.Any(t => t.Kind is TriggerKind.Start or TriggerKind.Resync or TriggerKind.Retry);
+            Report(number, trigger, result, clock, drift: !reloaded && burst.All(t => !t.Reloads), resync);
         }
         catch (ApplyException e)
         {
@@ -143,6 +145,22 @@ internal sealed partial class Reconciler(
         }
     }
 
+    private HashSet<string> _followed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Tells the kernel monitor which namespaces are the project's. Asking the kernel for 500
+    /// namespace ids costs milliseconds, so only when that can have changed: the set of names
+    /// changed, the plan created or replaced a namespace, or a full resync is due anyway.
+    /// </summary>
+    private void FollowNamespaces(Plan plan, bool resync)
+    {
+        var names = plan.Desired.Namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var renewed = plan.Actions.Any(a => a.Subject is NamespaceState);
+        if (!resync && !renewed && names.SetEquals(_followed)) return;
+        feed.Follow(names);
+        _followed = names;
+    }
+
     /// <summary>The watcher's own apply made the kernel talk; those events are not drift.</summary>
     private void ForgetOwnChanges()
     {
@@ -150,7 +168,7 @@ internal sealed partial class Reconciler(
         queue.Discard(TriggerKind.Kernel);
     }
 
-    private void Report(long number, string trigger, ConvergeResult result, Stopwatch clock, bool drift)
+    private void Report(long number, string trigger, ConvergeResult result, Stopwatch clock, bool drift, bool resync)
     {
         foreach (var d in result.Warnings) LogDiagnostic(log, LogLevel.Warning, d.ToString());
         if (result.PlanFailed)
@@ -161,7 +179,7 @@ internal sealed partial class Reconciler(
             return;
         }
         var plan = result.Plan!;
-        feed.Follow([.. plan.Desired.Namespaces.Select(n => n.Name)]);
+        FollowNamespaces(plan, resync);
         if (result.NothingToDo)
         {
             _plan = RenderPlan(plan);
@@ -169,7 +187,8 @@ internal sealed partial class Reconciler(
             return;
         }
         var summary = $"{plan.ToAdd} added, {plan.ToChange} changed, {plan.ToDestroy} destroyed " +
-            $"({result.Applied!.Steps} steps, {result.Applied.WriteRequests} netlink writes)";
+            $"({result.Applied!.Steps} steps, {result.Applied.WriteRequests} netlink writes; observe+plan {result.PlanTime.TotalMilliseconds:F0} ms, " +
+            $"apply {result.ApplyTime.TotalMilliseconds:F0} ms, verify {result.VerifyTime.TotalMilliseconds:F0} ms)";
         _plan = result.Remaining is { } left ? RenderPlan(left) : null;
         if (!result.Converged)
         {

@@ -7,7 +7,7 @@ internal sealed record WatchOptions(string File)
     public TimeSpan Resync { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A round starts once the kernel has been quiet this long after a change…</summary>
-    public TimeSpan Quiet { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan Quiet { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>…or this long after the first change of a burst, whichever comes first.</summary>
     public TimeSpan Burst { get; init; } = TimeSpan.FromMilliseconds(150);
