@@ -25,6 +25,9 @@ public sealed record HostState(
     public IEnumerable<Resource> All() =>
         Sysctls.Cast<Resource>().Concat(Namespaces).Concat(Links).Concat(Addresses).Concat(Routes).Concat(Firewall);
 
+    /// <summary>How many resources <see cref="All"/> yields (to size an index once).</summary>
+    public int Count => Sysctls.Length + Namespaces.Length + Links.Length + Addresses.Length + Routes.Length + Firewall.Length;
+
     public LinkState? FindLink(LinkRef link) =>
         Links.FirstOrDefault(l => l.Namespace == link.Namespace && l.Name == link.Name);
 

@@ -30,12 +30,19 @@ public static partial class Planner
 
     private sealed partial class PlanRun(string project, HostState desired, HostState observed)
     {
-        private readonly Dictionary<(ResourceKind, string), Resource> _observed =
-            observed.All().GroupBy(r => (r.Kind, r.Key)).ToDictionary(g => g.Key, g => g.First());
-        private readonly Dictionary<(ResourceKind, string), Resource> _desired =
-            desired.All().GroupBy(r => (r.Kind, r.Key)).ToDictionary(g => g.Key, g => g.First());
+        private readonly Dictionary<(ResourceKind, string), Resource> _observed = FirstByKey(observed.All(), observed.Count, r => (r.Kind, r.Key));
+        private readonly Dictionary<(ResourceKind, string), Resource> _desired = FirstByKey(desired.All(), desired.Count, r => (r.Kind, r.Key));
         private readonly Dictionary<LinkRef, LinkState> _desiredLinks = desired.Links.ToDictionary(l => l.Ref);
-        private readonly Dictionary<LinkRef, LinkState> _observedLinks = observed.Links.GroupBy(l => l.Ref).ToDictionary(g => g.Key, g => g.First());
+        private readonly Dictionary<LinkRef, LinkState> _observedLinks = FirstByKey(observed.Links, observed.Links.Length, l => l.Ref);
+
+        /// <summary>Indexes by key, sized once; the first of duplicates wins (a grouping did the same, at several times the cost).</summary>
+        private static Dictionary<TKey, T> FirstByKey<TKey, T>(IEnumerable<T> items, int count, Func<T, TKey> key)
+            where TKey : notnull
+        {
+            var index = new Dictionary<TKey, T>(count);
+            foreach (var item in items) index.TryAdd(key(item), item);
+            return index;
+        }
 
         /// <summary>Namespaces created or re-created: everything desired inside them is created anew.</summary>
         private readonly HashSet<string> _freshNamespaces = [];
