@@ -11,7 +11,4 @@ internal interface IChangeFeed : IDisposable
 
     /// <summary>Follows exactly these named namespaces (besides the host); called after every reconcile.</summary>
     void Follow(IReadOnlyCollection<string> namespaces);
-
-    /// <summary>Forgets every change reported so far (the watcher's own, just before it verifies).</summary>
-    int Drain();
 }

@@ -64,7 +64,5 @@ internal sealed class LinuxChangeFeed(KernelMonitor monitor, NamespaceStore stor
         }
     }
 
-    public int Drain() => monitor.Drain();
-
     public void Dispose() => monitor.Dispose();
 }

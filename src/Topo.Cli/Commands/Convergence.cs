@@ -64,8 +64,11 @@ internal static class Convergence
         beforeVerify?.Invoke();
         // Verifying reads the host and every namespace the plan reached again; the others were
         // read moments ago under the same lock and nothing of ours has touched them since.
+        // Deleting a host link can make the kernel delete links that hang off it (a macvlan's or
+        // VLAN's children, elsewhere): then everything is read again.
         var reach = PlanReach.Namespaces(plan);
-        var verify = planFor(HostObservation.For(host, spec, unchanged: ns => !reach.Contains(ns)));
+        var cascades = plan.Actions.Any(a => a.Kind is ActionKind.Delete or ActionKind.Replace && a.Before is LinkState { Namespace: HostState.Host });
+        var verify = planFor(HostObservation.For(host, spec, unchanged: cascades ? null : ns => !reach.Contains(ns)));
         return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime };
     }
 }

@@ -173,4 +173,40 @@ public sealed class WatchScenarioTests : IDisposable
         // The journal's format: a priority prefix on every line.
         Assert.StartsWith("<6>topo.watch", s.Ok("log").Output);
     }
+
+    [Fact]
+    public void SIGHUP_an_edit_and_SIGTERM_during_the_first_round_cut_nothing_in_half()
+    {
+        // First rounds long enough to be interrupted: 150 containers, then 150 more.
+        static string Containers(int from, int to) => string.Join("\\n", Enumerable.Range(from, to - from + 1).Select(i => $"  c{i}: {{networks: [lan]}}"));
+        var s = SandboxShell.Run($$"""
+            W={{_dir}}
+            mkdir -p $W/run && mount -t tmpfs topo-test $W/run
+            export TOPO_RUN_DIR=$W/run
+            head='version: 1\nname: big\nnetworks:\n  lan: {subnet: 10.50.0.0/16}\ncontainers:\n'
+            printf "$head{{Containers(1, 150)}}\n" > $W/topo.yaml
+            $TOPO watch $W/topo.yaml --resync 3600 > $W/log 2>&1 & watcher=$!
+            until [ -s $W/log ]; do sleep 0.02; done   # loaded: the first round has begun
+            kill -HUP $watcher
+            printf '  extra: {networks: [lan]}\n' >> $W/topo.yaml
+            step edit_applied sh -c 'for _ in $(seq 300); do ip netns exec extra true 2>/dev/null && exit 0; sleep 0.1; done; exit 1'
+            kill -TERM $watcher; wait $watcher
+            printf "$head{{Containers(1, 300)}}\n" > $W/topo.yaml
+            $TOPO watch $W/topo.yaml --resync 3600 > $W/log2 2>&1 & watcher=$!
+            until [ -s $W/log2 ]; do sleep 0.02; done
+            sleep 0.2
+            kill -TERM $watcher
+            step stop wait $watcher
+            step plan $TOPO plan $W/topo.yaml
+            step apply $TOPO apply $W/topo.yaml
+            step log cat $W/log $W/log2
+            """);
+        var log = s.Ok("log").Output;
+        s.Ok("edit_applied"); // SIGHUP did not kill it (129) and the edit was not lost
+        s.Ok("stop"); // SIGTERM mid-start: exit 0 after the round, not 1 in the middle of it
+        Assert.Equal(2, log.Split('\n').Count(l => l.Contains("the topology stays in place", StringComparison.Ordinal)));
+        // The interrupted round ran to its end: nothing half made (a veth without its label).
+        Assert.DoesNotContain("not created by topo", s.Ok("plan").Output);
+        s.Ok("apply");
+    }
 }

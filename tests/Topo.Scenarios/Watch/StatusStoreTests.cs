@@ -43,6 +43,18 @@ public sealed class StatusStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_project_is_claimed_exactly_while_its_watcher_holds_the_lock()
+    {
+        var store = new StatusStore(_dir);
+        Assert.False(store.IsClaimed("shop")); // never watched
+        using (store.Claim("shop"))
+        {
+            Assert.True(store.IsClaimed("shop"));
+        }
+        Assert.False(store.IsClaimed("shop")); // the lock died with its holder; the file stays
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_status_is_ignored()
     {
         Directory.CreateDirectory(_dir);

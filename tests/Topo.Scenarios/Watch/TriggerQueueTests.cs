@@ -55,17 +55,4 @@ public sealed class TriggerQueueTests
         Assert.Equal(Number(first[^1]) + 1, Number(second[0]));
         Assert.Equal("kernel: change 0", first[0].Detail);
     }
-
-    [Fact]
-    public async Task Discarding_kernel_changes_keeps_the_other_reasons()
-    {
-        var queue = new TriggerQueue(Options);
-        queue.Post(Kernel(1));
-        queue.Post(new Trigger(TriggerKind.File, "file changed"));
-        queue.Post(Kernel(2));
-        queue.Discard(TriggerKind.Kernel);
-        var burst = await queue.NextBurstAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(["file changed"], burst.Select(t => t.Detail));
-        Assert.True(burst[0].Reloads);
-    }
 }

@@ -9,7 +9,7 @@ namespace Topo.Cli.Commands.Watch;
 /// would miss. Events are debounced, and a trigger is posted only when the file's content
 /// differs from what was last seen (other files in the directory, a touch: nothing to do).
 /// </summary>
-internal sealed class FileChangeWatcher(WatchOptions options, TriggerQueue queue) : IHostedService, IDisposable
+internal sealed class FileChangeWatcher(WatchOptions options, TopologySource source, TriggerQueue queue) : IHostedService, IDisposable
 {
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
@@ -21,7 +21,8 @@ internal sealed class FileChangeWatcher(WatchOptions options, TriggerQueue queue
         _path = Path.GetFullPath(options.File);
         var directory = Path.GetDirectoryName(_path)!;
         var name = Path.GetFileName(_path);
-        _seen = Fingerprint();
+        // What was loaded, not what is on disk now: an edit made since then must still count.
+        _seen = source.CurrentText is { } loaded ? System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(loaded)) : null;
         _debounce = new Timer(_ => PostIfChanged());
         _watcher = new FileSystemWatcher(directory)
         {

@@ -17,5 +17,11 @@ internal sealed class KernelChangeForwarder(IChangeFeed feed, TriggerQueue queue
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch
+        {
+            // The host stops (StopHost) but would exit 0; systemd's Restart=on-failure needs 1.
+            Environment.ExitCode = ExitCodes.Error;
+            throw;
+        }
     }
 }

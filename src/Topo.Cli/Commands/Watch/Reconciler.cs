@@ -32,8 +32,8 @@ internal sealed partial class Reconciler(
     private int _failuresInARow;
     private ReconcileRecord? _last;
     private string? _plan;
-    private long _busySince;
-    private string? _note; // said of the file in this round (it turned invalid) // Stopwatch timestamp while a round runs, else 0 (for the watchdog)
+    private long _busySince; // Stopwatch timestamp while a round runs, else 0 (for the watchdog)
+    private string? _note; // said of the file in this round (it turned invalid)
 
     /// <summary>How long the current round has run (zero between rounds); a stuck round stops the watchdog.</summary>
     public TimeSpan Busy => Interlocked.Read(ref _busySince) is var since and > 0 ? Stopwatch.GetElapsedTime(since) : TimeSpan.Zero;
@@ -118,7 +118,9 @@ internal sealed partial class Reconciler(
         var spec = source.Current!;
         try
         {
-            var result = Convergence.Run(host, spec, observed => PlanBuilder.Build(spec, observed), beforeVerify: ForgetOwnChanges);
+            // The kernel's notifications of our own apply are not drained: among them may be drift
+            // in a namespace the verification does not read again. They cost one more look.
+            var result = Convergence.Run(host, spec, observed => PlanBuilder.Build(spec, observed));
             var resync = burst.Any(t => t.Kind is TriggerKind.Start or TriggerKind.Resync or TriggerKind.Retry);
             Report(number, trigger, result, clock, drift: !reloaded && burst.All(t => !t.Reloads), resync);
         }
@@ -161,13 +163,6 @@ internal sealed partial class Reconciler(
         _followed = names;
     }
 
-    /// <summary>The watcher's own apply made the kernel talk; those events are not drift.</summary>
-    private void ForgetOwnChanges()
-    {
-        feed.Drain();
-        queue.Discard(TriggerKind.Kernel);
-    }
-
     private void Report(long number, string trigger, ConvergeResult result, Stopwatch clock, bool drift, bool resync)
     {
         foreach (var d in result.Warnings) LogDiagnostic(log, LogLevel.Warning, d.ToString());
@@ -205,6 +200,8 @@ internal sealed partial class Reconciler(
 
     private void Record(long number, string trigger, string result, string message, Stopwatch clock, bool failed)
     {
+        if (failed) _plan = null; // unknown after a failure: `topo status` must not show an old "No changes"
+
         var ms = clock.Elapsed.TotalMilliseconds;
         result = _note + result;
         _last = new ReconcileRecord(DateTimeOffset.Now, trigger, result, message, ms);

@@ -38,7 +38,7 @@ internal static class StatusCommand
         {
             if (!first) console.Out.WriteLine();
             first = false;
-            var alive = status.Running && IsAlive(status.Pid);
+            var alive = status.Running && store.IsClaimed(status.Project);
             var w = console.Out;
             w.WriteLine($"project        {status.Project}");
             w.WriteLine($"file           {status.File}");
@@ -73,18 +73,5 @@ internal static class StatusCommand
         return (TextRenderer.Render(outcome.Plan!, TextRenderOptions.Plain).TrimEnd(), outcome.Plan!.IsEmpty, "now, against the live host");
     }
 
-    /// <summary>The pid is alive and still a watcher (pids are reused).</summary>
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains("watch");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static bool IsRoot() => Environment.UserName == "root";
+    private static bool IsRoot() => Environment.IsPrivilegedProcess;
 }

@@ -34,6 +34,31 @@ internal sealed class StatusStore(string directory)
         }
     }
 
+    /// <summary>
+    /// A watcher of PROJECT holds its lock right now (a pid could be reused; a lock dies with
+    /// its process). Unknown (no permission to try) counts as not held.
+    /// </summary>
+    public bool IsClaimed(string project)
+    {
+        try
+        {
+            using var probe = new FileStream(LockPath(project), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public void Write(WatchStatus status, string? topologyText)
     {
         System.IO.Directory.CreateDirectory(Directory);

@@ -40,15 +40,4 @@ internal sealed class TriggerQueue(WatchOptions options, TimeProvider? time = nu
         }
         return burst;
     }
-
-    /// <summary>Forgets queued triggers of these kinds (the watcher's own kernel changes).</summary>
-    public void Discard(params TriggerKind[] kinds)
-    {
-        var keep = new List<Trigger>();
-        while (_channel.Reader.TryRead(out var t))
-        {
-            if (!kinds.Contains(t.Kind)) keep.Add(t);
-        }
-        foreach (var t in keep) _channel.Writer.TryWrite(t);
-    }
 }

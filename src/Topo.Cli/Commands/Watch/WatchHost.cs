@@ -42,12 +42,14 @@ internal static class WatchHost
         services.AddSingleton(statusStore);
         services.AddSingleton(new TriggerQueue(options));
 
+        // Sources first: a SIGHUP or an edit during the first round must not be lost (or, for
+        // SIGHUP, kill the process mid-apply), and hosted services start in this order.
+        services.AddHostedService<ReloadSignal>();
+        services.AddHostedService<FileChangeWatcher>();
+        services.AddHostedService<KernelChangeForwarder>();
         services.AddSingleton<Reconciler>();
         services.AddHostedService(p => p.GetRequiredService<Reconciler>());
         services.AddHostedService<ReadyAfterFirstRound>();
-        services.AddHostedService<FileChangeWatcher>();
-        services.AddHostedService<ReloadSignal>();
-        services.AddHostedService<KernelChangeForwarder>();
         services.AddHostedService<Watchdog>();
         return builder.Build();
     }

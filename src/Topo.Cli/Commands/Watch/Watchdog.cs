@@ -24,6 +24,11 @@ internal sealed class Watchdog(ISystemdNotifier notifier, Reconciler reconciler)
         catch (OperationCanceledException)
         {
         }
+        catch
+        {
+            Environment.ExitCode = ExitCodes.Error; // the host stops; systemd must see a failure
+            throw;
+        }
     }
 
     /// <summary>WATCHDOG_USEC, when systemd set it for this very process.</summary>
