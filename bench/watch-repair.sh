@@ -8,9 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "run as root (creates network namespaces)" >&2; exit 1; }
-scripts/bootstrap
-command -v clang >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null; }
-dotnet publish src/Topo.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/topo-aot -nologo -v quiet >/dev/null
+scripts/publish-aot
 topo=$PWD/artifacts/topo-aot/topo
 trials=${1:-100}; shift || true
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
