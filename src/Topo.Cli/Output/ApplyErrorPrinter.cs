@@ -8,7 +8,7 @@ internal static class ApplyErrorPrinter
     public static void Print(ITopoConsole console, string verb, ApplyException e)
     {
         var w = console.Error;
-        w.WriteLine($"error: {verb} failed at step {e.Action.Id}: {e.Action.Kind.ToString().ToLowerInvariant()} {e.Action.Subject.Display}");
+        w.WriteLine($"error: {verb} failed at {Step(e)}");
         w.WriteLine($"  {e.InnerException?.Message ?? e.Message}");
         if (e.KernelMessage is { Length: > 0 } kernel) w.WriteLine($"  kernel: {kernel}");
         if (e.Applied.Count == 0) w.WriteLine("  nothing had been applied before it");
@@ -19,4 +19,10 @@ internal static class ApplyErrorPrinter
         }
         foreach (var failure in e.RollbackFailures) w.WriteLine($"  rollback failed: {failure}");
     }
+
+    /// <summary>The same in one line, for a log: the failing step, the error, the kernel's words.</summary>
+    public static string Summary(ApplyException e) =>
+        $"failed at {Step(e)}: {e.InnerException?.Message ?? e.Message}" + (e.KernelMessage is { Length: > 0 } k ? $" (kernel: {k})" : "");
+
+    private static string Step(ApplyException e) => $"step {e.Action.Id}: {e.Action.Kind.ToString().ToLowerInvariant()} {e.Action.Subject.Display}";
 }

@@ -168,10 +168,10 @@ public sealed class KernelMonitor : IDisposable
     /// <summary>
     /// Discards, on the calling thread, every notification already queued in the kernel sockets
     /// and every change in the channel; returns how many changes that was. No notification read
-    /// before Drain is published after it. The watcher calls this after its own apply, just
-    /// before the verification observation, so its own changes do not start another round.
+    /// before Drain is published after it. Tests use it to start from a quiet monitor; the
+    /// watcher does not: notifications of its own apply may hide drift it did not re-read.
     /// </summary>
-    public int Drain()
+    internal int Drain()
     {
         lock (_gate)
         {

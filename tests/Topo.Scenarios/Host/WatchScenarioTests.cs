@@ -159,8 +159,7 @@ public sealed class WatchScenarioTests : IDisposable
             listener=$!
             until [ -e $W/notify.bound ]; do sleep 0.05; done
             NOTIFY_SOCKET=$W/notify WATCHDOG_USEC=400000 unshare --pid --fork $TOPO watch $W/topo.yaml > $W/log 2>&1 &
-            for _ in $(seq 100); do grep -q WATCHDOG=1 $W/notes && break; sleep 0.1; done
-            sleep 0.5
+            for _ in $(seq 100); do [ $(grep -c WATCHDOG=1 $W/notes) -ge 2 ] && break; sleep 0.1; done
             pkill -TERM -f "topo watch $W/topo.yaml"
             wait $listener
             step notes cat $W/notes

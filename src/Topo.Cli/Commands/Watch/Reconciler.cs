@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Topo.Cli.Output;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Rendering;
@@ -98,7 +99,6 @@ internal sealed partial class Reconciler(
         var clock = Stopwatch.StartNew();
         var number = ++_reconciles;
         var trigger = Trigger.Describe(burst);
-        var reloaded = false;
         _note = null;
         if (burst.Any(t => t.Reloads))
         {
@@ -111,7 +111,6 @@ internal sealed partial class Reconciler(
             }
             else if (reload.Changed)
             {
-                reloaded = true;
                 LogLoaded(log, source.Path, source.Current!.Name, source.Current.Networks.Length, source.Current.Containers.Length, source.Fingerprint);
             }
         }
@@ -122,13 +121,11 @@ internal sealed partial class Reconciler(
             // in a namespace the verification does not read again. They cost one more look.
             var result = Convergence.Run(host, spec, observed => PlanBuilder.Build(spec, observed));
             var resync = burst.Any(t => t.Kind is TriggerKind.Start or TriggerKind.Resync or TriggerKind.Retry);
-            Report(number, trigger, result, clock, drift: !reloaded && burst.All(t => !t.Reloads), resync);
+            Report(number, trigger, result, clock, drift: !burst.Any(t => t.Reloads), resync);
         }
         catch (ApplyException e)
         {
-            var message = $"failed at step {e.Action.Id} ({e.Action.Kind.ToString().ToLowerInvariant()} {e.Action.Subject.Display}): " +
-                $"{e.InnerException?.Message ?? e.Message}" + (e.KernelMessage is { Length: > 0 } k ? $" (kernel: {k})" : "") +
-                $"; {e.Applied.Count} earlier step(s) rolled back";
+            var message = $"{ApplyErrorPrinter.Summary(e)}; {e.Applied.Count} earlier step(s) rolled back";
             foreach (var failure in e.RollbackFailures) LogDiagnostic(log, LogLevel.Error, $"rollback failed: {failure}");
             Record(number, trigger, "failed", message, clock, failed: true);
         }
@@ -169,7 +166,6 @@ internal sealed partial class Reconciler(
         if (result.PlanFailed)
         {
             foreach (var d in result.Errors) LogDiagnostic(log, LogLevel.Error, d.ToString());
-            _plan = null;
             Record(number, trigger, "failed", $"cannot plan: {result.Errors.Count} error(s) above; nothing changed", clock, failed: true);
             return;
         }

@@ -6,10 +6,9 @@ namespace Topo.Cli.Commands.Watch;
 /// Every reason to reconcile, from every source, in arrival order. The reconciler takes them a
 /// burst at a time: a deleted veth takes its addresses and routes with it, and one look is enough.
 /// </summary>
-internal sealed class TriggerQueue(WatchOptions options, TimeProvider? time = null)
+internal sealed class TriggerQueue(WatchOptions options)
 {
     private readonly Channel<Trigger> _channel = Channel.CreateUnbounded<Trigger>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public void Post(Trigger trigger) => _channel.Writer.TryWrite(trigger);
 
@@ -21,11 +20,11 @@ internal sealed class TriggerQueue(WatchOptions options, TimeProvider? time = nu
     {
         var reader = _channel.Reader;
         var burst = new List<Trigger> { await reader.ReadAsync(stop) };
-        var deadline = _time.GetTimestamp() + (long)(options.Burst.TotalSeconds * _time.TimestampFrequency);
+        var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(options.Burst.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         while (true)
         {
             while (reader.TryRead(out var more)) burst.Add(more);
-            var left = TimeSpan.FromSeconds((deadline - _time.GetTimestamp()) / (double)_time.TimestampFrequency);
+            var left = TimeSpan.FromSeconds((deadline - System.Diagnostics.Stopwatch.GetTimestamp()) / (double)System.Diagnostics.Stopwatch.Frequency);
             if (left <= TimeSpan.Zero) break;
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
             wait.CancelAfter(left < options.Quiet ? left : options.Quiet);
