@@ -56,8 +56,9 @@ public sealed class NamespaceSessions : IDisposable
     }
 
     /// <summary>
-    /// Creates namespace NAME in the store and opens its session in the same trip to the
-    /// namespace thread (one hand-off per namespace instead of two).
+    /// Creates namespace NAME in the store, with IPv6 off for the interfaces that will arrive
+    /// (<see cref="Ipv6Default"/>), and opens its session in the same trip to the namespace thread
+    /// (one hand-off per namespace instead of two).
     /// </summary>
     public NetNamespace CreateNamespace(string ns)
     {
@@ -65,7 +66,11 @@ public sealed class NamespaceSessions : IDisposable
         NetNamespace handle;
         try
         {
-            handle = Store.Create(ns, () => socket = Netlink.Transport.NetlinkSocket.Open());
+            handle = Store.Create(ns, () =>
+            {
+                Ipv6Default.DisableInCurrentNamespace();
+                socket = Netlink.Transport.NetlinkSocket.Open();
+            });
         }
         catch
         {
@@ -108,8 +113,7 @@ public sealed class NamespaceSessions : IDisposable
     /// <returns>The namespace's nsfs device and inode (its identity).</returns>
     public (ulong Device, ulong Inode) Refresh(string ns)
     {
-        (ulong, ulong) identity;
-        using (var fresh = Store.Open(ns)) identity = (fresh.Device, fresh.Inode);
+        var identity = Store.Identity(ns);
         if ((_handles.TryGetValue(ns, out var cached) && (cached.Device, cached.Inode) == identity)
             || (_released.TryGetValue(ns, out var was) && was == identity))
         {

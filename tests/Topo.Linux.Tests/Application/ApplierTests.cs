@@ -106,6 +106,25 @@ public sealed class ApplierTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Container_interfaces_have_no_ipv6_and_lo_keeps_its_own()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        if (!File.Exists("/proc/sys/net/ipv6/conf/default/disable_ipv6")) Assert.Skip("this kernel has no IPv6");
+        using var applier = new Applier(sandbox.Store, sandbox.Host);
+        applier.Apply(new PlanBuilder(Project).Create(WebNamespace).Create(Bridge).Create(HostEnd, ContainerEnd).Build());
+
+        // No link-local address (so no duplicate-address probe, router solicitation or MLD report
+        // flooded across the bridge), as Docker does for networks without IPv6.
+        var eth0 = SandboxHost.Json(sandbox.IpIn("web", "-j addr show eth0")).Single();
+        Assert.DoesNotContain(eth0.GetProperty("addr_info").EnumerateArray(), a => a.GetProperty("family").GetString() == "inet6");
+        Assert.Equal("1", SandboxHost.Run("nsenter", $"--net={sandbox.Store.PathOf("web")} cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6").Trim());
+        Assert.Contains("::1/128", sandbox.IpIn("web", "-6 addr show lo"));
+        // The host's own settings are not ours to change.
+        Assert.Equal("0", SandboxHost.Run("nsenter", $"--net={sandbox.Host.Path} cat /proc/sys/net/ipv6/conf/default/disable_ipv6").Trim());
+    }
+
+    [Fact]
     public void Failure_rolls_back_and_reports_the_original_error()
     {
         SandboxHost.SkipUnlessRoot();
