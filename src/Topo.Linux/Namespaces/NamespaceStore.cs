@@ -41,6 +41,9 @@ public sealed unsafe class NamespaceStore
 
     public NetNamespace Open(string name) => NetNamespace.Open(PathOf(name));
 
+    /// <summary>The identity (nsfs device, inode) of namespace NAME; IOException if there is no namespace behind the name.</summary>
+    public (ulong Device, ulong Inode) Identity(string name) => NetNamespace.IdentityOf(PathOf(name));
+
     /// <summary>Creates a fresh namespace NAME; returns its handle.</summary>
     /// <param name="inside">Runs in the new namespace, on the namespace thread, once it is named
     /// (e.g. to open its netlink socket in the same hand-off).</param>

@@ -17,8 +17,7 @@ public sealed unsafe class NetNamespace : SafeHandle
         SetHandle(new IntPtr(fd));
         Origin = origin;
         stat st;
-        Inode = fstat(fd, &st) == 0 ? (ulong)st.st_ino : 0;
-        Device = fstat(fd, &st) == 0 ? (ulong)st.st_dev : 0;
+        if (fstat(fd, &st) == 0) (Device, Inode) = ((ulong)st.st_dev, (ulong)st.st_ino);
     }
 
     /// <summary>Where the handle was opened from (an nsfs path).</summary>
@@ -48,6 +47,33 @@ public sealed unsafe class NetNamespace : SafeHandle
             if (fd < 0) throw new IOException($"open {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
             return new NetNamespace(fd, path);
         }
+    }
+
+    /// <summary>
+    /// The identity (nsfs device and inode) of the namespace bound at PATH, without opening it:
+    /// one stat, where opening costs an open, a stat and a close.
+    /// </summary>
+    public static (ulong Device, ulong Inode) IdentityOf(string path)
+    {
+        var identity = StatPath(path);
+        // A plain file where a name should be (left by a crash, or unmounted elsewhere) is not a
+        // namespace: an IOException, like a name that vanished, so observers pass it by.
+        if (identity.Device != NsfsDevice.Value) throw new IOException($"{path} is not a network namespace (no nsfs mount)");
+        return identity;
+    }
+
+    /// <summary>Every namespace file lives on the one nsfs device: that of our own.</summary>
+    private static readonly Lazy<ulong> NsfsDevice = new(() => StatPath("/proc/self/ns/net").Device);
+
+    private static (ulong Device, ulong Inode) StatPath(string path)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        stat st;
+        fixed (byte* p = bytes)
+        {
+            if (stat(p, &st) != 0) throw new IOException($"stat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+        return ((ulong)st.st_dev, (ulong)st.st_ino);
     }
 
     /// <summary>The namespace of the calling thread.</summary>

@@ -8,9 +8,13 @@ namespace Topo.Linux.Observation;
 /// <summary>
 /// Reads many namespaces with two threads. A socket can only be opened from inside its namespace
 /// (setns, on the namespace thread), but once open any thread can dump through it. So the
-/// namespace thread opens the missing sockets in order while the caller dumps each as soon as it
-/// is open; when every socket is open the namespace thread dumps too, from the other end of the
-/// list. On two cores this hides the opening and halves the dumping.
+/// namespace thread opens the missing sockets in order, starting at once, while the caller dumps
+/// the host; in <see cref="Complete"/> the caller dumps each namespace as soon as its socket is
+/// open, and once every socket is open the namespace thread dumps too, from the other end.
+/// The namespace thread never dumps while the caller reads the host: link dumps serialise on the
+/// kernel's rtnl mutex, and a thousand-link host dump chopped up by hundreds of small ones (the
+/// waiter spinning on the mutex) took three times as long as the two one after the other.
+/// The thread is busy until <see cref="Complete"/>: open anything else needed from it before.
 /// </summary>
 internal sealed class ConcurrentSnapshots
 {
@@ -26,6 +30,7 @@ internal sealed class ConcurrentSnapshots
     private int _front;    // next item the caller takes
     private int _back;     // items _back.. are taken by the namespace thread
     private int _finished; // items read (or failed)
+    private bool _completing; // the caller is in Complete: done with whatever it read alone
 
     /// <summary>Starts opening the sessions of <paramref name="names"/> on the namespace thread.</summary>
     public ConcurrentSnapshots(NamespaceSessions sessions, IReadOnlyList<string> names, Func<string, RouteNetlinkSession, NamespaceSnapshot> read)
@@ -41,8 +46,13 @@ internal sealed class ConcurrentSnapshots
         _back = n;
         for (var i = 0; i < n; i++) _session[i] = sessions.Existing(_names[i]);
         if (n == 0) return;
-        // Called on the namespace thread (work run through it): nobody else can open the sockets.
-        if (sessions.Thread.IsCurrent) OpenThenHelp();
+        // Called on the namespace thread (work run through it): nobody else can open the sockets,
+        // and nothing runs beside it, so it reads everything now.
+        if (sessions.Thread.IsCurrent)
+        {
+            _completing = true;
+            OpenThenHelp();
+        }
         else sessions.Thread.Post(OpenThenHelp);
     }
 
@@ -53,6 +63,11 @@ internal sealed class ConcurrentSnapshots
     /// </summary>
     public Dictionary<string, NamespaceSnapshot> Complete()
     {
+        lock (_gate)
+        {
+            _completing = true;
+            Monitor.PulseAll(_gate);
+        }
         while (true)
         {
             int i;
@@ -85,7 +100,7 @@ internal sealed class ConcurrentSnapshots
         return result;
     }
 
-    /// <summary>On the namespace thread: open every missing socket, then read from the back.</summary>
+    /// <summary>On the namespace thread: open every missing socket, then (once the caller reads namespaces too) read from the back.</summary>
     private void OpenThenHelp()
     {
         for (var i = 0; i < _names.Length; i++)
@@ -110,6 +125,10 @@ internal sealed class ConcurrentSnapshots
                 _opened = i + 1;
                 Monitor.PulseAll(_gate);
             }
+        }
+        lock (_gate)
+        {
+            while (!_completing) Monitor.Wait(_gate);
         }
         while (true)
         {

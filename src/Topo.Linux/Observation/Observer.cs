@@ -66,9 +66,11 @@ public sealed class Observer : IDisposable
                 if (unchanged(name) && _lastRead.TryGetValue(name, out var last) && last.Identity == identity) reused[name] = last.Snapshot;
             }
         }
-        // The namespace thread starts opening sockets while this thread dumps the host.
+        // The namespace thread opens sockets while this thread dumps the host (alone: see
+        // ConcurrentSnapshots). The host's socket is opened first: the thread is busy after.
+        var hostSession = _sessions.For(HostState.Host);
         var reading = new ConcurrentSnapshots(_sessions, [.. named.Select(n => n.Name).Where(n => !reused.ContainsKey(n))], Snapshot);
-        var host = Snapshot(HostState.Host, _sessions.For(HostState.Host));
+        var host = Snapshot(HostState.Host, hostSession);
         var read = reading.Complete();
         var lastRead = new Dictionary<string, ((ulong, ulong), NamespaceSnapshot)>(named.Count, StringComparer.Ordinal);
         var rerooted = new Dictionary<string, string>(StringComparer.Ordinal);

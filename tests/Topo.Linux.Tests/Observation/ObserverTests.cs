@@ -130,4 +130,19 @@ public sealed class ObserverRefreshTests
         Assert.NotNull(state.FindNamespace("web"));
         Assert.Null(state.FindLink(new LinkRef("web", "br-a")));
     }
+
+    [Fact]
+    public void A_plain_file_among_the_names_is_passed_by_not_an_error()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        using (sandbox.Store.Create("web")) { }
+        sandbox.IpIn("web", "link set lo alias topo:demo:container:web");
+        // What a crashed `ip netns add` or an unmount from another mount namespace leaves.
+        File.WriteAllBytes(sandbox.Store.PathOf("stale"), []);
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        var state = observer.Observe();
+        Assert.NotNull(state.FindNamespace("web"));
+        Assert.Null(state.FindNamespace("stale"));
+    }
 }
