@@ -7,7 +7,7 @@ namespace Topo.Core.Addressing;
 /// An address with a prefix length. As a subnet the host bits are zero; as an interface
 /// address (<c>192.168.1.10/24</c>) they are not — <see cref="Network"/> gives the subnet.
 /// </summary>
-public readonly record struct Ipv4Prefix(Ipv4Address Address, int Length) : IComparable<Ipv4Prefix>
+public readonly record struct Ipv4Prefix(Ipv4Address Address, int Length) : IComparable<Ipv4Prefix>, ISpanFormattable
 {
     public uint Mask => Length == 0 ? 0u : uint.MaxValue << (32 - Length);
 
@@ -50,5 +50,22 @@ public readonly record struct Ipv4Prefix(Ipv4Address Address, int Length) : ICom
         return true;
     }
 
-    public override string ToString() => $"{Address}/{Length}";
+    public override string ToString()
+    {
+        Span<char> text = stackalloc char[Ipv4Address.MaxLength + 3];
+        TryFormat(text, out var written);
+        return new string(text[..written]);
+    }
+
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)
+    {
+        charsWritten = 0;
+        if (!Address.TryFormat(destination, out var address) || address >= destination.Length) return false;
+        destination[address] = '/';
+        if (!Length.TryFormat(destination[(address + 1)..], out var length, default, CultureInfo.InvariantCulture)) return false;
+        charsWritten = address + 1 + length;
+        return true;
+    }
 }

@@ -70,5 +70,5 @@ public sealed record Label(string Project, LabelRole Role, string Name)
         return true;
     }
 
-    public override string ToString() => $"{Prefix}{Project}:{Role.ToString().ToLowerInvariant()}:{Name}";
+    public override string ToString() => string.Concat(Prefix, Project, ":", Role.Name(), ":", Name);
 }

@@ -42,11 +42,11 @@ public sealed record LinkState(string Namespace, string Name, LinkKind Type) : R
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        yield return new("type", Type.ToString().ToLowerInvariant(), ForcesReplace: true);
+        yield return new("type", Type.Name(), ForcesReplace: true);
         if (Peer is { } peer) yield return new("peer", peer.ToString(), ForcesReplace: true);
         if (Parent is { } parent) yield return new("parent", parent.ToString(), ForcesReplace: true);
         if (VlanId is { } vid) yield return new("vlan_id", vid.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
-        if (MacvlanMode is { } mode) yield return new("mode", mode.ToString().ToLowerInvariant());
+        if (MacvlanMode is { } mode) yield return new("mode", mode.Name());
         yield return new("label", Owner?.ToString());
         if (Master is not null) yield return new("master", Master);
         if (Mac is { } mac) yield return new("mac", mac.ToString());

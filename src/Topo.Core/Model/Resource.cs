@@ -38,7 +38,7 @@ public abstract record Resource
         ResourceKind.FirewallTable => "firewall table",
         ResourceKind.FirewallChain => "firewall chain",
         ResourceKind.FirewallRule => "firewall rule",
-        _ => Kind.ToString().ToLowerInvariant(),
+        _ => Kind.Name(),
     };
 
     protected static string Where(string ns) => ns.Length == 0 ? "host" : ns;

@@ -155,18 +155,26 @@ public static partial class Planner
             !_freshNamespaces.Contains(peer.Namespace) &&
             !_observedLinks.ContainsKey(peer);
 
-        private static ImmutableArray<AttributeChange> Compare(Resource wanted, Resource have)
+        // Every desired object is compared: a dozen attributes at most, so a reused list searched
+        // in order beats a dictionary per comparison.
+        private readonly List<ResourceAttribute> _observedAttributes = new(16);
+
+        private ImmutableArray<AttributeChange> Compare(Resource wanted, Resource have)
         {
-            var observedValues = new Dictionary<string, string?>();
-            foreach (var a in have.Attributes()) observedValues[a.Name] = a.Value;
-            var changes = ImmutableArray.CreateBuilder<AttributeChange>();
+            _observedAttributes.Clear();
+            _observedAttributes.AddRange(have.Attributes());
+            ImmutableArray<AttributeChange>.Builder? changes = null;
             foreach (var a in wanted.Attributes())
             {
                 if (a.Value is null) continue;
-                var before = observedValues.GetValueOrDefault(a.Name);
-                if (before != a.Value) changes.Add(new AttributeChange(a.Name, before, a.Value, a.ForcesReplace));
+                string? before = null;
+                foreach (var o in _observedAttributes)
+                {
+                    if (o.Name == a.Name) before = o.Value; // the last of a name wins, as it did
+                }
+                if (before != a.Value) (changes ??= ImmutableArray.CreateBuilder<AttributeChange>()).Add(new AttributeChange(a.Name, before, a.Value, a.ForcesReplace));
             }
-            return changes.ToImmutable();
+            return changes?.ToImmutable() ?? [];
         }
     }
 }

@@ -32,7 +32,7 @@ internal static class StateJsonWriter
             w.WriteStartObject();
             WriteNamespace(w, l.Namespace);
             w.WriteString("name", l.Name);
-            w.WriteString("type", Names.Of(l.Type));
+            w.WriteString("type", l.Type.Name());
             WriteLabel(w, l);
             w.WriteBoolean("up", l.Up);
             if (l.Mtu is { } mtu) w.WriteNumber("mtu", mtu);
@@ -40,7 +40,7 @@ internal static class StateJsonWriter
             if (l.Master is not null) w.WriteString("master", l.Master);
             if (l.Peer is { } peer) WriteLinkRef(w, "peer", peer);
             if (l.Parent is { } parent) WriteLinkRef(w, "parent", parent);
-            if (l.MacvlanMode is { } mode) w.WriteString("macvlan_mode", Names.Of(mode));
+            if (l.MacvlanMode is { } mode) w.WriteString("macvlan_mode", mode.Name());
             if (l.VlanId is { } vid) w.WriteNumber("vlan_id", vid);
             if (l.Isolated is { } isolated) w.WriteBoolean("isolated", isolated);
             if (l.Hairpin is { } hairpin) w.WriteBoolean("hairpin", hairpin);

@@ -17,6 +17,23 @@ public sealed class Ipv4PrefixTests
     public void Parses_only_well_formed_prefixes(string text, bool valid) =>
         Assert.Equal(valid, Ipv4Prefix.TryParse(text, out _));
 
+    [Theory]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("9.10.99.100/8")]
+    [InlineData("255.255.255.255/32")]
+    [InlineData("172.17.0.2/16")]
+    public void Formats_back_to_the_text_it_was_parsed_from(string text)
+    {
+        var prefix = Ipv4Prefix.Parse(text);
+        Assert.Equal(text, prefix.ToString());
+        Assert.Equal(text, $"{prefix}");
+        Assert.Equal(text[..text.IndexOf('/')], prefix.Address.ToString());
+        // A destination one character short is refused, not overrun.
+        Assert.False(prefix.TryFormat(new char[text.Length - 1], out _));
+        Assert.True(prefix.TryFormat(new char[text.Length], out var written));
+        Assert.Equal(text.Length, written);
+    }
+
     [Fact]
     public void Network_clears_host_bits_and_bounds_are_inclusive()
     {

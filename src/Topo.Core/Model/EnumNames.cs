@@ -1,0 +1,54 @@
+namespace Topo.Core.Model;
+
+/// <summary>
+/// The lower-case names plans, labels and snapshots show for the model's enums. A switch rather
+/// than <c>ToString().ToLowerInvariant()</c>: that reads reflection data and allocates a folded
+/// copy each time, and planning 500 containers asks for thousands of these.
+/// </summary>
+public static class EnumNames
+{
+    public static string Name(this LinkKind kind) => kind switch
+    {
+        LinkKind.Bridge => "bridge",
+        LinkKind.Veth => "veth",
+        LinkKind.Macvlan => "macvlan",
+        LinkKind.Vlan => "vlan",
+        LinkKind.Vxlan => "vxlan",
+        LinkKind.Loopback => "loopback",
+        LinkKind.Other => "other",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    public static string Name(this MacvlanMode mode) => mode switch
+    {
+        MacvlanMode.Private => "private",
+        MacvlanMode.Vepa => "vepa",
+        MacvlanMode.Bridge => "bridge",
+        MacvlanMode.Passthru => "passthru",
+        MacvlanMode.Source => "source",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
+
+    public static string Name(this LabelRole role) => role switch
+    {
+        LabelRole.Network => "network",
+        LabelRole.Endpoint => "endpoint",
+        LabelRole.Container => "container",
+        LabelRole.Parent => "parent",
+        LabelRole.Firewall => "firewall",
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
+    };
+
+    public static string Name(this ResourceKind kind) => kind switch
+    {
+        ResourceKind.Sysctl => "sysctl",
+        ResourceKind.Namespace => "namespace",
+        ResourceKind.Link => "link",
+        ResourceKind.Address => "address",
+        ResourceKind.Route => "route",
+        ResourceKind.FirewallTable => "firewalltable",
+        ResourceKind.FirewallChain => "firewallchain",
+        ResourceKind.FirewallRule => "firewallrule",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}
