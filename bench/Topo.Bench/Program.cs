@@ -34,6 +34,7 @@ Console.WriteLine($"topo plan pipeline: {containers} containers, {networks} netw
 Report("load only", () => Load());
 var loaded = Load();
 Report("resolve only, empty host", () => Topo.Core.Resolution.Resolver.Resolve(loaded, HostState.Empty));
+Report("resolve only, converged host", () => Topo.Core.Resolution.Resolver.Resolve(loaded, converged));
 var desired = Topo.Core.Resolution.Resolver.Resolve(loaded, HostState.Empty).Topology!.Desired;
 Report("plan only, empty host", () => Planner.Plan("bench", desired, HostState.Empty));
 Report("plan only, converged host", () => Planner.Plan("bench", desired, converged));

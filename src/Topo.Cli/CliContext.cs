@@ -11,6 +11,12 @@ internal sealed class CliContext(ITopoConsole console, Func<IHostAccess> host)
 
     public IHostAccess Host => _host ??= host();
 
+    /// <summary>
+    /// Opens the host now, before the command reads its file: what is slow to start (loading
+    /// libnftables) runs on the host's own thread meanwhile.
+    /// </summary>
+    public void StartHost() => _ = Host;
+
     /// <summary>The host if a command opened it (to close it), without opening it.</summary>
     public IHostAccess? HostIfCreated => _host;
 }

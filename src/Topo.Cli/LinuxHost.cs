@@ -20,6 +20,7 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     private readonly NamespaceSessions _sessions;
     private readonly Observer _observer;
     private readonly Applier _applier;
+    private readonly Task<NftablesClient> _nftables;
 
     private LinuxHost()
     {
@@ -29,21 +30,17 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         _sessions = new NamespaceSessions(_store, _thread.Home);
         _observer = new Observer(_sessions);
         _applier = new Applier(_sessions);
-        // Before any namespace is opened: libnftables waits on its socket with select(), which
-        // aborts the process for an fd of 1024 or more — and we keep two fds per container.
-        try
+        // libnftables is loaded and its socket opened first thing on the namespace thread, while
+        // the command reads its file: its fd stays low (it waits with select(), which aborts the
+        // process for an fd of 1024 or more, and we keep one per container), and the ~10 ms of
+        // loading it overlap with parsing. A missing library fails only the commands that need it.
+        _nftables = _thread.Start(_thread.Home, () =>
         {
-            _nftables = new NftablesClient(_thread, _thread.Home);
-            _nftables.ListTables(); // makes it open its socket now, with a low fd
-            _applier.UseNftables(_nftables);
-        }
-        catch (NftablesUnavailableException e)
-        {
-            _nftablesMissing = e; // only commands that need the firewall fail, naming the package
-        }
+            var client = new NftablesClient(_thread, _thread.Home);
+            client.ListTables(); // makes it open its socket now, with a low fd
+            return client;
+        });
     }
-
-    private readonly NftablesUnavailableException? _nftablesMissing;
 
     public static IHostAccess Create() => new LinuxHost();
 
@@ -57,25 +54,28 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
 
     /// <summary>
     /// Every project's namespaces are read, not only this one's: the shared default bridge's
-    /// addresses are handed out across projects, so IPAM must see them all.
+    /// addresses are handed out across projects, so IPAM must see them all. The firewall is read
+    /// on the namespace thread while this thread lists the namespaces (nfnetlink and rtnetlink
+    /// do not wait for each other).
     /// </summary>
     public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null)
     {
+        var firewall = _thread.Start(_thread.Home, () => FirewallObserver.Observe(Nftables));
         var state = _observer.Observe(project: null, sysctls, unchanged);
-        return state with { Firewall = FirewallObserver.Observe(Nftables) };
+        return state with { Firewall = firewall.GetAwaiter().GetResult() };
     }
 
     public IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys) => _observer.ReadSysctls(keys);
 
-    private readonly NftablesClient? _nftables;
-
     /// <summary>libnftables (a clear error names the Debian package when it is missing).</summary>
-    private NftablesClient Nftables => _nftables ?? throw _nftablesMissing!;
+    private NftablesClient Nftables => _nftables.GetAwaiter().GetResult();
 
     public IDisposable Lock() => _applier.AcquireLock();
 
     public ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep)
     {
+        if (plan.Actions.Any(a => a.Subject.Kind is ResourceKind.FirewallTable or ResourceKind.FirewallChain or ResourceKind.FirewallRule))
+            _applier.UseNftables(Nftables);
         var report = _applier.Apply(plan, onStep);
         return new ApplyOutcome(report.Steps.Count, report.WriteRequests, report.Elapsed);
     }
@@ -84,7 +84,8 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
 
     public void Dispose()
     {
-        _nftables?.Dispose();
+        ((IAsyncResult)_nftables).AsyncWaitHandle.WaitOne(); // it runs on the thread disposed below
+        if (_nftables.IsCompletedSuccessfully) _nftables.Result.Dispose();
         _applier.Dispose();
         _observer.Dispose();
         _sessions.Dispose();

@@ -12,6 +12,7 @@ internal static class ApplyCommand
         var command = new Command("apply", "Make this host match the topology file (needs root)") { file };
         command.SetAction(parse =>
         {
+            context.StartHost();
             var spec = SpecInput.Load(context.Console, parse.GetValue(file)!);
             if (spec is null) return ExitCodes.Error;
             return Converger.Run(context, "apply", spec, observed => PlanBuilder.Build(spec, observed));

@@ -16,6 +16,7 @@ internal static class DestroyCommand
         var command = new Command("destroy", "Remove every object of the file's project from this host (needs root)") { file };
         command.SetAction(parse =>
         {
+            context.StartHost();
             var spec = SpecInput.Load(context.Console, parse.GetValue(file)!);
             if (spec is null) return ExitCodes.Error;
             return Converger.Run(context, "destroy", null, observed =>

@@ -30,6 +30,7 @@ internal static class PlanCommand
         command.SetAction(parse =>
         {
             var console = context.Console;
+            if (parse.GetValue(state) is null && parse.GetValue(against) is null) context.StartHost();
             var spec = SpecInput.Load(console, parse.GetValue(file)!);
             if (spec is null) return ExitCodes.Error;
 

@@ -13,6 +13,7 @@ internal static class StateCommand
         command.SetAction(parse =>
         {
             Topo.Core.Spec.TopologyFile? spec = null;
+            context.StartHost();
             if (parse.GetValue(file) is { } path)
             {
                 spec = SpecInput.Load(context.Console, path);

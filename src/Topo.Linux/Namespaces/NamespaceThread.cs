@@ -69,6 +69,29 @@ public sealed class NamespaceThread : IDisposable
     public void Run(NetNamespace ns, Action work) => Run(ns, () => { work(); return true; });
 
     /// <summary>
+    /// Queues <paramref name="work"/> to run inside <paramref name="ns"/> and returns at once: for
+    /// work the caller overlaps with its own (reading the firewall while it dumps links). Its
+    /// result or exception is the task's.
+    /// </summary>
+    public Task<T> Start<T>(NetNamespace ns, Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Add(() =>
+        {
+            try
+            {
+                ns.Enter();
+                done.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        });
+        return done.Task;
+    }
+
+    /// <summary>
     /// Queues <paramref name="work"/> without waiting for it (it enters namespaces itself and must
     /// not throw): for work the caller overlaps with its own, e.g. opening sockets while it dumps.
     /// </summary>
