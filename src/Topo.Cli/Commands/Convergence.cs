@@ -31,7 +31,7 @@ internal sealed record ConvergeResult(
 
 /// <summary>
 /// One convergence round, shared by apply, destroy and the watcher: under the apply lock,
-/// observe, plan, apply, observe again. Callers print or log; this only does the work.
+/// observe, plan, apply, observe again and compare with the same desired state. Callers print or log; this only does the work.
 /// Throws the applier's ApplyException / ApplyLockException.
 /// </summary>
 internal static class Convergence
@@ -65,10 +65,14 @@ internal static class Convergence
         // Verifying reads the host and every namespace the plan reached again; the others were
         // read moments ago under the same lock and nothing of ours has touched them since.
         // Deleting a host link can make the kernel delete links that hang off it (a macvlan's or
-        // VLAN's children, elsewhere): then everything is read again.
+        // VLAN's children, elsewhere): then everything is read again. A veth takes only its peer
+        // (in reach), and a bridge's ports are host links (always read).
         var reach = PlanReach.Namespaces(plan);
-        var cascades = plan.Actions.Any(a => a.Kind is ActionKind.Delete or ActionKind.Replace && a.Before is LinkState { Namespace: HostState.Host });
-        var verify = planFor(HostObservation.For(host, spec, unchanged: cascades ? null : ns => !reach.Contains(ns)));
+        var cascades = plan.Actions.Any(a => a.Kind is ActionKind.Delete or ActionKind.Replace &&
+            a.Before is LinkState { Namespace: HostState.Host, Type: not (LinkKind.Veth or LinkKind.Bridge) });
+        // The question is whether the host reached what was applied: the plan's own desired state
+        // is compared again (resolving the file anew would give the same one, at 10 ms for 500 containers).
+        var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec, unchanged: cascades ? null : ns => !reach.Contains(ns)));
         return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime };
     }
 }

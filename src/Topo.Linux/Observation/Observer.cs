@@ -107,7 +107,16 @@ public sealed class Observer : IDisposable
         AddLinks(host, host, peers, links, addresses, routes, namespaceOwner: null);
         foreach (var (snapshot, owner) in snapshots)
         {
-            AddLinks(snapshot, host, peers, links, addresses, routes, owner);
+            // A reading reused (see unchanged) keeps what it was turned into last time.
+            if (snapshot.Model is not { } model)
+            {
+                var (l, a, r) = (ImmutableArray.CreateBuilder<LinkState>(), ImmutableArray.CreateBuilder<AddressState>(), ImmutableArray.CreateBuilder<RouteState>());
+                AddLinks(snapshot, host, peers, l, a, r, owner);
+                snapshot.Model = model = new NamespaceModel(l.DrainToImmutable(), a.DrainToImmutable(), r.DrainToImmutable());
+            }
+            links.AddRange(model.Links);
+            addresses.AddRange(model.Addresses);
+            routes.AddRange(model.Routes);
         }
 
         _lastRead = lastRead;
