@@ -10,12 +10,13 @@ namespace Topo.Cli;
 
 /// <summary>
 /// The live host through Topo.Linux: one namespace thread, one netlink session per namespace,
-/// opened on first use and reused by every command step. Named namespaces live where iproute2
+/// opened on first use and reused by every command step; libnftables on a thread of its own. Named namespaces live where iproute2
 /// keeps them; TOPO_NETNS_DIR and TOPO_ETC_NETNS_DIR move them (tests, unusual hosts).
 /// </summary>
 internal sealed class LinuxHost : IHostAccess, IDisposable
 {
     private readonly NamespaceThread _thread;
+    private readonly NamespaceThread _firewallThread;
     private readonly NamespaceStore _store;
     private readonly NamespaceSessions _sessions;
     private readonly Observer _observer;
@@ -30,13 +31,16 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         _sessions = new NamespaceSessions(_store, _thread.Home);
         _observer = new Observer(_sessions);
         _applier = new Applier(_sessions);
-        // libnftables is loaded and its socket opened first thing on the namespace thread, while
-        // the command reads its file: its fd stays low (it waits with select(), which aborts the
-        // process for an fd of 1024 or more, and we keep one per container), and the ~10 ms of
-        // loading it overlap with parsing. A missing library fails only the commands that need it.
-        _nftables = _thread.Start(_thread.Home, () =>
+        // libnftables gets a thread of its own (in the host namespace, like the namespace
+        // thread's home): loading it (~10 ms) overlaps with the command reading its file, and
+        // reading the firewall with the namespace thread opening sockets. Its socket is opened
+        // first thing, so its fd stays low: it waits with select(), which aborts the process for
+        // an fd of 1024 or more, and we keep one per container. A missing library fails only the
+        // commands that need it.
+        _firewallThread = new NamespaceThread("topo-nft");
+        _nftables = _firewallThread.Start(_firewallThread.Home, () =>
         {
-            var client = new NftablesClient(_thread, _thread.Home);
+            var client = new NftablesClient(_firewallThread, _firewallThread.Home);
             client.ListTables(); // makes it open its socket now, with a low fd
             return client;
         });
@@ -55,12 +59,11 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     /// <summary>
     /// Every project's namespaces are read, not only this one's: the shared default bridge's
     /// addresses are handed out across projects, so IPAM must see them all. The firewall is read
-    /// on the namespace thread while this thread lists the namespaces (nfnetlink and rtnetlink
-    /// do not wait for each other).
+    /// meanwhile on its own thread (nfnetlink and rtnetlink do not wait for each other).
     /// </summary>
     public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null)
     {
-        var firewall = _thread.Start(_thread.Home, () => FirewallObserver.Observe(Nftables));
+        var firewall = _firewallThread.Start(_firewallThread.Home, () => FirewallObserver.Observe(Nftables));
         var state = _observer.Observe(project: null, sysctls, unchanged);
         return state with { Firewall = firewall.GetAwaiter().GetResult() };
     }
@@ -86,6 +89,7 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     {
         ((IAsyncResult)_nftables).AsyncWaitHandle.WaitOne(); // it runs on the thread disposed below
         if (_nftables.IsCompletedSuccessfully) _nftables.Result.Dispose();
+        _firewallThread.Dispose();
         _applier.Dispose();
         _observer.Dispose();
         _sessions.Dispose();

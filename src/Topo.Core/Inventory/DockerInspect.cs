@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Topo.Core.Resolution;
@@ -68,5 +67,5 @@ public static class DockerInspect
     }
 
     /// <summary>A stable 64-hex id, like Docker's, derived from the object's name.</summary>
-    private static string Id(string name) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
+    private static string Id(string name) => Convert.ToHexStringLower(Hashing.Sha256.HashData(Encoding.UTF8.GetBytes(name)));
 }

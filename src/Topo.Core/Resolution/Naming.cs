@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using Topo.Core.Hashing;
 
 namespace Topo.Core.Resolution;
 
@@ -45,15 +45,15 @@ public static class Naming
     /// </summary>
     public static Addressing.MacAddress BridgeMac(string project, string network)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{project}/{network}"), hash);
+        Span<byte> hash = stackalloc byte[Sha256.HashSize];
+        Sha256.HashData(Encoding.UTF8.GetBytes($"{project}/{network}"), hash);
         return new Addressing.MacAddress(0x0242_0000_0000UL | System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash));
     }
 
     private static string Hex(string input, int digits)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(input), hash);
+        Span<byte> hash = stackalloc byte[Sha256.HashSize];
+        Sha256.HashData(Encoding.UTF8.GetBytes(input), hash);
         return Convert.ToHexStringLower(hash)[..digits];
     }
 }

@@ -85,8 +85,11 @@ public sealed class NamespaceSessions : IDisposable
     /// <summary>The open session of NAME, if there is one (no socket is opened).</summary>
     internal RouteNetlinkSession? Existing(string ns) => _sessions.GetValueOrDefault(ns);
 
-    /// <summary>Keeps a session opened elsewhere (on the namespace thread, for a concurrent read).</summary>
-    internal void AdoptSession(string ns, RouteNetlinkSession session)
+    /// <summary>
+    /// Keeps a session opened elsewhere (on the namespace thread, for a concurrent read), in the
+    /// namespace whose identity was <paramref name="identity"/> when it was opened.
+    /// </summary>
+    internal void AdoptSession(string ns, RouteNetlinkSession session, (ulong Device, ulong Inode) identity)
     {
         if (_sessions.Remove(ns, out var old))
         {
@@ -94,7 +97,11 @@ public sealed class NamespaceSessions : IDisposable
             old.Dispose();
         }
         _sessions[ns] = session;
+        if (!_handles.ContainsKey(ns)) _released[ns] = identity;
     }
+
+    /// <summary>True when anything of NAME is kept (a handle, a session, what a released one was): <see cref="Refresh"/> must check it is still valid.</summary>
+    internal bool Knows(string ns) => _sessions.ContainsKey(ns) || _handles.ContainsKey(ns) || _released.ContainsKey(ns);
 
     internal RouteNetlinkSession For(string ns)
     {

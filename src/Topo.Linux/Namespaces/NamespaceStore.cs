@@ -33,8 +33,7 @@ public sealed unsafe class NamespaceStore
     /// <summary>Names in the store, sorted.</summary>
     public IReadOnlyList<string> List()
     {
-        if (!Directory.Exists(Options.NetnsDirectory)) return [];
-        var names = Directory.GetFiles(Options.NetnsDirectory).Select(Path.GetFileName).OfType<string>().ToList();
+        if (DirectoryNames.Of(Options.NetnsDirectory) is not { } names) return [];
         names.Sort(StringComparer.Ordinal);
         return names;
     }

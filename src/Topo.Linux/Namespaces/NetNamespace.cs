@@ -45,7 +45,13 @@ public sealed unsafe class NetNamespace : SafeHandle
         {
             var fd = open(p, O_RDONLY | O_CLOEXEC, 0);
             if (fd < 0) throw new IOException($"open {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
-            return new NetNamespace(fd, path);
+            var ns = new NetNamespace(fd, path);
+            if (ns.Device != NsfsDevice.Value)
+            {
+                ns.Dispose();
+                throw new IOException($"{path} is not a network namespace (no nsfs mount)");
+            }
+            return ns;
         }
     }
 

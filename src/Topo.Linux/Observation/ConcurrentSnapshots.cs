@@ -22,6 +22,7 @@ internal sealed class ConcurrentSnapshots
     private readonly string[] _names;
     private readonly RouteNetlinkSession?[] _session;
     private readonly bool[] _fresh;
+    private readonly (ulong Device, ulong Inode)[] _identity; // of the namespaces whose socket was opened here
     private readonly NamespaceSnapshot?[] _results;
     private readonly ExceptionDispatchInfo?[] _errors;
     private readonly Func<string, RouteNetlinkSession, NamespaceSnapshot> _read;
@@ -41,6 +42,7 @@ internal sealed class ConcurrentSnapshots
         var n = _names.Length;
         _session = new RouteNetlinkSession?[n];
         _fresh = new bool[n];
+        _identity = new (ulong, ulong)[n];
         _results = new NamespaceSnapshot?[n];
         _errors = new ExceptionDispatchInfo?[n];
         _back = n;
@@ -56,10 +58,14 @@ internal sealed class ConcurrentSnapshots
         else sessions.Thread.Post(OpenThenHelp);
     }
 
+    /// <summary>The identity of each namespace whose socket was opened here (known once <see cref="Complete"/> returned).</summary>
+    public Dictionary<string, (ulong Device, ulong Inode)> Opened { get; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Reads from the front of the list until the two threads meet, waits for the namespace
-    /// thread, keeps the new sessions and returns each name's snapshot. A name whose namespace
-    /// went away (IOException) has none; any other failure is thrown, the first in list order.
+    /// thread, keeps the new sessions and returns each name's snapshot. A name with no namespace
+    /// behind it (vanished, or a plain file: IOException) has none; any other failure is thrown,
+    /// the first in list order.
     /// </summary>
     public Dictionary<string, NamespaceSnapshot> Complete()
     {
@@ -90,8 +96,9 @@ internal sealed class ConcurrentSnapshots
         {
             if (_fresh[i] && _session[i] is { } s)
             {
-                _sessions.AdoptSession(_names[i], s);
+                _sessions.AdoptSession(_names[i], s, _identity[i]);
                 _sessions.Release(_names[i]); // if a handle was cached: the socket is all a namespace needs from now on
+                Opened[_names[i]] = _identity[i];
             }
             if (_results[i] is { } snapshot) result[_names[i]] = snapshot;
             else if (_errors[i] is { SourceException: not IOException } e) first ??= e;
@@ -111,6 +118,7 @@ internal sealed class ConcurrentSnapshots
                 {
                     // Opened here and closed at once: only the socket stays (one fd per namespace).
                     using var handle = _sessions.Store.Open(_names[i]);
+                    _identity[i] = (handle.Device, handle.Inode);
                     handle.Enter();
                     _session[i] = new RouteNetlinkSession(NetlinkSocket.Open());
                     _fresh[i] = true;

@@ -57,21 +57,22 @@ public sealed class Observer : IDisposable
         var namespaces = ImmutableArray.CreateBuilder<NamespaceState>();
 
         var snapshots = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
-        var named = NamedNamespaces();
+        var listed = ListNames();
         var reused = new Dictionary<string, NamespaceSnapshot>(StringComparer.Ordinal);
         if (unchanged is not null)
         {
-            foreach (var (name, _, identity) in named)
+            foreach (var (name, identity) in listed)
             {
-                if (unchanged(name) && _lastRead.TryGetValue(name, out var last) && last.Identity == identity) reused[name] = last.Snapshot;
+                if (identity is { } id && unchanged(name) && _lastRead.TryGetValue(name, out var last) && last.Identity == id) reused[name] = last.Snapshot;
             }
         }
         // The namespace thread opens sockets while this thread dumps the host (alone: see
         // ConcurrentSnapshots). The host's socket is opened first: the thread is busy after.
         var hostSession = _sessions.For(HostState.Host);
-        var reading = new ConcurrentSnapshots(_sessions, [.. named.Select(n => n.Name).Where(n => !reused.ContainsKey(n))], Snapshot);
+        var reading = new ConcurrentSnapshots(_sessions, [.. listed.Select(n => n.Name).Where(n => !reused.ContainsKey(n))], Snapshot);
         var host = Snapshot(HostState.Host, hostSession);
         var read = reading.Complete();
+        var named = Arrange(listed, reading.Opened);
         var lastRead = new Dictionary<string, ((ulong, ulong), NamespaceSnapshot)>(named.Count, StringComparer.Ordinal);
         var rerooted = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (listedName, sharesWith, identity) in named)
@@ -144,24 +145,50 @@ public sealed class Observer : IDisposable
         });
     }
 
-    /// <summary>Names in the store, each with the earlier name it shares its namespace with (same nsfs inode), if any, and its identity.</summary>
-    private List<(string Name, string? SharesWith, (ulong, ulong) Identity)> NamedNamespaces()
+    /// <summary>
+    /// Names in the store. Those something is kept for (a session, from an earlier reading) are
+    /// checked to still lead to the same namespace, and get its identity; the others learn theirs
+    /// when their socket is opened (one stat each saved: hundreds of names in a fresh process).
+    /// </summary>
+    private List<(string Name, (ulong, ulong)? Identity)> ListNames()
     {
         var names = _sessions.Store.List();
         _sessions.Retain(names);
-        var open = new List<(string Name, (ulong, ulong) Key)>(names.Count);
-        var distinct = new HashSet<(ulong, ulong)>();
+        var listed = new List<(string, (ulong, ulong)?)>(names.Count);
         foreach (var name in names)
         {
+            if (!_sessions.Knows(name))
+            {
+                listed.Add((name, null));
+                continue;
+            }
             try
             {
-                var identity = _sessions.Refresh(name);
-                open.Add((name, identity));
-                distinct.Add(identity);
+                listed.Add((name, _sessions.Refresh(name)));
             }
             catch (IOException)
             {
+                // No namespace behind the name (any more): not ours to judge.
             }
+        }
+        return listed;
+    }
+
+    /// <summary>
+    /// The names that lead to a namespace, each with the earlier name it shares its namespace
+    /// with (same nsfs inode), if any, and its identity.
+    /// </summary>
+    private List<(string Name, string? SharesWith, (ulong, ulong) Identity)> Arrange(
+        List<(string Name, (ulong, ulong)? Identity)> listed, Dictionary<string, (ulong, ulong)> opened)
+    {
+        var names = listed.Select(l => l.Name).ToList();
+        var open = new List<(string Name, (ulong, ulong) Key)>(listed.Count);
+        var distinct = new HashSet<(ulong, ulong)>();
+        foreach (var (name, known) in listed)
+        {
+            if ((opened.TryGetValue(name, out var id) ? id : known) is not { } identity) continue; // stale or vanished
+            open.Add((name, identity));
+            distinct.Add(identity);
         }
         // Which of two names came first matters only when names share a namespace: only then is
         // /proc/self/mountinfo read (with hundreds of namespaces, reading it cost the kernel more
