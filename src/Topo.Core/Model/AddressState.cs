@@ -14,4 +14,6 @@ public sealed record AddressState(string Namespace, string Link, Ipv4Prefix Addr
     {
         yield return new("address", Address.ToString(), ForcesReplace: true);
     }
+
+    public override bool IsSatisfiedBy(Resource have) => have is AddressState h && h.Address == Address;
 }

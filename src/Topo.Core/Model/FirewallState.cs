@@ -62,6 +62,8 @@ public sealed record FirewallRuleState(string Family, string Table, string Chain
         yield return new("rule", Rule);
     }
 
+    public override bool IsSatisfiedBy(Resource have) => have is FirewallRuleState h && h.Rule == Rule;
+
     /// <summary>The owner label at the start of a rule comment, if it has one.</summary>
     public static Label? OwnerOf(string comment)
     {

@@ -55,4 +55,17 @@ public sealed record LinkState(string Namespace, string Name, LinkKind Type) : R
         if (Hairpin is { } hairpin) yield return new("hairpin", hairpin ? "on" : "off");
         yield return new("state", Up ? "up" : "down");
     }
+
+    public override bool IsSatisfiedBy(Resource have) =>
+        have is LinkState h && h.Type == Type && h.Up == Up &&
+        (Peer is null || Peer == h.Peer) &&
+        (Parent is null || Parent == h.Parent) &&
+        (VlanId is null || VlanId == h.VlanId) &&
+        (MacvlanMode is null || MacvlanMode == h.MacvlanMode) &&
+        SameLabel(Owner, h.Owner) &&
+        (Master is null || Master == h.Master) &&
+        (Mac is null || Mac == h.Mac) &&
+        (Mtu is null || Mtu == h.Mtu) &&
+        (Isolated is null || Isolated == h.Isolated) &&
+        (Hairpin is null || Hairpin == h.Hairpin);
 }

@@ -16,4 +16,8 @@ public sealed record NamespaceState(string Name, string? SharesWith = null) : Re
         // A shared name points at another container's namespace, whose lo carries that container's label.
         if (SharesWith is null) yield return new("label", Owner?.ToString());
     }
+
+    public override bool IsSatisfiedBy(Resource have) =>
+        have is NamespaceState h &&
+        (SharesWith is null ? Owner is null || (h.SharesWith is null && Owner.Equals(h.Owner)) : SharesWith == h.SharesWith);
 }

@@ -29,6 +29,17 @@ public abstract record Resource
     /// <summary>The attributes compared by the planner, in display order.</summary>
     public abstract IEnumerable<ResourceAttribute> Attributes();
 
+    /// <summary>
+    /// True when <paramref name="have"/> already has every attribute this desired resource has an
+    /// opinion on, judged on typed values: a converged host compares thousands of resources, and
+    /// spelling each attribute out as text was most of what planning allocated. False means
+    /// "compare <see cref="Attributes"/>" (which may still find no change), never "different".
+    /// </summary>
+    public virtual bool IsSatisfiedBy(Resource have) => false;
+
+    /// <summary>A desired label (or none: no opinion) that <paramref name="have"/> carries; equal labels print the same.</summary>
+    protected static bool SameLabel(Label? wanted, Label? have) => wanted is null || wanted.Equals(have);
+
     /// <summary>Short human form, e.g. <c>link br-1a2b3c4d5e6f (bridge)</c>.</summary>
     public string Display => $"{KindName} {Key}";
 

@@ -25,4 +25,7 @@ public sealed record RouteState(string Namespace, Ipv4Prefix Destination, int Me
         yield return new("via", Gateway?.ToString());
         yield return new("dev", Device);
     }
+
+    public override bool IsSatisfiedBy(Resource have) =>
+        have is RouteState h && (Gateway is null || Gateway == h.Gateway) && (Device is null || Device == h.Device);
 }

@@ -14,4 +14,6 @@ public sealed record SysctlState(string Namespace, string Name, string Value) : 
     {
         yield return new("value", Value);
     }
+
+    public override bool IsSatisfiedBy(Resource have) => have is SysctlState h && h.Value == Value;
 }

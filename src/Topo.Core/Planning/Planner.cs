@@ -161,6 +161,7 @@ public static partial class Planner
 
         private ImmutableArray<AttributeChange> Compare(Resource wanted, Resource have)
         {
+            if (wanted.IsSatisfiedBy(have)) return [];
             _observedAttributes.Clear();
             _observedAttributes.AddRange(have.Attributes());
             ImmutableArray<AttributeChange>.Builder? changes = null;

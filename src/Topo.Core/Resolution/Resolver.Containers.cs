@@ -70,7 +70,14 @@ public static partial class Resolver
                 $"container '{p.Container.Name}': network '{p.Network.Name}' has no free address left in {p.Network.IpRange ?? p.Network.Subnet}");
         }
 
-        return [.. context.Spec.Containers.Select(c => BuildContainer(context, c, pending.Where(p => p.Container == c).ToList()))];
+        // Grouped by reference once: filtering the list per container compared records (deeply) N² times.
+        var byContainer = new Dictionary<ContainerSpec, List<PendingEndpoint>>(ReferenceEqualityComparer.Instance);
+        foreach (var p in pending)
+        {
+            if (!byContainer.TryGetValue(p.Container, out var list)) byContainer[p.Container] = list = [];
+            list.Add(p);
+        }
+        return [.. context.Spec.Containers.Select(c => BuildContainer(context, c, byContainer.GetValueOrDefault(c) ?? []))];
     }
 
     private static AttachmentSpec DefaultAttachment(ContainerSpec container) =>
