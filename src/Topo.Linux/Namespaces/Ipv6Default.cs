@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Topo.Linux.Namespaces;
 
 /// <summary>
@@ -15,10 +17,22 @@ internal static class Ipv6Default
     private const string Path = "/proc/sys/net/ipv6/conf/default/disable_ipv6";
 
     /// <summary>On the namespace thread, inside the namespace. A kernel without IPv6 has no such file: nothing to turn off.</summary>
+    /// <remarks>
+    /// One path walk, no existence check first: the kernel keeps every namespace's /proc/sys
+    /// entries under the same names and tells them apart one by one, so each walk gets slower
+    /// with every namespace on the host (two walks were 20% of creating 500 containers).
+    /// </remarks>
     public static void DisableInCurrentNamespace()
     {
-        if (!File.Exists(Path)) return;
-        using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Write);
-        RandomAccess.Write(handle, "1\n"u8, 0);
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Write);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return;
+        }
+        using (handle) RandomAccess.Write(handle, "1\n"u8, 0);
     }
 }
