@@ -38,6 +38,7 @@ Report("resolve only, converged host", () => Topo.Core.Resolution.Resolver.Resol
 var desired = Topo.Core.Resolution.Resolver.Resolve(loaded, HostState.Empty).Topology!.Desired;
 Report("plan only, empty host", () => Planner.Plan("bench", desired, HostState.Empty));
 Report("plan only, converged host", () => Planner.Plan("bench", desired, converged));
+Report("render text, empty host", () => Topo.Core.Rendering.TextRenderer.Render(fresh));
 Report("load + resolve + plan, empty host", () => PlanAgainst(HostState.Empty));
 Report("load + resolve + plan, converged host", () => PlanAgainst(converged));
 

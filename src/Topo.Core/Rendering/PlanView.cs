@@ -15,7 +15,7 @@ internal static class PlanView
 
     /// <summary><c>link br-1a2b3c4d5e6f (bridge)</c>: the kind and key, and a link's type.</summary>
     public static string Describe(Resource resource) => resource is LinkState link
-        ? $"{resource.Display} ({link.Type.ToString().ToLowerInvariant()})"
+        ? $"{resource.Display} ({link.Type.Name()})"
         : resource.Display;
 
     /// <summary>The attributes a created object will have: the set ones, in display order.</summary>

@@ -13,7 +13,8 @@ public static class TextRenderer
 {
     public static string Render(Plan plan, TextRenderOptions? options = null)
     {
-        var text = new Styled((options ?? TextRenderOptions.Plain).Color);
+        // About 250 characters an action: sized once rather than grown through a megabyte.
+        var text = new Styled((options ?? TextRenderOptions.Plain).Color, 256 + plan.Actions.Length * 256);
         text.Line($"Project {plan.Project}", Ansi.Bold);
         text.Blank();
         if (plan.IsEmpty)
@@ -67,12 +68,17 @@ public static class TextRenderer
         }
     }
 
+    // Thousands of lines for a large first apply: written piece by piece, no string per line.
     private static void WriteAttributes(Styled text, Resource resource, string indent)
     {
         var attributes = PlanView.SetAttributes(resource).ToList();
         var width = attributes.Count == 0 ? 0 : attributes.Max(a => a.Name.Length) + 1;
+        var plus = Colored(text, ActionKind.Create, "+");
         foreach (var a in attributes)
-            text.Line($"{indent}{Colored(text, ActionKind.Create, "+")} {(a.Name + ":").PadRight(width)} {PlanView.Value(a.Value)}");
+        {
+            text.Raw.Append(indent).Append(plus).Append(' ').Append(a.Name).Append(':').Append(' ', width - a.Name.Length - 1)
+                .Append(' ').Append(PlanView.Value(a.Value)).Append('\n');
+        }
     }
 
     private static void WriteChanges(Styled text, PlanAction action)
@@ -92,9 +98,12 @@ public static class TextRenderer
     private static string Colored(Styled text, ActionKind kind, string s) => text.Style(s, Ansi.Of(kind));
 
     /// <summary>A line builder that applies styles only when colour is on.</summary>
-    private sealed class Styled(bool color)
+    private sealed class Styled(bool color, int capacity)
     {
-        private readonly StringBuilder _text = new();
+        private readonly StringBuilder _text = new(capacity);
+
+        /// <summary>The text so far, for lines written in pieces (styles already applied).</summary>
+        public StringBuilder Raw => _text;
 
         public string Style(string s, string style) => color ? style + s + Ansi.Reset : s;
 
