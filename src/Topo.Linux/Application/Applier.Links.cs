@@ -22,6 +22,10 @@ public sealed partial class Applier
     /// <summary>The create request, per kind, with what the kernel takes at creation (name, mtu, mac, master, namespace, peer).</summary>
     private void CreateLinkObject(LinkState link, LinkState? peer)
     {
+        // An interface arriving in a namespace made by this apply finds its defaults in place.
+        _sessions.AwaitDefaults(link.Namespace);
+        if (peer is not null) _sessions.AwaitDefaults(peer.Namespace);
+        else if (link.Peer is { } far) _sessions.AwaitDefaults(far.Namespace);
         var options = new LinkOptions(
             // A bridge's MTU given at creation is not "set by the user": the kernel lowers it to its
             // ports' as they join. Set it afterwards (Configure) so that it sticks.

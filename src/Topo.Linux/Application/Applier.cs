@@ -99,6 +99,7 @@ public sealed partial class Applier : IDisposable
                 throw new ApplyException(action, e, applied, rollbackFailures);
             }
         }
+        _sessions.AwaitAllDefaults(); // namespaces no interface moved into (network_mode: none)
         return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed) { ElapsedByKind = byKind };
     }
 

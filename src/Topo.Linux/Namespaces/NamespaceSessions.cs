@@ -56,9 +56,12 @@ public sealed class NamespaceSessions : IDisposable
     }
 
     /// <summary>
-    /// Creates namespace NAME in the store, with IPv6 off for the interfaces that will arrive
-    /// (<see cref="Ipv6Default"/>), and opens its session in the same trip to the namespace thread
-    /// (one hand-off per namespace instead of two).
+    /// Creates namespace NAME in the store and opens its session in the same trip to the
+    /// namespace thread (one hand-off per namespace instead of two). IPv6 is turned off for the
+    /// interfaces that will arrive (<see cref="Ipv6Default"/>) by a second thread meanwhile:
+    /// that write walks /proc/sys, which gets slower with every namespace on the host (a third
+    /// of creating 500 of them), and nothing needs it before an interface moves in
+    /// (<see cref="AwaitDefaults"/>).
     /// </summary>
     public NetNamespace CreateNamespace(string ns)
     {
@@ -66,11 +69,7 @@ public sealed class NamespaceSessions : IDisposable
         NetNamespace handle;
         try
         {
-            handle = Store.Create(ns, () =>
-            {
-                Ipv6Default.DisableInCurrentNamespace();
-                socket = Netlink.Transport.NetlinkSocket.Open();
-            });
+            handle = Store.Create(ns, () => socket = Netlink.Transport.NetlinkSocket.Open());
         }
         catch
         {
@@ -79,7 +78,35 @@ public sealed class NamespaceSessions : IDisposable
         }
         Adopt(ns, handle);
         _sessions[ns] = new RouteNetlinkSession(socket!);
+        var own = Store.Open(ns); // the job's own: the handle above may be released before it runs
+        _defaults[ns] = Helper.Start(Helper.Home, () =>
+        {
+            using (own)
+            {
+                own.Enter();
+                Ipv6Default.DisableInCurrentNamespace();
+            }
+            return true;
+        });
         return handle;
+    }
+
+    private readonly Dictionary<string, Task<bool>> _defaults = new(StringComparer.Ordinal);
+    private NamespaceThread? _helper;
+
+    /// <summary>The second namespace thread, started on first use.</summary>
+    private NamespaceThread Helper => _helper ??= new NamespaceThread("topo-netns-defaults");
+
+    /// <summary>Waits until namespace NS created here has its defaults (before an interface moves in); rethrows a failure.</summary>
+    public void AwaitDefaults(string ns)
+    {
+        if (_defaults.Remove(ns, out var pending)) pending.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Waits for every namespace created here to have its defaults; rethrows the first failure.</summary>
+    public void AwaitAllDefaults()
+    {
+        foreach (var ns in _defaults.Keys.ToList()) AwaitDefaults(ns);
     }
 
     /// <summary>The open session of NAME, if there is one (no socket is opened).</summary>
@@ -148,6 +175,7 @@ public sealed class NamespaceSessions : IDisposable
     /// <summary>Drops the session and handle of a namespace (after its name was deleted).</summary>
     public void Forget(string ns)
     {
+        if (_defaults.Remove(ns, out var pending)) ((IAsyncResult)pending).AsyncWaitHandle.WaitOne(); // gone anyway: only its order matters
         if (_sessions.Remove(ns, out var session))
         {
             _closedWrites += session.WriteRequests;
@@ -159,6 +187,8 @@ public sealed class NamespaceSessions : IDisposable
 
     public void Dispose()
     {
+        foreach (var ns in _defaults.Keys.ToList()) Forget(ns);
         foreach (var ns in _sessions.Keys.Concat(_handles.Keys).Distinct().ToList()) Forget(ns);
+        _helper?.Dispose();
     }
 }

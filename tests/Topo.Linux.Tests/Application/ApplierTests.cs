@@ -112,7 +112,8 @@ public sealed class ApplierTests(ITestOutputHelper output)
         using var sandbox = SandboxHost.Create();
         if (!File.Exists("/proc/sys/net/ipv6/conf/default/disable_ipv6")) Assert.Skip("this kernel has no IPv6");
         using var applier = new Applier(sandbox.Store, sandbox.Host);
-        applier.Apply(new PlanBuilder(Project).Create(WebNamespace).Create(Bridge).Create(HostEnd, ContainerEnd).Build());
+        var lonely = new NamespaceState("lonely") { Owner = new Label(Project, LabelRole.Container, "lonely") };
+        applier.Apply(new PlanBuilder(Project).Create(WebNamespace).Create(lonely).Create(Bridge).Create(HostEnd, ContainerEnd).Build());
 
         // No link-local address (so no duplicate-address probe, router solicitation or MLD report
         // flooded across the bridge), as Docker does for networks without IPv6.
@@ -120,6 +121,8 @@ public sealed class ApplierTests(ITestOutputHelper output)
         Assert.DoesNotContain(eth0.GetProperty("addr_info").EnumerateArray(), a => a.GetProperty("family").GetString() == "inet6");
         Assert.Equal("1", SandboxHost.Run("nsenter", $"--net={sandbox.Store.PathOf("web")} cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6").Trim());
         Assert.Contains("::1/128", sandbox.IpIn("web", "-6 addr show lo"));
+        // A namespace nothing moved into (network_mode: none) has the default too once apply returns.
+        Assert.Equal("1", SandboxHost.Run("nsenter", $"--net={sandbox.Store.PathOf("lonely")} cat /proc/sys/net/ipv6/conf/default/disable_ipv6").Trim());
         // The host's own settings are not ours to change.
         Assert.Equal("0", SandboxHost.Run("nsenter", $"--net={sandbox.Host.Path} cat /proc/sys/net/ipv6/conf/default/disable_ipv6").Trim());
     }
