@@ -70,7 +70,18 @@ public sealed class Observer : IDisposable
         // ConcurrentSnapshots). The host's socket is opened first: the thread is busy after.
         var hostSession = _sessions.For(HostState.Host);
         var reading = new ConcurrentSnapshots(_sessions, [.. listed.Select(n => n.Name).Where(n => !reused.ContainsKey(n))], Snapshot);
-        var host = Snapshot(HostState.Host, hostSession);
+        NamespaceSnapshot host;
+        try
+        {
+            host = Snapshot(HostState.Host, hostSession);
+        }
+        catch
+        {
+            // The namespace thread waits for Complete before it helps: without it, it would wait
+            // forever (and so would disposing it). The host's failure is the one to report.
+            try { reading.Complete(); } catch (Exception) { }
+            throw;
+        }
         var read = reading.Complete();
         var named = Arrange(listed, reading.Opened);
         var lastRead = new Dictionary<string, ((ulong, ulong), NamespaceSnapshot)>(named.Count, StringComparer.Ordinal);
