@@ -31,13 +31,15 @@ internal sealed record ConvergeResult(
 
 /// <summary>
 /// One convergence round, shared by apply, destroy and the watcher: under the apply lock,
-/// observe, plan, apply, observe again and compare with the same desired state. Callers print or log; this only does the work.
+/// observe, plan, apply, observe again and compare with the same desired state. Callers print
+/// or log; this only does the work.
 /// Throws the applier's ApplyException / ApplyLockException.
 /// </summary>
 internal static class Convergence
 {
+    /// <param name="planFor">Plans against what was observed; the plan's desired state is what the host is checked against after applying.</param>
     /// <param name="beforeApply">Sees the plan before anything changes (apply prints it).</param>
-    /// <param name="beforeVerify">Runs between applying and observing again (the watcher forgets its own events).</param>
+    /// <param name="beforeVerify">Runs between applying and observing again (apply ends its progress display).</param>
     public static ConvergeResult Run(
         IHostAccess host,
         TopologyFile? spec,

@@ -16,7 +16,7 @@ internal static class Ipv6Default
 {
     private const string Path = "/proc/sys/net/ipv6/conf/default/disable_ipv6";
 
-    /// <summary>On the namespace thread, inside the namespace. A kernel without IPv6 has no such file: nothing to turn off.</summary>
+    /// <summary>On a namespace thread, inside the namespace. A kernel without IPv6 has no such file: nothing to turn off.</summary>
     /// <remarks>
     /// One path walk, no existence check first: the kernel keeps every namespace's /proc/sys
     /// entries under the same names and tells them apart one by one, so each walk gets slower
