@@ -6,7 +6,7 @@ namespace Topo.Scenarios.Support;
 
 /// <summary>
 /// Runs a bash script as the host of a throwaway sandbox: a fresh network namespace and a
-/// private mount namespace with tmpfs over /run/netns and /etc/netns (unshare). Everything the
+/// private mount namespace with tmpfs over /run, /run/netns and /etc/netns (unshare). Everything the
 /// script makes dies with it, so nothing can leak into the machine's own namespace. The script
 /// marks its steps with <c>step NAME command…</c>; each step's output and exit code come back by name.
 /// An <c>uplink0</c> veth (peer <c>outside0</c> in the namespace <c>outside</c>) stands in for the host's NIC.
@@ -27,6 +27,9 @@ internal static class SandboxShell
 
     private const string Prelude = """
         set -u
+        # A private /run: topo's apply lock (/run/topo.lock) and watcher state are the sandbox's own,
+        # so sandboxes running side by side never wait on each other and nothing is left on the machine.
+        mount -t tmpfs topo-test /run
         mkdir -p /run/netns /etc/netns
         mount -t tmpfs topo-test /run/netns
         mount -t tmpfs topo-test /etc/netns
@@ -91,7 +94,9 @@ internal static class SandboxShell
     public static Step Ok(this Dictionary<string, Step> steps, string name)
     {
         Assert.True(steps.TryGetValue(name, out var step), $"step {name} did not run; ran: {string.Join(", ", steps.Keys)}");
-        Assert.True(step.ExitCode == 0, $"step {name} exited {step.ExitCode}:\n{step.Output}");
+        // A script that keeps a log (a watcher's) gives it with any failure: the step alone rarely says why.
+        var log = name != "log" && steps.TryGetValue("log", out var l) ? $"\n--- log ---\n{l.Output}" : "";
+        Assert.True(step.ExitCode == 0, $"step {name} exited {step.ExitCode}:\n{step.Output}{log}");
         return step;
     }
 }
