@@ -19,7 +19,7 @@ spec() { # N → a topology with N containers on one bridge network
 }
 
 sandbox() { unshare --net --mount --propagation private -- bash -euo pipefail -c '
-  mkdir -p /run/netns /etc/netns; mount -t tmpfs b /run/netns; mount -t tmpfs b /etc/netns; ip link set lo up; '"$1"; }
+  mount -t tmpfs b /run; mkdir -p /run/netns /etc/netns; mount -t tmpfs b /run/netns; mount -t tmpfs b /etc/netns; ip link set lo up; '"$1"; }
 
 now() { date +%s.%N; }
 export -f now

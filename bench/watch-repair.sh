@@ -22,7 +22,7 @@ printf '%-6s %-8s %-9s %-9s %-9s %-9s %-10s %s\n' N trials median p90 p99 max Vm
 for n in "${@:-10 500}"; do
   spec "$n" "$work/n$n.yaml"
   unshare --net --mount --propagation private -- bash -euo pipefail -c '
-    mkdir -p /run/netns /etc/netns; mount -t tmpfs b /run/netns; mount -t tmpfs b /etc/netns
+    mount -t tmpfs b /run; mkdir -p /run/netns /etc/netns; mount -t tmpfs b /run/netns; mount -t tmpfs b /etc/netns
     run='"$work"'/run'"$n"'; mkdir -p $run; mount -t tmpfs b $run; export TOPO_RUN_DIR=$run
     ip link set lo up
     log='"$work"'/log'"$n"'
