@@ -11,7 +11,8 @@ namespace Topo.Linux.Observation;
 /// <summary>
 /// Reads the kernel into a <see cref="HostState"/>: the host namespace (every link, foreign ones
 /// with a null owner; their IPv4 addresses; main-table routes) and every named namespace whose
-/// <c>lo</c> alias is a topo label (its links but lo, addresses, routes). Routes the kernel
+/// <c>lo</c> alias is a topo label (its links but lo, addresses, routes). Other names in the
+/// namespace directory are listed as foreign namespaces (no owner), and not read. Routes the kernel
 /// adds for addresses (proto kernel) are left out, as the model says.
 /// </summary>
 public sealed class Observer : IDisposable
@@ -89,11 +90,21 @@ public sealed class Observer : IDisposable
         foreach (var (listedName, sharesWith, identity) in named)
         {
             var name = listedName;
-            // None: a name without a namespace behind it (a stale file): not ours to judge.
-            if (!read.TryGetValue(name, out var snapshot) && !reused.TryGetValue(name, out snapshot)) continue;
+            // A name whose namespace vanished while it was read, or a namespace without topo's
+            // label on its lo, is foreign: listed without an owner, so that a plan wanting the
+            // name is refused before any change, and never read further.
+            if (!read.TryGetValue(name, out var snapshot) && !reused.TryGetValue(name, out snapshot))
+            {
+                namespaces.Add(new NamespaceState(name));
+                continue;
+            }
             lastRead[name] = (identity, snapshot);
             var lo = snapshot.Links.FirstOrDefault(l => (l.Flags & InterfaceFlags.Loopback) != 0);
-            if (!Label.TryParse(lo?.Alias, out var owner)) continue;
+            if (!Label.TryParse(lo?.Alias, out var owner))
+            {
+                namespaces.Add(new NamespaceState(name));
+                continue;
+            }
             if (sharesWith is not null)
             {
                 // Point every name at the namespace's owner; the owner's own name is the root itself.
@@ -113,6 +124,16 @@ public sealed class Observer : IDisposable
             namespaces.Add(new NamespaceState(name) { Owner = owner });
             if (project is not null && owner.Project != project) continue;
             snapshots.Add((snapshot, owner));
+        }
+
+        if (named.Count < listed.Count)
+        {
+            // Names with no namespace behind them (a plain or stale file): foreign as well.
+            var arranged = named.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var (name, _) in listed)
+            {
+                if (!arranged.Contains(name)) namespaces.Add(new NamespaceState(name));
+            }
         }
 
         var peers = new VethPeers(host, snapshots.Select(s => s.Snapshot));

@@ -35,7 +35,8 @@ public sealed class ObserverTests
         using var observer = new Observer(sandbox.Store, host);
         var state = observer.Observe(sysctls: ["net.ipv4.ip_forward"]);
 
-        Assert.Equal(2, state.Namespaces.Length); // "plain" has no label: not topo's
+        Assert.Equal(3, state.Namespaces.Length);
+        Assert.Null(state.FindNamespace("plain")!.Owner); // no label: not topo's
         var web = state.FindNamespace("web")!;
         Assert.Equal("topo:demo:container:web", web.Owner?.ToString());
         Assert.Null(web.SharesWith);
@@ -132,17 +133,22 @@ public sealed class ObserverRefreshTests
     }
 
     [Fact]
-    public void A_plain_file_among_the_names_is_passed_by_not_an_error()
+    public void A_plain_file_or_an_unlabelled_namespace_among_the_names_is_foreign_not_an_error()
     {
         SandboxHost.SkipUnlessRoot();
         using var sandbox = SandboxHost.Create();
         using (sandbox.Store.Create("web")) { }
         sandbox.IpIn("web", "link set lo alias topo:demo:container:web");
+        using (sandbox.Store.Create("theirs")) { }
+        sandbox.IpIn("theirs", "link add x0 type veth peer name x1");
         // What a crashed `ip netns add` or an unmount from another mount namespace leaves.
         File.WriteAllBytes(sandbox.Store.PathOf("stale"), []);
         using var observer = new Observer(sandbox.Store, sandbox.Host);
         var state = observer.Observe();
-        Assert.NotNull(state.FindNamespace("web"));
-        Assert.Null(state.FindNamespace("stale"));
+        Assert.Equal("topo:demo:container:web", state.FindNamespace("web")!.Owner?.ToString());
+        // Listed without an owner (a plan wanting the name is refused), and not read.
+        Assert.Null(state.FindNamespace("stale")!.Owner);
+        Assert.Null(state.FindNamespace("theirs")!.Owner);
+        Assert.DoesNotContain(state.Links, l => l.Namespace == "theirs");
     }
 }

@@ -215,6 +215,50 @@ public sealed class ApplyScenarioTests
     }
 
     [Fact]
+    public void A_foreign_namespace_with_a_containers_name_is_reported_before_any_change()
+    {
+        var s = SandboxShell.Run($"""
+            ip netns add wordpress
+            settle
+            step before ip -j -d link show
+            step plan $TOPO plan {Example("wordpress")}
+            step apply $TOPO apply {Example("wordpress")}
+            step after ip -j -d link show
+            step netns ip netns list
+            """);
+        Assert.Equal(1, s["plan"].ExitCode);
+        var apply = s["apply"];
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("namespace 'wordpress' already exists and was not created by topo", apply.Output);
+        Assert.Equal(s.Ok("before").Output, s.Ok("after").Output);
+        Assert.Equal(["wordpress"], s.Ok("netns").Namespaces());
+    }
+
+    [Fact]
+    public void A_container_namespace_that_lost_its_label_is_refused_and_left_as_it_is()
+    {
+        // Its lo alias removed by hand: the namespace is no longer provably topo's.
+        var s = SandboxShell.Run($"""
+            $TOPO apply {Example("wordpress")} >/dev/null
+            ip -n mariadb link set lo alias ""
+            settle
+            step before sh -c 'ip -j link show; ip -n mariadb -j addr show; ip -n mariadb -j route show'
+            step apply $TOPO apply {Example("wordpress")}
+            step after sh -c 'ip -j link show; ip -n mariadb -j addr show; ip -n mariadb -j route show'
+            step destroy $TOPO destroy {Example("wordpress")}
+            step netns ip netns list
+            """);
+        var apply = s["apply"];
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("namespace 'mariadb' already exists and was not created by topo", apply.Output);
+        Assert.DoesNotContain("rolled back", apply.Output);
+        Assert.Equal(s.Ok("before").Output, s.Ok("after").Output);
+        // Destroy takes what is provably the project's and leaves the unlabelled namespace.
+        s.Ok("destroy");
+        Assert.Equal(["mariadb"], s.Ok("netns").Namespaces());
+    }
+
+    [Fact]
     public void Destroy_leaves_the_sandbox_exactly_as_before_and_twice_is_fine()
     {
         var s = SandboxShell.Run($"""
