@@ -81,6 +81,16 @@ public static partial class Planner
                 else Create(wanted, have);
                 return;
             }
+            if (wanted is NamespaceState ns && have is NamespaceState was && ns.SharesWith != was.SharesWith)
+            {
+                // Into or out of container mode: the name must lead to another namespace, which
+                // only re-creating the name gives (an own namespace's contents go with it).
+                var reason = ns.SharesWith is { } target
+                    ? $"container '{ns.Name}' now shares the namespace of '{target}' (network_mode container:{target})"
+                    : $"container '{ns.Name}' no longer shares the namespace of '{was.SharesWith}': it gets one of its own";
+                Replace(wanted, have, [new AttributeChange("shares", was.SharesWith ?? OwnNamespace, ns.SharesWith ?? OwnNamespace, ForcesReplace: true)], reason);
+                return;
+            }
             var changes = Compare(wanted, have);
             if (changes.IsEmpty) return;
             if (changes.Any(c => c.ForcesReplace)) Replace(wanted, have, changes);
@@ -90,9 +100,11 @@ public static partial class Planner
             }
         }
 
-        private void Replace(Resource wanted, Resource have, ImmutableArray<AttributeChange> changes)
+        private const string OwnNamespace = "(its own)";
+
+        private void Replace(Resource wanted, Resource have, ImmutableArray<AttributeChange> changes, string? reason = null)
         {
-            Drafts.Add(new Draft(ActionKind.Replace, have, wanted, changes, Reasons.Replace(wanted, changes), Companions(wanted)));
+            Drafts.Add(new Draft(ActionKind.Replace, have, wanted, changes, reason ?? Reasons.Replace(wanted, changes), Companions(wanted)));
             MarkFresh(wanted);
             MarkFresh(have);
         }
