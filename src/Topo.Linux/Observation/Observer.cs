@@ -11,7 +11,7 @@ namespace Topo.Linux.Observation;
 /// <summary>
 /// Reads the kernel into a <see cref="HostState"/>: the host namespace (every link, foreign ones
 /// with a null owner; their IPv4 addresses; main-table routes) and every named namespace whose
-/// <c>lo</c> alias is a topo label (its links but lo, addresses, routes). Other names in the
+/// <c>lo</c> alias is a topo label (its links, addresses but lo's, routes). Other names in the
 /// namespace directory are listed as foreign namespaces (no owner), and not read. Routes the kernel
 /// adds for addresses (proto kernel) are left out, as the model says.
 /// </summary>
@@ -282,8 +282,14 @@ public sealed class Observer : IDisposable
         {
             if (link.Name is null) continue;
             var isLoopback = (link.Flags & InterfaceFlags.Loopback) != 0;
-            if (!isHost && isLoopback) continue; // the namespace's lo is the NamespaceState
             Label.TryParse(link.Alias, out var owner);
+            if (!isHost && isLoopback)
+            {
+                // The namespace's lo: its label is the NamespaceState's, but whether it is up is
+                // its own (down, a container cannot reach itself). Its addresses are the kernel's.
+                links.Add(ToLinkState(link, snapshot, host, peers, isLoopback) with { Owner = owner });
+                continue;
+            }
             owners[link.Index] = owner;
             links.Add(ToLinkState(link, snapshot, host, peers, isLoopback) with { Owner = owner });
         }

@@ -63,7 +63,9 @@ public sealed class ObserverTests
         Assert.Equal(new LinkRef("", "veth-web"), eth0.Peer);
         Assert.Equal(MacAddress.Parse("02:42:0a:07:00:02"), eth0.Mac);
         Assert.Equal(Label.Endpoint("demo", "web", "front"), eth0.Owner);
-        Assert.Null(state.FindLink(new LinkRef("web", "lo")));
+        // A container's lo is read for its state; its addresses are the kernel's, never the model's.
+        Assert.True(state.FindLink(new LinkRef("web", "lo"))!.Up);
+        Assert.DoesNotContain(state.Addresses, a => a.Namespace == "web" && a.Link == "lo");
         Assert.Null(state.FindLink(new LinkRef("web-alias", "eth0"))); // a shared name is not read twice
 
         var macvlan = state.FindLink(new LinkRef("web", "mv-web"))!;
