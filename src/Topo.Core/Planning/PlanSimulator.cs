@@ -4,7 +4,8 @@ namespace Topo.Core.Planning;
 
 /// <summary>
 /// Applies a plan to a state in memory, with the kernel's side effects (a namespace takes its
-/// links along, a veth its peer, a link its addresses and routes). What a host converged on a
+/// links along, a veth its peer, a link its addresses and routes, a link's last address its
+/// routes). What a host converged on a
 /// plan looks like, without a host: used by <c>topo plan --against</c> and by property tests.
 /// </summary>
 public static class PlanSimulator
@@ -33,6 +34,10 @@ public static class PlanSimulator
         objects.Remove((gone.Kind, gone.Key));
         switch (gone)
         {
+            case AddressState address when !objects.Values.Any(r => r is AddressState a && a.LinkRef == address.LinkRef):
+                // A link left without an IPv4 address loses every route through it (fib_disable_ip).
+                RemoveWhere(objects, r => r is RouteState { Device: { } dev } route && new LinkRef(route.Namespace, dev) == address.LinkRef);
+                break;
             case FirewallTableState table:
                 RemoveWhere(objects, r => r is FirewallChainState c && c.Table == table.Name || r is FirewallRuleState rule && rule.Table == table.Name);
                 break;

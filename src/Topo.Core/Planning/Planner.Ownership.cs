@@ -96,7 +96,7 @@ public static partial class Planner
                 peer.Namespace == HostState.Host || _goneNamespaces.Contains(link.Namespace),
             LinkState link => _goneNamespaces.Contains(link.Namespace) && link.Namespace != HostState.Host,
             AddressState a => _goneNamespaces.Contains(a.Namespace) || _goneLinks.Contains(a.LinkRef) || _freshLinks.Contains(a.LinkRef),
-            RouteState r => _goneNamespaces.Contains(r.Namespace) ||
+            RouteState r => _goneNamespaces.Contains(r.Namespace) || GoesWithLastAddress(r) ||
                             (r.Device is { } dev && (_goneLinks.Contains(new LinkRef(r.Namespace, dev)) || _freshLinks.Contains(new LinkRef(r.Namespace, dev)))),
             _ => false,
         };

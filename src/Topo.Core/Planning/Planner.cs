@@ -52,6 +52,8 @@ public static partial class Planner
         private readonly HashSet<LinkRef> _freshLinks = [];
         /// <summary>Links deleted: their addresses and routes go with them.</summary>
         private readonly HashSet<LinkRef> _goneLinks = [];
+        /// <summary>Links that stay but lose every IPv4 address they have: their routes go with the last one.</summary>
+        private readonly HashSet<LinkRef> _strippedLinks = StrippedLinks(project, desired, observed);
 
         public List<Draft> Drafts { get; } = [];
         public List<Diagnostic> Errors { get; } = [];
@@ -111,8 +113,13 @@ public static partial class Planner
 
         private void Create(Resource wanted, Resource? have)
         {
-            // Present but inside something re-created: it is made again with it.
-            var reason = have is null ? Reasons.Create(wanted) : Reasons.Recreate(wanted);
+            // Present but inside something re-created, or about to go with its link's last address: it is made again.
+            var reason = have switch
+            {
+                null => Reasons.Create(wanted),
+                RouteState route when !InsideFresh((RouteState)wanted) && GoesWithLastAddress(route) => Reasons.RecreateRoute(wanted, new LinkRef(route.Namespace, route.Device!)),
+                _ => Reasons.Recreate(wanted),
+            };
             Drafts.Add(new Draft(ActionKind.Create, null, wanted, [], reason, Companions(wanted)));
             MarkFresh(wanted);
         }
@@ -147,7 +154,7 @@ public static partial class Planner
             _ => false,
         };
 
-        /// <summary>Present on the host, but about to vanish with a namespace or link being re-created.</summary>
+        /// <summary>Present on the host, but about to vanish with a namespace or link being re-created, or (a route) with its link's last address.</summary>
         private bool MustRecreate(Resource r) => r switch
         {
             NamespaceState => false,
@@ -156,10 +163,46 @@ public static partial class Planner
                 (link.Namespace != HostState.Host && _freshLinks.Contains(link.Ref)) || PeerMissing(link),
             LinkState link => _freshNamespaces.Contains(link.Namespace),
             AddressState a => _freshNamespaces.Contains(a.Namespace) || _freshLinks.Contains(a.LinkRef),
-            RouteState route => _freshNamespaces.Contains(route.Namespace) ||
-                                (route.Device is { } dev && _freshLinks.Contains(new LinkRef(route.Namespace, dev))),
+            RouteState route => InsideFresh(route) || (ObservedOf(route) is RouteState have && GoesWithLastAddress(have)),
             _ => false,
         };
+
+        private bool InsideFresh(RouteState route) => _freshNamespaces.Contains(route.Namespace) ||
+            (route.Device is { } dev && _freshLinks.Contains(new LinkRef(route.Namespace, dev)));
+
+        /// <summary>
+        /// An observed route through a link that loses its last IPv4 address: the kernel drops every
+        /// route through a link left without one (fib_disable_ip), so the route is gone after the
+        /// removals, whatever the plan says about it. Its device on the host is what counts, not
+        /// the one wanted: a route moving onto such a link from another is still there (and is
+        /// replaced in place; a create would find it).
+        /// </summary>
+        private bool GoesWithLastAddress(RouteState have) =>
+            have.Device is { } dev && _strippedLinks.Contains(new LinkRef(have.Namespace, dev));
+
+        /// <summary>
+        /// Links the topology keeps whose observed IPv4 addresses are all unwanted: the plan deletes
+        /// every one (an address that changes is deleted and added, never changed in place; the
+        /// deletes run before the adds), leaving the link with none for a moment. Only that is
+        /// modelled: on Linux 6.x a link that keeps another address keeps its routes, even one
+        /// whose gateway no remaining address's subnet holds.
+        /// </summary>
+        private static HashSet<LinkRef> StrippedLinks(string project, HostState desired, HostState observed)
+        {
+            var wantedLinks = desired.Links.Select(l => l.Ref).ToHashSet();
+            var wantedAddresses = desired.Addresses.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
+            var stripped = new HashSet<LinkRef>();
+            var kept = new HashSet<LinkRef>();
+            foreach (var a in observed.Addresses)
+            {
+                if (!wantedLinks.Contains(a.LinkRef)) continue;
+                // An address that is wanted stays, and so does one that is not ours to delete.
+                if (wantedAddresses.Contains(a.Key) || a.Owner is not { } owner || (owner.Project != project && !owner.IsShared)) kept.Add(a.LinkRef);
+                else stripped.Add(a.LinkRef);
+            }
+            stripped.ExceptWith(kept);
+            return stripped;
+        }
 
         /// <summary>A host veth whose far end is not where it should be (moved or renamed by hand): re-create the pair.</summary>
         private bool PeerMissing(LinkState link) =>

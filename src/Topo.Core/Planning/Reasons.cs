@@ -28,6 +28,9 @@ internal static class Reasons
 
     public static string Recreate(Resource r) => $"made again with its namespace or interface: {Create(r)}";
 
+    public static string RecreateRoute(Resource r, LinkRef link) =>
+        $"made again: {link} loses its last IPv4 address, and the kernel drops its routes with it: {Create(r)}";
+
     public static string Update(ImmutableArray<AttributeChange> changes) =>
         $"differs on the host: {string.Join(", ", changes.Select(c => c.Name))}";
 

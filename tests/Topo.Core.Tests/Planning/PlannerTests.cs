@@ -1,6 +1,7 @@
 using Topo.Core.Addressing;
 using Topo.Core.Model;
 using Topo.Core.Planning;
+using Topo.Core.Spec;
 using Topo.Core.Tests.Support;
 
 namespace Topo.Core.Tests.Planning;
@@ -113,13 +114,70 @@ public sealed class PlannerTests
         Assert.Contains(replace.Actions, a => a is { Kind: ActionKind.Create, After: AddressState { Link: var l } } && l == bridge.Name);
     }
 
+    private static TopologyFile OneContainer(string ipv4) =>
+        new SpecBuilder("p").Network("n", "10.0.0.0/24").Container("c", SpecBuilder.Attach("n", ipv4)).Build();
+
     [Fact]
-    public void Changing_a_static_address_moves_it_and_keeps_the_route()
+    public void Changing_a_static_address_moves_it_and_makes_the_route_again_that_the_kernel_drops_with_the_old_one()
     {
-        var host = Pipeline.Converge(new SpecBuilder("p").Network("n", "10.0.0.0/24").Container("c", SpecBuilder.Attach("n", "10.0.0.5")).Build());
-        var plan = Pipeline.Plan(new SpecBuilder("p").Network("n", "10.0.0.0/24").Container("c", SpecBuilder.Attach("n", "10.0.0.6")).Build(), host);
-        Assert.Equal("- address c/eth0 10.0.0.5/24\n~ link c/eth0\n+ address c/eth0 10.0.0.6/24", Pipeline.Lines(plan));
+        var host = Pipeline.Converge(OneContainer("10.0.0.5"));
+        // A route of the project that the topology no longer has, through the same interface.
+        var stray = new RouteState("c", Ipv4Prefix.Parse("192.168.77.0/24")) { Device = "eth0", Owner = host.Routes.Single(r => r.Namespace == "c").Owner };
+        host = host with { Routes = host.Routes.Add(stray) };
+        var plan = Pipeline.Plan(OneContainer("10.0.0.6"), host);
+        // eth0 is left with no IPv4 address between the delete and the add: the kernel drops every
+        // route through it then, so the default route is made again and the stray one needs no delete.
+        Assert.Equal("- address c/eth0 10.0.0.5/24\n~ link c/eth0\n+ address c/eth0 10.0.0.6/24\n+ route c default", Pipeline.Lines(plan));
         Assert.Contains(plan.Actions[1].Changes, c => c is { Name: "mac", After: "02:42:0a:00:00:06" });
+        var route = plan.Actions[3];
+        Assert.Equal("made again: c/eth0 loses its last IPv4 address, and the kernel drops its routes with it: default route of container 'c'", route.Reason);
+        Assert.Contains(plan.Actions[2].Id, route.DependsOn); // after the new address
+        // The simulated kernel agrees: applying the plan converges.
+        Assert.True(Pipeline.Plan(OneContainer("10.0.0.6"), PlanSimulator.Apply(host, plan)).IsEmpty);
+    }
+
+    [Fact]
+    public void Routes_are_left_alone_while_their_interface_keeps_an_address()
+    {
+        var host = Pipeline.Converge(OneContainer("10.0.0.5"));
+
+        // Nothing about the interface's addresses changes: an MTU change touches only links.
+        var mtu = Pipeline.Plan(new SpecBuilder("p").Network("n", "10.0.0.0/24", mtu: 9000).Container("c", SpecBuilder.Attach("n", "10.0.0.5")).Build(), host);
+        Assert.NotEmpty(mtu.Actions);
+        Assert.DoesNotContain(mtu.Actions, a => a.Subject is RouteState);
+
+        // An extra address goes, but the wanted one stays: the kernel keeps the routes.
+        var extra = host with { Addresses = host.Addresses.Add(new AddressState("c", "eth0", Ipv4Prefix.Parse("10.9.0.5/24")) { Owner = host.Addresses.Single(a => a.Namespace == "c").Owner }) };
+        Assert.Equal("- address c/eth0 10.9.0.5/24", Pipeline.Lines(Pipeline.Plan(OneContainer("10.0.0.5"), extra)));
+
+        // Another interface is renumbered: the default route through eth0 is not its concern.
+        var two = new SpecBuilder("p").Network("n", "10.0.0.0/24").Network("m", "10.1.0.0/24");
+        var twoHost = Pipeline.Converge(two.Container("c", SpecBuilder.Attach("n", "10.0.0.5"), SpecBuilder.Attach("m", "10.1.0.5")).Build());
+        var renumbered = Pipeline.Plan(new SpecBuilder("p").Network("n", "10.0.0.0/24").Network("m", "10.1.0.0/24")
+            .Container("c", SpecBuilder.Attach("n", "10.0.0.5"), SpecBuilder.Attach("m", "10.1.0.6")).Build(), twoHost);
+        Assert.Equal("eth0", twoHost.Routes.Single(r => r.Namespace == "c").Device);
+        Assert.Equal("- address c/eth1 10.1.0.5/24\n~ link c/eth1\n+ address c/eth1 10.1.0.6/24", Pipeline.Lines(renumbered));
+    }
+
+    [Fact]
+    public void A_route_moving_off_an_interface_that_loses_its_address_is_made_again_and_one_moving_onto_it_is_replaced()
+    {
+        TopologyFile Spec(string eth0, int eth1Priority) => new SpecBuilder("p").Network("n", "10.0.0.0/24").Network("m", "10.1.0.0/24")
+            .Container("c", SpecBuilder.Attach("n", eth0), SpecBuilder.Attach("m", "10.1.0.5", eth1Priority)).Build();
+
+        // Default route on eth0, whose address changes while the route moves to eth1: gone with
+        // eth0's address, so it is created (an in-place change would find nothing to change).
+        var onEth0 = Pipeline.Converge(Spec("10.0.0.5", 0));
+        var off = Pipeline.Plan(Spec("10.0.0.6", 1), onEth0);
+        Assert.Contains(off.Actions, a => a is { Kind: ActionKind.Create, After: RouteState { Device: "eth1" } });
+        Assert.True(Pipeline.Plan(Spec("10.0.0.6", 1), PlanSimulator.Apply(onEth0, off)).IsEmpty);
+
+        // Default route on eth1, which keeps its address: the kernel keeps it, so it is changed in
+        // place (a create would find it there).
+        var onEth1 = Pipeline.Converge(Spec("10.0.0.5", 1));
+        var onto = Pipeline.Plan(Spec("10.0.0.6", 0), onEth1);
+        Assert.Contains(onto.Actions, a => a is { Kind: ActionKind.Update, After: RouteState { Device: "eth0" } });
+        Assert.True(Pipeline.Plan(Spec("10.0.0.6", 0), PlanSimulator.Apply(onEth1, onto)).IsEmpty);
     }
 
     [Fact]

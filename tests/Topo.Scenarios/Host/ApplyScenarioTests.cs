@@ -180,6 +180,42 @@ public sealed class ApplyScenarioTests
     }
 
     [Fact]
+    public void Changing_a_static_address_converges_in_one_apply_with_the_default_route_back()
+    {
+        // Deleting the old address leaves eth0 with none, and the kernel drops the default route with it.
+        var before = TempSpec.Write("""
+            version: 1
+            name: renumber
+            networks:
+              net: {subnet: 10.20.0.0/24}
+            containers:
+              web: {networks: {net: {ipv4: 10.20.0.5}}}
+            """);
+        var after = TempSpec.Write("""
+            version: 1
+            name: renumber
+            networks:
+              net: {subnet: 10.20.0.0/24}
+            containers:
+              web: {networks: {net: {ipv4: 10.20.0.6}}}
+            """);
+        var s = SandboxShell.Run($"""
+            $TOPO apply {before} >/dev/null
+            step apply $TOPO apply {after}
+            step replan $TOPO plan {after} --detailed-exitcode
+            step route ip -n web -j route show default
+            step addr ip -n web -j addr show
+            """);
+        var apply = s.Ok("apply").Output;
+        Assert.Contains("verified", apply);
+        Assert.Contains("+ route web default", apply);
+        s.Ok("replan"); // exit 0: nothing left to do
+        var route = Assert.Single(s.Ok("route").Json().EnumerateArray());
+        Assert.Equal(("10.20.0.1", "eth0"), (route.GetProperty("gateway").GetString(), route.GetProperty("dev").GetString()));
+        Assert.Equal(["10.20.0.6/24"], Addresses(s.Ok("addr").Json(), "eth0"));
+    }
+
+    [Fact]
     public void Host_none_and_container_modes()
     {
         var s = SandboxShell.Run($"""
