@@ -138,6 +138,28 @@ public sealed class ResolverTests
     }
 
     [Fact]
+    public void A_bridge_name_equal_to_another_networks_generated_name_is_an_error_at_the_bridge_name_not_a_crash()
+    {
+        var taken = Naming.BridgeName("shop", "back");
+        var spec = Load($$"""
+            version: 1
+            name: shop
+            networks:
+              back: {}
+              front:
+                bridge_name: {{taken}}
+            containers:
+              web:
+                networks: [back, front]
+            """);
+        var result = Resolver.Resolve(spec, HostState.Empty);
+        Assert.False(result.Succeeded);
+        Assert.Equal(
+            $"shop.yaml:6:18: error: interface {taken} would be both the bridge of network 'back' and the bridge of network 'front'; choose another bridge_name",
+            Assert.Single(result.Errors).ToString());
+    }
+
+    [Fact]
     public void Full_range_is_an_error_naming_the_container()
     {
         var spec = new SpecBuilder().Network("tiny", "10.9.0.0/30").Container("a", "tiny").Container("b", "tiny").Build();
