@@ -20,6 +20,9 @@ public static partial class Planner
             if (wanted is NamespaceState { SharesWith: not null } && have.Owner?.Project == Project) return true;
             var owner = have.Owner;
             if (owner is not null && (owner.Project == Project || (owner.IsShared && wanted.Owner?.IsShared == true))) return true;
+            // Inside another's namespace: the namespace's own error says it all (an interface's advice would mislead).
+            if (wanted is LinkState { Namespace: not HostState.Host } inside &&
+                Observed.FindNamespace(inside.Namespace) is { } ns && ns.Owner?.Project != Project) return false;
             var what = wanted is NamespaceState ? $"namespace '{wanted.Key}'" : $"interface {((LinkState)wanted).Ref}";
             var whose = owner switch
             {

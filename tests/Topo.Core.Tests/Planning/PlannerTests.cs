@@ -183,7 +183,9 @@ public sealed class PlannerTests
         var other = Pipeline.Converge(new SpecBuilder("other").Container("web").Build());
         var spec = new SpecBuilder("mine").Container("web").Build();
         var result = Planner.Plan("mine", Pipeline.Resolve(spec, other).Desired, other);
-        Assert.Contains(result.Errors, e => e.Message.Contains("namespace 'web' already exists and belongs to project 'other'"));
+        var error = Assert.Single(result.Errors); // not one more for each interface inside it
+        Assert.Equal("error: namespace 'web' already exists and belongs to project 'other'; topo never changes what it does not own: " +
+            "rename the container, or remove that namespace yourself", error.ToString());
     }
 
     [Fact]
