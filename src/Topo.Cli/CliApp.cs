@@ -24,6 +24,17 @@ internal static class CliApp
         return root;
     }
 
+    public const string NeedsRootHint = "  reading or changing the live host needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN); " +
+        "to review a change without a host, use `topo plan FILE --state SNAPSHOT` or `--against BASE.yaml`";
+
+    /// <summary>
+    /// Refused for lack of privilege: netlink's EPERM/EACCES (plan, ls), the apply lock or the
+    /// watchers' run directory under /run (apply, destroy, watch). Files the user names are read
+    /// with their own messages before any of these.
+    /// </summary>
+    public static bool NeedsRoot(Exception e) =>
+        e is Topo.Linux.Netlink.Transport.NetlinkException { Errno: 1 or 13 } or UnauthorizedAccessException;
+
     public static int Run(string[] args, CliContext context)
     {
         var root = Build(context);
@@ -36,11 +47,10 @@ internal static class CliApp
         {
             return root.Parse(args).Invoke(config);
         }
-        catch (Topo.Linux.Netlink.Transport.NetlinkException e) when (e.Errno is 1 or 13) // EPERM, EACCES
+        catch (Exception e) when (NeedsRoot(e))
         {
             context.Console.Error.WriteLine($"error: {e.Message}");
-            context.Console.Error.WriteLine("  reading or changing the live host needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN); " +
-                "to review a change without a host, use `topo plan FILE --state SNAPSHOT` or `--against BASE.yaml`");
+            context.Console.Error.WriteLine(NeedsRootHint);
             return ExitCodes.Error;
         }
         catch (Topo.Linux.Netlink.Transport.KernelFeatureMissingException e)

@@ -3,7 +3,11 @@ using Topo.Core.Inventory;
 
 namespace Topo.Cli.Commands;
 
-/// <summary><c>topo inspect NAME…</c>: networks as <c>docker network inspect</c> shows them. PROJECT/NAME picks one project's.</summary>
+/// <summary>
+/// <c>topo inspect NAME…</c>: networks as <c>docker network inspect</c> shows them. PROJECT/NAME
+/// picks one project's; a NAME several projects have is an error listing them. <c>host</c> and
+/// <c>none</c> always exist.
+/// </summary>
 internal static class InspectCommand
 {
     public static Command Create(CliContext context)
@@ -14,9 +18,14 @@ internal static class InspectCommand
         {
             var inventory = HostInventory.Of(context.Host.Observe("", []));
             var found = new List<NetworkEntry>();
-            var missing = false;
+            var failed = false;
             foreach (var name in parse.GetValue(names)!)
             {
+                if (HostInventory.BuiltIn(name) is { } builtIn)
+                {
+                    found.Add(builtIn);
+                    continue;
+                }
                 var slash = name.IndexOf('/');
                 var matches = inventory.Networks.Where(n => slash < 0
                     ? n.Name == name
@@ -24,12 +33,20 @@ internal static class InspectCommand
                 if (matches.Count == 0)
                 {
                     context.Console.Error.WriteLine($"error: no such network: {name}");
-                    missing = true;
+                    failed = true;
                 }
-                found.AddRange(matches);
+                else if (matches.Count > 1)
+                {
+                    // Several projects have a network of that name: which one is meant is the user's to say.
+                    context.Console.Error.WriteLine(
+                        $"error: network '{name}' exists in {matches.Count} projects; name one as PROJECT/NAME: " +
+                        string.Join(", ", matches.Select(n => $"{n.Project}/{n.Name}")));
+                    failed = true;
+                }
+                else found.Add(matches[0]);
             }
             context.Console.Out.Write(DockerInspect.Render(found));
-            return missing ? ExitCodes.Error : ExitCodes.Success;
+            return failed ? ExitCodes.Error : ExitCodes.Success;
         });
         return command;
     }

@@ -24,6 +24,17 @@ public sealed record ContainerEntry(string Project, string Name, string Namespac
 /// </summary>
 public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, ImmutableArray<ContainerEntry> Containers)
 {
+    /// <summary>
+    /// <c>host</c> and <c>none</c>, which always exist and have nothing on the host to read them
+    /// from: shaped as Docker shows them (driver <c>host</c> / <c>null</c>, no subnet). Null for other names.
+    /// </summary>
+    public static NetworkEntry? BuiltIn(string name) => name switch
+    {
+        Spec.BuiltIns.Host => new NetworkEntry(Label.SharedProject, name, "host", null, null, null, []),
+        Spec.BuiltIns.None => new NetworkEntry(Label.SharedProject, name, "null", null, null, null, []),
+        _ => null,
+    };
+
     public static HostInventory Of(HostState host)
     {
         var endpoints = host.Links

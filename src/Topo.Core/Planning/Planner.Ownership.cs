@@ -20,14 +20,37 @@ public static partial class Planner
             if (wanted is NamespaceState { SharesWith: not null } && have.Owner?.Project == Project) return true;
             var owner = have.Owner;
             if (owner is not null && (owner.Project == Project || (owner.IsShared && wanted.Owner?.IsShared == true))) return true;
+            // Inside another's namespace: the namespace's own error says it all (an interface's advice would mislead).
+            if (wanted is LinkState { Namespace: not HostState.Host } inside &&
+                Observed.FindNamespace(inside.Namespace) is { } ns && ns.Owner?.Project != Project) return false;
             var what = wanted is NamespaceState ? $"namespace '{wanted.Key}'" : $"interface {((LinkState)wanted).Ref}";
-            var whose = owner is null ? "was not created by topo (it has no topo label)" : $"belongs to project '{owner.Project}'";
-            var fix = wanted is NamespaceState
-                ? "rename the container, or remove that namespace yourself"
-                : "choose another name (bridge_name) or remove that interface yourself";
-            Errors.Add(Diagnostic.Error(null, $"{what} already exists and {whose}; topo never changes what it does not own: {fix}"));
+            var whose = owner switch
+            {
+                null => "was not created by topo (it has no topo label)",
+                { IsShared: true } => "is the shared default bridge (network 'bridge' of every project)",
+                _ => $"belongs to project '{owner.Project}'",
+            };
+            Errors.Add(Diagnostic.Error(null, $"{what} already exists and {whose}; topo never changes what it does not own: {Fix(wanted, owner)}"));
             return false;
         }
+
+        /// <summary>What the user can do about a name that is taken: only a bridge's name is theirs to choose.</summary>
+        private static string Fix(Resource wanted, Label? owner) => wanted switch
+        {
+            NamespaceState => "rename the container, or remove that namespace yourself",
+            // Other projects' containers hang on it: removing it is no advice.
+            LinkState { Type: LinkKind.Bridge } when owner is { IsShared: true } => "choose another name (bridge_name)",
+            LinkState { Type: LinkKind.Bridge, Owner.IsShared: true } =>
+                $"the default bridge is always {wanted.Key}: remove that interface yourself, or keep the containers off network 'bridge'",
+            LinkState { Type: LinkKind.Bridge } => "choose another name (bridge_name) or remove that interface yourself",
+            LinkState { Type: LinkKind.Vlan } l => $"choose another parent, or remove {l.Name} yourself",
+            LinkState { Namespace: HostState.Host, Type: LinkKind.Veth } l =>
+                $"the name of a container's host-side veth comes from project/container/network: rename the container " +
+                $"'{l.Owner?.Container}' or the network '{l.Owner?.Network}', or remove that interface yourself",
+            LinkState { Namespace: HostState.Host } => "remove that interface yourself",
+            LinkState l => $"remove it from the container's namespace yourself (ip -n {l.Namespace} link delete {l.Name})",
+            _ => "remove it yourself",
+        };
 
         /// <summary>
         /// Objects of this project that the topology no longer has are deleted, except those that

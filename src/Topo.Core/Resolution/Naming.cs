@@ -12,7 +12,7 @@ public static class Naming
 {
     public const int MaxInterfaceName = 15;
     public const string DefaultBridgeNetwork = "bridge";
-    public const string DefaultBridgeName = "topo0";
+    public const string DefaultBridgeName = Spec.BuiltIns.BridgeInterface;
 
     /// <summary><c>br-</c> + 12 hex digits, as Docker names user-defined bridges.</summary>
     public static string BridgeName(string project, string network) => "br-" + Hex($"{project}/{network}", 12);

@@ -21,7 +21,8 @@ public static partial class Resolver
     /// <summary>
     /// Addresses in three passes so nobody is renumbered: static addresses first, then each
     /// endpoint keeps the address it holds on the host, then the rest get the lowest free one
-    /// in file order.
+    /// in file order. A static address that another endpoint of the project holds and would keep
+    /// is an error (Docker: "Address already in use"), never a silent renumbering of the holder.
     /// </summary>
     private static ImmutableArray<ResolvedContainer> ResolveContainers(ResolveContext context, ImmutableArray<ResolvedNetwork> networks)
     {
@@ -44,6 +45,8 @@ public static partial class Resolver
         }
 
         TakeAddressesOfOthers(context, networks, allocators);
+        var held = HeldAddresses(context);
+        var keepers = Keepers(pending, held, allocators);
         foreach (var p in pending.Where(p => p.Attachment.Ipv4 is not null))
         {
             var address = p.Attachment.Ipv4!.Value;
@@ -51,10 +54,15 @@ public static partial class Resolver
             if (allocator.IsTaken(address))
                 context.Error(p.Attachment.At("ipv4"),
                     $"container '{p.Container.Name}': address {address} on network '{p.Network.Name}' is already in use on the host");
+            else if (keepers.TryGetValue((p.Network.Name, address), out var holder))
+                // Docker: "Address already in use". Taking it would renumber a running container.
+                context.Error(p.Attachment.At("ipv4"),
+                    $"container '{p.Container.Name}': address {address} on network '{p.Network.Name}' is already in use by container " +
+                    $"'{holder.Container.Name}' (allocated to it earlier; topo never renumbers a running container); " +
+                    $"choose another address for '{p.Container.Name}', or give '{holder.Container.Name}' another one with ipv4:");
             allocator.Take(address);
             p.Address = address;
         }
-        var held = HeldAddresses(context);
         foreach (var p in pending.Where(p => p.Address is null))
         {
             if (held.TryGetValue(p.Label, out var address) && allocators[p.Network.Name].CanKeep(address))
@@ -97,6 +105,20 @@ public static partial class Resolver
             foreach (var n in networks)
                 if (n.Subnet.Contains(a.Address.Address)) allocators[n.Name].Take(a.Address.Address);
         }
+    }
+
+    /// <summary>
+    /// Endpoints without a static address that hold an address they may keep (in the range, not
+    /// reserved, not another's): by network and address. A static address among them is refused.
+    /// </summary>
+    private static Dictionary<(string Network, Ipv4Address Address), PendingEndpoint> Keepers(
+        List<PendingEndpoint> pending, Dictionary<Label, Ipv4Address> held, Dictionary<string, AddressAllocator> allocators)
+    {
+        var keepers = new Dictionary<(string, Ipv4Address), PendingEndpoint>();
+        foreach (var p in pending)
+            if (p.Attachment.Ipv4 is null && held.TryGetValue(p.Label, out var address) && allocators[p.Network.Name].CanKeep(address))
+                keepers.TryAdd((p.Network.Name, address), p);
+        return keepers;
     }
 
     private static Dictionary<Label, Ipv4Address> HeldAddresses(ResolveContext context)

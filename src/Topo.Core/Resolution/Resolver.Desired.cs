@@ -66,6 +66,38 @@ public static partial class Resolver
     }
 
     /// <summary>
+    /// One interface name, one object: a <c>bridge_name</c> equal to another network's hashed name,
+    /// to a VLAN parent, or two hashed veth names that happen to meet would otherwise ask for two
+    /// different interfaces under one name. An error at the <c>bridge_name</c> that chose it, if any.
+    /// </summary>
+    private static void CheckInterfaceNamesUnique(ResolveContext context, HostState desired)
+    {
+        foreach (var clash in desired.Links.GroupBy(l => l.Ref).Where(g => g.Count() > 1))
+        {
+            var owners = clash.Select(l => l.Owner).ToList();
+            var chosen = owners
+                .Select(o => o is { Role: LabelRole.Network } n ? context.Spec.FindNetwork(n.Name) : null)
+                .FirstOrDefault(n => n?.BridgeName is not null);
+            var what = string.Join(" and ", owners.Select(Describe));
+            var fix = chosen is not null
+                ? "choose another bridge_name"
+                : "rename one of the containers or networks (a veth's name is a hash of project/container/network)";
+            context.Error(chosen?.At("bridge_name") ?? context.Spec.Span,
+                $"interface {clash.Key} would be both {what}; {fix}");
+        }
+    }
+
+    private static string Describe(Label? owner) => owner switch
+    {
+        { Role: LabelRole.Network, IsShared: true } => "the shared default bridge",
+        { Role: LabelRole.Network } o => $"the bridge of network '{o.Name}'",
+        { Role: LabelRole.Endpoint } o => $"the veth of container '{o.Container}' on network '{o.Network}'",
+        { Role: LabelRole.Parent } o => $"the VLAN parent of network '{o.Name}'",
+        { } o => $"an interface of '{o.Name}'",
+        null => "an interface",
+    };
+
+    /// <summary>
     /// The project's firewall (NAT, published ports, isolation, ICC) and the kernel settings its
     /// rules rely on, added to the kernel objects. Per-interface settings go after their interface.
     /// </summary>

@@ -16,7 +16,10 @@ public static partial class Resolver
         var networks = ResolveNetworks(context);
         var containers = ResolveContainers(context, networks);
         if (context.Errors.Count > 0) return new ResolveResult(null, [.. context.Errors]);
-        var topology = new Topology(spec.Name, networks, containers, BuildDesired(context, networks, containers));
+        var desired = BuildDesired(context, networks, containers);
+        CheckInterfaceNamesUnique(context, desired);
+        if (context.Errors.Count > 0) return new ResolveResult(null, [.. context.Errors]);
+        var topology = new Topology(spec.Name, networks, containers, desired);
         return new ResolveResult(topology with { Desired = WithFirewall(topology) }, []);
     }
 

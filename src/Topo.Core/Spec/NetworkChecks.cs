@@ -110,7 +110,9 @@ internal static class NetworkChecks
             }
             if (n.BridgeName is { } bridge)
             {
-                if (bridges.TryGetValue(bridge, out var first))
+                if (bridge == BuiltIns.BridgeInterface && n.Name != BuiltIns.Bridge && n.Driver == NetworkDriver.Bridge)
+                    bag.Error(n.At("bridge_name"), $"bridge_name {bridge} is the interface of the default bridge (network 'bridge', shared by every project); choose another name");
+                else if (bridges.TryGetValue(bridge, out var first))
                     bag.Error(n.At("bridge_name"), $"bridge_name {bridge} is already used by network '{first.Name}' (line {first.At("bridge_name").Line})");
                 else bridges.Add(bridge, n);
             }

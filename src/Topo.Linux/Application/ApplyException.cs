@@ -43,3 +43,10 @@ public sealed class ApplyLockException(string path, TimeSpan waited)
 {
     public string LockPath { get; } = path;
 }
+
+/// <summary>The lock file cannot be opened or made: not root (or its directory is read-only). Waiting will not help.</summary>
+public sealed class ApplyLockDeniedException(string path, Exception inner)
+    : UnauthorizedAccessException($"cannot open the apply lock {path}: permission denied", inner)
+{
+    public string LockPath { get; } = path;
+}

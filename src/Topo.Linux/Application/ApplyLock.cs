@@ -11,7 +11,21 @@ internal sealed class ApplyLock : IDisposable
 
     private ApplyLock(FileStream stream) => _stream = stream;
 
+    /// <exception cref="ApplyLockDeniedException">Not allowed to open it (not root).</exception>
+    /// <exception cref="ApplyLockException">Another apply held it for longer than <paramref name="timeout"/>.</exception>
     public static ApplyLock Acquire(string path, TimeSpan timeout)
+    {
+        try
+        {
+            return Wait(path, timeout);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ApplyLockDeniedException(path, e);
+        }
+    }
+
+    private static ApplyLock Wait(string path, TimeSpan timeout)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var started = DateTime.UtcNow;

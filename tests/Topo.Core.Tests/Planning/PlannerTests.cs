@@ -192,12 +192,58 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void A_foreign_interface_with_a_veths_name_gets_advice_for_a_veth_not_bridge_name()
+    {
+        var veth = Topo.Core.Resolution.Naming.HostVethName("p", "c", "n");
+        var foreign = HostState.From([new LinkState(HostState.Host, veth, LinkKind.Veth) { Up = true }]);
+        var spec = new SpecBuilder("p").Network("n").Container("c", "n").Build();
+        var error = Assert.Single(Planner.Plan("p", Pipeline.Resolve(spec, foreign).Desired, foreign).Errors);
+        Assert.Equal(
+            $"error: interface {veth} already exists and was not created by topo (it has no topo label); topo never changes what it does not own: " +
+            "the name of a container's host-side veth comes from project/container/network: rename the container 'c' or the network 'n', or remove that interface yourself",
+            error.ToString());
+    }
+
+    [Fact]
+    public void A_foreign_interface_inside_the_containers_namespace_gets_advice_to_remove_it_there()
+    {
+        var host = Pipeline.Converge(new SpecBuilder("p").Container("c", "bridge").Build());
+        host = host with
+        {
+            Links = [.. host.Links.Where(l => l.Namespace != "c" || l.Name != "eth1"), new LinkState("c", "eth1", LinkKind.Other) { Up = true }],
+        };
+        var spec = new SpecBuilder("p").Network("n").Container("c", "bridge", "n").Build();
+        var error = Assert.Single(Planner.Plan("p", Pipeline.Resolve(spec, host).Desired, host).Errors);
+        Assert.Equal(
+            "error: interface c/eth1 already exists and was not created by topo (it has no topo label); topo never changes what it does not own: " +
+            "remove it from the container's namespace yourself (ip -n c link delete eth1)",
+            error.ToString());
+    }
+
+    [Fact]
+    public void The_default_bridge_is_called_the_shared_default_bridge_not_project_dash()
+    {
+        var host = Pipeline.Converge(new SpecBuilder("other").Container("web").Build());
+        // Validation refuses bridge_name topo0 on a user network; this checks the planner's own words.
+        var spec = new SpecBuilder("mine").Network("n", bridgeName: "topo0").Container("c", "n").Build();
+        var result = Planner.Plan("mine", Pipeline.Resolve(spec, host).Desired, host);
+        var error = Assert.Single(result.Errors, e => e.Message.Contains("topo0"));
+        Assert.Equal(
+            "error: interface topo0 already exists and is the shared default bridge (network 'bridge' of every project); " +
+            "topo never changes what it does not own: choose another name (bridge_name)",
+            error.ToString());
+        Assert.DoesNotContain("'-'", string.Join("\n", result.Errors));
+    }
+
+    [Fact]
     public void Another_projects_namespace_is_never_taken_over()
     {
         var other = Pipeline.Converge(new SpecBuilder("other").Container("web").Build());
         var spec = new SpecBuilder("mine").Container("web").Build();
         var result = Planner.Plan("mine", Pipeline.Resolve(spec, other).Desired, other);
-        Assert.Contains(result.Errors, e => e.Message.Contains("namespace 'web' already exists and belongs to project 'other'"));
+        var error = Assert.Single(result.Errors); // not one more for each interface inside it
+        Assert.Equal("error: namespace 'web' already exists and belongs to project 'other'; topo never changes what it does not own: " +
+            "rename the container, or remove that namespace yourself", error.ToString());
     }
 
     [Fact]

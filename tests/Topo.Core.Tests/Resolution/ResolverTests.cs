@@ -85,6 +85,80 @@ public sealed class ResolverTests
         Assert.Equal(["10.1.0.3", "10.1.0.2"], t.Containers.Select(c => c.Endpoints[0].Address.ToString()));
     }
 
+    private static Topo.Core.Spec.TopologyFile Load(string yaml)
+    {
+        var loaded = Topo.Core.Spec.SpecLoader.Parse(yaml, "shop.yaml");
+        Assert.True(loaded.File is not null, string.Join("\n", loaded.Diagnostics));
+        return loaded.File;
+    }
+
+    [Fact]
+    public void A_static_address_held_by_a_running_container_is_an_error_at_the_ipv4_value_not_a_renumbering()
+    {
+        const string before = """
+            version: 1
+            name: shop
+            networks:
+              back:
+                subnet: 10.20.0.0/24
+            containers:
+              web:
+                networks: [back]
+            """;
+        var host = Pipeline.Converge(Load(before));
+        Assert.Equal("10.20.0.2", host.Addresses.Single(a => a.Namespace == "web").Address.Address.ToString());
+
+        var result = Resolver.Resolve(Load(before + """
+
+              db:
+                networks:
+                  back:
+                    ipv4: 10.20.0.2
+            """), host);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(
+            "shop.yaml:12:15: error: container 'db': address 10.20.0.2 on network 'back' is already in use by container 'web' " +
+            "(allocated to it earlier; topo never renumbers a running container); choose another address for 'db', or give 'web' another one with ipv4:",
+            error.ToString());
+    }
+
+    [Fact]
+    public void A_static_address_may_take_the_place_of_a_container_that_leaves_or_moves_in_the_same_change()
+    {
+        var host = Pipeline.Converge(new SpecBuilder().Network("back", "10.20.0.0/24").Container("web", "back").Build());
+        // web leaves: db may have its address (the plan removes before it creates).
+        var gone = Pipeline.Resolve(new SpecBuilder().Network("back", "10.20.0.0/24").Container("db", Attach("back", "10.20.0.2")).Build(), host);
+        Assert.Equal("10.20.0.2", gone.Containers.Single().Endpoints[0].Address.ToString());
+        // web is given another static address in the same file: db may have its old one.
+        var moved = Pipeline.Resolve(new SpecBuilder().Network("back", "10.20.0.0/24")
+            .Container("web", Attach("back", "10.20.0.9")).Container("db", Attach("back", "10.20.0.2")).Build(), host);
+        Assert.Equal(["10.20.0.9", "10.20.0.2"], moved.Containers.Select(c => c.Endpoints[0].Address.ToString()));
+    }
+
+    [Fact]
+    public void A_bridge_name_equal_to_another_networks_generated_name_is_an_error_at_the_bridge_name_not_a_crash()
+    {
+        var taken = Naming.BridgeName("shop", "back");
+        var spec = Load($$"""
+            version: 1
+            name: shop
+            networks:
+              back: {}
+              front:
+                bridge_name: {{taken}}
+            containers:
+              web:
+                networks: [back, front]
+            """);
+        var result = Resolver.Resolve(spec, HostState.Empty);
+        Assert.False(result.Succeeded);
+        Assert.Equal(
+            $"shop.yaml:6:18: error: interface {taken} would be both the bridge of network 'back' and the bridge of network 'front'; choose another bridge_name",
+            Assert.Single(result.Errors).ToString());
+    }
+
     [Fact]
     public void Full_range_is_an_error_naming_the_container()
     {

@@ -74,6 +74,48 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
+    public void A_user_network_named_like_the_default_bridge_is_a_validation_error_and_plan_does_not_crash()
+    {
+        var file = TempSpec.Write("""
+            version: 1
+            name: shop
+            networks:
+              back:
+                bridge_name: topo0
+            containers:
+              web:
+                networks: [back]
+              old: {}
+            """);
+        var expected = $"{file}:5:18: error: bridge_name topo0 is the interface of the default bridge (network 'bridge', shared by every project); choose another name\n";
+        var validate = CliRunner.Run("validate", file);
+        Assert.Equal((1, expected), (validate.ExitCode, validate.Error));
+        var plan = CliRunner.Run("plan", file, "--state", EmptyState);
+        Assert.Equal((1, expected, ""), (plan.ExitCode, plan.Error, plan.Out));
+    }
+
+    [Fact]
+    public void Two_networks_wanting_one_interface_name_is_an_error_not_a_crash()
+    {
+        var file = TempSpec.Write($$"""
+            version: 1
+            name: shop
+            networks:
+              back: {}
+              front:
+                bridge_name: {{Topo.Core.Resolution.Naming.BridgeName("shop", "back")}}
+            containers:
+              web:
+                networks: [back, front]
+            """);
+        Assert.Equal(0, CliRunner.Run("validate", file).ExitCode); // needs the project's hashing: found when resolving
+        var plan = CliRunner.Run("plan", file, "--state", EmptyState);
+        Assert.Equal(1, plan.ExitCode);
+        Assert.StartsWith($"{file}:6:18: error: interface br-", plan.Error);
+        Assert.Contains("choose another bridge_name", plan.Error);
+    }
+
+    [Fact]
     public void A_broken_snapshot_is_an_error_naming_the_file()
     {
         var path = Path.Combine(Path.GetTempPath(), $"topo-bad-{Guid.NewGuid():N}.json");

@@ -133,9 +133,9 @@ internal sealed partial class Reconciler(
         {
             Record(number, trigger, "failed", e.Message, clock, failed: true);
         }
-        catch (Topo.Linux.Netlink.Transport.NetlinkException e) when (e.Errno is 1 or 13)
+        catch (Exception e) when (CliApp.NeedsRoot(e))
         {
-            throw; // EPERM/EACCES: not root; retrying will not help
+            throw; // EPERM/EACCES, the apply lock refused: not root; retrying will not help
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
