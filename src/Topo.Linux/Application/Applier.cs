@@ -99,7 +99,18 @@ public sealed partial class Applier : IDisposable
                 throw new ApplyException(action, e, applied, rollbackFailures);
             }
         }
-        _sessions.AwaitAllDefaults(); // namespaces no interface moved into (network_mode: none)
+        try
+        {
+            _sessions.AwaitAllDefaults(); // namespaces no interface moved into (network_mode: none)
+        }
+        catch (NamespaceDefaultsException e)
+        {
+            // Part of making the namespace: undone with everything else, so the next round tries again.
+            var failed = plan.Actions.FirstOrDefault(a => a.After is NamespaceState ns && ns.Name == e.Namespace) ?? plan.Actions[^1];
+            var applied = journal.Entries.Select(j => j.Did).ToList();
+            _indexes.Clear();
+            throw new ApplyException(failed, e, applied, journal.RollBack());
+        }
         return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed) { ElapsedByKind = byKind };
     }
 

@@ -103,10 +103,20 @@ public sealed class NamespaceSessions : IDisposable
         if (_defaults.Remove(ns, out var pending)) pending.GetAwaiter().GetResult();
     }
 
-    /// <summary>Waits for every namespace created here to have its defaults; rethrows the first failure.</summary>
+    /// <summary>Waits for every namespace created here to have its defaults; the first failure names its namespace.</summary>
     public void AwaitAllDefaults()
     {
-        foreach (var ns in _defaults.Keys.ToList()) AwaitDefaults(ns);
+        foreach (var ns in _defaults.Keys.ToList())
+        {
+            try
+            {
+                AwaitDefaults(ns);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new NamespaceDefaultsException(ns, e);
+            }
+        }
     }
 
     /// <summary>The open session of NAME, if there is one (no socket is opened).</summary>
@@ -191,4 +201,11 @@ public sealed class NamespaceSessions : IDisposable
         foreach (var ns in _sessions.Keys.Concat(_handles.Keys).Distinct().ToList()) Forget(ns);
         _helper?.Dispose();
     }
+}
+
+/// <summary>A namespace topo created could not be given its defaults (IPv6 off).</summary>
+public sealed class NamespaceDefaultsException(string ns, Exception inner)
+    : IOException($"cannot turn IPv6 off in namespace {ns}: {inner.Message}", inner)
+{
+    public string Namespace { get; } = ns;
 }

@@ -115,6 +115,41 @@ public sealed class WatchScenarioTests : IDisposable
     }
 
     [Fact]
+    public void A_round_that_keeps_failing_is_retried_with_backoff_not_in_a_loop()
+    {
+        // A macvlan parent that is a bridge port: the kernel refuses (EBUSY) every time. Each
+        // failed round's rollback is reported by the kernel; that must not start the next round.
+        // The bridge network is made (and taken back) in every round: host links the kernel reports.
+        var file = TempSpec.Write("""
+            version: 1
+            name: stuck
+            networks:
+              lan: {subnet: 10.60.0.0/24}
+              ext: {driver: macvlan, parent: uplink0, subnet: 10.61.0.0/24}
+            containers:
+              c1: {networks: [lan, ext]}
+            """);
+        var s = SandboxShell.Run($$"""
+            W={{_dir}}
+            mkdir -p $W/run && mount -t tmpfs topo-test $W/run
+            export TOPO_RUN_DIR=$W/run
+            ip link add brx type bridge && ip link set uplink0 master brx
+            $TOPO watch {{file}} --resync 3600 > $W/log 2>&1 & watcher=$!
+            for _ in $(seq 300); do grep -q 'reconcile #1 ' $W/log && break; sleep 0.1; done
+            sleep 5
+            step rounds sh -c "grep -c 'reconcile #' $W/log"
+            kill -TERM $watcher; wait $watcher
+            step netns ip netns list
+            step log cat $W/log
+            """);
+        Assert.Contains("reconcile #1 (start): failed", s.Ok("log").Output);
+        var rounds = int.Parse(s.Ok("rounds").Output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        // Retries after 1, 2, 4 s: about four rounds in 5 s, never dozens.
+        Assert.InRange(rounds, 2, 6);
+        Assert.Empty(s.Ok("netns").Namespaces()); // every failed round rolled back
+    }
+
+    [Fact]
     public void A_broken_file_at_start_changes_nothing_and_a_second_watcher_is_refused()
     {
         var broken = TempSpec.Write("version: 1\nname: broken\nnetworks:\n  lan: {subnet: 10.0.0.0/33}\n");

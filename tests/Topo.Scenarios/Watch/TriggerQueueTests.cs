@@ -55,4 +55,29 @@ public sealed class TriggerQueueTests
         Assert.Equal(Number(first[^1]) + 1, Number(second[0]));
         Assert.Equal("kernel: change 0", first[0].Detail);
     }
+
+    [Fact]
+    public async Task After_a_failure_kernel_changes_wait_out_the_backoff_but_an_edit_does_not()
+    {
+        var queue = new TriggerQueue(Options);
+        var holdUntil = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency; // 1 s
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        queue.Post(Kernel(0)); // what a rollback's own changes look like
+        var held = await queue.NextBurstAsync(TestContext.Current.CancellationToken, holdUntil);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"acted on after {clock.Elapsed}");
+        Assert.Equal("kernel: change 0", Assert.Single(held).Detail);
+
+        holdUntil = System.Diagnostics.Stopwatch.GetTimestamp() + 30 * System.Diagnostics.Stopwatch.Frequency;
+        clock.Restart();
+        queue.Post(Kernel(1));
+        var edit = Task.Run(async () =>
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            queue.Post(new Trigger(TriggerKind.File, "file changed"));
+        }, TestContext.Current.CancellationToken);
+        var burst = await queue.NextBurstAsync(TestContext.Current.CancellationToken, holdUntil).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await edit;
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"an edit waited {clock.Elapsed}");
+        Assert.Contains(burst, t => t.Kind == TriggerKind.File);
+    }
 }

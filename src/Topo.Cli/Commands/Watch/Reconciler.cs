@@ -34,6 +34,7 @@ internal sealed partial class Reconciler(
     private ReconcileRecord? _last;
     private string? _plan;
     private long _busySince; // Stopwatch timestamp while a round runs, else 0 (for the watchdog)
+    private long _holdUntil; // Stopwatch timestamp: after a failure, no round before it (see ScheduleRetry)
     private string? _note; // said of the file in this round (it turned invalid)
 
     /// <summary>How long the current round has run (zero between rounds); a stuck round stops the watchdog.</summary>
@@ -51,7 +52,7 @@ internal sealed partial class Reconciler(
         {
             while (!stop.IsCancellationRequested)
             {
-                var burst = await queue.NextBurstAsync(stop);
+                var burst = await queue.NextBurstAsync(stop, _holdUntil);
                 Interlocked.Exchange(ref _busySince, Stopwatch.GetTimestamp());
                 try
                 {
@@ -210,16 +211,20 @@ internal sealed partial class Reconciler(
         else
         {
             _failuresInARow = 0;
+            _holdUntil = 0;
             LogRound(log, number, trigger, result, message, ms);
         }
         WriteStatus(running: true);
     }
 
-    /// <summary>A failed round is tried again after 1 s, 2 s, 4 s… up to the resync interval.</summary>
+    /// <summary>A failed round is tried again after 1 s, 2 s, 4 s… up to the resync interval; an edit of the file does not wait.</summary>
     private void ScheduleRetry()
     {
         var delay = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(_failuresInARow++, 16)));
         if (delay > options.Resync) delay = options.Resync;
+        // The backoff holds every trigger but a reload, not only this retry: the failed round's
+        // rollback is reported by the kernel too, and a persistent failure would loop at once.
+        _holdUntil = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
         _ = Task.Delay(delay).ContinueWith(_ => queue.Post(new Trigger(TriggerKind.Retry, $"retry after a failure ({delay.TotalSeconds:0} s)")), TaskScheduler.Default);
     }
 
