@@ -1,16 +1,65 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Topo.Linux.Monitoring;
 using Topo.Linux.Namespaces;
 using Topo.Linux.Netlink.Transport;
 
 namespace Topo.Cli;
 
-/// <summary>The watcher's change feed on Linux: the kernel monitor, following namespaces by name.</summary>
-internal sealed class LinuxChangeFeed(KernelMonitor monitor, NamespaceStore store) : IChangeFeed
+/// <summary>
+/// The watcher's change feed on Linux: the kernel monitor, following namespaces by name, and
+/// the namespace directory. A name deleted with <c>ip netns del</c> makes no kernel notification
+/// while the watcher's own socket keeps that namespace alive, so the directory is watched too.
+/// </summary>
+internal sealed class LinuxChangeFeed : IChangeFeed
 {
+    private readonly KernelMonitor _monitor;
+    private readonly NamespaceStore _store;
+    private readonly FileSystemWatcher _names;
+    private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private volatile HashSet<string> _followed = new(StringComparer.Ordinal);
+
+    public LinuxChangeFeed(KernelMonitor monitor, NamespaceStore store)
+    {
+        _monitor = monitor;
+        _store = store;
+        var directory = store.Options.NetnsDirectory;
+        Directory.CreateDirectory(directory); // as `ip netns add` would: topo puts its namespaces there
+        _names = new FileSystemWatcher(directory) { NotifyFilter = NotifyFilters.FileName, IncludeSubdirectories = false };
+        _names.Created += (_, e) => NameChanged(e.Name, "added");
+        _names.Deleted += (_, e) => NameChanged(e.Name, "deleted");
+        _names.Renamed += (_, e) =>
+        {
+            NameChanged(e.OldName, "renamed away");
+            NameChanged(e.Name, "added");
+        };
+        _names.EnableRaisingEvents = true;
+    }
+
+    /// <summary>Only the project's names count: other projects' namespaces come and go.</summary>
+    private void NameChanged(string? name, string what)
+    {
+        if (name is not null && _followed.Contains(name)) _changes.Writer.TryWrite($"namespace {name} {what}");
+    }
+
     public async IAsyncEnumerable<string> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var change in monitor.Changes.ReadAllAsync(cancellationToken)) yield return change.ToString();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var change in _monitor.Changes.ReadAllAsync(cancellationToken)) _changes.Writer.TryWrite(change.ToString());
+                _changes.Writer.TryComplete();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                _changes.Writer.TryComplete(e); // the monitor failed: so does the feed
+            }
+        }, CancellationToken.None);
+        await foreach (var change in _changes.Reader.ReadAllAsync(cancellationToken)) yield return change;
     }
 
     /// <summary>
@@ -20,10 +69,11 @@ internal sealed class LinuxChangeFeed(KernelMonitor monitor, NamespaceStore stor
     /// </summary>
     public void Follow(IReadOnlyCollection<string> namespaces)
     {
+        _followed = new HashSet<string>(namespaces, StringComparer.Ordinal);
         var handles = new Dictionary<string, NetNamespace>(StringComparer.Ordinal);
         foreach (var name in namespaces)
         {
-            try { handles[name] = store.Open(name); }
+            try { handles[name] = _store.Open(name); }
             catch (IOException) { }
         }
         try
@@ -40,14 +90,14 @@ internal sealed class LinuxChangeFeed(KernelMonitor monitor, NamespaceStore stor
     {
         try
         {
-            monitor.Watch(handles);
+            _monitor.Watch(handles);
         }
         catch (NetlinkException)
         {
             // All or nothing: one namespace gone between observing and here spoils the set.
             // Keep the ones the kernel still accepts; the next round sees the rest.
             var usable = handles.Where(h => Accepts(h.Key, h.Value)).ToDictionary();
-            monitor.Watch(usable);
+            _monitor.Watch(usable);
         }
     }
 
@@ -55,7 +105,7 @@ internal sealed class LinuxChangeFeed(KernelMonitor monitor, NamespaceStore stor
     {
         try
         {
-            monitor.Watch(new Dictionary<string, NetNamespace> { [name] = handle });
+            _monitor.Watch(new Dictionary<string, NetNamespace> { [name] = handle });
             return true;
         }
         catch (NetlinkException)
@@ -64,5 +114,9 @@ internal sealed class LinuxChangeFeed(KernelMonitor monitor, NamespaceStore stor
         }
     }
 
-    public void Dispose() => monitor.Dispose();
+    public void Dispose()
+    {
+        _names.Dispose();
+        _monitor.Dispose();
+    }
 }

@@ -81,6 +81,24 @@ public sealed class WatchScenarioTests : IDisposable
     }
 
     [Fact]
+    public void A_namespace_deleted_with_ip_netns_del_is_made_again()
+    {
+        // The watcher's own socket keeps the namespace alive: the kernel reports nothing, the name is gone.
+        var s = SandboxShell.Run(Script("wordpress", """
+            step start converged
+            ip netns del mariadb
+            step back eventually ip -n mariadb -4 addr show eth0
+            step repaired eventually converged
+            step stop stop_watcher
+            """));
+        s.Ok("start");
+        s.Ok("back");
+        s.Ok("repaired");
+        Assert.Contains("(kernel: namespace mariadb deleted)", s.Ok("log").Output);
+        s.Ok("stop");
+    }
+
+    [Fact]
     public void A_changed_file_is_applied_and_a_broken_one_keeps_the_last_good_topology()
     {
         var s = SandboxShell.Run(Script("wordpress", """
