@@ -39,8 +39,17 @@ public sealed class NamespaceThread : IDisposable
     {
         if (Environment.CurrentManagedThreadId == _thread.ManagedThreadId)
         {
+            // Nested in work already running here: the rest of that work expects the namespace it is in.
+            using var back = NetNamespace.OfCurrentThread();
             ns.Enter();
-            return work();
+            try
+            {
+                return work();
+            }
+            finally
+            {
+                back.Enter();
+            }
         }
         T result = default!;
         ExceptionDispatchInfo? error = null;

@@ -5,6 +5,28 @@ namespace Topo.Linux.Tests.Namespaces;
 public sealed class NamespaceStoreTests
 {
     [Fact]
+    public void Work_nested_on_the_namespace_thread_returns_to_the_namespace_it_came_from()
+    {
+        Sandbox.Sandbox.SkipUnlessRoot();
+        using var sandbox = Sandbox.Sandbox.Create();
+        using var web = sandbox.Store.Create("web");
+        var thread = sandbox.Store.Thread;
+        var (inner, after) = thread.Run(sandbox.Host, () =>
+        {
+            var inside = thread.Run(web, () => NetNamespaceIs(web));
+            return (inside, NetNamespaceIs(sandbox.Host));
+        });
+        Assert.True(inner);
+        Assert.True(after); // before: the outer work went on inside web
+    }
+
+    private static bool NetNamespaceIs(Topo.Linux.Namespaces.NetNamespace ns)
+    {
+        using var current = Topo.Linux.Namespaces.NetNamespace.OfCurrentThread();
+        return current.SameAs(ns);
+    }
+
+    [Fact]
     public void Create_bind_open_delete_round_trip()
     {
         Sandbox.Sandbox.SkipUnlessRoot();
