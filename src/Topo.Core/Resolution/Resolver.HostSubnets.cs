@@ -131,6 +131,39 @@ public static partial class Resolver
             [.. observed.Addresses.Where(a => a.Namespace == HostState.Host && a.Link == link.Name)], [.. projects]);
     }
 
+    /// <summary>
+    /// The default bridge is one interface for every project: while another project uses it, its
+    /// subnet, gateway and MTU are what it already has. The file may leave them out (it then gets
+    /// them) or repeat them; a different value is an error at that value, naming the projects.
+    /// Otherwise two projects would take turns re-addressing it on every apply.
+    /// </summary>
+    private static NetworkSpec PinDefaultBridge(ResolveContext context, NetworkSpec bridge, SharedBridge shared)
+    {
+        var name = shared.Link.Name;
+        var who = $"the default bridge is shared, and while {Projects(shared.Projects)} use{(shared.Projects.Length == 1 ? "s" : "")} it its settings are fixed by what {name} already has";
+        var current = bridge.Subnet is { } wanted
+            ? shared.Addresses.FirstOrDefault(a => a.Address.Network == wanted.Network)
+            : shared.Addresses.FirstOrDefault();
+        if (bridge.Subnet is { } declared && current is null && !shared.Addresses.IsEmpty)
+        {
+            var there = string.Join(", ", shared.Addresses.Select(a => a.Address.Network));
+            context.Error(bridge.At("subnet"),
+                $"network 'bridge': subnet {declared.Network} differs from {name}'s {there}; {who}: leave subnet out or set it to {there}");
+        }
+        if (bridge.Gateway is { } gateway && current is not null && gateway != current.Address.Address)
+            context.Error(bridge.At("gateway"),
+                $"network 'bridge': gateway {gateway} differs from {name}'s {current.Address.Address}; {who}: leave gateway out or set it to {current.Address.Address}");
+        if (bridge.Mtu is { } mtu && shared.Link.Mtu is { } mtuThere && mtu != mtuThere)
+            context.Error(bridge.At("mtu"),
+                $"network 'bridge': mtu {mtu} differs from {name}'s {mtuThere}; {who}: leave mtu out or set it to {mtuThere}");
+        return bridge with
+        {
+            Subnet = current?.Address.Network ?? bridge.Subnet,
+            Gateway = current?.Address.Address ?? bridge.Gateway,
+            Mtu = bridge.Mtu ?? shared.Link.Mtu,
+        };
+    }
+
     private static string Projects(ImmutableArray<string> projects) =>
         (projects.Length == 1 ? "project " : "projects ") + string.Join(", ", projects.Select(p => $"'{p}'"));
 }

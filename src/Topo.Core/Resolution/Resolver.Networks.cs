@@ -13,7 +13,8 @@ public static partial class Resolver
     /// the host, else the first default pool that overlaps nothing on the host or in the file.
     /// A declared subnet that overlaps one in use on the host (another project's network, the
     /// shared default bridge while others use it, an address of a foreign interface) is an error,
-    /// as Docker refuses it.
+    /// as Docker refuses it. While other projects use the default bridge, its settings are what
+    /// the bridge already has (see <see cref="PinDefaultBridge"/>).
     /// </summary>
     private static ImmutableArray<ResolvedNetwork> ResolveNetworks(ResolveContext context)
     {
@@ -27,6 +28,8 @@ public static partial class Resolver
         var shared = SharedDefaultBridge(context);
         var inUse = SubnetsInUseOnHost(context, shared);
         CheckDeclaredSubnets(context, specs, inUse);
+        if (shared is not null && specs.FindIndex(n => n.Name == Naming.DefaultBridgeNetwork) is var b and >= 0)
+            specs[b] = PinDefaultBridge(context, specs[b], shared);
 
         var chosen = specs.Where(n => n.Subnet is not null).Select(n => n.Subnet!.Value.Network).ToList();
         // Two passes, so that no network loses the subnet it has to one resolved before it:

@@ -108,3 +108,101 @@ public sealed class SubnetConflictTests
         Assert.Equal("172.18.0.0/16", pooled.Networks[0].Subnet.ToString());
     }
 }
+
+public sealed class SharedDefaultBridgeTests
+{
+    private static TopologyFile Parse(string text)
+    {
+        var result = SpecLoader.Parse(text, "hb.yaml");
+        Assert.Equal("", string.Join("\n", result.Diagnostics));
+        return result.File!;
+    }
+
+    private static readonly TopologyFile Hm = Parse("""
+        version: 1
+        name: hm
+        networks:
+          bridge: {subnet: 10.9.0.0/16}
+        containers:
+          m: {}
+        """);
+
+    [Fact]
+    public void Different_settings_for_the_default_bridge_another_project_uses_are_refused_at_each_value()
+    {
+        var host = Pipeline.Converge(Hm);
+        var hb = Parse("""
+            version: 1
+            name: hb
+            networks:
+              bridge: {subnet: 10.8.0.0/16, mtu: 1400}
+            containers:
+              b: {}
+            """);
+        var result = Resolver.Resolve(hb, host);
+        Assert.Equal(2, result.Errors.Length);
+        var subnet = result.Errors.Single(e => e.Message.Contains("subnet"));
+        Assert.Equal(new SourceSpan("hb.yaml", 4, 20), subnet.Span);
+        Assert.Contains("network 'bridge': subnet 10.8.0.0/16 differs from topo0's 10.9.0.0/16; the default bridge is shared, " +
+            "and while project 'hm' uses it its settings are fixed by what topo0 already has", subnet.Message);
+        var mtu = result.Errors.Single(e => e.Message.Contains("mtu 1400"));
+        Assert.Equal(new SourceSpan("hb.yaml", 4, 38), mtu.Span);
+        Assert.Contains("leave mtu out or set it to 1500", mtu.Message);
+    }
+
+    [Fact]
+    public void A_project_that_leaves_the_settings_out_takes_what_the_bridge_has_and_neither_plan_changes_it()
+    {
+        var hm = Parse("""
+            version: 1
+            name: hm
+            networks:
+              bridge: {subnet: 10.9.0.0/16, gateway: 10.9.0.254, mtu: 1400}
+            containers:
+              m: {}
+            """);
+        var hb = new SpecBuilder("hb").Container("b").Build();
+        var host = Pipeline.Converge(hm);
+        host = Pipeline.Converge(hb, host);
+        var topo0 = host.FindLink(new LinkRef(HostState.Host, "topo0"))!;
+        Assert.Equal(1400, topo0.Mtu);
+        Assert.Equal(["10.9.0.254/16"], host.Addresses.Where(a => a.Link == "topo0").Select(a => a.Address.ToString()));
+        Assert.Equal("10.9.0.2/16", host.Addresses.Single(a => a.Namespace == "b").Address.ToString());
+        Assert.True(Pipeline.Plan(hm, host).IsEmpty, Pipeline.Lines(Pipeline.Plan(hm, host)));
+        Assert.True(Pipeline.Plan(hb, host).IsEmpty, Pipeline.Lines(Pipeline.Plan(hb, host)));
+        // Repeating the settings is fine too.
+        Assert.True(Resolver.Resolve(hm with { Name = "hc" }, host).Succeeded);
+    }
+
+    [Fact]
+    public void A_project_alone_on_the_default_bridge_can_still_change_its_settings()
+    {
+        var host = Pipeline.Converge(Hm);
+        var changed = Parse("""
+            version: 1
+            name: hm
+            networks:
+              bridge: {subnet: 10.8.0.0/16, mtu: 1400}
+            containers:
+              m: {}
+            """);
+        var plan = Pipeline.Plan(changed, host);
+        Assert.Contains(plan.Actions, a => a is { Kind: ActionKind.Create, Subject: AddressState { Link: "topo0" } s } && s.Address.ToString() == "10.8.0.1/16");
+        Assert.Contains(plan.Actions, a => a is { Kind: ActionKind.Delete, Subject: AddressState { Link: "topo0" } s } && s.Address.ToString() == "10.9.0.1/16");
+    }
+
+    [Fact]
+    public void A_project_that_declares_the_default_bridge_without_containers_still_fixes_its_settings()
+    {
+        var declaresOnly = Parse("""
+            version: 1
+            name: hm
+            networks:
+              bridge: {subnet: 10.9.0.0/16}
+            """);
+        var host = Pipeline.Converge(declaresOnly);
+        Assert.DoesNotContain(host.Links, l => l.Master == "topo0");
+        var result = Resolver.Resolve(new SpecBuilder("hb").Network("bridge", "10.8.0.0/16").Container("b").Build(), host);
+        Assert.Contains("while project 'hm' uses it", Assert.Single(result.Errors).Message);
+    }
+}

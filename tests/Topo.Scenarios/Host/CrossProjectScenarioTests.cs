@@ -61,4 +61,33 @@ public sealed class CrossProjectScenarioTests
         Assert.Contains("inet 172.18.0.2/16", s.Ok("qh_addr").Output);
         s.Ok("qa_again"); // exit 0: qa's own subnet is still its own
     }
+
+    [Fact]
+    public void The_default_bridges_settings_and_a_wildcard_host_port_are_not_fought_over()
+    {
+        var hm = Spec("hm", "bridge: {subnet: 10.9.0.0/16}", "m: {ports: [\"8080:80\"]}");
+        var hb = Spec("hb", "bridge: {subnet: 10.8.0.0/16, mtu: 1400}", "b: {}");
+        var hbPlain = Spec("hb", "{}", "b: {}");
+        var hp4 = Spec("hp4", "{}", "p: {ports: [\"127.0.0.1:8080:80\"]}");
+        var s = SandboxShell.Run($"""
+            step apply_hm $TOPO apply {hm}
+            step apply_hb $TOPO apply {hb}
+            step apply_hb_plain $TOPO apply {hbPlain}
+            step topo0 ip -4 -o addr show dev topo0
+            step hm_again $TOPO plan {hm} --detailed-exitcode
+            step apply_hp4 $TOPO apply {hp4}
+            """);
+        s.Ok("apply_hm");
+        var refused = s["apply_hb"];
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("subnet 10.8.0.0/16 differs from topo0's 10.9.0.0/16; the default bridge is shared, and while project 'hm' uses it", refused.Output);
+        Assert.Contains("mtu 1400 differs from topo0's 1500", refused.Output);
+        s.Ok("apply_hb_plain");
+        Assert.Single(s.Ok("topo0").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("inet 10.9.0.1/16", s.Ok("topo0").Output);
+        s.Ok("hm_again");
+        var port = s["apply_hp4"];
+        Assert.Equal(1, port.ExitCode);
+        Assert.Contains("host port 127.0.0.1:8080/tcp (container 'p') is already published by project 'hm' (container 'm' on 0.0.0.0:8080/tcp)", port.Output);
+    }
 }
