@@ -11,13 +11,15 @@ public static partial class Planner
         /// <summary>
         /// A host port another project already publishes cannot be published again: the first
         /// table's DNAT would win and this project's port would silently go elsewhere. Read from
-        /// the rule comments topo writes (<c>… publish 0.0.0.0:80/tcp to web:80</c>).
+        /// the rule comments topo writes (<c>… publish 0.0.0.0:80/tcp to web:80</c>), the ones for
+        /// connections from the host (<c>… from host</c>) included: a port published on 127.0.0.1
+        /// has no other. As within one file, 0.0.0.0 collides with any address (per protocol).
         /// </summary>
         public void CheckPublishedPorts()
         {
-            var ours = PublishedPorts(Desired.Firewall, _ => true).ToList();
+            var ours = PublishedPorts(Desired.Firewall, _ => true).Distinct().ToList();
             if (ours.Count == 0) return;
-            var theirs = PublishedPorts(Observed.Firewall, table => table != FirewallTableState.NameFor(Project)).ToList();
+            var theirs = PublishedPorts(Observed.Firewall, table => table != FirewallTableState.NameFor(Project)).Distinct().ToList();
             foreach (var mine in ours)
             {
                 var clash = theirs.FirstOrDefault(t => t.Port == mine.Port && t.Protocol == mine.Protocol &&
@@ -37,7 +39,7 @@ public static partial class Planner
             {
                 if (!tableFilter(rule.Table)) continue;
                 var at = rule.Comment.IndexOf(marker, StringComparison.Ordinal);
-                if (at < 0 || rule.Comment.EndsWith(" from host", StringComparison.Ordinal)) continue;
+                if (at < 0) continue;
                 var mapping = rule.Comment[(at + marker.Length)..].Split(' ')[0]; // 0.0.0.0:80/tcp
                 var colon = mapping.LastIndexOf(':');
                 var slash = mapping.IndexOf('/');

@@ -11,6 +11,10 @@ public static partial class Resolver
     /// Networks in play: the declared ones in file order, with the default bridge first when any
     /// container uses it. Each gets a subnet: the declared one, else the one it already has on
     /// the host, else the first default pool that overlaps nothing on the host or in the file.
+    /// A declared subnet that overlaps one in use on the host (another project's network, the
+    /// shared default bridge while others use it, an address of a foreign interface) is an error,
+    /// as Docker refuses it. While other projects use the default bridge, its settings are what
+    /// the bridge already has (see <see cref="PinDefaultBridge"/>).
     /// </summary>
     private static ImmutableArray<ResolvedNetwork> ResolveNetworks(ResolveContext context)
     {
@@ -21,7 +25,12 @@ public static partial class Resolver
             specs.Add(declaredBridge ?? DefaultBridgeSpec(spec));
         specs.AddRange(spec.Networks.Where(n => n.Name != Naming.DefaultBridgeNetwork));
 
-        var inUse = SubnetsInUseOnHost(context);
+        var shared = SharedDefaultBridge(context);
+        var inUse = SubnetsInUseOnHost(context, shared);
+        CheckDeclaredSubnets(context, specs, inUse);
+        if (shared is not null && specs.FindIndex(n => n.Name == Naming.DefaultBridgeNetwork) is var b and >= 0)
+            specs[b] = PinDefaultBridge(context, specs[b], shared);
+
         var chosen = specs.Where(n => n.Subnet is not null).Select(n => n.Subnet!.Value.Network).ToList();
         // Two passes, so that no network loses the subnet it has to one resolved before it:
         // first every network keeps what it already has on the host, then pools for the rest.
@@ -79,42 +88,31 @@ public static partial class Resolver
         null, null, null, null, null, ImmutableSortedDictionary<string, string>.Empty, spec.Span,
         ImmutableDictionary<string, SourceSpan>.Empty);
 
-    /// <summary>Subnets others use on the host: addresses and routes not belonging to this project.</summary>
-    private static List<Ipv4Prefix> SubnetsInUseOnHost(ResolveContext context)
-    {
-        var list = new List<Ipv4Prefix>();
-        foreach (var a in context.Observed.Addresses)
-            if (a.Namespace == HostState.Host && !context.IsOurs(a)) list.Add(a.Address.Network);
-        foreach (var r in context.Observed.Routes)
-            if (r.Namespace == HostState.Host && !r.IsDefault && !context.IsOurs(r)) list.Add(r.Destination.Network);
-        return list;
-    }
-
     private static Label LabelOf(ResolveContext context, NetworkSpec network) =>
         network.Name == Naming.DefaultBridgeNetwork
             ? new Label(Label.SharedProject, LabelRole.Network, Naming.DefaultBridgeNetwork)
             : new Label(context.Project, LabelRole.Network, network.Name);
 
-    private static bool Free(Ipv4Prefix p, List<Ipv4Prefix> inUse, List<Ipv4Prefix> chosen) =>
-        !inUse.Any(u => u.Overlaps(p)) && !chosen.Any(c => c.Overlaps(p));
+    private static bool Free(NetworkSpec network, Ipv4Prefix p, List<SubnetUse> inUse, List<Ipv4Prefix> chosen) =>
+        !inUse.Any(u => u.Subnet.Overlaps(p) && u.Concerns(network)) && !chosen.Any(c => c.Overlaps(p));
 
     /// <summary>Stable once chosen: the subnet of the network's bridge, or of its endpoints, as observed.</summary>
     private static Ipv4Prefix? HeldSubnet(
-        ResolveContext context, NetworkSpec network, Label label, List<Ipv4Prefix> inUse, List<Ipv4Prefix> chosen)
+        ResolveContext context, NetworkSpec network, Label label, List<SubnetUse> inUse, List<Ipv4Prefix> chosen)
     {
         foreach (var a in context.Observed.Addresses)
         {
             var owner = a.Owner;
             var mine = owner == label || (owner is { Role: LabelRole.Endpoint } e && e.Project == context.Project && e.Network == network.Name);
-            if (mine && Free(a.Address.Network, inUse, chosen)) return a.Address.Network;
+            if (mine && Free(network, a.Address.Network, inUse, chosen)) return a.Address.Network;
         }
         return null;
     }
 
-    private static Ipv4Prefix? PoolSubnet(ResolveContext context, NetworkSpec network, List<Ipv4Prefix> inUse, List<Ipv4Prefix> chosen)
+    private static Ipv4Prefix? PoolSubnet(ResolveContext context, NetworkSpec network, List<SubnetUse> inUse, List<Ipv4Prefix> chosen)
     {
         foreach (var pool in DefaultPools.Subnets)
-            if (Free(pool, inUse, chosen)) return pool;
+            if (Free(network, pool, inUse, chosen)) return pool;
         context.Error(network.Span,
             $"network '{network.Name}': every default address pool overlaps a subnet already in use on the host or in this file; give it a subnet");
         return null;

@@ -1,6 +1,7 @@
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Snapshot;
+using Topo.Core.Tests.Support;
 
 namespace Topo.Core.Tests.Planning;
 
@@ -94,5 +95,26 @@ public sealed class PublishedPortConflictTests
         var result = Planner.Plan("blog", desired, observed);
         Assert.Equal(clash, !result.Succeeded);
         if (clash) Assert.Contains("already published by project 'shop' (container 'web'", Assert.Single(result.Errors).Message);
+    }
+
+    /// <summary>
+    /// The rules RulesetBuilder really writes: a port on 127.0.0.1 has no prerouting rule, only
+    /// the one for connections from the host, and it must still be seen as published.
+    /// </summary>
+    [Theory]
+    [InlineData("8080:80", "127.0.0.1:8080:80", true)]
+    [InlineData("127.0.0.1:8080:80", "8080:80", true)]
+    [InlineData("127.0.0.1:8080:80", "127.0.0.1:8080:80", true)]
+    [InlineData("127.0.0.1:8080:80", "127.0.0.2:8080:80", false)]
+    [InlineData("8080:80", "127.0.0.1:8080:80/udp", false)]
+    [InlineData("127.0.0.1:8080:80/udp", "8080:80/udp", true)]
+    public void A_port_published_on_the_loopback_collides_with_another_projects_wildcard_per_protocol(string first, string second, bool clash)
+    {
+        var host = Pipeline.Converge(new SpecBuilder("hp3").Publishing("web", "bridge", first).Build());
+        var spec = new SpecBuilder("hp4").Publishing("api", "bridge", second).Build();
+        var result = Planner.Plan("hp4", Pipeline.Resolve(spec, host).Desired, host);
+        Assert.Equal(clash, !result.Succeeded);
+        if (clash)
+            Assert.Contains("already published by project 'hp3' (container 'web'", Assert.Single(result.Errors).Message);
     }
 }

@@ -38,6 +38,23 @@ internal sealed class SpecBuilder(string project = "demo")
         return this;
     }
 
+    /// <summary>A container on <paramref name="network"/> publishing <paramref name="ports"/> (<c>[host_ip:]host:container[/udp]</c>).</summary>
+    public SpecBuilder Publishing(string name, string network, params string[] ports)
+    {
+        _containers.Add(new ContainerSpec(name, NetworkModeKind.Networks, null, [Attach(network)], [.. ports.Select(Port)], Here,
+            ImmutableDictionary<string, SourceSpan>.Empty));
+        return this;
+    }
+
+    private static PortSpec Port(string mapping)
+    {
+        var protocol = mapping.EndsWith("/udp", StringComparison.Ordinal) ? Protocol.Udp : Protocol.Tcp;
+        var parts = mapping.Split('/')[0].Split(':');
+        var hostIp = parts.Length == 3 ? Ipv4Address.Parse(parts[0]) : (Ipv4Address?)null;
+        return new PortSpec(hostIp, int.Parse(parts[^2], System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture), protocol, Here);
+    }
+
     public SpecBuilder Mode(string name, NetworkModeKind mode, string? target = null)
     {
         _containers.Add(new ContainerSpec(name, mode, target, [], [], Here, ImmutableDictionary<string, SourceSpan>.Empty));

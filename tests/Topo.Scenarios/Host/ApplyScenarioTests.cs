@@ -136,8 +136,11 @@ public sealed class ApplyScenarioTests
         var inspect = s.Ok("inspect").Json()[0];
         Assert.Equal("192.168.2.0/24", inspect.GetProperty("IPAM").GetProperty("Config")[0].GetProperty("Subnet").GetString());
         Assert.Equal("192.168.2.1", inspect.GetProperty("IPAM").GetProperty("Config")[0].GetProperty("Gateway").GetString());
-        // Another project's container and bridge hold the names: refused, naming the owner.
-        Assert.Contains("belongs to project 'user-bridge'", s["conflict"].Output);
+        // Another project's networks hold the subnets (and its container and bridge the names):
+        // refused before any change, naming the owner.
+        Assert.Equal(1, s["conflict"].ExitCode);
+        Assert.Contains("subnet 192.168.1.0/24 overlaps network 'bridge1' of project 'user-bridge'", s["conflict"].Output);
+        Assert.Contains("subnet 192.168.2.0/24 overlaps network 'bridge2' of project 'user-bridge' (192.168.2.1/24 on bridge bridge2)", s["conflict"].Output);
         s.Ok("multi");
         var apache = s.Ok("apache").Json();
         Assert.Equal(["192.168.2.2/24"], Addresses(apache, "eth0"));

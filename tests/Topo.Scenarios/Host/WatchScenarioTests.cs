@@ -195,6 +195,8 @@ public sealed class WatchScenarioTests : IDisposable
     {
         // systemd's notify protocol without systemd: a datagram socket in NOTIFY_SOCKET, and the
         // watcher as PID 1 of its own PID namespace (how .NET recognises a service in a container).
+        // The socket lives in the sandbox's private /run: under the test folder its path can pass
+        // the 108 bytes of sun_path (a longer checkout path), and the listener would never start.
         var s = SandboxShell.Run($$"""
             W={{_dir}}
             mkdir -p $W/run && mount -t tmpfs topo-test $W/run
@@ -209,10 +211,10 @@ public sealed class WatchScenarioTests : IDisposable
                 log = open(sys.argv[2]).read() if os.path.exists(sys.argv[2]) else ""
                 print(note, "after-first-reconcile" if "reconcile #1 " in log else "before-first-reconcile", flush=True)
                 if note == "STOPPING=1": break
-            ' $W/notify $W/log > $W/notes &
+            ' /run/notify $W/log > $W/notes &
             listener=$!
-            until [ -e $W/notify.bound ]; do sleep 0.05; done
-            NOTIFY_SOCKET=$W/notify WATCHDOG_USEC=400000 unshare --pid --fork $TOPO watch $W/topo.yaml > $W/log 2>&1 &
+            until [ -e /run/notify.bound ] || ! kill -0 $listener 2>/dev/null; do sleep 0.05; done
+            NOTIFY_SOCKET=/run/notify WATCHDOG_USEC=400000 unshare --pid --fork $TOPO watch $W/topo.yaml > $W/log 2>&1 &
             for _ in $(seq 100); do [ $(grep -c WATCHDOG=1 $W/notes) -ge 2 ] && break; sleep 0.1; done
             pkill -TERM -f "topo watch $W/topo.yaml"
             wait $listener
