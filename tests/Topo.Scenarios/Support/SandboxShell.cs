@@ -62,9 +62,17 @@ internal static class SandboxShell
         psi.Environment["NO_COLOR"] = "1";
         using var process = Process.Start(psi)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2))) process.Kill(entireProcessTree: true);
-        return Parse(stdout, stderr.Result);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        // A hung script fails its test instead of hanging the suite (CI has a time limit).
+        var finished = process.WaitForExit(TimeSpan.FromMinutes(4));
+        if (!finished) process.Kill(entireProcessTree: true);
+        // A process the script left behind may hold its output open: wait for it a bounded time.
+        if (!Task.WaitAll([stdout, stderr], TimeSpan.FromSeconds(30)))
+        {
+            Assert.Fail($"the sandbox script {(finished ? "left a process holding its output open" : "ran over 4 minutes and was killed")}");
+        }
+        if (!finished) Assert.Fail($"the sandbox script ran over 4 minutes and was killed:\n{stdout.Result}\n{stderr.Result}");
+        return Parse(stdout.Result, stderr.Result);
     }
 
     private static Dictionary<string, Step> Parse(string stdout, string stderr)
