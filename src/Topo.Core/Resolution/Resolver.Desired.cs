@@ -72,6 +72,9 @@ public static partial class Resolver
     /// </summary>
     private static void CheckInterfaceNamesUnique(ResolveContext context, HostState desired)
     {
+        // Every resolve checks; only a clash is worth grouping for (1,500 links at 500 containers).
+        var names = new HashSet<LinkRef>(desired.Links.Length);
+        if (desired.Links.All(l => names.Add(l.Ref))) return;
         foreach (var clash in desired.Links.GroupBy(l => l.Ref).Where(g => g.Count() > 1))
         {
             var owners = clash.Select(l => l.Owner).ToList();
