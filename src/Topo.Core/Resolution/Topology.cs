@@ -30,6 +30,8 @@ public sealed record ResolvedNetwork(
     bool Masquerade,
     int? Mtu,
     bool Dns,
+    /// <summary>TTL of the embedded resolver's answers for names on this network, in seconds.</summary>
+    uint DnsTtl,
     string? BridgeName,
     LinkRef? Parent,
     Spec.MacvlanMode? Mode,
