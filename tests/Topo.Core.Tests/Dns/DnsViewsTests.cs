@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Topo.Core.Addressing;
 using Topo.Core.Dns;
 using Topo.Core.Spec;
@@ -14,8 +15,14 @@ public sealed class DnsViewsTests
         return DnsViews.Build(Pipeline.Resolve(load.File!)).ToDictionary(v => v.Namespace);
     }
 
-    private static string Names(DnsView view) =>
-        string.Join(" ", view.Names.Select(n => $"{n.Name}={string.Join(",", n.Addresses)}"));
+    private static string Names(DnsView view) => string.Join(" ",
+        view.Zones.SelectMany(z => z.Names).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={string.Join(",", kv.Value)}"));
+
+    private static ImmutableArray<Ipv4Address> Resolve(DnsView view, string name, out uint ttl)
+    {
+        Assert.True(view.TryResolve(name, out var addresses, out ttl), $"{name} does not resolve");
+        return addresses;
+    }
 
     // The reference scenario: centos_two (internal + bridge) finds centos_three, not centos_one.
     private const string EmbeddedDns = """
@@ -37,7 +44,8 @@ public sealed class DnsViewsTests
         Assert.Equal(
             "centos_three=192.168.3.3 centos_three.internal=192.168.3.3 centos_two=192.168.3.2 centos_two.internal=192.168.3.2",
             Names(views["centos_two"]));
-        Assert.DoesNotContain(views["centos_two"].Names, n => n.Name.StartsWith("centos_one", StringComparison.Ordinal));
+        Assert.False(views["centos_two"].TryResolve("centos_one", out _, out _));
+        Assert.Equal("192.168.3.3", Resolve(views["centos_two"], "CENTOS_Three", out _).Single().ToString());
     }
 
     [Fact]
@@ -52,11 +60,13 @@ public sealed class DnsViewsTests
               db: {networks: {back: {ipv4: 10.20.0.10, aliases: [mariadb, sql]}}}
               web: {networks: [back]}
             """);
-        var ptr = Assert.Single(views["web"].Pointers, p => p.Address == Ipv4Address.Parse("10.20.0.10"));
-        Assert.Equal(["db", "mariadb", "sql", "db.back"], ptr.Names);
-        Assert.Equal(42u, ptr.Ttl);
-        Assert.All(views["web"].Names, n => Assert.Equal(42u, n.Ttl));
-        Assert.Contains(views["web"].Names, n => n.Name == "mariadb.back");
+        Assert.True(views["web"].TryReverse(Ipv4Address.Parse("10.20.0.10"), out var names, out var ttl));
+        Assert.Equal(["db", "mariadb", "sql", "db.back"], names);
+        Assert.Equal(42u, ttl);
+        Resolve(views["web"], "mariadb.back", out var forward);
+        Assert.Equal(42u, forward);
+        Assert.True(views["web"].Owns(Ipv4Address.Parse("10.20.0.200")));
+        Assert.False(views["web"].TryReverse(Ipv4Address.Parse("10.20.0.200"), out _, out _));
     }
 
     [Fact]
@@ -72,9 +82,11 @@ public sealed class DnsViewsTests
               b: {networks: {front: {aliases: [web]}}}
               c: {networks: [front]}
             """);
-        var web = Assert.Single(views["c"].Names, n => n.Name == "web");
-        Assert.Equal(["10.30.0.2", "10.30.0.3"], web.Addresses.Select(a => a.ToString()));
-        Assert.Equal(DnsViews.DefaultTtl, web.Ttl);
+        var web = Resolve(views["c"], "web", out var ttl);
+        Assert.Equal(["10.30.0.2", "10.30.0.3"], web.Select(a => a.ToString()));
+        Assert.Equal(DnsViews.DefaultTtl, ttl);
+        // One zone for the network, shared by all three views.
+        Assert.Same(views["a"].Zones[0], views["c"].Zones[0]);
     }
 
     [Fact]
@@ -93,10 +105,11 @@ public sealed class DnsViewsTests
               both: {networks: [front, back]}
             """);
         var app = views["app"];
-        Assert.Contains(app.Names, n => n.Name == "web");
-        Assert.Contains(app.Names, n => n.Name == "db");
+        Resolve(app, "web", out _);
+        Resolve(app, "db", out _);
         // 'both' is on back and front: app lists back first, so it gets both's address on back.
-        Assert.Equal("10.41.0.4", Assert.Single(Assert.Single(app.Names, n => n.Name == "both").Addresses).ToString());
+        Assert.Equal("10.41.0.4", Assert.Single(Resolve(app, "both", out _)).ToString());
+        Assert.Equal("10.40.0.4", Assert.Single(Resolve(views["web"], "both", out _)).ToString());
         Assert.Equal(["10.40.0.0/24", "10.41.0.0/24"], app.OwnSubnets.Select(s => s.ToString()));
     }
 
@@ -120,6 +133,16 @@ public sealed class DnsViewsTests
     }
 
     [Fact]
-    public void Equal_topologies_give_equal_views() =>
+    public void Equal_topologies_give_equal_views_and_an_unchanged_zone_is_reused_as_the_same_instance()
+    {
         Assert.Equal(Views(EmbeddedDns)["centos_two"], Views(EmbeddedDns)["centos_two"]);
+        var load = SpecLoader.Parse(EmbeddedDns, "t.yaml");
+        var first = DnsViews.Build(Pipeline.Resolve(load.File!));
+        var second = DnsViews.Build(Pipeline.Resolve(load.File!), first);
+        Assert.Same(first[0].Zones[0], second[0].Zones[0]);
+        var grown = SpecLoader.Parse(EmbeddedDns + "\n  centos_four: {networks: [internal]}\n", "t.yaml");
+        var third = DnsViews.Build(Pipeline.Resolve(grown.File!), second);
+        Assert.NotEqual(second[0], third[0]);
+        Assert.True(third[0].TryResolve("centos_four", out _, out _));
+    }
 }
