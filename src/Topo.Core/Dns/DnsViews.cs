@@ -7,29 +7,19 @@ namespace Topo.Core.Dns;
 
 /// <summary>
 /// The resolved topology → one <see cref="DnsView"/> per container namespace that is on at least
-/// one DNS-enabled network. A pure function: the watcher compares the views of two rounds and
-/// touches only the resolvers whose view changed.
+/// one DNS-enabled network. A pure function, linear in the number of endpoints: each network's
+/// zone is built once and shared by its members' views. Given the previous round's views, a zone
+/// that did not change is reused as the same instance, so comparing two rounds' views is cheap
+/// and a resolver can tell "unchanged" by reference.
 /// </summary>
 public static class DnsViews
 {
     /// <summary>Answers change as containers come and go: short enough to follow, long enough to spare a busy client a round trip per query.</summary>
     public const uint DefaultTtl = 10;
 
-    public static ImmutableArray<DnsView> Build(Topology topology)
+    public static ImmutableArray<DnsView> Build(Topology topology, IReadOnlyList<DnsView>? previous = null)
     {
-        var networks = topology.Networks.ToDictionary(n => n.Name);
-        // Who is on each DNS-enabled network, in the file's container order.
-        var members = new Dictionary<string, List<(ResolvedContainer Container, ResolvedEndpoint Endpoint)>>();
-        foreach (var c in topology.Containers)
-        {
-            if (c.Mode != NetworkModeKind.Networks) continue;
-            foreach (var e in c.Endpoints)
-            {
-                if (!networks.TryGetValue(e.Network, out var n) || !n.Dns) continue;
-                if (!members.TryGetValue(e.Network, out var list)) members[e.Network] = list = [];
-                list.Add((c, e));
-            }
-        }
+        var zones = BuildZones(topology, previous);
         // Reverse lookups inside a bridge network's subnet are ours to answer; a macvlan subnet is
         // a real LAN whose other hosts the upstream server may know.
         ImmutableArray<Ipv4Prefix> ownSubnets =
@@ -39,45 +29,59 @@ public static class DnsViews
         foreach (var c in topology.Containers)
         {
             if (c.Mode != NetworkModeKind.Networks || c.Namespace is not { } ns) continue;
-            var visible = c.Endpoints.Where(e => members.ContainsKey(e.Network)).Select(e => e.Network).Distinct().ToList();
-            if (visible.Count == 0) continue;
-            views.Add(ViewOf(ns, visible, networks, members, ownSubnets));
+            // The container's own network order: a name on several of its networks answers with
+            // the first one's holders, so every address returned is one it reaches directly.
+            ImmutableArray<DnsZone> seen = [.. c.Endpoints.Select(e => zones.GetValueOrDefault(e.Network)).OfType<DnsZone>().Distinct()];
+            if (seen.IsEmpty) continue;
+            views.Add(new DnsView(ns, seen, ownSubnets));
         }
         return views.ToImmutable();
     }
 
-    private static DnsView ViewOf(
-        string ns, List<string> visible, Dictionary<string, ResolvedNetwork> networks,
-        Dictionary<string, List<(ResolvedContainer Container, ResolvedEndpoint Endpoint)>> members,
-        ImmutableArray<Ipv4Prefix> ownSubnets)
+    private static Dictionary<string, DnsZone> BuildZones(Topology topology, IReadOnlyList<DnsView>? previous)
     {
-        // A name seen on several of the asker's networks answers with the first network's holders
-        // (the asker's network order), so every address returned is one it can reach directly.
-        var names = new Dictionary<string, (string Network, List<Ipv4Address> Addresses, uint Ttl)>(StringComparer.Ordinal);
-        var pointers = new Dictionary<Ipv4Address, DnsPointer>();
-        foreach (var network in visible)
+        var earlier = new Dictionary<string, DnsZone>(StringComparer.Ordinal);
+        foreach (var view in previous ?? [])
+            foreach (var zone in view.Zones) earlier.TryAdd(zone.Network, zone);
+
+        var zones = new Dictionary<string, DnsZone>(StringComparer.Ordinal);
+        foreach (var network in topology.Networks)
         {
-            var ttl = networks[network].DnsTtl;
-            foreach (var (holder, endpoint) in members[network])
-            {
-                var own = new List<string>(2 + endpoint.Aliases.Length * 2) { Lower(holder.Name) };
-                foreach (var alias in endpoint.Aliases) own.Add(Lower(alias));
-                var qualified = own.Select(n => $"{n}.{network}").ToList();
-                foreach (var name in own.Concat(qualified).Distinct())
-                {
-                    if (!names.TryGetValue(name, out var entry)) names[name] = entry = (network, [], ttl);
-                    if (entry.Network == network && !entry.Addresses.Contains(endpoint.Address)) entry.Addresses.Add(endpoint.Address);
-                }
-                if (!pointers.ContainsKey(endpoint.Address))
-                    pointers[endpoint.Address] = new DnsPointer(endpoint.Address, [.. own.Distinct(), qualified[0]], ttl);
-            }
+            if (!network.Dns) continue;
+            var zone = ZoneOf(network, topology.Containers);
+            zones[network.Name] = earlier.TryGetValue(network.Name, out var old) && old.Equals(zone) ? old : zone;
         }
-        return new DnsView(
-            ns,
-            [.. names.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new DnsName(kv.Key, [.. kv.Value.Addresses], kv.Value.Ttl))],
-            [.. pointers.Values.OrderBy(p => p.Address)],
-            ownSubnets);
+        return zones;
     }
 
-    private static string Lower(string name) => name.ToLowerInvariant();
+    private static DnsZone ZoneOf(ResolvedNetwork network, ImmutableArray<ResolvedContainer> containers)
+    {
+        var names = new Dictionary<string, List<Ipv4Address>>(StringComparer.Ordinal);
+        var pointers = new Dictionary<Ipv4Address, ImmutableArray<string>>();
+        foreach (var c in containers)
+        {
+            if (c.Mode != NetworkModeKind.Networks) continue;
+            foreach (var e in c.Endpoints)
+            {
+                if (e.Network != network.Name) continue;
+                var own = new List<string>(1 + e.Aliases.Length) { c.Name.ToLowerInvariant() };
+                foreach (var alias in e.Aliases)
+                {
+                    var a = alias.ToLowerInvariant();
+                    if (!own.Contains(a)) own.Add(a);
+                }
+                var qualified = own.Select(n => $"{n}.{network.Name}");
+                foreach (var name in own.Concat(qualified))
+                {
+                    if (!names.TryGetValue(name, out var addresses)) names[name] = addresses = [];
+                    if (!addresses.Contains(e.Address)) addresses.Add(e.Address);
+                }
+                pointers.TryAdd(e.Address, [.. own, $"{own[0]}.{network.Name}"]);
+            }
+        }
+        return new DnsZone(
+            network.Name, network.DnsTtl,
+            names.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.ToImmutableArray())),
+            pointers.Select(kv => (kv.Key, kv.Value)));
+    }
 }

@@ -21,6 +21,7 @@ internal sealed class NetworkDraft(string name, SourceSpan span)
     public int? Mtu { get; set; }
     public string? BridgeName { get; set; }
     public bool? Dns { get; set; }
+    public uint? DnsTtl { get; set; }
     public string? Parent { get; set; }
     public MacvlanMode? Mode { get; set; }
     public Ipv4Address? HostBindingIpv4 { get; set; }
@@ -33,5 +34,8 @@ internal sealed class NetworkDraft(string name, SourceSpan span)
 
     public NetworkSpec ToSpec() => new(
         Name, Driver, Subnet, Gateway, IpRange, Aux.ToImmutable(), Internal, Icc, Masquerade, Mtu,
-        BridgeName, Dns, Parent, Mode, HostBindingIpv4, Options.ToImmutable(), Span, Positions.ToImmutable());
+        BridgeName, Dns, Parent, Mode, HostBindingIpv4, Options.ToImmutable(), Span, Positions.ToImmutable())
+    {
+        DnsTtl = DnsTtl,
+    };
 }

@@ -36,7 +36,7 @@ internal static class NetworkReader
                 case "internal": if (NodeReader.Bool(v, field, bag, out var i)) n.Internal = i; break;
                 case "icc": if (NodeReader.Bool(v, field, bag, out var icc)) n.Icc = icc; break;
                 case "masquerade": if (NodeReader.Bool(v, field, bag, out var m)) n.Masquerade = m; break;
-                case "dns": if (NodeReader.Bool(v, field, bag, out var dns)) n.Dns = dns; break;
+                case "dns": DnsReader.Read(n, v, bag); break;
                 case "mtu": if (NodeReader.Int(v, field, bag, out var mtu)) n.Mtu = mtu; break;
                 case "bridge_name": n.BridgeName = NodeReader.String(v, field, bag); break;
                 case "parent": n.Parent = NodeReader.String(v, field, bag); break;

@@ -48,6 +48,9 @@ public sealed record NetworkSpec(
     SourceSpan Span,
     ImmutableDictionary<string, SourceSpan> Positions)
 {
+    /// <summary>TTL of the embedded resolver's answers for this network's names (<c>dns: {ttl: N}</c>); null: the default.</summary>
+    public uint? DnsTtl { get; init; }
+
     public SourceSpan At(string field) => Positions.TryGetValue(field, out var span) ? span : Span;
 }
 
