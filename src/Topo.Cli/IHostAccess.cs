@@ -21,6 +21,9 @@ internal interface IHostAccess
 
     /// <summary>Starts listening to the kernel's change notifications (the watcher).</summary>
     IChangeFeed OpenChangeFeed();
+
+    /// <summary>Starts the embedded DNS service (the watcher hosts it): no resolver runs until the first update.</summary>
+    IEmbeddedResolver OpenResolver(Microsoft.Extensions.Logging.ILogger log);
 }
 
 public sealed record ApplyOutcome(int Steps, long WriteRequests, TimeSpan Elapsed);

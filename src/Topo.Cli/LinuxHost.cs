@@ -85,6 +85,8 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
 
     public IChangeFeed OpenChangeFeed() => new LinuxChangeFeed(new KernelMonitor(_thread, _thread.Home), _store);
 
+    public IEmbeddedResolver OpenResolver(Microsoft.Extensions.Logging.ILogger log) => new LinuxResolver(_store, log);
+
     public void Dispose()
     {
         ((IAsyncResult)_nftables).AsyncWaitHandle.WaitOne(); // it runs on the thread disposed below

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Topo.Core.Model;
 using Topo.Core.Planning;
+using Topo.Core.Resolution;
 using Topo.Core.Spec;
 
 namespace Topo.Cli.Commands;
@@ -21,6 +22,9 @@ internal sealed record ConvergeResult(
 {
     /// <summary>Observing and planning, before anything changed.</summary>
     public TimeSpan PlanTime { get; init; }
+
+    /// <summary>The file resolved against the host (null when resolving failed): what the DNS views are built from.</summary>
+    public Topology? Topology { get; init; }
 
     public bool PlanFailed => Plan is null;
 
@@ -55,9 +59,9 @@ internal static class Convergence
         var warnings = outcome.Errors.Where(d => d.Severity != Severity.Error).ToList();
         if (outcome.Plan is not { } plan || warnings.Count != outcome.Errors.Length)
         {
-            return new ConvergeResult(null, [], outcome.Errors, null, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime };
+            return new ConvergeResult(null, [], outcome.Errors, null, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime, Topology = outcome.Topology };
         }
-        if (plan.IsEmpty) return new ConvergeResult(plan, warnings, [], plan, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime };
+        if (plan.IsEmpty) return new ConvergeResult(plan, warnings, [], plan, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime, Topology = outcome.Topology };
 
         beforeApply?.Invoke(plan);
         clock.Restart();
@@ -75,6 +79,6 @@ internal static class Convergence
         // The question is whether the host reached what was applied: the plan's own desired state
         // is compared again (resolving the file anew would give the same one, at 10 ms for 500 containers).
         var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec, unchanged: cascades ? null : ns => !reach.Contains(ns)));
-        return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime };
+        return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime, Topology = outcome.Topology };
     }
 }

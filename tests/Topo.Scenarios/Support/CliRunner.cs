@@ -36,6 +36,8 @@ internal static class CliRunner
         }
 
         public IChangeFeed OpenChangeFeed() => throw new NotSupportedException("the in-memory host has no kernel to listen to");
+
+        public IEmbeddedResolver OpenResolver(Microsoft.Extensions.Logging.ILogger log) => throw new NotSupportedException("the in-memory host has no namespaces to serve");
     }
 
     public static Result Run(params string[] args) => RunAgainst(HostState.Empty, args);

@@ -23,6 +23,7 @@ internal sealed partial class Reconciler(
     IHostAccess host,
     IChangeFeed feed,
     StatusStore statusStore,
+    ResolverFollower dns,
     ILoggerFactory logs) : BackgroundService
 {
     private readonly ILogger log = logs.CreateLogger("topo.watch");
@@ -172,6 +173,7 @@ internal sealed partial class Reconciler(
         }
         var plan = result.Plan!;
         FollowNamespaces(plan, resync);
+        if (result.Topology is { } topology) dns.Follow(topology);
         if (result.NothingToDo)
         {
             _plan = RenderPlan(plan);

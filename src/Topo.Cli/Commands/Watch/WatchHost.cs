@@ -47,6 +47,7 @@ internal static class WatchHost
         services.AddHostedService<ReloadSignal>();
         services.AddHostedService<FileChangeWatcher>();
         services.AddHostedService<KernelChangeForwarder>();
+        services.AddSingleton<ResolverFollower>();
         services.AddSingleton<Reconciler>();
         services.AddHostedService(p => p.GetRequiredService<Reconciler>());
         services.AddHostedService<ReadyAfterFirstRound>();
