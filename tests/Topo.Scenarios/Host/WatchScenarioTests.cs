@@ -204,7 +204,7 @@ public sealed class WatchScenarioTests : IDisposable
             cp {{Repo.PathOf("examples/wordpress.yaml")}} $W/topo.yaml
             python3 -c '
             import os, socket, sys
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(20)
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(90)
             open(sys.argv[1] + ".bound", "w").close()
             while True:
                 note = s.recv(4096).decode().strip()
@@ -215,7 +215,7 @@ public sealed class WatchScenarioTests : IDisposable
             listener=$!
             until [ -e /run/notify.bound ] || ! kill -0 $listener 2>/dev/null; do sleep 0.05; done
             NOTIFY_SOCKET=/run/notify WATCHDOG_USEC=400000 unshare --pid --fork $TOPO watch $W/topo.yaml > $W/log 2>&1 &
-            for _ in $(seq 100); do [ $(grep -c WATCHDOG=1 $W/notes) -ge 2 ] && break; sleep 0.1; done
+            for _ in $(seq 600); do [ $(grep -c WATCHDOG=1 $W/notes) -ge 2 ] && break; sleep 0.1; done
             pkill -TERM -f "topo watch $W/topo.yaml"
             wait $listener
             step notes cat $W/notes
