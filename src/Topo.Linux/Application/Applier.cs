@@ -52,7 +52,7 @@ public sealed partial class Applier : IDisposable
     /// </summary>
     public IDisposable AcquireLock()
     {
-        var held = ApplyLock.Acquire(LockPath, _options.LockTimeout);
+        var held = ApplyLock.Acquire(LockPath, _options.LockTimeout, _options.Time);
         _held = held;
         return new Release(this, held);
     }
@@ -74,7 +74,7 @@ public sealed partial class Applier : IDisposable
         ArgumentNullException.ThrowIfNull(plan);
         var clock = Stopwatch.StartNew();
         var writesBefore = WriteRequests;
-        using var exclusive = _held is null ? ApplyLock.Acquire(LockPath, _options.LockTimeout) : null;
+        using var exclusive = _held is null ? ApplyLock.Acquire(LockPath, _options.LockTimeout, _options.Time) : null;
         var journal = new Journal();
         _indexes.Clear();
         _firewallDone.Clear();

@@ -7,6 +7,9 @@ public sealed record ApplierOptions
 
     /// <summary>How long a second apply waits for the first.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock of the lock's waits (tests use a fake one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>One completed step: what was done and how it would be undone.</summary>

@@ -42,6 +42,9 @@ public sealed class ApplyLockException(string path, TimeSpan waited)
     : Exception($"another topo apply is running (lock {path} held); gave up after {waited.TotalSeconds:0.#} s")
 {
     public string LockPath { get; } = path;
+
+    /// <summary>How long it waited, by the lock's clock.</summary>
+    public TimeSpan Waited { get; } = waited;
 }
 
 /// <summary>The lock file cannot be opened or made: not root (or its directory is read-only). Waiting will not help.</summary>

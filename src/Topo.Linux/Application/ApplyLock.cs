@@ -13,11 +13,11 @@ internal sealed class ApplyLock : IDisposable
 
     /// <exception cref="ApplyLockDeniedException">Not allowed to open it (not root).</exception>
     /// <exception cref="ApplyLockException">Another apply held it for longer than <paramref name="timeout"/>.</exception>
-    public static ApplyLock Acquire(string path, TimeSpan timeout)
+    public static ApplyLock Acquire(string path, TimeSpan timeout, TimeProvider time)
     {
         try
         {
-            return Wait(path, timeout);
+            return Wait(path, timeout, time);
         }
         catch (UnauthorizedAccessException e)
         {
@@ -25,10 +25,10 @@ internal sealed class ApplyLock : IDisposable
         }
     }
 
-    private static ApplyLock Wait(string path, TimeSpan timeout)
+    private static ApplyLock Wait(string path, TimeSpan timeout, TimeProvider time)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var started = DateTime.UtcNow;
+        var started = time.GetTimestamp();
         while (true)
         {
             try
@@ -37,9 +37,9 @@ internal sealed class ApplyLock : IDisposable
             }
             catch (IOException) when (File.Exists(path))
             {
-                var waited = DateTime.UtcNow - started;
+                var waited = time.GetElapsedTime(started);
                 if (waited >= timeout) throw new ApplyLockException(path, waited);
-                Thread.Sleep(RetryInterval);
+                Task.Delay(RetryInterval, time).GetAwaiter().GetResult();
             }
         }
     }

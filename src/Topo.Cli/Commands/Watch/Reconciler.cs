@@ -24,22 +24,23 @@ internal sealed partial class Reconciler(
     IChangeFeed feed,
     StatusStore statusStore,
     ResolverFollower dns,
+    TimeProvider time,
     ILoggerFactory logs) : BackgroundService
 {
     private readonly ILogger log = logs.CreateLogger("topo.watch");
-    private readonly DateTimeOffset _started = DateTimeOffset.Now;
+    private readonly DateTimeOffset _started = time.GetLocalNow();
     private long _reconciles;
     private long _driftRepairs;
     private long _failures;
     private int _failuresInARow;
     private ReconcileRecord? _last;
     private string? _plan;
-    private long _busySince; // Stopwatch timestamp while a round runs, else 0 (for the watchdog)
-    private long _holdUntil; // Stopwatch timestamp: after a failure, no round before it (see ScheduleRetry)
+    private long _busySince; // timestamp (of `time`) while a round runs, else 0 (for the watchdog)
+    private long _holdUntil; // timestamp: after a failure, no round before it (see ScheduleRetry)
     private string? _note; // said of the file in this round (it turned invalid)
 
     /// <summary>How long the current round has run (zero between rounds); a stuck round stops the watchdog.</summary>
-    public TimeSpan Busy => Interlocked.Read(ref _busySince) is var since and > 0 ? Stopwatch.GetElapsedTime(since) : TimeSpan.Zero;
+    public TimeSpan Busy => Interlocked.Read(ref _busySince) is var since and > 0 ? time.GetElapsedTime(since) : TimeSpan.Zero;
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -47,14 +48,14 @@ internal sealed partial class Reconciler(
         var spec = source.Current!; // WatchCommand loaded it: a watcher never starts on a broken file
         LogLoaded(log, source.Path, spec.Name, spec.Networks.Length, spec.Containers.Length, source.Fingerprint);
         queue.Post(new Trigger(TriggerKind.Start, "start"));
-        using var resync = new PeriodicTimer(options.Resync);
+        using var resync = new PeriodicTimer(options.Resync, time);
         _ = ResyncAsync(resync, stop);
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 var burst = await queue.NextBurstAsync(stop, _holdUntil);
-                Interlocked.Exchange(ref _busySince, Stopwatch.GetTimestamp());
+                Interlocked.Exchange(ref _busySince, time.GetTimestamp());
                 try
                 {
                     Round(burst);
@@ -203,7 +204,7 @@ internal sealed partial class Reconciler(
 
         var ms = clock.Elapsed.TotalMilliseconds;
         result = _note + result;
-        _last = new ReconcileRecord(DateTimeOffset.Now, trigger, result, message, ms);
+        _last = new ReconcileRecord(time.GetLocalNow(), trigger, result, message, ms);
         if (failed)
         {
             _failures++;
@@ -226,8 +227,8 @@ internal sealed partial class Reconciler(
         if (delay > options.Resync) delay = options.Resync;
         // The backoff holds every trigger but a reload, not only this retry: the failed round's
         // rollback is reported by the kernel too, and a persistent failure would loop at once.
-        _holdUntil = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
-        _ = Task.Delay(delay).ContinueWith(_ => queue.Post(new Trigger(TriggerKind.Retry, $"retry after a failure ({delay.TotalSeconds:0} s)")), TaskScheduler.Default);
+        _holdUntil = time.GetTimestamp() + (long)(delay.TotalSeconds * time.TimestampFrequency);
+        _ = Task.Delay(delay, time).ContinueWith(_ => queue.Post(new Trigger(TriggerKind.Retry, $"retry after a failure ({delay.TotalSeconds:0} s)")), TaskScheduler.Default);
     }
 
     private void WriteStatus(bool running)

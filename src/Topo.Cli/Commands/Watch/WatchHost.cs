@@ -40,7 +40,8 @@ internal static class WatchHost
         services.AddSingleton(host);
         services.AddSingleton(feed);
         services.AddSingleton(statusStore);
-        services.AddSingleton(new TriggerQueue(options));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TriggerQueue>();
 
         // Sources first: a SIGHUP or an edit during the first round must not be lost (or, for
         // SIGHUP, kill the process mid-apply), and hosted services start in this order.

@@ -8,12 +8,12 @@ namespace Topo.Cli.Commands.Watch;
 /// healthy — waiting, or in a round shorter than the interval. A round stuck in the kernel
 /// stops the pings, and systemd restarts the service.
 /// </summary>
-internal sealed class Watchdog(ISystemdNotifier notifier, Reconciler reconciler) : BackgroundService
+internal sealed class Watchdog(ISystemdNotifier notifier, Reconciler reconciler, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!notifier.IsEnabled || Interval() is not { } interval) return;
-        using var timer = new PeriodicTimer(interval / 2);
+        using var timer = new PeriodicTimer(interval / 2, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
