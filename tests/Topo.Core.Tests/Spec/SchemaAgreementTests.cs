@@ -36,10 +36,6 @@ public sealed class SchemaAgreementTests
     public void There_are_shape_cases_to_compare() => Assert.True(ShapeCases().Count >= 20);
 
     [Fact]
-    public void Schema_file_on_disk_is_the_embedded_one() =>
-        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Schemas, "topo.schema.json")), SchemaValidator.SchemaText);
-
-    [Fact]
     public void Schema_errors_point_at_the_offending_key()
     {
         const string text = "version: 1\nname: t\nnetworks:\n  a:\n    subnett: 10.0.0.0/8\n";

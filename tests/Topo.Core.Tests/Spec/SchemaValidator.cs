@@ -2,21 +2,19 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Json.Schema;
 
-namespace Topo.Core.Spec;
+using Topo.Core.Spec;
+
+namespace Topo.Core.Tests.Spec;
 
 /// <summary>
-/// Checks a topology file against schemas/topo.schema.json (embedded in this assembly), with
-/// the place of each problem where the schema can say it. The loader is the authority; the
-/// schema is for editors and for <c>topo validate</c> to cross-check.
+/// Checks a topology file against schemas/topo.schema.json, with the place of each problem where
+/// the schema can say it. The loader is the authority; the schema is for editors, and this keeps
+/// the two in agreement (a test aid: the product never reads the schema).
 /// </summary>
-public static class SchemaValidator
+internal static class SchemaValidator
 {
-    private const string ResourceName = "topo.schema.json";
-    private static readonly Lazy<string> Text = new(ReadResource);
+    private static readonly Lazy<string> Text = new(() => File.ReadAllText(Path.Combine(RepoPaths.Schemas, "topo.schema.json")));
     private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(Text.Value, new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
-
-    /// <summary>The schema's JSON text, e.g. for <c>topo schema</c> to print.</summary>
-    public static string SchemaText => Text.Value;
 
     public static ImmutableArray<Diagnostic> ValidateFile(string path)
     {
@@ -125,13 +123,5 @@ public static class SchemaValidator
             }
         }
         return node;
-    }
-
-    private static string ReadResource()
-    {
-        using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing from Topo.Core");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }

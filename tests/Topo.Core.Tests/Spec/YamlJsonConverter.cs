@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Topo.Core.Spec;
+using Topo.Core.Spec;
+
+namespace Topo.Core.Tests.Spec;
 
 /// <summary>
 /// YAML tree to JSON for schema evaluation, keeping YAML's scalar types: plain true/false and
