@@ -53,6 +53,15 @@ public sealed class EmbeddedDns : IDisposable
     /// <summary>The upstream servers in use (resolv.conf order), as last read.</summary>
     public IReadOnlyList<IPEndPoint> UpstreamServers => _upstreams.Servers;
 
+    /// <summary>Forwards waiting for upstream now.</summary>
+    internal int ForwardsInFlight => _forwarder.InFlight;
+
+    /// <summary>The server of namespace <paramref name="name"/> (tests: are its sockets the same as before?).</summary>
+    internal NamespaceServer? ServerOf(string name)
+    {
+        lock (_gate) return _servers.GetValueOrDefault(name);
+    }
+
     /// <summary>The namespaces being served, sorted.</summary>
     public IReadOnlyList<string> Namespaces
     {
