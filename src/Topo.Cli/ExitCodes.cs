@@ -9,4 +9,8 @@ internal static class ExitCodes
     public const int Error = 1;
     /// <summary><c>plan --detailed-exitcode</c>: the plan has changes.</summary>
     public const int Changes = 2;
+    /// <summary><c>exec</c>: the command was found but cannot be run (a shell's 126).</summary>
+    public const int CommandNotExecutable = 126;
+    /// <summary><c>exec</c>: the command was not found (a shell's 127).</summary>
+    public const int CommandNotFound = 127;
 }

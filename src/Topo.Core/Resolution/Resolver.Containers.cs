@@ -176,7 +176,7 @@ public static partial class Resolver
     /// For <c>container:NAME</c>, the container whose namespace is shared, following chains
     /// (the loader rejects cycles); null when the chain ends in host mode (no namespace).
     /// </summary>
-    internal static ContainerSpec? OwnerOfNamespace(TopologyFile spec, ContainerSpec container)
+    public static ContainerSpec? OwnerOfNamespace(TopologyFile spec, ContainerSpec container)
     {
         var current = container;
         for (var hops = 0; current.Mode == NetworkModeKind.Container && hops <= spec.Containers.Length; hops++)

@@ -1,7 +1,7 @@
 namespace Topo.Core.Spec;
 
 /// <summary>Finds the key a user most likely meant, for "did you mean" hints.</summary>
-internal static class KeySuggester
+public static class KeySuggester
 {
     /// <summary>Keys of Docker Compose or the docker CLI that topo spells differently.</summary>
     private static readonly Dictionary<string, string> KnownSynonyms = new(StringComparer.Ordinal)

@@ -99,8 +99,7 @@ public sealed class Observer : IDisposable
                 continue;
             }
             lastRead[name] = (identity, snapshot);
-            var lo = snapshot.Links.FirstOrDefault(l => (l.Flags & InterfaceFlags.Loopback) != 0);
-            if (!Label.TryParse(lo?.Alias, out var owner))
+            if (NamespaceOwner.Of(snapshot.Links) is not { } owner)
             {
                 namespaces.Add(new NamespaceState(name));
                 continue;

@@ -2,7 +2,11 @@ using Topo.Scenarios.Support;
 
 namespace Topo.Scenarios.Host;
 
-/// <summary>The real binary run as an ordinary user (nobody) on a host whose /run is root's, as on a real machine.</summary>
+/// <summary>
+/// The real binary run as an ordinary user (nobody) on a host whose /run is root's, as on a real
+/// machine. The binary and files it reads are the sandbox's world-readable copies (user_topo,
+/// user_file), so this holds wherever the project is checked out.
+/// </summary>
 public sealed class NotRootScenarioTests
 {
     private const string Hint =
@@ -12,15 +16,16 @@ public sealed class NotRootScenarioTests
     [Fact]
     public void Apply_and_destroy_say_they_need_root_as_plan_does()
     {
-        var file = Repo.PathOf("examples/wordpress.yaml");
         var s = SandboxShell.Run($$"""
+            file=$(user_file {{Repo.PathOf("examples/wordpress.yaml")}})
             chmod 755 /run # a real /run: only root may create files in it
-            user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-            step plan user $TOPO plan {{file}}
-            step apply user $TOPO apply {{file}}
-            step destroy user $TOPO destroy {{file}}
+            step runs user_topo version
+            step plan user_topo plan $file
+            step apply user_topo apply $file
+            step destroy user_topo destroy $file
             step no_lock test ! -e /run/topo.lock
             """);
+        s.Ok("runs");
         Assert.Equal(1, s["plan"].ExitCode);
         Assert.EndsWith(Hint, s["plan"].Output);
         foreach (var verb in new[] { "apply", "destroy" })
@@ -29,5 +34,31 @@ public sealed class NotRootScenarioTests
             Assert.Equal("error: cannot open the apply lock /run/topo.lock: permission denied\n" + Hint, s[verb].Output);
         }
         s.Ok("no_lock");
+    }
+
+    [Fact]
+    public void Exec_says_it_needs_root_and_runs_nothing()
+    {
+        var file = TempSpec.Write("""
+            version: 1
+            name: x
+            containers:
+              web: {network_mode: none}
+              tool: {network_mode: host}
+            """);
+        var s = SandboxShell.Run($$"""
+            $TOPO apply {{file}} >/dev/null
+            file=$(user_file {{file}})
+            mkdir -m 1777 /run/topo-user/out # where the user could leave a mark
+            chmod 755 /run
+            step exec user_topo exec $file web -- touch /run/topo-user/out/ran
+            step nothing_ran test ! -e /run/topo-user/out/ran
+            # Host mode enters nothing: the command runs as the user who asked.
+            step host user_topo exec $file tool -- id -u
+            """);
+        Assert.Equal(1, s["exec"].ExitCode);
+        Assert.Equal("error: setns(/run/netns/web): Operation not permitted (errno 1)\n" + Hint, s["exec"].Output);
+        s.Ok("nothing_ran");
+        Assert.Equal("65534\n", s.Ok("host").Output);
     }
 }

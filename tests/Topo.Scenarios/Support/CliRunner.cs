@@ -1,6 +1,7 @@
 using Topo.Cli;
 using Topo.Cli.Output;
 using Topo.Core.Model;
+using Topo.Linux.Execution;
 
 namespace Topo.Scenarios.Support;
 
@@ -42,10 +43,17 @@ internal static class CliRunner
 
     public static Result Run(params string[] args) => RunAgainst(HostState.Empty, args);
 
-    public static Result RunAgainst(HostState host, params string[] args)
+    public static Result RunAgainst(HostState host, params string[] args) => Run(host, NeverExec, args);
+
+    /// <summary>Runs with <paramref name="exec"/> standing in for becoming a command (topo exec).</summary>
+    public static Result Run(HostState host, Func<ExecRequest, ExecFailure> exec, params string[] args)
     {
         var console = new CapturedConsole();
-        var exit = CliApp.Run(args, new CliContext(console, () => new FixedHost(host)));
+        var exit = CliApp.Run(args, new CliContext(console, () => new FixedHost(host), exec));
         return new Result(exit, console.OutWriter.ToString(), console.ErrorWriter.ToString());
     }
+
+    /// <summary>In-process tests must never replace the test host with a command.</summary>
+    private static ExecFailure NeverExec(ExecRequest request) =>
+        throw new InvalidOperationException("an in-process test asked to exec; pass a stand-in");
 }

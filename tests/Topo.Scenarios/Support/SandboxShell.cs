@@ -43,6 +43,17 @@ internal static class SandboxShell
         # Wait until the kernel has nothing more to say (carrier changes arrive up to a second late).
         settle() { for _ in 1 2 3 4 5; do timeout 1 ip monitor link address route | grep -q . || return 0; done; }
         step() { local name=$1; shift; echo "@@@begin $name"; "$@" 2>&1; echo "@@@end $name $?"; }
+        # As an ordinary user (nobody). The checkout may be where such a user cannot go (a clone
+        # under /root, mode 700; files made under umask 077), so the binary's directory and the
+        # files a step names go into /run/topo-user first, world-readable: /run is this sandbox's
+        # own tmpfs, so the copy dies with it. user_file FILE prints the copy's path.
+        user_share() {
+          [ -d /run/topo-user/bin ] && return
+          mkdir -p /run/topo-user && cp -r "$(dirname "$TOPO")" /run/topo-user/bin && chmod -R a+rX /run/topo-user
+        }
+        user_file() { user_share && cp "$1" /run/topo-user/ && chmod a+r "/run/topo-user/${1##*/}" && echo "/run/topo-user/${1##*/}"; }
+        as_user() { user_share && setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+        user_topo() { as_user /run/topo-user/bin/topo "$@"; }
         """;
 
     public static void SkipUnlessRoot()
