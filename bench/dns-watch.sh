@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Embedded DNS benchmark, side by side in one fresh sandbox (network + mount namespace):
-#   bench/dns-vs-dnsmasq.sh [N] [SECONDS]          default: 500 containers, 10 s per run
+#   bench/dns-watch.sh [N] [SECONDS]               default: 500 containers, 10 s per run
+# (bench/dns-vs-dnsmasq.sh measures the engine alone; this one the product as installed.)
 # topo: `topo watch` (NativeAOT) of N containers on one network; dnsperf runs inside container
 # c1's namespace against its resolver at 127.0.0.11. dnsmasq: the same N names (an addn-hosts
 # file, cache 10,000, no upstream) at 127.0.0.11 in a namespace of its own, dnsperf inside it.
