@@ -13,8 +13,9 @@ namespace Topo.Linux.Dns;
 /// book's cache: a copy and an id) and replied with one sendmmsg; queries for upstream go to the
 /// <see cref="Forwarder"/> and are replied from there. A readable listener gets accept4 until
 /// empty, each connection handed to <see cref="TcpFrontend"/>. Nothing one packet does can end
-/// the loop. Measured against .NET's Socket.ReceiveFromAsync (a thread-pool hop and two system
-/// calls per query): see bench/dns-vs-dnsmasq.sh.
+/// the loop. Chosen over .NET's Socket.ReceiveFromAsync per socket (a thread-pool hop and a
+/// system call each way per datagram) so that a burst costs two system calls per 32 queries;
+/// figures against dnsmasq: bench/dns-vs-dnsmasq.sh.
 /// </summary>
 internal sealed unsafe class ListenLoop : IDisposable
 {
