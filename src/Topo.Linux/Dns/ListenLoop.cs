@@ -26,6 +26,7 @@ internal sealed unsafe class ListenLoop : IDisposable
     private const ulong WakeId = 0;
     private const ulong TcpBit = 1UL << 63;
     private const int SockaddrSize = 16; // sockaddr_in
+    private static readonly TimeSpan AcceptPause = TimeSpan.FromSeconds(1);
 
     private readonly Responder _responder;
     private readonly Forwarder _forwarder;
@@ -264,6 +265,7 @@ internal sealed unsafe class ListenLoop : IDisposable
                     var code = errno;
                     if (code == EAGAIN || code == EINTR || code == ECONNABORTED) return;
                     _log.AcceptFailed(server.Name, FileDescriptors.Error("accept4"));
+                    PauseAccepting(server); // out of fds (EMFILE): a level-triggered listener would wake the loop forever
                     return;
                 }
                 int moved;
@@ -283,6 +285,21 @@ internal sealed unsafe class ListenLoop : IDisposable
         {
             server.Tcp.DangerousRelease();
         }
+    }
+
+    /// <summary>Stops watching <paramref name="server"/>'s listener for <see cref="AcceptPause"/>; connections wait in its backlog.</summary>
+    private void PauseAccepting(NamespaceServer server)
+    {
+        var none = new epoll_event { events = 0 };
+        none.data.u64 = server.Id | TcpBit;
+        epoll_ctl(_epoll.Fd, EPOLL_CTL_MOD, server.Tcp.Fd, &none);
+        _ = Task.Delay(AcceptPause).ContinueWith(_ =>
+        {
+            if (_stopping || !_servers.ContainsKey(server.Id)) return;
+            var again = new epoll_event { events = EPOLLIN };
+            again.data.u64 = server.Id | TcpBit;
+            epoll_ctl(_epoll.Fd, EPOLL_CTL_MOD, server.Tcp.Fd, &again);
+        }, TaskScheduler.Default);
     }
 
     public void Dispose()
