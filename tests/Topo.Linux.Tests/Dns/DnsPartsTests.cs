@@ -29,6 +29,33 @@ public sealed class DnsPartsTests
         Assert.Empty(ResolvConf.Parse(""));
     }
 
+    [Fact]
+    public void The_soft_open_file_limit_is_raised_to_the_hard_one_as_nativeaot_does_not()
+    {
+        var (soft, hard) = OpenFileLimits();
+        Assert.True(hard > 4096, $"hard limit {hard}");
+        Run($"prlimit --pid {Environment.ProcessId} --nofile=4096:{hard}");
+        try
+        {
+            Assert.Equal((4096UL, hard), OpenFileLimits());
+            Assert.Equal(hard, FileDescriptors.RaiseOpenFileLimit());
+            Assert.Equal((hard, hard), OpenFileLimits());
+        }
+        finally
+        {
+            Run($"prlimit --pid {Environment.ProcessId} --nofile={soft}:{hard}");
+        }
+    }
+
+    private static (ulong Soft, ulong Hard) OpenFileLimits()
+    {
+        var fields = File.ReadLines("/proc/self/limits").First(l => l.StartsWith("Max open files", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (ulong.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture), ulong.Parse(fields[4], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void Run(string command) => Sandbox.Sandbox.Run("sh", $"-c \"{command}\"");
+
     [Theory]
     [InlineData("4.3.2.1.in-addr.arpa", "1.2.3.4/32", 0)]
     [InlineData("3.2.1.IN-ADDR.ARPA", "1.2.3.0/24", 0)]
