@@ -14,8 +14,9 @@ namespace Topo.Linux.Dns;
 /// <see cref="Forwarder"/> and are replied from there. A readable listener gets accept4 until
 /// empty, each connection handed to <see cref="TcpFrontend"/>. Nothing one packet does can end
 /// the loop. Chosen over .NET's Socket.ReceiveFromAsync per socket (a thread-pool hop and a
-/// system call each way per datagram) so that a burst costs two system calls per 32 queries;
-/// figures against dnsmasq: bench/dns-vs-dnsmasq.sh.
+/// system call each way per datagram): at saturation (dnsperf -c 4 -T 2, 2 shared cores) this loop
+/// answered 112–154k queries/s where a ReceiveFromAsync/SendToAsync loop doing nothing but copy a
+/// pre-encoded reply managed 80–88k, and dnsmasq 72–102k, in the same runs (bench/dns-vs-dnsmasq.sh).
 /// </summary>
 internal sealed unsafe class ListenLoop : IDisposable
 {
