@@ -55,5 +55,5 @@ PY
     for ns in engine dnsmasq; do run $ns saturation -c 4 -T 2; done
     for ns in engine dnsmasq; do run $ns "5k qps" -Q 5000; done
   done
-  exec 3>&-; wait $engine; grep "engine statistics" $work/engine.out || true
+  exec 3>&-; wait $engine; grep "^engine " $work/engine.out || true
 '

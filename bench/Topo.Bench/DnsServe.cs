@@ -39,6 +39,7 @@ internal static class DnsServe
         Console.Out.Flush();
         while (Console.In.Read() >= 0) { }
         Console.Error.WriteLine($"engine statistics: {dns.Statistics}");
+        Console.Error.WriteLine($"engine process: {GC.GetTotalAllocatedBytes() / 1024} KiB allocated, GCs gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}, {Environment.ProcessorCount} cores");
         return 0;
     }
 
