@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Embedded resolver against dnsmasq, in a fresh sandbox (network + mount namespace, private /run/netns):
-#   bench/dns-vs-dnsmasq.sh [NAMES] [SECONDS] [ROUNDS]        default: 500 names, 10 s, 2 rounds
+#   bench/dns-vs-dnsmasq.sh [NAMES] [SECONDS] [ROUNDS]        default: 500 names, 10 s, 3 rounds
 # Both serve the same NAMES names (c1 … cN → 10.200.x.y) at 127.0.0.11:53, each in a namespace of
 # its own (topo's engine in "engine", dnsmasq --addn-hosts with cache 10000 in "dnsmasq"), and
 # dnsperf runs inside that namespace with the same settings against each, alternating servers:
 #   saturation: -c 4 -T 2 (100 queries outstanding), for SECONDS
 #   latency:    -Q 5000 (5k queries per second), for SECONDS
-# and prints queries per second, lost queries and average/stddev latency for each run.
+# and prints queries per second, lost queries and average/stddev latency for each run, then the
+# medians over the rounds (this machine's other jobs move single runs by a factor of two or more).
+# NICE=-5 runs both servers and dnsperf at that niceness (the same for both), to see through
+# other jobs on a shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "run as root (creates network namespaces)" >&2; exit 1; }
 command -v dnsperf >/dev/null && command -v dnsmasq >/dev/null || { echo "needs dnsperf and dnsmasq" >&2; exit 1; }
-names=${1:-500}; seconds=${2:-10}; rounds=${3:-2}
+names=${1:-500}; seconds=${2:-10}; rounds=${3:-3}
 dotnet build bench/Topo.Bench -c Release -nologo -v quiet >/dev/null
 bench=$PWD/bench/Topo.Bench/bin/Release/net10.0/Topo.Bench
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -19,7 +22,7 @@ for i in $(seq 1 "$names"); do echo "10.200.$((i / 250)).$((i % 250 + 1)) c$i"; 
 for i in $(seq 1 "$names"); do echo "c$i A"; done > "$work/queries"
 : > "$work/resolv.conf" # no upstream: every name is local
 
-unshare --net --mount --propagation private -- bash -euo pipefail -c '
+nice -n "${NICE:-0}" unshare --net --mount --propagation private -- bash -euo pipefail -c '
   work='"$work"'; bench='"$bench"'; names='"$names"'; seconds='"$seconds"'; rounds='"$rounds"'
   mkdir -p /run/netns; mount -t tmpfs netns /run/netns
   ip link set lo up
@@ -48,6 +51,7 @@ g = lambda p: re.search(p, text).group(1)
 qps, lost = float(g(r"Queries per second:\s+([\d.]+)")), g(r"Queries lost:\s+(\d+)")
 avg, sd = float(g(r"Average Latency \(s\):\s+([\d.]+)")) * 1e6, float(g(r"Latency StdDev \(s\):\s+([\d.]+)")) * 1e6
 print(f"{ns:<8} {label:<11} {qps:>10.0f} qps  lost {lost:>6}  latency avg {avg:7.1f} us  stddev {sd:7.1f} us")
+open(sys.argv[3] + ".all", "a").write(f"{ns}\t{label}\t{qps}\t{lost}\t{avg}\n")
 PY
   }
   echo "$names names, $seconds s per run, dnsperf $(dnsperf -h 2>&1 | sed -n "s/^Version //p"), $(nproc) cores shared with whatever else runs"
@@ -55,5 +59,14 @@ PY
     for ns in engine dnsmasq; do run $ns saturation -c 4 -T 2; done
     for ns in engine dnsmasq; do run $ns "5k qps" -Q 5000; done
   done
+  python3 - $work/out.all <<"PY"
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+print("medians over the rounds:")
+for label in dict.fromkeys(r[1] for r in rows):
+    for ns in dict.fromkeys(r[0] for r in rows):
+        mine = [r for r in rows if r[0] == ns and r[1] == label]
+        print(f"  {ns:<8} {label:<11} {statistics.median(float(r[2]) for r in mine):>10.0f} qps  lost {sum(int(r[3]) for r in mine):>6} (total)  latency avg {statistics.median(float(r[4]) for r in mine):7.1f} us")
+PY
   exec 3>&-; wait $engine; grep "^engine " $work/engine.out || true
 '
