@@ -5,6 +5,8 @@ using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Spec;
 
+if (args is ["dns-serve", .. var rest]) return DnsServe.Run(rest);
+
 // Load + resolve + plan, in-process, for a large file: against an empty host and against a host
 // already converged on the file (the no-op plan). Prints median and p95 over many runs.
 var containers = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
@@ -41,6 +43,7 @@ Report("plan only, converged host", () => Planner.Plan("bench", desired, converg
 Report("render text, empty host", () => Topo.Core.Rendering.TextRenderer.Render(fresh));
 Report("load + resolve + plan, empty host", () => PlanAgainst(HostState.Empty));
 Report("load + resolve + plan, converged host", () => PlanAgainst(converged));
+return 0;
 
 static void Report(string name, Action action)
 {

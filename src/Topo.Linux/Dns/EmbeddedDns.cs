@@ -42,7 +42,17 @@ public sealed class EmbeddedDns : IDisposable
         _dialer = new UpstreamDialer(options.UpstreamNamespace);
         _forwarder = new Forwarder(_upstreams, _dialer, options, _counters, _log);
         var responder = new Responder(_counters);
-        _loop = new ListenLoop(responder, _forwarder, new TcpFrontend(responder, _forwarder, options, _counters, _log), _counters, _log);
+        try
+        {
+            _loop = new ListenLoop(responder, _forwarder, new TcpFrontend(responder, _forwarder, options, _counters, _log), _counters, _log);
+        }
+        catch
+        {
+            _forwarder.Dispose();
+            _dialer.Dispose();
+            _upstreams.Dispose();
+            throw;
+        }
     }
 
     public EmbeddedDnsOptions Options { get; }

@@ -65,6 +65,10 @@ internal sealed class Forwarder : IDisposable
         {
             // the namespace's resolver stopped, or the resolver is shutting down
         }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // shutting down: the dialler's namespace thread is gone
+        }
         finally
         {
             Interlocked.Decrement(ref _inFlight);

@@ -57,15 +57,30 @@ internal sealed class ResponseCache
     }
 }
 
-/// <summary>A cached answer: one encoded reply per rotation of the name's addresses, made on first use.</summary>
-internal sealed class CachedReply(LocalAnswer answer, Func<int, byte[]> encode)
+/// <summary>
+/// A cached answer: one encoded reply per rotation of the name's addresses. A single reply is
+/// encoded at once and the parsed query let go (what an entry costs, ~200 bytes, bounds the cache
+/// a client filling it with names of its own subnet can grow); rotations are encoded on first use.
+/// </summary>
+internal sealed class CachedReply
 {
-    private readonly byte[]?[] _rotations = new byte[answer.Rotations][];
+    private readonly LocalAnswer _answer;
+    private readonly byte[]?[] _rotations;
+    private Func<int, byte[]>? _encode;
+
+    public CachedReply(LocalAnswer answer, Func<int, byte[]> encode)
+    {
+        _answer = answer;
+        _rotations = new byte[answer.Rotations][];
+        if (_rotations.Length == 1) _rotations[0] = encode(0);
+        else _encode = encode;
+    }
 
     /// <summary>The next reply (round robin). Its id is the first query's: the caller writes the asker's over it.</summary>
     public byte[] Next()
     {
-        var rotation = answer.NextRotation();
+        if (_encode is not { } encode) return _rotations[0]!;
+        var rotation = _answer.NextRotation();
         return _rotations[rotation] ??= encode(rotation);
     }
 }

@@ -34,6 +34,25 @@ public sealed class EmbeddedDnsForwardingTests
         Assert.Contains("ANSWER: 1", tcp);
         Assert.Contains(new string('x', 200), tcp);
         Assert.Equal(4, dns.Dns.Statistics.Forwarded);
+
+        using var client = dns.UdpClient("c1"); // the client's id goes upstream and comes back
+        client.ReceiveTimeout = 5000;
+        client.Send(Query("outside.test", RecordType.A, id: 0xBEEF));
+        var buffer = new byte[512];
+        var reply = Parse(buffer[..client.Receive(buffer)]);
+        Assert.Equal(0xBEEF, reply.TransactionID);
+        Assert.Equal("10.9.9.9", Assert.Single(reply.AnswerRecords.OfType<ARecord>()).Address.ToString());
+    }
+
+    [Fact]
+    public void An_ipv6_upstream_server_is_reached_too()
+    {
+        using var dns = Serve("nameserver fd00:9::2\n");
+        Sandbox.Sandbox.Ip(dns.Box.Host, "addr add fd00:9::1/64 dev uplink0 nodad");
+        Sandbox.Sandbox.Ip(dns.Box.Outside!, "addr add fd00:9::2/64 dev eth0 nodad");
+        dns.Dnsmasq("fd00:9::2", "--address=/outside.test/10.9.9.9");
+        Assert.Equal(["10.9.9.9"], dns.Short("c1", "outside.test"));
+        Assert.Equal(["10.9.9.9"], dns.Short("c1", "+tcp outside.test"));
     }
 
     [Fact]
