@@ -13,7 +13,8 @@ namespace Topo.Linux.Observation;
 /// with a null owner; their IPv4 addresses; main-table routes) and every named namespace whose
 /// <c>lo</c> alias is a topo label (its links, addresses but lo's, routes). Other names in the
 /// namespace directory are listed as foreign namespaces (no owner), and not read. Routes the kernel
-/// adds for addresses (proto kernel) are left out, as the model says.
+/// adds for addresses (proto kernel) are left out, as the model says. Also read: the files of each
+/// topo namespace's /etc/netns/NAME, and the host's resolv.conf (see <see cref="FileObservation"/>).
 /// </summary>
 public sealed class Observer : IDisposable
 {
@@ -22,22 +23,26 @@ public sealed class Observer : IDisposable
 
     /// <param name="store">The named namespaces.</param>
     /// <param name="host">The namespace playing the host; null: the namespace thread's own (the process's).</param>
-    public Observer(NamespaceStore store, NetNamespace? host = null)
-        : this(new NamespaceSessions(store, host ?? store.Thread.Home), ownsSessions: true)
+    /// <param name="options">Where the host's own files are; null: where they are on a host.</param>
+    public Observer(NamespaceStore store, NetNamespace? host = null, ObserverOptions? options = null)
+        : this(new NamespaceSessions(store, host ?? store.Thread.Home), ownsSessions: true, options)
     {
     }
 
     /// <summary>Observes through sessions shared with others (an applier): sockets opened once per command.</summary>
-    public Observer(NamespaceSessions sessions)
-        : this(sessions, ownsSessions: false)
+    public Observer(NamespaceSessions sessions, ObserverOptions? options = null)
+        : this(sessions, ownsSessions: false, options)
     {
     }
 
-    internal Observer(NamespaceSessions sessions, bool ownsSessions)
+    internal Observer(NamespaceSessions sessions, bool ownsSessions, ObserverOptions? options = null)
     {
         _sessions = sessions;
         _ownsSessions = ownsSessions;
+        _files = new FileObservation(sessions.Store.Options.EtcDirectory, options ?? new ObserverOptions());
     }
+
+    private readonly FileObservation _files;
 
     /// <summary>What each named namespace held when it was last read, and which namespace that was.</summary>
     private Dictionary<string, ((ulong, ulong) Identity, NamespaceSnapshot Snapshot)> _lastRead = new(StringComparer.Ordinal);
@@ -50,7 +55,12 @@ public sealed class Observer : IDisposable
     /// that did not touch them, under the apply lock): their last reading is reused, as long as
     /// the name still leads to the same namespace. The host and every other namespace are read.
     /// </param>
-    public HostState Observe(string? project = null, IEnumerable<string>? sysctls = null, Func<string, bool>? unchanged = null)
+    /// <param name="filesUnchanged">
+    /// Names whose /etc/netns files are known not to have changed since this observer last read
+    /// them (see <c>PlanReach.FileNamespaces</c>): their last reading is reused. Null: all read.
+    /// </param>
+    public HostState Observe(string? project = null, IEnumerable<string>? sysctls = null, Func<string, bool>? unchanged = null,
+        Func<string, bool>? filesUnchanged = null)
     {
         var links = ImmutableArray.CreateBuilder<LinkState>();
         var addresses = ImmutableArray.CreateBuilder<AddressState>();
@@ -154,7 +164,16 @@ public sealed class Observer : IDisposable
 
         _lastRead = lastRead;
         var sysctlStates = sysctls is null ? [] : ReadSysctls(sysctls);
-        return new HostState(namespaces.ToImmutable(), links.ToImmutable(), addresses.ToImmutable(), routes.ToImmutable(), sysctlStates);
+        // Files of every topo name (shared ones too: each has its own /etc/netns/NAME).
+        var files = _files.Read(
+            namespaces.Where(n => n.Owner is { } o && (project is null || o.Project == project)).Select(n => n.Name),
+            [.. listed.Select(l => l.Name)],
+            filesUnchanged ?? (_ => false));
+        return new HostState(namespaces.ToImmutable(), links.ToImmutable(), addresses.ToImmutable(), routes.ToImmutable(), sysctlStates)
+        {
+            Files = files,
+            HostResolvConf = _files.ReadHostResolvConf(),
+        };
     }
 
     /// <summary>
