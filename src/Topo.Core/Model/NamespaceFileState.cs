@@ -39,9 +39,13 @@ public sealed record NamespaceFileState(string Namespace, string Name, string Co
     /// </summary>
     public static NamespaceFileState Parse(string ns, string name, string text) => Parse(ns, name, Encoding.UTF8.GetBytes(text));
 
+    /// <summary>Turns the bytes of a file's content into its text (an observer may hand out one string for equal contents).</summary>
+    public delegate string ContentDecoder(ReadOnlySpan<byte> utf8);
+
     /// <summary>The same from the file's bytes (UTF-8), decoded once: the observer reads a thousand of them.</summary>
-    public static NamespaceFileState Parse(string ns, string name, ReadOnlySpan<byte> utf8)
+    public static NamespaceFileState Parse(string ns, string name, ReadOnlySpan<byte> utf8, ContentDecoder? decode = null)
     {
+        decode ??= static bytes => Encoding.UTF8.GetString(bytes);
         var end = utf8.IndexOf((byte)'\n');
         var first = end < 0 ? utf8 : utf8[..end];
         if (first.StartsWith("# "u8))
@@ -49,8 +53,8 @@ public sealed record NamespaceFileState(string Namespace, string Name, string Co
             var token = first[2..];
             var space = token.IndexOf((byte)' ');
             if (Label.TryParse(Encoding.UTF8.GetString(space < 0 ? token : token[..space]), out var owner))
-                return new NamespaceFileState(ns, name, end < 0 ? "" : Encoding.UTF8.GetString(utf8[(end + 1)..])) { Owner = owner };
+                return new NamespaceFileState(ns, name, end < 0 ? "" : decode(utf8[(end + 1)..])) { Owner = owner };
         }
-        return new NamespaceFileState(ns, name, Encoding.UTF8.GetString(utf8));
+        return new NamespaceFileState(ns, name, decode(utf8));
     }
 }

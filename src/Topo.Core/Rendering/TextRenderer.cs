@@ -81,7 +81,7 @@ public static class TextRenderer
             {
                 // A file's content: its lines below, one level in.
                 text.Raw.Append('\n');
-                foreach (var line in LineDiff.Lines(a.Value!)) text.Raw.Append(indent).Append("    ").Append(line).Append('\n');
+                LineDiff.AppendLines(text.Raw, indent + "    ", a.Value!);
                 continue;
             }
             text.Raw.Append(' ', width - a.Name.Length - 1).Append(' ').Append(PlanView.Value(a.Value)).Append('\n');

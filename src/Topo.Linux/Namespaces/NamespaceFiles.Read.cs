@@ -7,13 +7,6 @@ using static Tmds.Linux.LibC;
 
 namespace Topo.Linux.Namespaces;
 
-/// <summary>
-/// What identifies one version of a file without reading it: its inode, size, and modification
-/// and change times in nanoseconds (a rename over it is another inode; a write in place moves
-/// both times).
-/// </summary>
-internal readonly record struct FileStamp(ulong Device, ulong Inode, long Size, long Modified, long Changed);
-
 /// <summary>Reading: one open (no symlink followed, no FIFO waited on), fstat, read, close.</summary>
 internal static unsafe partial class NamespaceFiles
 {
@@ -22,12 +15,10 @@ internal static unsafe partial class NamespaceFiles
     /// <summary>
     /// Reads a file by path without following a final symlink and decodes it straight from the
     /// read buffer (observing: open, fstat, read, close, one copy). Null when there is none; a
-    /// symlink or anything but a regular file is <paramref name="notRegular"/>. When
-    /// <paramref name="known"/> gives a state for the file's stamp (the same inode, size and
-    /// times as when it was last read), that state is returned unread.
+    /// symlink or anything but a regular file is <paramref name="notRegular"/>.
     /// </summary>
     public static NamespaceFileState? ReadState(string path, string ns, string name, NamespaceFileState notRegular,
-        Func<FileStamp, NamespaceFileState?> known, out FileStamp stamp)
+        NamespaceFileState.ContentDecoder decode)
     {
         Span<byte> bytes = stackalloc byte[Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
         var length = Encoding.UTF8.GetBytes(path, bytes);
@@ -35,8 +26,7 @@ internal static unsafe partial class NamespaceFiles
         fixed (byte* p = bytes)
         {
             var read = ReadFd(open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0), path,
-                content => NamespaceFileState.Parse(ns, name, content), known);
-            stamp = read.Stamp;
+                content => NamespaceFileState.Parse(ns, name, content, decode));
             return read.Exists ? read.Value ?? notRegular : null;
         }
     }
@@ -52,9 +42,9 @@ internal static unsafe partial class NamespaceFiles
     }
 
     /// <summary>Exists false: no file; Value null: not a regular file.</summary>
-    private readonly record struct Found<T>(bool Exists, T? Value, FileStamp Stamp = default) where T : class;
+    private readonly record struct Found<T>(bool Exists, T? Value) where T : class;
 
-    private static Found<T> ReadFd<T>(int fd, string path, Decode<T> decode, Func<FileStamp, T?>? known = null) where T : class
+    private static Found<T> ReadFd<T>(int fd, string path, Decode<T> decode) where T : class
     {
         if (fd < 0)
         {
@@ -68,9 +58,6 @@ internal static unsafe partial class NamespaceFiles
             stat st;
             if (fstat(fd, &st) != 0) throw Failed("fstat", path, errno);
             if ((st.st_mode & S_IFMT) != S_IFREG) return new(true, null);
-            var stamp = new FileStamp((ulong)st.st_dev, (ulong)st.st_ino, (long)st.st_size,
-                (long)st.st_mtim.tv_sec * 1_000_000_000 + (long)st.st_mtim.tv_nsec, (long)st.st_ctim.tv_sec * 1_000_000_000 + (long)st.st_ctim.tv_nsec);
-            if (known?.Invoke(stamp) is { } same) return new(true, same, stamp);
             var size = (long)st.st_size;
             if (size > MaxSize) throw new IOException($"{path} is larger than {MaxSize >> 20} MiB");
             // What fstat promised, in one read as a rule; more only if the file grew meanwhile.
@@ -99,7 +86,7 @@ internal static unsafe partial class NamespaceFiles
                     if (n == 0) break;
                     filled += (int)n;
                 }
-                return new(true, decode(buffer.AsSpan(0, filled)), stamp);
+                return new(true, decode(buffer.AsSpan(0, filled)));
             }
             finally
             {

@@ -36,17 +36,16 @@ internal static unsafe partial class NamespaceFiles
     public static SafeDirectory? OpenDirectory(string etcDirectory, string name, bool create)
     {
         var path = Path.Combine(etcDirectory, name);
-        if (create)
-        {
-            Directory.CreateDirectory(etcDirectory);
-            fixed (byte* p = Bytes(path))
-            {
-                if (mkdir(p, DirectoryMode) != 0 && errno != EEXIST) throw Failed("mkdir", path, errno);
-            }
-        }
         fixed (byte* p = Bytes(path))
         {
+            // Opened first: it exists as a rule (made with the namespace), and a mkdir would be one more call per file.
             var fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+            if (fd < 0 && errno == ENOENT && create)
+            {
+                Directory.CreateDirectory(etcDirectory);
+                if (mkdir(p, DirectoryMode) != 0 && errno != EEXIST) throw Failed("mkdir", path, errno);
+                fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+            }
             if (fd >= 0) return new SafeDirectory(fd, path);
             var error = errno;
             if (error == ENOENT && !create) return null;

@@ -82,8 +82,8 @@ public sealed class NamespaceFilesTests
     public void Hosts_lists_localhost_the_container_and_its_peers_on_shared_dns_networks_only()
     {
         var files = Files(EmbeddedDns);
-        // Own address on the DNS network first, with the names DNS gives it; then the peers there;
-        // then its own default-bridge address with its name alone. centos_one shares only the default bridge: absent.
+        // The DNS network's holders by address, itself among them, with the names DNS gives them; then
+        // its own default-bridge address with its name alone. centos_one shares only the default bridge: absent.
         Assert.Equal(
             Localhost +
             "192.168.3.2\tcentos_two centos_two.internal\n" +
@@ -113,12 +113,30 @@ public sealed class NamespaceFilesTests
             Localhost +
             "10.2.0.2\tapi api.back\n" +
             "10.2.0.3\tdb sql db.back\n" +
-            "10.1.0.3\tapi api.front\n" +
-            "10.1.0.2\tweb web.front\n",
+            "10.1.0.2\tweb web.front\n" +
+            "10.1.0.3\tapi api.front\n",
             files["api/hosts"].Content);
         // web and db share no network: neither lists the other.
         Assert.Equal(Localhost + "10.1.0.2\tweb web.front\n10.1.0.3\tapi api.front\n", files["web/hosts"].Content);
-        Assert.Equal(Localhost + "10.2.0.3\tdb sql db.back\n10.2.0.2\tapi api.back\n", files["db/hosts"].Content);
+        Assert.Equal(Localhost + "10.2.0.2\tapi api.back\n10.2.0.3\tdb sql db.back\n", files["db/hosts"].Content);
+    }
+
+    [Fact]
+    public void Members_of_the_same_networks_share_one_hosts_text()
+    {
+        var files = Files("""
+            version: 1
+            name: p
+            networks:
+              lan: {subnet: 10.1.0.0/24}
+            containers:
+              a: {networks: [lan]}
+              b: {networks: [lan]}
+              c: {networks: [lan, bridge]}
+            """);
+        Assert.Same(files["a/hosts"].Content, files["b/hosts"].Content);
+        // c's own default-bridge address follows: a text of its own.
+        Assert.Equal(files["a/hosts"].Content + "172.17.0.2\tc\n", files["c/hosts"].Content);
     }
 
     [Fact]
