@@ -8,7 +8,8 @@ internal interface IHostAccess
 {
     /// <summary>What the kernel has: every project's objects, and what topo must not collide with.</summary>
     /// <param name="unchanged">Named namespaces that need not be read again (see Observer.Observe).</param>
-    HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null);
+    /// <param name="filesUnchanged">Names whose /etc/netns files need not be read again.</param>
+    HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null);
 
     /// <summary>Kernel settings by key; keys that do not exist are left out.</summary>
     IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys);

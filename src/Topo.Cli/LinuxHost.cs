@@ -11,7 +11,8 @@ namespace Topo.Cli;
 /// <summary>
 /// The live host through Topo.Linux: one namespace thread, one netlink session per namespace,
 /// opened on first use and reused by every command step; libnftables on a thread of its own. Named namespaces live where iproute2
-/// keeps them; TOPO_NETNS_DIR and TOPO_ETC_NETNS_DIR move them (tests, unusual hosts).
+/// keeps them; TOPO_NETNS_DIR and TOPO_ETC_NETNS_DIR move them, TOPO_RESOLV_CONF the host's
+/// resolv.conf (tests, unusual hosts).
 /// </summary>
 internal sealed class LinuxHost : IHostAccess, IDisposable
 {
@@ -29,7 +30,7 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         _store = new NamespaceStore(Options(), _thread);
         // One netlink socket per namespace for the whole command: observe, apply, observe again.
         _sessions = new NamespaceSessions(_store, _thread.Home);
-        _observer = new Observer(_sessions);
+        _observer = new Observer(_sessions, ObserverOptions());
         _applier = new Applier(_sessions);
         // libnftables gets a thread of its own (in the host namespace, like the namespace
         // thread's home): loading it (~10 ms) overlaps with the command reading its file, and
@@ -57,14 +58,23 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     }
 
     /// <summary>
+    /// The host's resolv.conf: TOPO_RESOLV_CONF names another file (tests, unusual hosts), used
+    /// as it is (no switch to systemd-resolved's file).
+    /// </summary>
+    public static ObserverOptions ObserverOptions() =>
+        Environment.GetEnvironmentVariable("TOPO_RESOLV_CONF") is { Length: > 0 } path
+            ? new ObserverOptions { ResolvConf = path, SystemdResolvConf = null }
+            : new ObserverOptions();
+
+    /// <summary>
     /// Every project's namespaces are read, not only this one's: the shared default bridge's
     /// addresses are handed out across projects, so IPAM must see them all. The firewall is read
     /// meanwhile on its own thread (nfnetlink and rtnetlink do not wait for each other).
     /// </summary>
-    public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null)
+    public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null)
     {
         var firewall = _firewallThread.Start(_firewallThread.Home, () => FirewallObserver.Observe(Nftables));
-        var state = _observer.Observe(project: null, sysctls, unchanged);
+        var state = _observer.Observe(project: null, sysctls, unchanged, filesUnchanged);
         return state with { Firewall = firewall.GetAwaiter().GetResult() };
     }
 

@@ -73,12 +73,16 @@ internal static class Convergence
         // Deleting a host link can make the kernel delete links that hang off it (a macvlan's or
         // VLAN's children, elsewhere): then everything is read again. A veth takes only its peer
         // (in reach), and a bridge's ports are host links (always read).
-        var reach = PlanReach.Namespaces(plan);
+        // Files are read again where the plan wrote them: one more container rewrites its
+        // neighbours' hosts files, and leaves their kernel objects alone.
+        var reach = PlanReach.KernelNamespaces(plan);
+        var fileReach = PlanReach.FileNamespaces(plan);
         var cascades = plan.Actions.Any(a => a.Kind is ActionKind.Delete or ActionKind.Replace &&
             a.Before is LinkState { Namespace: HostState.Host, Type: not (LinkKind.Veth or LinkKind.Bridge) });
         // The question is whether the host reached what was applied: the plan's own desired state
         // is compared again (resolving the file anew would give the same one, at 10 ms for 500 containers).
-        var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec, unchanged: cascades ? null : ns => !reach.Contains(ns)));
+        var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec,
+            unchanged: cascades ? null : ns => !reach.Contains(ns), filesUnchanged: ns => !fileReach.Contains(ns)));
         return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime, Topology = outcome.Topology };
     }
 }

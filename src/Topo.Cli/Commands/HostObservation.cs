@@ -11,10 +11,11 @@ namespace Topo.Cli.Commands;
 internal static class HostObservation
 {
     /// <param name="unchanged">Named namespaces that need not be read again (verifying an apply that did not touch them).</param>
-    public static HostState For(IHostAccess host, TopologyFile? spec, Func<string, bool>? unchanged = null)
+    /// <param name="filesUnchanged">Names whose /etc/netns files need not be read again (the same, for files).</param>
+    public static HostState For(IHostAccess host, TopologyFile? spec, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null)
     {
-        if (spec is null) return WithBridgeSettings(host, host.Observe("", Sysctls.Watched, unchanged));
-        return host.Observe(spec.Name, [.. Sysctls.Watched, .. Naming.BridgeNamesOf(spec).Select(Sysctls.RouteLocalnet)], unchanged);
+        if (spec is null) return WithBridgeSettings(host, host.Observe("", Sysctls.Watched, unchanged, filesUnchanged));
+        return host.Observe(spec.Name, [.. Sysctls.Watched, .. Naming.BridgeNamesOf(spec).Select(Sysctls.RouteLocalnet)], unchanged, filesUnchanged);
     }
 
     /// <summary>Without a file (a snapshot of every project): the per-bridge settings of every topo bridge.</summary>

@@ -49,6 +49,7 @@ public static class EnumNames
         ResourceKind.FirewallTable => "firewalltable",
         ResourceKind.FirewallChain => "firewallchain",
         ResourceKind.FirewallRule => "firewallrule",
+        ResourceKind.NamespaceFile => "namespacefile",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

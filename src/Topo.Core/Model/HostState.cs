@@ -17,16 +17,25 @@ public sealed record HostState(
     /// <summary>nftables: the project's table, its base chains and rules (empty without a firewall).</summary>
     public ImmutableArray<Resource> Firewall { get; init; } = [];
 
+    /// <summary>Configuration files of named namespaces (/etc/netns/NS/resolv.conf and hosts).</summary>
+    public ImmutableArray<NamespaceFileState> Files { get; init; } = [];
+
+    /// <summary>
+    /// The host's own resolver configuration (observed only; <see cref="ResolvConf.Empty"/> when
+    /// unknown): what containers without the embedded DNS server are given.
+    /// </summary>
+    public ResolvConf HostResolvConf { get; init; } = ResolvConf.Empty;
+
     /// <summary>The name used for the host's own namespace.</summary>
     public const string Host = "";
 
     public static HostState Empty { get; } = new([], [], [], [], []);
 
     public IEnumerable<Resource> All() =>
-        Sysctls.Cast<Resource>().Concat(Namespaces).Concat(Links).Concat(Addresses).Concat(Routes).Concat(Firewall);
+        Sysctls.Cast<Resource>().Concat(Namespaces).Concat(Links).Concat(Addresses).Concat(Routes).Concat(Firewall).Concat(Files);
 
     /// <summary>How many resources <see cref="All"/> yields (to size an index once).</summary>
-    public int Count => Sysctls.Length + Namespaces.Length + Links.Length + Addresses.Length + Routes.Length + Firewall.Length;
+    public int Count => Sysctls.Length + Namespaces.Length + Links.Length + Addresses.Length + Routes.Length + Firewall.Length + Files.Length;
 
     public LinkState? FindLink(LinkRef link) =>
         Links.FirstOrDefault(l => l.Namespace == link.Namespace && l.Name == link.Name);
@@ -44,6 +53,7 @@ public sealed record HostState(
             [.. list.OfType<SysctlState>()])
         {
             Firewall = [.. list.Where(r => r is FirewallTableState or FirewallChainState or FirewallRuleState)],
+            Files = [.. list.OfType<NamespaceFileState>()],
         };
     }
 }

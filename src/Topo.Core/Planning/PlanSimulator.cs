@@ -5,7 +5,7 @@ namespace Topo.Core.Planning;
 /// <summary>
 /// Applies a plan to a state in memory, with the kernel's side effects (a namespace takes its
 /// links along, a veth its peer, a link its addresses and routes, a link's last address its
-/// routes). What a host converged on a
+/// routes; any name its /etc/netns/NAME files). What a host converged on a
 /// plan looks like, without a host: used by <c>topo plan --against</c> and by property tests.
 /// </summary>
 public static class PlanSimulator
@@ -26,7 +26,8 @@ public static class PlanSimulator
                 foreach (var r in action.Includes.Prepend(action.After!)) objects[(r.Kind, r.Key)] = r;
             }
         }
-        return HostState.From(objects.Values);
+        // Nothing a plan does changes the host's own resolver configuration.
+        return HostState.From(objects.Values) with { HostResolvConf = state.HostResolvConf };
     }
 
     private static void Remove(Dictionary<(ResourceKind, string), Resource> objects, Resource gone)
@@ -43,6 +44,10 @@ public static class PlanSimulator
                 break;
             case NamespaceState { SharesWith: null } ns:
                 RemoveWhere(objects, r => r.Namespace == ns.Name || r is LinkState { Peer: { } p } && p.Namespace == ns.Name);
+                break;
+            case NamespaceState shared:
+                // A second name takes only its /etc/netns/NAME directory along.
+                RemoveWhere(objects, r => r is NamespaceFileState f && f.Namespace == shared.Name);
                 break;
             case LinkState link:
                 var refs = new HashSet<LinkRef> { link.Ref };

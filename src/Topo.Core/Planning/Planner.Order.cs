@@ -6,9 +6,9 @@ namespace Topo.Core.Planning;
 public static partial class Planner
 {
     /// <summary>
-    /// Deletes first, innermost first (routes, addresses, ports, bridges, namespaces); then
+    /// Deletes first, innermost first (routes, addresses and files, ports, bridges, namespaces); then
     /// creates and updates outermost first (settings, namespaces, bridges and parents, ports,
-    /// addresses, routes). Within a phase: by group, then key — so output is stable.
+    /// addresses, routes, files, the firewall). Within a phase: by group, then key — so output is stable.
     /// </summary>
     private static ImmutableArray<PlanAction> Order(List<Draft> drafts)
     {
@@ -38,7 +38,7 @@ public static partial class Planner
             {
                 FirewallRuleState or FirewallChainState or FirewallTableState => 0,
                 RouteState => 0,
-                AddressState => 1,
+                AddressState or NamespaceFileState => 1,
                 LinkState { Type: LinkKind.Bridge or LinkKind.Vlan } => 3,
                 LinkState => 2,
                 // A name sharing another container's namespace goes before the namespace itself.
@@ -58,11 +58,13 @@ public static partial class Planner
             LinkState => 14,
             AddressState => 15,
             RouteState => 16,
+            // A namespace's files need only its directory (made with the namespace).
+            NamespaceFileState => 17,
             // The firewall last: its rules name interfaces and addresses made above.
-            FirewallTableState => 17,
-            FirewallChainState => 18,
-            FirewallRuleState => 19,
-            _ => 20,
+            FirewallTableState => 18,
+            FirewallChainState => 19,
+            FirewallRuleState => 20,
+            _ => 21,
         };
     }
 

@@ -13,7 +13,7 @@ public static partial class Planner
         /// </summary>
         private bool CheckOwnership(Resource wanted, Resource have)
         {
-            if (wanted is not (NamespaceState or LinkState)) return true;
+            if (wanted is not (NamespaceState or LinkState or NamespaceFileState)) return true;
             // lo carries its namespace's label, so it is ours exactly when the namespace is.
             if (wanted is LinkState { Type: LinkKind.Loopback }) return true;
             // A shared name (container mode) shows the label of the container it shares with.
@@ -23,9 +23,17 @@ public static partial class Planner
             // Inside another's namespace: the namespace's own error says it all (an interface's advice would mislead).
             if (wanted is LinkState { Namespace: not HostState.Host } inside &&
                 Observed.FindNamespace(inside.Namespace) is { } ns && ns.Owner?.Project != Project) return false;
-            var what = wanted is NamespaceState ? $"namespace '{wanted.Key}'" : $"interface {((LinkState)wanted).Ref}";
+            if (wanted is NamespaceFileState file &&
+                Observed.FindNamespace(file.Namespace) is { } fileNs && fileNs.Owner?.Project != Project) return false;
+            var what = wanted switch
+            {
+                NamespaceState => $"namespace '{wanted.Key}'",
+                NamespaceFileState f => $"file {f.Key} (/etc/netns/{f.Key}, what `ip netns exec {f.Namespace}` shows as /etc/{f.Name})",
+                _ => $"interface {((LinkState)wanted).Ref}",
+            };
             var whose = owner switch
             {
+                null when wanted is NamespaceFileState => "was not written by topo (its first line is no topo label)",
                 null => "was not created by topo (it has no topo label)",
                 { IsShared: true } => "is the shared default bridge (network 'bridge' of every project)",
                 _ => $"belongs to project '{owner.Project}'",
@@ -38,6 +46,7 @@ public static partial class Planner
         private static string Fix(Resource wanted, Label? owner) => wanted switch
         {
             NamespaceState => "rename the container, or remove that namespace yourself",
+            NamespaceFileState => "move that file away yourself (topo writes the container's own there)",
             // Other projects' containers hang on it: removing it is no advice.
             LinkState { Type: LinkKind.Bridge } when owner is { IsShared: true } => "choose another name (bridge_name)",
             LinkState { Type: LinkKind.Bridge, Owner.IsShared: true } =>
@@ -79,7 +88,11 @@ public static partial class Planner
                 switch (have)
                 {
                     case FirewallTableState table: _goneTables.Add(table.Name); break;
-                    case NamespaceState ns when ns.SharesWith is null: _goneNamespaces.Add(ns.Name); break;
+                    case NamespaceState ns:
+                        // Every name takes its /etc/netns/NAME along; an own namespace, its contents too.
+                        _goneNames.Add(ns.Name);
+                        if (ns.SharesWith is null) _goneNamespaces.Add(ns.Name);
+                        break;
                     case LinkState link:
                         _goneLinks.Add(link.Ref);
                         if (link.Peer is { } peer) _goneLinks.Add(peer);
@@ -93,6 +106,9 @@ public static partial class Planner
         }
 
         private readonly HashSet<string> _goneTables = [];
+
+        /// <summary>Names deleted, shared ones included: their /etc/netns/NAME directory goes with them.</summary>
+        private readonly HashSet<string> _goneNames = [];
 
         private static string TableOf(Resource r) => r switch
         {
@@ -119,6 +135,8 @@ public static partial class Planner
                 peer.Namespace == HostState.Host || _goneNamespaces.Contains(link.Namespace),
             LinkState link => _goneNamespaces.Contains(link.Namespace) && link.Namespace != HostState.Host,
             AddressState a => _goneNamespaces.Contains(a.Namespace) || _goneLinks.Contains(a.LinkRef) || _freshLinks.Contains(a.LinkRef),
+            // Deleting or re-creating a name removes its directory, files and all.
+            NamespaceFileState f => _goneNames.Contains(f.Namespace) || _freshNamespaces.Contains(f.Namespace),
             RouteState r => _goneNamespaces.Contains(r.Namespace) || GoesWithLastAddress(r) ||
                             (r.Device is { } dev && (_goneLinks.Contains(new LinkRef(r.Namespace, dev)) || _freshLinks.Contains(new LinkRef(r.Namespace, dev)))),
             _ => false,

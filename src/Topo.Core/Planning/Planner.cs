@@ -69,6 +69,7 @@ public static partial class Planner
             foreach (var link in Desired.Links.Where(l => l.Namespace == HostState.Host)) Diff(link);
             foreach (var link in Desired.Links.Where(l => l.Namespace != HostState.Host)) Diff(link);
             foreach (var r in Desired.Sysctls.Cast<Resource>().Concat(Desired.Addresses).Concat(Desired.Routes).Concat(Desired.Firewall)) Diff(r);
+            foreach (var file in Desired.Files) Diff(file);
         }
 
         private void Diff(Resource wanted)
@@ -98,7 +99,7 @@ public static partial class Planner
             if (changes.Any(c => c.ForcesReplace)) Replace(wanted, have, changes);
             else
             {
-                Drafts.Add(new Draft(ActionKind.Update, have, wanted, changes, Reasons.Update(changes), []));
+                Drafts.Add(new Draft(ActionKind.Update, have, wanted, changes, wanted is NamespaceFileState ? Reasons.UpdateFile : Reasons.Update(changes), []));
             }
         }
 
@@ -164,6 +165,8 @@ public static partial class Planner
             LinkState link => _freshNamespaces.Contains(link.Namespace),
             AddressState a => _freshNamespaces.Contains(a.Namespace) || _freshLinks.Contains(a.LinkRef),
             RouteState route => InsideFresh(route) || (ObservedOf(route) is RouteState have && GoesWithLastAddress(have)),
+            // A re-created name gets an empty /etc/netns/NAME: its files are written again.
+            NamespaceFileState file => _freshNamespaces.Contains(file.Namespace),
             _ => false,
         };
 

@@ -23,6 +23,12 @@ internal static class Reasons
         AddressState { Owner.Role: LabelRole.Network } a => $"gateway of network '{a.Owner?.Network}'",
         AddressState a => $"address of container '{a.Owner?.Container}' on network '{a.Owner?.Network}'",
         RouteState { IsDefault: true } rt => $"default route of container '{rt.Owner?.Container}'",
+        NamespaceFileState { Name: NamespaceFileState.ResolvConf } f when f.Content.StartsWith($"nameserver {Dns.ContainerResolvConf.EmbeddedServer}\n", StringComparison.Ordinal) =>
+            $"/etc/resolv.conf of container '{f.Owner?.Container}': the embedded DNS server, as it is on a DNS-enabled network",
+        NamespaceFileState { Name: NamespaceFileState.ResolvConf } f =>
+            $"/etc/resolv.conf of container '{f.Owner?.Container}': on no DNS-enabled network, it asks the host's nameservers (8.8.8.8 and 8.8.4.4 if none is reachable from a container)",
+        NamespaceFileState { Name: NamespaceFileState.Hosts } f =>
+            $"/etc/hosts of container '{f.Owner?.Container}': localhost, its own name, and its peers on its DNS-enabled networks",
         _ => "in the topology, not on the host",
     };
 
@@ -30,6 +36,9 @@ internal static class Reasons
 
     public static string RecreateRoute(Resource r, LinkRef link) =>
         $"made again: {link} loses its last IPv4 address, and the kernel drops its routes with it: {Create(r)}";
+
+    /// <summary>A file's content follows from the whole topology: say both ways it can fall behind.</summary>
+    public const string UpdateFile = "not what the topology gives: the containers it lists changed, or it was edited by hand";
 
     public static string Update(ImmutableArray<AttributeChange> changes) =>
         $"differs on the host: {string.Join(", ", changes.Select(c => c.Name))}";

@@ -59,6 +59,14 @@ public static class MarkdownRenderer
         var parts = new List<string>();
         foreach (var change in action.Changes)
         {
+            if (LineDiff.IsBlock(change.Before) || LineDiff.IsBlock(change.After))
+            {
+                // A file's lines do not fit a cell: how many changed; the full plan below shows them.
+                var lines = LineDiff.Changes(change.Before, change.After);
+                var (removed, added) = (lines.Count(l => l.Op == '-'), lines.Count(l => l.Op == '+'));
+                parts.Add($"{Cell(change.Name)}: {removed} {(removed == 1 ? "line" : "lines")} removed, {added} added");
+                continue;
+            }
             var part = $"{Cell(change.Name)}: {Code(PlanView.Value(change.Before))} → {Code(PlanView.Value(change.After))}";
             parts.Add(change.ForcesReplace ? part + " (forces replacement)" : part);
         }

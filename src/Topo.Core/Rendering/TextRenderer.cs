@@ -76,8 +76,15 @@ public static class TextRenderer
         var plus = Colored(text, ActionKind.Create, "+");
         foreach (var a in attributes)
         {
-            text.Raw.Append(indent).Append(plus).Append(' ').Append(a.Name).Append(':').Append(' ', width - a.Name.Length - 1)
-                .Append(' ').Append(PlanView.Value(a.Value)).Append('\n');
+            text.Raw.Append(indent).Append(plus).Append(' ').Append(a.Name).Append(':');
+            if (LineDiff.IsBlock(a.Value))
+            {
+                // A file's content: its lines below, one level in.
+                text.Raw.Append('\n');
+                LineDiff.AppendLines(text.Raw, indent + "    ", a.Value!);
+                continue;
+            }
+            text.Raw.Append(' ', width - a.Name.Length - 1).Append(' ').Append(PlanView.Value(a.Value)).Append('\n');
         }
     }
 
@@ -86,6 +93,17 @@ public static class TextRenderer
         var width = action.Changes.IsEmpty ? 0 : action.Changes.Max(c => c.Name.Length) + 1;
         foreach (var change in action.Changes)
         {
+            if (LineDiff.IsBlock(change.Before) || LineDiff.IsBlock(change.After))
+            {
+                // A file's content: the lines removed and added, one level in.
+                text.Line($"      {Colored(text, ActionKind.Update, "~")} {change.Name}:");
+                foreach (var (op, content) in LineDiff.Changes(change.Before, change.After))
+                {
+                    var kind = op == '-' ? ActionKind.Delete : ActionKind.Create;
+                    text.Line($"          {Colored(text, kind, op.ToString())} {content}");
+                }
+                continue;
+            }
             var line = $"      {Colored(text, ActionKind.Update, "~")} {(change.Name + ":").PadRight(width)} {PlanView.Value(change.Before)} → {PlanView.Value(change.After)}";
             if (change.ForcesReplace) line += "  " + text.Style("# forces replacement", Ansi.Magenta);
             text.Line(line);

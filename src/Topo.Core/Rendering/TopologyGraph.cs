@@ -47,6 +47,9 @@ internal sealed class TopologyGraph
         {
             foreach (var resource in action.Includes.Prepend(action.Subject))
             {
+                // Files follow from the topology (a container joining rewrites every neighbour's
+                // hosts file): they change no element of the drawing.
+                if (resource is NamespaceFileState) continue;
                 if (action.Kind == ActionKind.Create && Defines(resource) is { } defined) added.Add(defined);
                 changed.UnionWith(Mentions(resource, forMarking: true));
             }

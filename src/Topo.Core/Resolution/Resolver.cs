@@ -20,7 +20,8 @@ public static partial class Resolver
         CheckInterfaceNamesUnique(context, desired);
         if (context.Errors.Count > 0) return new ResolveResult(null, [.. context.Errors]);
         var topology = new Topology(spec.Name, networks, containers, desired);
-        return new ResolveResult(topology with { Desired = WithFirewall(topology) }, []);
+        topology = topology with { Desired = WithFirewall(topology) };
+        return new ResolveResult(topology with { Desired = WithNamespaceFiles(topology, observed.HostResolvConf) }, []);
     }
 
     /// <summary>What one resolution works on, and the errors it collects (all of them, not the first).</summary>

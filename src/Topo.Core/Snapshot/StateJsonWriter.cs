@@ -93,7 +93,42 @@ internal static class StateJsonWriter
         w.WriteEndArray();
 
         if (!state.Firewall.IsEmpty) WriteFirewall(w, state);
+        if (!state.Files.IsEmpty) WriteFiles(w, state);
+        if (!state.HostResolvConf.IsEmpty) WriteResolvConf(w, state.HostResolvConf);
         w.WriteEndObject();
+    }
+
+    /// <summary>Namespace files, only when there are any (as the firewall).</summary>
+    private static void WriteFiles(Utf8JsonWriter w, HostState state)
+    {
+        w.WriteStartArray("files");
+        foreach (var f in state.Files.OrderBy(f => f.Namespace, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString("namespace", f.Namespace);
+            w.WriteString("name", f.Name);
+            WriteLabel(w, f);
+            w.WriteString("content", f.Content);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>The host's resolver configuration, only when it has anything.</summary>
+    private static void WriteResolvConf(Utf8JsonWriter w, ResolvConf conf)
+    {
+        w.WriteStartObject("resolv_conf");
+        WriteStrings(w, "nameservers", conf.Nameservers);
+        WriteStrings(w, "search", conf.Search);
+        WriteStrings(w, "options", conf.Options);
+        w.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
     }
 
     /// <summary>nftables, only when there is any: snapshots without a firewall read and write as before.</summary>

@@ -144,6 +144,7 @@ public sealed partial class Applier : IDisposable
             case AddressState address: CreateAddress(action, address, journal); break;
             case RouteState route: CreateRoute(action, route, journal); break;
             case SysctlState sysctl: WriteSysctl(action, null, sysctl, journal); break;
+            case NamespaceFileState file: WriteFile(action, file, journal); break;
             default: throw new NotSupportedException($"cannot create {resource.Display}");
         }
     }
@@ -157,6 +158,7 @@ public sealed partial class Applier : IDisposable
             case AddressState address: DeleteAddress(action, address, journal); break;
             case RouteState route: DeleteRoute(action, route, journal); break;
             case SysctlState: break; // settings are never reset (as Docker does)
+            case NamespaceFileState file: DeleteFile(action, file, journal); break;
             default: throw new NotSupportedException($"cannot delete {resource.Display}");
         }
     }
@@ -169,6 +171,7 @@ public sealed partial class Applier : IDisposable
             case LinkState link: UpdateLink(action, (LinkState)before, link, journal); break;
             case RouteState route: ReplaceRoute(action, (RouteState)before, route, journal); break;
             case SysctlState sysctl: WriteSysctl(action, (SysctlState)before, sysctl, journal); break;
+            case NamespaceFileState file: WriteFile(action, file, journal); break;
             default: throw new NotSupportedException($"cannot update {after.Display} in place");
         }
     }

@@ -13,31 +13,36 @@ namespace Topo.Linux.Observation;
 /// with a null owner; their IPv4 addresses; main-table routes) and every named namespace whose
 /// <c>lo</c> alias is a topo label (its links, addresses but lo's, routes). Other names in the
 /// namespace directory are listed as foreign namespaces (no owner), and not read. Routes the kernel
-/// adds for addresses (proto kernel) are left out, as the model says.
+/// adds for addresses (proto kernel) are left out, as the model says. Also read: the files of each
+/// topo namespace's /etc/netns/NAME, and the host's resolv.conf (see <see cref="FileObservation"/>).
 /// </summary>
-public sealed class Observer : IDisposable
+public sealed partial class Observer : IDisposable
 {
     private readonly NamespaceSessions _sessions;
     private readonly bool _ownsSessions;
 
     /// <param name="store">The named namespaces.</param>
     /// <param name="host">The namespace playing the host; null: the namespace thread's own (the process's).</param>
-    public Observer(NamespaceStore store, NetNamespace? host = null)
-        : this(new NamespaceSessions(store, host ?? store.Thread.Home), ownsSessions: true)
+    /// <param name="options">Where the host's own files are; null: where they are on a host.</param>
+    public Observer(NamespaceStore store, NetNamespace? host = null, ObserverOptions? options = null)
+        : this(new NamespaceSessions(store, host ?? store.Thread.Home), ownsSessions: true, options)
     {
     }
 
     /// <summary>Observes through sessions shared with others (an applier): sockets opened once per command.</summary>
-    public Observer(NamespaceSessions sessions)
-        : this(sessions, ownsSessions: false)
+    public Observer(NamespaceSessions sessions, ObserverOptions? options = null)
+        : this(sessions, ownsSessions: false, options)
     {
     }
 
-    internal Observer(NamespaceSessions sessions, bool ownsSessions)
+    internal Observer(NamespaceSessions sessions, bool ownsSessions, ObserverOptions? options = null)
     {
         _sessions = sessions;
         _ownsSessions = ownsSessions;
+        _files = new FileObservation(sessions.Store.Options.EtcDirectory, options ?? new ObserverOptions());
     }
+
+    private readonly FileObservation _files;
 
     /// <summary>What each named namespace held when it was last read, and which namespace that was.</summary>
     private Dictionary<string, ((ulong, ulong) Identity, NamespaceSnapshot Snapshot)> _lastRead = new(StringComparer.Ordinal);
@@ -50,15 +55,37 @@ public sealed class Observer : IDisposable
     /// that did not touch them, under the apply lock): their last reading is reused, as long as
     /// the name still leads to the same namespace. The host and every other namespace are read.
     /// </param>
-    public HostState Observe(string? project = null, IEnumerable<string>? sysctls = null, Func<string, bool>? unchanged = null)
+    /// <param name="filesUnchanged">
+    /// Names whose /etc/netns files are known not to have changed since this observer last read
+    /// them (see <c>PlanReach.FileNamespaces</c>): their last reading is reused. Null: all read.
+    /// </param>
+    public HostState Observe(string? project = null, IEnumerable<string>? sysctls = null, Func<string, bool>? unchanged = null,
+        Func<string, bool>? filesUnchanged = null)
     {
+        var listed = ListNames();
+        // Files need no namespace and no rtnl lock: read on a pool thread while the kernel is
+        // dumped (every listed name; those of topo namespaces are kept at the end).
+        var fileNames = listed.Select(l => l.Name).ToList();
+        var files = Task.Run(() => _files.Read(fileNames, filesUnchanged ?? (_ => false)));
+        try
+        {
+            return Observe(project, sysctls, unchanged, listed, files);
+        }
+        finally
+        {
+            // Never left running: the next observation reads with the same state.
+            ((IAsyncResult)files).AsyncWaitHandle.WaitOne();
+        }
+    }
+
+    private HostState Observe(string? project, IEnumerable<string>? sysctls, Func<string, bool>? unchanged,
+        List<(string Name, (ulong, ulong)? Identity)> listed, Task<FileObservation.Reading> files)
+    {
+        var snapshots = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
         var links = ImmutableArray.CreateBuilder<LinkState>();
         var addresses = ImmutableArray.CreateBuilder<AddressState>();
         var routes = ImmutableArray.CreateBuilder<RouteState>();
         var namespaces = ImmutableArray.CreateBuilder<NamespaceState>();
-
-        var snapshots = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
-        var listed = ListNames();
         var reused = new Dictionary<string, NamespaceSnapshot>(StringComparer.Ordinal);
         if (unchanged is not null)
         {
@@ -153,7 +180,20 @@ public sealed class Observer : IDisposable
 
         _lastRead = lastRead;
         var sysctlStates = sysctls is null ? [] : ReadSysctls(sysctls);
-        return new HostState(namespaces.ToImmutable(), links.ToImmutable(), addresses.ToImmutable(), routes.ToImmutable(), sysctlStates);
+        // Files of every topo name (shared ones too: each has its own /etc/netns/NAME), and leftovers.
+        var fileReading = files.GetAwaiter().GetResult();
+        var fileStates = ImmutableArray.CreateBuilder<NamespaceFileState>();
+        foreach (var ns in namespaces)
+        {
+            if (ns.Owner is { } o && (project is null || o.Project == project) && fileReading.ByName.TryGetValue(ns.Name, out var these))
+                fileStates.AddRange(these);
+        }
+        fileStates.AddRange(fileReading.Leftovers);
+        return new HostState(namespaces.ToImmutable(), links.ToImmutable(), addresses.ToImmutable(), routes.ToImmutable(), sysctlStates)
+        {
+            Files = fileStates.ToImmutable(),
+            HostResolvConf = _files.ReadHostResolvConf(),
+        };
     }
 
     /// <summary>
@@ -265,112 +305,6 @@ public sealed class Observer : IDisposable
     /// <summary>Dumps one namespace; any thread (it touches only the session).</summary>
     private static NamespaceSnapshot Snapshot(string ns, Netlink.RouteNetlinkSession session) =>
         new(ns, session.DumpLinks(), session.DumpAddresses(), session.DumpRoutes());
-
-    private static void AddLinks(
-        NamespaceSnapshot snapshot,
-        NamespaceSnapshot host,
-        VethPeers peers,
-        ImmutableArray<LinkState>.Builder links,
-        ImmutableArray<AddressState>.Builder addresses,
-        ImmutableArray<RouteState>.Builder routes,
-        Label? namespaceOwner)
-    {
-        var isHost = namespaceOwner is null;
-        var owners = new Dictionary<int, Label?>();
-        foreach (var link in snapshot.Links)
-        {
-            if (link.Name is null) continue;
-            var isLoopback = (link.Flags & InterfaceFlags.Loopback) != 0;
-            Label.TryParse(link.Alias, out var owner);
-            if (!isHost && isLoopback)
-            {
-                // The namespace's lo: its label is the NamespaceState's, but whether it is up is
-                // its own (down, a container cannot reach itself). Its addresses are the kernel's.
-                links.Add(ToLinkState(link, snapshot, host, peers, isLoopback) with { Owner = owner });
-                continue;
-            }
-            owners[link.Index] = owner;
-            links.Add(ToLinkState(link, snapshot, host, peers, isLoopback) with { Owner = owner });
-        }
-
-        foreach (var address in snapshot.Addresses)
-        {
-            if (address.Prefix is not { } prefix || !owners.TryGetValue(address.Index, out var owner)) continue;
-            var linkName = snapshot.NameOf(address.Index);
-            if (linkName is null) continue;
-            addresses.Add(new AddressState(snapshot.Name, linkName, prefix) { Owner = owner });
-        }
-
-        foreach (var route in snapshot.Routes)
-        {
-            if (route.Protocol == RouteProtocol.Kernel || route.Type != RouteType.Unicast) continue;
-            var device = route.OutputInterface is { } oif ? snapshot.NameOf(oif) : null;
-            Label? owner = isHost
-                ? (route.OutputInterface is { } i && owners.TryGetValue(i, out var o) ? o : null)
-                : namespaceOwner;
-            routes.Add(new RouteState(snapshot.Name, route.DestinationPrefix, (int)(route.Priority ?? 0))
-            {
-                Gateway = route.Gateway,
-                Device = device,
-                Owner = owner,
-            });
-        }
-    }
-
-    private static LinkState ToLinkState(
-        LinkMessage link, NamespaceSnapshot snapshot, NamespaceSnapshot host,
-        VethPeers peers, bool isLoopback)
-    {
-        var kind = link.Kind is { } k && LinkKindRegistry.Find(k) is { } driver
-            ? driver.ModelKind
-            : isLoopback ? LinkKind.Loopback : LinkKind.Other;
-        var state = new LinkState(snapshot.Name, link.Name!, kind)
-        {
-            Up = link.IsUp,
-            Mtu = link.Mtu is { } mtu ? (int)mtu : null,
-            Mac = link.Address is { Length: LinkSizes.MacAddress } mac && !isLoopback ? MacAddress.FromBytes(mac) : null,
-            Master = link.Master is { } master and > 0 ? snapshot.NameOf(master) : null,
-        };
-        if (state.Master is not null && link.SlaveKind == BridgeDriver.KindName && link.SlaveData is { } port)
-        {
-            state = state with { Isolated = port.Isolated ?? false, Hairpin = port.Hairpin ?? false };
-        }
-        switch (link.KindData)
-        {
-            case VethData when link.Link is { } peerIndex:
-                state = state with { Peer = FindPeer(link, peerIndex, snapshot, peers) };
-                break;
-            case MacvlanData macvlan:
-                state = state with { MacvlanMode = MacvlanData.ToModel(macvlan.Mode), Parent = Lower(link, snapshot, host) };
-                break;
-            case VlanData vlan:
-                state = state with { VlanId = vlan.Id, Parent = Lower(link, snapshot, host) };
-                break;
-        }
-        return state;
-    }
-
-    /// <summary>The lower device of a macvlan/vlan: in the same namespace, or (IFLA_LINK_NETNSID set) in the host.</summary>
-    private static LinkRef? Lower(LinkMessage link, NamespaceSnapshot snapshot, NamespaceSnapshot host)
-    {
-        if (link.Link is not { } index || index == 0) return null;
-        var where = link.LinkNetNsId is null ? snapshot : host;
-        return where.NameOf(index) is { } name ? new LinkRef(where.Name, name) : null;
-    }
-
-    /// <summary>
-    /// The other end of a veth: same namespace when there is no IFLA_LINK_NETNSID; else the veth
-    /// in another observed namespace whose index is our IFLA_LINK and whose IFLA_LINK is our index
-    /// (the host first: topo's veths always have one end there).
-    /// </summary>
-    private static LinkRef? FindPeer(LinkMessage link, int peerIndex, NamespaceSnapshot snapshot, VethPeers peers)
-    {
-        if (link.LinkNetNsId is null)
-        {
-            return snapshot.NameOf(peerIndex) is { } name ? new LinkRef(snapshot.Name, name) : null;
-        }
-        return peers.Find(link, peerIndex, snapshot);
-    }
 
     public void Dispose()
     {

@@ -33,7 +33,16 @@ public sealed class PlannerTests
             + address wordpress/eth0 192.168.1.2/24
             + address wordpress/eth1 172.17.0.2/16
             + route wordpress default
-            """.Replace("\r", ""), Pipeline.Lines(plan with { Actions = [.. plan.Actions.Where(a => a.Subject.Owner?.Role != LabelRole.Firewall && a.Subject is not (FirewallRuleState or FirewallTableState or FirewallChainState))] }));
+            """.Replace("\r", ""), Pipeline.Lines(plan with { Actions = [.. plan.Actions.Where(a => a.Subject.Owner?.Role != LabelRole.Firewall && a.Subject is not (FirewallRuleState or FirewallTableState or FirewallChainState or NamespaceFileState))] }));
+        // Then each container's resolv.conf and hosts, each after its namespace.
+        Assert.Equal(
+            ["+ file mariadb/hosts", "+ file mariadb/resolv.conf", "+ file wordpress/hosts", "+ file wordpress/resolv.conf"],
+            plan.Actions.Where(a => a.Subject is NamespaceFileState).Select(a => $"{a.Symbol} {a.Subject.Display}"));
+        foreach (var file in plan.Actions.Where(a => a.Subject is NamespaceFileState))
+        {
+            var ns = plan.Actions.Single(a => a.Subject is NamespaceState n && n.Name == file.Subject.Namespace);
+            Assert.Equal([ns.Id], file.DependsOn);
+        }
         // Then the project's firewall, last: one table, its base chains, and its rules.
         var firewall = plan.Actions.SkipWhile(a => a.Subject is not FirewallTableState).ToList();
         Assert.Equal("+ firewall table ip topo-wordpress", $"{firewall[0].Symbol} {firewall[0].Subject.Display}");
@@ -75,14 +84,15 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void Adding_a_network_to_a_running_container_creates_only_its_new_interface()
+    public void Adding_a_network_to_a_running_container_creates_only_its_new_interface_and_rewrites_the_hosts_files_that_list_it()
     {
         var before = new SpecBuilder("p").Network("a").Network("b").Container("c", "a").Container("d", "a", "b");
         var host = Pipeline.Converge(before.Build());
         var after = new SpecBuilder("p").Network("a").Network("b").Container("c", "a", "b").Container("d", "a", "b");
         var plan = Pipeline.Plan(after.Build(), host);
+        // c's own file gains its address on b; d, on b too, gains c's.
         Assert.Equal(
-            $"+ link {Topo.Core.Resolution.Naming.HostVethName("p", "c", "b")}\n+ address c/eth1 172.18.0.3/16",
+            $"+ link {Topo.Core.Resolution.Naming.HostVethName("p", "c", "b")}\n+ address c/eth1 172.18.0.3/16\n~ file c/hosts\n~ file d/hosts",
             Pipeline.Lines(plan));
     }
 
@@ -91,8 +101,9 @@ public sealed class PlannerTests
     {
         var host = Pipeline.Converge(Wordpress().Build());
         var plan = Pipeline.Plan(Wordpress().WithoutContainer("mariadb").Build(), host);
+        // mariadb's files go with its namespace; wordpress's hosts file no longer lists it.
         Assert.Equal(
-            $"- link {Topo.Core.Resolution.Naming.HostVethName("wordpress", "mariadb", "internal")}\n- namespace mariadb",
+            $"- link {Topo.Core.Resolution.Naming.HostVethName("wordpress", "mariadb", "internal")}\n- namespace mariadb\n~ file wordpress/hosts",
             Pipeline.Lines(plan));
         Assert.Equal([1], plan.Actions[1].DependsOn);
     }
@@ -127,7 +138,7 @@ public sealed class PlannerTests
         var plan = Pipeline.Plan(OneContainer("10.0.0.6"), host);
         // eth0 is left with no IPv4 address between the delete and the add: the kernel drops every
         // route through it then, so the default route is made again and the stray one needs no delete.
-        Assert.Equal("- address c/eth0 10.0.0.5/24\n~ link c/eth0\n+ address c/eth0 10.0.0.6/24\n+ route c default", Pipeline.Lines(plan));
+        Assert.Equal("- address c/eth0 10.0.0.5/24\n~ link c/eth0\n+ address c/eth0 10.0.0.6/24\n+ route c default\n~ file c/hosts", Pipeline.Lines(plan));
         Assert.Contains(plan.Actions[1].Changes, c => c is { Name: "mac", After: "02:42:0a:00:00:06" });
         var route = plan.Actions[3];
         Assert.Equal("made again: c/eth0 loses its last IPv4 address, and the kernel drops its routes with it: default route of container 'c'", route.Reason);
@@ -156,7 +167,7 @@ public sealed class PlannerTests
         var renumbered = Pipeline.Plan(new SpecBuilder("p").Network("n", "10.0.0.0/24").Network("m", "10.1.0.0/24")
             .Container("c", SpecBuilder.Attach("n", "10.0.0.5"), SpecBuilder.Attach("m", "10.1.0.6")).Build(), twoHost);
         Assert.Equal("eth0", twoHost.Routes.Single(r => r.Namespace == "c").Device);
-        Assert.Equal("- address c/eth1 10.1.0.5/24\n~ link c/eth1\n+ address c/eth1 10.1.0.6/24", Pipeline.Lines(renumbered));
+        Assert.Equal("- address c/eth1 10.1.0.5/24\n~ link c/eth1\n+ address c/eth1 10.1.0.6/24\n~ file c/hosts", Pipeline.Lines(renumbered));
     }
 
     [Fact]

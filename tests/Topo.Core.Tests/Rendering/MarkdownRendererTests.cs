@@ -33,6 +33,17 @@ public sealed class MarkdownRendererTests
     }
 
     [Fact]
+    public void A_files_change_is_counted_in_its_cell_and_shown_line_by_line_in_the_full_plan()
+    {
+        var md = MarkdownRenderer.Render(Samples.FilesPlan());
+
+        Assert.Contains("| `~` | file `wordpress/hosts` | content: 1 line removed, 1 added | differs on the host: content |", md);
+        Assert.Contains("\n-           172.18.0.4\tcache cache.frontend\n+           172.18.0.3\tdb db.frontend\n", md);
+        // Files follow from the topology: rewriting them changes no element of the diagram.
+        Assert.DoesNotContain("changed\n", md[md.IndexOf("```mermaid", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
     public void Diagram_marks_added_changed_and_removed_elements()
     {
         var md = MarkdownRenderer.Render(Samples.ChangePlan());

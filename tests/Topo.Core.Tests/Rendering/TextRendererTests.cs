@@ -6,12 +6,13 @@ namespace Topo.Core.Tests.Rendering;
 
 public sealed class TextRendererTests
 {
-    public static TheoryData<string> Plans => ["create", "change", "empty"];
+    public static TheoryData<string> Plans => ["create", "change", "empty", "files"];
 
     internal static Plan Sample(string name) => name switch
     {
         "create" => Samples.CreatePlan(),
         "change" => Samples.ChangePlan(),
+        "files" => Samples.FilesPlan(),
         "empty" => Samples.EmptyPlan(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
@@ -63,6 +64,34 @@ public sealed class TextRendererTests
         Assert.Contains("      - deleted with it: link cache/eth0 (veth)\n", text);
         Assert.Contains("    # container cache is no longer in the topology\n", text);
         Assert.EndsWith("Plan: 1 to add, 1 to change, 4 to destroy.\n", text);
+    }
+
+    [Fact]
+    public void A_files_content_shows_its_lines_and_a_change_only_the_lines_removed_and_added()
+    {
+        var text = TextRenderer.Render(Samples.FilesPlan());
+
+        Assert.Contains(
+            "  + file wordpress/resolv.conf\n" +
+            "      + label:   topo:wordpress:container:wordpress\n" +
+            "      + content:\n" +
+            "          nameserver 127.0.0.11\n" +
+            "          search example.com\n" +
+            "          options edns0 ndots:0\n", text);
+        Assert.Contains(
+            "  ~ file wordpress/hosts\n" +
+            "      ~ content:\n" +
+            "          - 172.18.0.4\tcache cache.frontend\n" +
+            "          + 172.18.0.3\tdb db.frontend\n\n", text);
+        // A control character edited into a file is shown, never sent to the terminal; so is a missing final newline.
+        Assert.Contains(
+            "      ~ content:\n" +
+            "          - nameserver \\x1b[31m10.0.0.1\n" +
+            "          - options ndots:0\n" +
+            "          - (no newline at end of file)\n" +
+            "          + search example.com\n" +
+            "          + options edns0 ndots:0\n", text);
+        Assert.DoesNotContain('\u001b', text);
     }
 
     [Fact]

@@ -18,14 +18,37 @@ public sealed class StateJsonTests
         var back = StateJson.Read(StateJson.Write(state));
 
         Assert.Equal(Sorted(state), Sorted(back));
+        Assert.Equal(state.HostResolvConf, back.HostResolvConf);
         Assert.Equal(StateJson.Write(state), StateJson.Write(back));
+    }
+
+    [Fact]
+    public void Files_and_the_hosts_resolver_are_written_only_when_there_are_any()
+    {
+        using var doc = JsonDocument.Parse(StateJson.Write(Samples.Observed()));
+        var file = doc.RootElement.GetProperty("files").EnumerateArray().Last();
+        Assert.Equal(["namespace", "name", "label", "content"], file.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["192.168.10.1", "127.0.0.53"],
+            doc.RootElement.GetProperty("resolv_conf").GetProperty("nameservers").EnumerateArray().Select(e => e.GetString()));
+
+        var bare = StateJson.Write(Samples.Frontend());
+        Assert.DoesNotContain("\"files\"", bare);
+        Assert.DoesNotContain("\"resolv_conf\"", bare);
+    }
+
+    [Fact]
+    public void A_foreign_file_reads_back_foreign()
+    {
+        var back = StateJson.Read(StateJson.Write(Samples.Observed()));
+        Assert.Null(back.Files.Single(f => f.Key == "db/resolv.conf").Owner);
+        Assert.Equal(Samples.ResolvConfFile("wordpress"), back.Files.Single(f => f.Key == "wordpress/resolv.conf"));
     }
 
     [Fact]
     public void Output_is_deterministic_whatever_the_input_order()
     {
         var state = Samples.Observed();
-        var shuffled = HostState.From(state.All().Reverse());
+        var shuffled = HostState.From(state.All().Reverse()) with { HostResolvConf = state.HostResolvConf };
 
         Assert.Equal(StateJson.Write(state), StateJson.Write(shuffled));
         Assert.DoesNotContain("\r", StateJson.Write(state));
@@ -85,6 +108,9 @@ public sealed class StateJsonTests
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"sysctls\":[{\"namespace\":\"\",\"name\":\"a\",\"value\":\"1\"}]}", "leaving out \"namespace\"", "$.sysctls[0].namespace", 2)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\"links\":[],\n\"links\":[]}", "\"links\" appears twice", "$.links", 2)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\"namespaces\":[{\"name\":\"a\"},\n{\"name\":\"a\"}]}", "duplicate namespace \"a\" (also at index 0)", "$.namespaces[1]", 2)]
+    [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"files\":[{\"namespace\":\"web\",\"name\":\"../passwd\",\"content\":\"\"}]}", "is not a file name", "$.files[0].name", 2)]
+    [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"files\":[{\"namespace\":\"web\",\"name\":\"hosts\"}]}", "missing required field \"content\"", "$.files[0]", 2)]
+    [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"resolv_conf\":{\"nameservers\":\"1.1.1.1\"}}", "expected an array of strings", "$.resolv_conf.nameservers", 2)]
     public void Invalid_snapshots_are_rejected_with_path_and_line(string json, string problem, string path, long line)
     {
         var e = Assert.Throws<StateFormatException>(() => StateJson.Read(json));

@@ -131,8 +131,41 @@ internal static class Samples
             new AddressState("metrics", "eth1", Ipv4Prefix.Parse("192.168.10.20/24")) { Owner = Endpoint("metrics", "lan") },
             Physical("enp1s0"), Physical("enp2s0"), new NamespaceState("sidecar", SharesWith: "wordpress"),
             new RouteState(HostState.Host, Ipv4Prefix.Parse("10.0.0.0/8"), 100) { Gateway = Ipv4Address.Parse("192.168.10.1"), Device = "enp1s0" },
+            ResolvConfFile("wordpress"), HostsFile("wordpress", "172.18.0.3\tdb db.frontend\n"),
+            // Edited by hand: the label line is gone, so the file is foreign.
+            new NamespaceFileState("db", NamespaceFileState.ResolvConf, "nameserver 1.1.1.1\n"),
         });
-        return HostState.From(resources);
+        return HostState.From(resources) with { HostResolvConf = HostResolvConf };
+    }
+
+    /// <summary>The host's own resolver: a LAN server, the host's loopback cache, a search domain.</summary>
+    public static ResolvConf HostResolvConf { get; } = ResolvConf.Parse("nameserver 192.168.10.1\nnameserver 127.0.0.53\nsearch example.com\noptions edns0\n");
+
+    public static NamespaceFileState ResolvConfFile(string container) =>
+        new(container, NamespaceFileState.ResolvConf, "nameserver 127.0.0.11\nsearch example.com\noptions edns0 ndots:0\n") { Owner = Container(container) };
+
+    public static NamespaceFileState HostsFile(string container, string peers) =>
+        new(container, NamespaceFileState.Hosts, Topo.Core.Dns.ContainerHosts.Localhost + $"172.18.0.2\twordpress wordpress.frontend\n{peers}") { Owner = Container(container) };
+
+    /// <summary>
+    /// Files only: a new resolv.conf, a hosts file that gains a peer and loses one, a resolv.conf
+    /// edited by hand (a terminal escape and no final newline in it) put back, a leftover deleted.
+    /// </summary>
+    public static Plan FilesPlan()
+    {
+        var oldHosts = HostsFile("wordpress", "172.18.0.4\tcache cache.frontend\n");
+        var newHosts = HostsFile("wordpress", "172.18.0.3\tdb db.frontend\n");
+        var edited = ResolvConfFile("db") with { Content = "nameserver 127.0.0.11\nnameserver \u001b[31m10.0.0.1\noptions ndots:0" };
+        var leftover = HostsFile("cache", "");
+        return new Plan(Project,
+        [
+            Create(1, ResolvConfFile("wordpress"), "/etc/resolv.conf of container 'wordpress': the embedded DNS server", [2]),
+            new(2, ActionKind.Update, oldHosts, newHosts, [new AttributeChange("content", oldHosts.Content, newHosts.Content, ForcesReplace: false)],
+                "differs on the host: content", [], []),
+            new(3, ActionKind.Update, edited, ResolvConfFile("db"), [new AttributeChange("content", edited.Content, ResolvConfFile("db").Content, ForcesReplace: false)],
+                "differs on the host: content", [], []),
+            new(4, ActionKind.Delete, leftover, null, NoChanges, "not part of container 'cache' in the topology", [], []),
+        ], HostState.From([.. Frontend().All(), ResolvConfFile("wordpress"), newHosts, ResolvConfFile("db")]));
     }
 
     private static LinkState LegacyBridge { get; } = new(HostState.Host, "br-0f0e0d0c0b0a", LinkKind.Bridge)

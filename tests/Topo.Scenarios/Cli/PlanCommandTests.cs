@@ -40,15 +40,19 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
-    public void Against_base_shows_only_the_new_interface_of_the_container_that_joined_a_network()
+    public void Against_base_shows_only_the_new_interface_of_the_container_that_joined_a_network_and_the_hosts_files_that_list_it()
     {
         var result = CliRunner.Run("plan", Repo.PathOf("tests/Topo.Scenarios/fixtures/against/change.yaml"),
             "--against", Repo.PathOf("tests/Topo.Scenarios/fixtures/against/base.yaml"), "--format", "json");
         Assert.True(result.ExitCode == 0, result.Error);
         using var json = JsonDocument.Parse(result.Out);
-        var actions = json.RootElement.GetProperty("actions").EnumerateArray()
-            .Select(a => $"{a.GetProperty("action").GetString()} {a.GetProperty("resource").GetProperty("key").GetString()}")
+        var all = json.RootElement.GetProperty("actions").EnumerateArray()
+            .Select(a => (Kind: a.GetProperty("resource").GetProperty("kind").GetString(),
+                Line: $"{a.GetProperty("action").GetString()} {a.GetProperty("resource").GetProperty("key").GetString()}"))
             .ToList();
+        // web is named on back now: in its own hosts file and in those of api and db, back's other members.
+        Assert.Equal(["update api/hosts", "update db/hosts", "update web/hosts"], all.Where(a => a.Kind == "file").Select(a => a.Line));
+        var actions = all.Where(a => a.Kind != "file").Select(a => a.Line).ToList();
         Assert.Equal(2, actions.Count);
         Assert.Matches("^create veth[0-9a-f]{7}$", actions[0]);
         Assert.Equal("create web/eth1 10.20.0.3/24", actions[1]);

@@ -73,7 +73,7 @@ public sealed class ApplyScenarioTests
     }
 
     [Fact]
-    public void One_more_container_creates_only_that_containers_objects()
+    public void One_more_container_creates_only_that_containers_objects_and_its_name_in_its_neighbours_hosts_files()
     {
         var before = TempSpec.Write("""
             version: 1
@@ -106,9 +106,10 @@ public sealed class ApplyScenarioTests
             step c_addr ip -n c -j addr show
             """);
         var output = s.Ok("apply").Output;
-        Assert.Contains("Plan: 4 to add, 0 to change, 0 to destroy.", output);
-        Assert.DoesNotContain("container a", output);
-        Assert.DoesNotContain("container b", output);
+        // c's namespace, veth, address, route and its two files; a and b only learn c's name.
+        Assert.Contains("Plan: 6 to add, 2 to change, 0 to destroy.", output);
+        Assert.Contains("container a\n    # not what the topology gives: the containers it lists changed, or it was edited by hand\n  ~ file a/hosts\n      ~ content:\n          + 10.30.0.4\tc c.app\n\ncontainer b\n", output);
+        Assert.Contains("container b\n    # not what the topology gives: the containers it lists changed, or it was edited by hand\n  ~ file b/hosts\n      ~ content:\n          + 10.30.0.4\tc c.app\n\ncontainer c\n", output);
 
         string Describe(JsonElement l) => $"{l.GetProperty("ifindex")} {l.GetProperty("ifname")} {l.GetProperty("flags")} {l.GetProperty("address")}";
         var linksBefore = s.Ok("links_before").Json().EnumerateArray().Select(Describe).ToList();
@@ -148,7 +149,7 @@ public sealed class ApplyScenarioTests
     }
 
     [Fact]
-    public void Adding_a_network_to_a_running_container_creates_only_the_new_interface()
+    public void Adding_a_network_to_a_running_container_creates_only_the_new_interface_and_rewrites_its_hosts_file()
     {
         var before = TempSpec.Write("""
             version: 1
@@ -175,7 +176,9 @@ public sealed class ApplyScenarioTests
             step eth0_after ip -n apache -j link show eth0
             step addr ip -n apache -j addr show
             """);
-        Assert.Contains("Plan: 2 to add, 0 to change, 0 to destroy.", s.Ok("apply").Output);
+        // The veth and its address; and apache's hosts file gains its address on bridge1.
+        Assert.Contains("Plan: 2 to add, 1 to change, 0 to destroy.", s.Ok("apply").Output);
+        Assert.Contains("  ~ file apache/hosts\n      ~ content:\n          + 192.168.1.2\tapache apache.bridge1\n", s.Ok("apply").Output);
         Assert.Equal(s.Ok("eth0_before").Output, s.Ok("eth0_after").Output);
         var addr = s.Ok("addr").Json();
         Assert.Equal(["192.168.2.2/24"], Addresses(addr, "eth0"));

@@ -23,7 +23,7 @@ internal static class CliRunner
     /// <summary>A host in memory: apply runs the plan through the simulator.</summary>
     private sealed class FixedHost(HostState state) : IHostAccess
     {
-        public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null) => state;
+        public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null) => state;
 
         public IDisposable Lock() => new MemoryStream();
 

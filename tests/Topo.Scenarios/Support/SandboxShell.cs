@@ -6,7 +6,8 @@ namespace Topo.Scenarios.Support;
 
 /// <summary>
 /// Runs a bash script as the host of a throwaway sandbox: a fresh network namespace and a
-/// private mount namespace with tmpfs over /run, /run/netns and /etc/netns (unshare). Everything the
+/// private mount namespace with tmpfs over /run, /run/netns and /etc/netns (unshare), and a
+/// resolv.conf of its own for the host (TOPO_RESOLV_CONF: nameservers 10.99.0.1 and 127.0.0.53, search sandbox.test). Everything the
 /// script makes dies with it, so nothing can leak into the machine's own namespace. The script
 /// marks its steps with <c>step NAME command…</c>; each step's output and exit code come back by name.
 /// An <c>uplink0</c> veth (peer <c>outside0</c> in the namespace <c>outside</c>) stands in for the host's NIC.
@@ -33,6 +34,9 @@ internal static class SandboxShell
         mkdir -p /run/netns /etc/netns
         mount -t tmpfs topo-test /run/netns
         mount -t tmpfs topo-test /etc/netns
+        # The host's resolver as topo reads it: a file of the sandbox's own (the machine's is never read).
+        printf 'nameserver 10.99.0.1\nnameserver 127.0.0.53\nsearch sandbox.test\n' > /run/host-resolv.conf
+        export TOPO_RESOLV_CONF=/run/host-resolv.conf
         ip link set lo up
         # IPv6 off in the sandbox only: duplicate-address detection would change addresses behind our back.
         sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
