@@ -296,10 +296,22 @@ internal sealed unsafe class ListenLoop : IDisposable
         epoll_ctl(_epoll.Fd, EPOLL_CTL_MOD, server.Tcp.Fd, &none);
         _ = Task.Delay(AcceptPause).ContinueWith(_ =>
         {
-            if (_stopping || !_servers.ContainsKey(server.Id)) return;
-            var again = new epoll_event { events = EPOLLIN };
-            again.data.u64 = server.Id | TcpBit;
-            epoll_ctl(_epoll.Fd, EPOLL_CTL_MOD, server.Tcp.Fd, &again);
+            var added = false;
+            try
+            {
+                _epoll.DangerousAddRef(ref added); // not closed under us by Dispose
+                if (_stopping || !_servers.ContainsKey(server.Id)) return;
+                var again = new epoll_event { events = EPOLLIN };
+                again.data.u64 = server.Id | TcpBit;
+                epoll_ctl(_epoll.Fd, EPOLL_CTL_MOD, server.Tcp.Fd, &again);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            finally
+            {
+                if (added) _epoll.DangerousRelease();
+            }
         }, TaskScheduler.Default);
     }
 
