@@ -296,10 +296,24 @@ internal sealed unsafe class ListenLoop : IDisposable
         epoll_ctl(_epoll.Fd, EPOLL_CTL_MOD, server.Tcp.Fd, &none);
         _ = Task.Delay(AcceptPause).ContinueWith(_ =>
         {
-            if (_stopping || !_servers.ContainsKey(server.Id)) return;
-            var again = new epoll_event { events = EPOLLIN };
-            again.data.u64 = server.Id | TcpBit;
-            epoll_ctl(_epoll.Fd, EPOLL_CTL_MOD, server.Tcp.Fd, &again);
+            bool epoll = false, listener = false;
+            try
+            {
+                _epoll.DangerousAddRef(ref epoll); // neither closed (and its number reused) under us
+                server.Tcp.DangerousAddRef(ref listener);
+                if (_stopping || !_servers.ContainsKey(server.Id)) return;
+                var again = new epoll_event { events = EPOLLIN };
+                again.data.u64 = server.Id | TcpBit;
+                epoll_ctl(_epoll.Fd, EPOLL_CTL_MOD, server.Tcp.Fd, &again);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            finally
+            {
+                if (listener) server.Tcp.DangerousRelease();
+                if (epoll) _epoll.DangerousRelease();
+            }
         }, TaskScheduler.Default);
     }
 
