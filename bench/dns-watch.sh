@@ -15,7 +15,7 @@ command -v dnsperf >/dev/null && command -v dnsmasq >/dev/null || {
 scripts/publish-aot
 topo=$PWD/artifacts/topo-aot/topo
 n=${1:-500}; seconds=${2:-10}
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; echo "work: $work" >&2
 
 { echo "version: 1"; echo "name: bench"; echo "networks:"; echo "  lan: {subnet: 10.200.0.0/16}"; echo "containers:"
   for i in $(seq 1 "$n"); do echo "  c$i: {networks: [lan]}"; done; } > "$work/topo.yaml"
@@ -27,17 +27,18 @@ n = int(sys.argv[1]); rnd = random.Random(1)
 for _ in range(100000): print(f"c{rnd.randint(1, n)} A")
 PY
 
-unshare --net --mount --propagation private -- bash -euo pipefail -c '
+unshare --net --mount --propagation private -- bash -euo pipefail ${BENCH_TRACE:+-x} -c '
   mount -t tmpfs b /run; mkdir -p /run/netns /etc/netns; mount -t tmpfs b /run/netns; mount -t tmpfs b /etc/netns
   w='"$work"'; mkdir -p $w/run; mount -t tmpfs b $w/run; export TOPO_RUN_DIR=$w/run TOPO_RESOLV_CONF=$w/resolv.conf
   : > $w/resolv.conf
   ip link set lo up
   '"$topo"' watch $w/topo.yaml --resync 3600 > $w/log 2>&1 & watcher=$!
   ip netns add dm; ip -n dm link set lo up; ip -n dm addr add 127.0.0.11/8 dev lo 2>/dev/null || true
-  ip netns exec dm dnsmasq --keep-in-foreground --no-resolv --no-hosts --addn-hosts=$w/hosts --cache-size=10000 \
+  ip netns exec dm dnsmasq --user=root --keep-in-foreground --no-resolv --no-hosts --addn-hosts=$w/hosts --cache-size=10000 \
     --listen-address=127.0.0.11 --bind-interfaces --port=53 --pid-file=$w/dnsmasq.pid > $w/dnsmasq.log 2>&1 &
   trap "kill $watcher \$(cat $w/dnsmasq.pid 2>/dev/null) 2>/dev/null || true" EXIT
-  until grep -q "reconcile #1 " $w/log; do sleep 0.1; done
+  until grep -q "reconcile #1 " $w/log; do sleep 0.1; kill -0 $watcher || { cat $w/log; exit 1; }; done
+  echo "watcher: $(grep -c "" $w/log) log lines" >&2
   until ip netns exec c1 dig @127.0.0.11 +short +tries=1 +time=1 c'"$n"' | grep -q .; do sleep 0.1; done
   until ip netns exec dm dig @127.0.0.11 +short +tries=1 +time=1 c'"$n"' | grep -q .; do sleep 0.1; done
   perf() { # NS LABEL ARGS… → one table row from dnsperf
