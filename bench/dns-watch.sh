@@ -54,6 +54,7 @@ sd = float(get(r"Latency StdDev \(s\):\s+([\d.]+)")) * 1e6
 print("%-8s %-12s %10.0f %9d %6d %9.0f %9.0f" % (label, args, qps, sent, lost, avg, sd))
 PY
   }
+  echo "watcher with '"$n"' resolvers, before any query: VmRSS $(awk "/VmRSS/{print \$2, \$3}" /proc/$watcher/status)"
   printf "%-8s %-12s %10s %9s %6s %9s %9s\n" server dnsperf "queries/s" sent lost "avg µs" "sd µs"
   for round in 1 2; do
     perf c1 topo -c 4 -T 2
