@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Topo.Core.Addressing;
 using Topo.Core.Dns;
 using Topo.Core.Spec;
+using Topo.Core.Tests.Spec;
 using Topo.Core.Tests.Support;
 
 namespace Topo.Core.Tests.Dns;
@@ -25,16 +26,7 @@ public sealed class DnsViewsTests
     }
 
     // The reference scenario: centos_two (internal + bridge) finds centos_three, not centos_one.
-    private const string EmbeddedDns = """
-        version: 1
-        name: edns
-        networks:
-          internal: {subnet: 192.168.3.0/24}
-        containers:
-          centos_one: {networks: [bridge]}
-          centos_two: {networks: [internal, bridge]}
-          centos_three: {networks: [internal]}
-        """;
+    private static string EmbeddedDns => File.ReadAllText(Path.Combine(RepoPaths.Examples, "embedded-dns.yaml"));
 
     [Fact]
     public void Only_containers_on_a_dns_network_get_a_resolver_and_see_only_that_networks_names()

@@ -40,16 +40,8 @@ public sealed class DnsScenarioTests : IDisposable
         step log cat $W/log
         """;
 
-    private const string ReferenceScenario = """
-        version: 1
-        name: edns
-        networks:
-          internal: {subnet: 192.168.3.0/24}
-        containers:
-          centos_one: {networks: [bridge]}
-          centos_two: {networks: [internal, bridge]}
-          centos_three: {networks: [internal]}
-        """;
+    /// <summary>The reference document's scenario, as the example ships it.</summary>
+    private static string ReferenceScenario => File.ReadAllText(Repo.PathOf("examples/embedded-dns.yaml"));
 
     [Fact]
     public void The_reference_scenario_resolves_on_the_user_network_and_not_on_the_default_bridge()
