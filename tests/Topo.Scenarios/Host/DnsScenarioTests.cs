@@ -11,7 +11,7 @@ public sealed class DnsScenarioTests : IDisposable
 {
     private readonly string _dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "dns", Guid.NewGuid().ToString("N"))).FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => TestDirectory.Delete(_dir);
 
     /// <summary>
     /// dnsmasq upstream at 10.99.0.1 (outside) knowing <c>outside.test</c>; the watcher on

@@ -11,7 +11,7 @@ public sealed class WatchScenarioTests : IDisposable
 {
     private readonly string _dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "watch", Guid.NewGuid().ToString("N"))).FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => TestDirectory.Delete(_dir);
 
     /// <summary>
     /// Starts the watcher on $W/topo.yaml (a copy of <paramref name="example"/>) with a private
