@@ -7,58 +7,70 @@ namespace Topo.Core.Firewall;
 
 /// <summary>
 /// The libnftables JSON forms (libnftables-json(5)) of a <see cref="Ruleset"/>: the batch that
-/// replaces a project's table in one transaction, the batch that deletes it, and the parser of
-/// <c>nft -j list table</c> output. No reflection: Utf8JsonWriter and JsonDocument only.
+/// changes only elements, the batch that deletes a table, and the parser of <c>nft -j list
+/// table</c> output. No reflection: Utf8JsonWriter and JsonDocument only. (The batch that writes a
+/// table whole is <see cref="Ruleset.ToReplaceText"/>: libnftables 1.0.6 cannot declare in JSON a
+/// map whose data is a concatenation, such as <c>ipv4_addr . inet_service</c>.)
 /// </summary>
 public static class NftJson
 {
     private static readonly JsonWriterOptions Compact = new() { Indented = false };
 
     /// <summary>
-    /// One batch that makes the kernel's table exactly <paramref name="ruleset"/>:
-    /// <c>add table</c> (so the delete cannot fail), <c>delete table</c> (drops chains and rules
-    /// that are no longer wanted, whatever their shape), <c>add table</c>, then every chain and
-    /// rule. libnftables sends it as one netlink batch: the kernel applies all of it or none.
+    /// One batch that deletes and adds elements of a table whose skeleton stays: every delete
+    /// first (an element that changes is deleted and added again), one command per set and verb.
     /// </summary>
-    public static string WriteReplace(Ruleset ruleset)
+    public static string WriteElements(string family, string table, IEnumerable<ElementSpec> delete, IEnumerable<ElementSpec> add)
     {
         return Write(w =>
         {
-            TableCommand(w, "add", ruleset.Family, ruleset.Table);
-            TableCommand(w, "delete", ruleset.Family, ruleset.Table);
-            TableCommand(w, "add", ruleset.Family, ruleset.Table);
-            foreach (var chain in ruleset.Chains)
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("add");
-                w.WriteStartObject("chain");
-                w.WriteString("family", ruleset.Family);
-                w.WriteString("table", ruleset.Table);
-                w.WriteString("name", chain.Name);
-                w.WriteString("type", NftNames.Of(chain.Type));
-                w.WriteString("hook", NftNames.Of(chain.Hook));
-                w.WriteNumber("prio", chain.Priority);
-                w.WriteString("policy", NftNames.Of(chain.Policy));
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            foreach (var rule in ruleset.Rules)
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("add");
-                w.WriteStartObject("rule");
-                w.WriteString("family", ruleset.Family);
-                w.WriteString("table", ruleset.Table);
-                w.WriteString("chain", rule.Chain);
-                w.WriteString("comment", rule.Comment);
-                w.WritePropertyName("expr");
-                w.WriteRawValue(rule.Expression, skipInputValidation: false);
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
+            foreach (var group in delete.GroupBy(e => e.Set))
+                ElementCommand(w, "delete", family, table, group.Key, group, withData: false);
+            foreach (var group in add.GroupBy(e => e.Set))
+                ElementCommand(w, "add", family, table, group.Key, group, withData: group.First().Value is not null);
         });
+    }
+
+    /// <summary>
+    /// <c>{"add": {"element": {…, "elem": [...]}}}</c>. An element with a comment is
+    /// <c>{"elem": {"val": KEY, "comment": …}}</c>; a map's is the pair <c>[ELEMENT, DATA]</c>. A
+    /// delete names keys only.
+    /// </summary>
+    private static void ElementCommand(Utf8JsonWriter w, string verb, string family, string table, string set,
+        IEnumerable<ElementSpec> elements, bool withData)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject(verb);
+        w.WriteStartObject("element");
+        w.WriteString("family", family);
+        w.WriteString("table", table);
+        w.WriteString("name", set);
+        w.WriteStartArray("elem");
+        foreach (var e in elements)
+        {
+            if (verb == "delete")
+            {
+                w.WriteRawValue(e.Key, skipInputValidation: true);
+                continue;
+            }
+            if (withData) w.WriteStartArray();
+            w.WriteStartObject();
+            w.WriteStartObject("elem");
+            w.WritePropertyName("val");
+            w.WriteRawValue(e.Key, skipInputValidation: true);
+            w.WriteString("comment", e.Comment);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            if (withData)
+            {
+                w.WriteRawValue(e.Value ?? throw new InvalidOperationException($"map element {e.KeyText} of {set} has no data"), skipInputValidation: true);
+                w.WriteEndArray();
+            }
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     /// <summary>A batch that deletes the table if it exists (add first, so a missing table is no error).</summary>
@@ -84,8 +96,9 @@ public static class NftJson
     /// <summary>
     /// Parses <c>nft -j list table</c> (or <c>list ruleset</c>) output into the ruleset of table
     /// <paramref name="family"/> <paramref name="table"/>; null when the output does not contain it.
-    /// Handles are dropped; rule expressions are canonicalised and rendered as text. Chains without
-    /// a hook (regular chains) are not represented; their rules are kept with their chain's name.
+    /// Handles are dropped; rule expressions and element keys and data are canonicalised and
+    /// rendered as text. Chains without a hook (regular chains) are not represented; their rules
+    /// are kept with their chain's name.
     /// </summary>
     public static Ruleset? Parse(string listOutput, string family, string table)
     {
@@ -97,11 +110,20 @@ public static class NftJson
         var found = false;
         var chains = ImmutableArray.CreateBuilder<ChainSpec>();
         var rules = ImmutableArray.CreateBuilder<RuleSpec>();
+        var sets = ImmutableArray.CreateBuilder<SetSpec>();
+        var elements = ImmutableArray.CreateBuilder<ElementSpec>();
         foreach (var item in items.EnumerateArray())
         {
             if (item.TryGetProperty("table", out var t))
             {
                 found |= Is(t, "family", family) && Is(t, "name", table);
+            }
+            else if ((item.TryGetProperty("set", out var s) || item.TryGetProperty("map", out s)) && Is(s, "family", family) && Is(s, "table", table))
+            {
+                var set = ParseSet(s);
+                sets.Add(set);
+                if (s.TryGetProperty("elem", out var elem) && elem.ValueKind == JsonValueKind.Array)
+                    foreach (var e in elem.EnumerateArray()) elements.Add(ParseElement(set, e));
             }
             else if (item.TryGetProperty("chain", out var c) && Is(c, "family", family) && Is(c, "table", table))
             {
@@ -119,7 +141,44 @@ public static class NftJson
                 rules.Add(new RuleSpec(String(r, "chain") ?? "", String(r, "comment") ?? "", json, NftText.Render(json)));
             }
         }
-        return found ? new Ruleset(family, table, chains.ToImmutable(), rules.ToImmutable(), []) : null;
+        return found
+            ? new Ruleset(family, table, chains.ToImmutable(), rules.ToImmutable(), []) { Sets = sets.ToImmutable(), Elements = elements.ToImmutable() }
+            : null;
+    }
+
+    private static SetSpec ParseSet(JsonElement s)
+    {
+        static ImmutableArray<string> TypeNames(JsonElement e, string property)
+        {
+            if (!e.TryGetProperty(property, out var type)) return [];
+            // A concatenation is an array in "type" and " . "-joined text in a map's "map".
+            if (type.ValueKind == JsonValueKind.Array) return [.. type.EnumerateArray().Select(x => x.GetString() ?? "")];
+            return type.ValueKind == JsonValueKind.String ? [.. type.GetString()!.Split(" . ")] : [];
+        }
+        var interval = s.TryGetProperty("flags", out var flags) &&
+            (flags.ValueKind == JsonValueKind.Array ? flags.EnumerateArray().Any(f => f.GetString() == "interval") : flags.GetString() == "interval");
+        return new SetSpec(String(s, "name") ?? "", TypeNames(s, "type"), TypeNames(s, "map"), interval);
+    }
+
+    /// <summary>An element as listed: <c>KEY</c>, <c>{"elem": {"val": KEY, "comment": …}}</c>, or for a map the pair <c>[that, DATA]</c>.</summary>
+    private static ElementSpec ParseElement(SetSpec set, JsonElement e)
+    {
+        JsonElement? data = null;
+        if (set.IsMap && e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 2)
+        {
+            data = e[1];
+            e = e[0];
+        }
+        string? comment = null;
+        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("elem", out var wrapped))
+        {
+            comment = String(wrapped, "comment");
+            e = wrapped.TryGetProperty("val", out var val) ? val : default;
+        }
+        var key = e.ValueKind == JsonValueKind.Undefined ? "null" : Canonical(e);
+        var value = data is { } d ? Canonical(d) : null;
+        return new ElementSpec(set.Name, key, e.ValueKind == JsonValueKind.Undefined ? "" : NftText.RenderValue(e, set.KeyType),
+            value, data is { } dd ? NftText.RenderValue(dd, set.DataType) : null, comment ?? "");
     }
 
     /// <summary>

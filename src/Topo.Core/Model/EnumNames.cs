@@ -49,6 +49,8 @@ public static class EnumNames
         ResourceKind.FirewallTable => "firewalltable",
         ResourceKind.FirewallChain => "firewallchain",
         ResourceKind.FirewallRule => "firewallrule",
+        ResourceKind.FirewallSet => "firewallset",
+        ResourceKind.FirewallElement => "firewallelement",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

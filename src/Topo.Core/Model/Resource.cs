@@ -1,6 +1,6 @@
 namespace Topo.Core.Model;
 
-public enum ResourceKind { Sysctl, Namespace, Link, Address, Route, FirewallTable, FirewallChain, FirewallRule }
+public enum ResourceKind { Sysctl, Namespace, Link, Address, Route, FirewallTable, FirewallChain, FirewallRule, FirewallSet, FirewallElement }
 
 /// <summary>
 /// One attribute of a resource as the planner compares it and the renderers show it.
@@ -49,6 +49,8 @@ public abstract record Resource
         ResourceKind.FirewallTable => "firewall table",
         ResourceKind.FirewallChain => "firewall chain",
         ResourceKind.FirewallRule => "firewall rule",
+        ResourceKind.FirewallSet => "firewall set",
+        ResourceKind.FirewallElement => "firewall element",
         _ => Kind.Name(),
     };
 

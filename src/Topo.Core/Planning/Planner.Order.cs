@@ -36,7 +36,7 @@ public static partial class Planner
         if (d.Kind == ActionKind.Delete)
             return d.Subject switch
             {
-                FirewallRuleState or FirewallChainState or FirewallTableState => 0,
+                FirewallRuleState or FirewallChainState or FirewallTableState or FirewallSetState or FirewallElementState => 0,
                 RouteState => 0,
                 AddressState => 1,
                 LinkState { Type: LinkKind.Bridge or LinkKind.Vlan } => 3,
@@ -60,9 +60,10 @@ public static partial class Planner
             RouteState => 16,
             // The firewall last: its rules name interfaces and addresses made above.
             FirewallTableState => 17,
-            FirewallChainState => 18,
+            FirewallChainState or FirewallSetState => 18,
             FirewallRuleState => 19,
-            _ => 20,
+            FirewallElementState => 20,
+            _ => 21,
         };
     }
 

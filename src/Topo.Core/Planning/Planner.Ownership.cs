@@ -63,7 +63,7 @@ public static partial class Planner
             foreach (var have in Observed.All())
             {
                 if (have is SysctlState || _desired.ContainsKey((have.Kind, have.Key))) continue;
-                if (have is FirewallChainState or FirewallRuleState)
+                if (have is FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState)
                 {
                     // Inside a table, ownership is the table's: the default bridge's rules sit in every project's table.
                     if (TableOf(have) != ourTable || _goneTables.Contains(TableOf(have))) continue;
@@ -89,18 +89,13 @@ public static partial class Planner
             // A second pass drops what the first found to go with a deleted namespace or link.
             Drafts.RemoveAll(d => d.Kind == ActionKind.Delete && d.Before is not NamespaceState && GoesWithAnother(d.Before!));
             // The kernel deletes a table with everything in it.
-            Drafts.RemoveAll(d => d is { Kind: ActionKind.Delete, Before: FirewallChainState or FirewallRuleState } && _goneTables.Contains(TableOf(d.Before)));
+            Drafts.RemoveAll(d => d is { Kind: ActionKind.Delete, Before: FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState } &&
+                                  _goneTables.Contains(TableOf(d.Before)));
         }
 
         private readonly HashSet<string> _goneTables = [];
 
-        private static string TableOf(Resource r) => r switch
-        {
-            FirewallChainState c => c.Table,
-            FirewallRuleState rule => rule.Table,
-            FirewallTableState t => t.Name,
-            _ => "",
-        };
+        private static string TableOf(Resource r) => Firewall.FirewallResources.TableOf(r) ?? "";
 
 
         private System.Collections.Immutable.ImmutableArray<Resource> DeletedCompanions(Resource have) => have switch

@@ -116,7 +116,7 @@ public sealed partial class Applier : IDisposable
 
     private void Run(Plan plan, PlanAction action, StepKind step, Journal journal)
     {
-        if (action.Subject is FirewallTableState or FirewallChainState or FirewallRuleState)
+        if (action.Subject is FirewallTableState or FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState)
         {
             ApplyFirewall(action, plan, journal);
             return;

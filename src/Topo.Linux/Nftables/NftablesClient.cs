@@ -44,11 +44,11 @@ public sealed unsafe class NftablesClient : IDisposable
     /// </summary>
     public string Run(string command) => Run(command, Operation(command));
 
-    /// <summary>Applies a JSON batch (e.g. <see cref="NftJson.WriteReplace"/>) as one transaction.</summary>
-    public void Apply(string jsonBatch) => Run(jsonBatch, "apply");
+    /// <summary>Applies a batch (e.g. <see cref="NftJson.WriteElements"/>) as one transaction.</summary>
+    public void Apply(string jsonBatch, string operation = "apply") => Run(jsonBatch, operation);
 
     /// <summary>Makes the kernel's table exactly <paramref name="ruleset"/> in one transaction.</summary>
-    public void Replace(Ruleset ruleset) => Run(NftJson.WriteReplace(ruleset), $"replace table {ruleset.Family} {ruleset.Table}");
+    public void Replace(Ruleset ruleset) => Run(ruleset.ToReplaceText(), $"replace table {ruleset.Family} {ruleset.Table}");
 
     /// <summary>Deletes the table if it exists.</summary>
     public void DeleteTable(string family, string table) => Run(NftJson.WriteDelete(family, table), $"delete table {family} {table}");

@@ -33,12 +33,14 @@ public sealed class PlannerTests
             + address wordpress/eth0 192.168.1.2/24
             + address wordpress/eth1 172.17.0.2/16
             + route wordpress default
-            """.Replace("\r", ""), Pipeline.Lines(plan with { Actions = [.. plan.Actions.Where(a => a.Subject.Owner?.Role != LabelRole.Firewall && a.Subject is not (FirewallRuleState or FirewallTableState or FirewallChainState))] }));
-        // Then the project's firewall, last: one table, its base chains, and its rules.
+            """.Replace("\r", ""), Pipeline.Lines(plan with { Actions = [.. plan.Actions.Where(a => Topo.Core.Firewall.FirewallResources.TableOf(a.Subject) is null)] }));
+        // Then the project's firewall, last: one table, its base chains and sets, its rules, and
+        // the elements of what the topology has.
         var firewall = plan.Actions.SkipWhile(a => a.Subject is not FirewallTableState).ToList();
         Assert.Equal("+ firewall table ip topo-wordpress", $"{firewall[0].Symbol} {firewall[0].Subject.Display}");
-        Assert.All(firewall, a => Assert.True(a.Subject is FirewallTableState or FirewallChainState or FirewallRuleState));
-        Assert.Contains(firewall, a => a.Subject is FirewallRuleState { Comment: "topo:-:network:bridge masquerade" });
+        Assert.All(firewall, a => Assert.NotNull(Topo.Core.Firewall.FirewallResources.TableOf(a.Subject)));
+        Assert.Contains(firewall, a => a.Subject is FirewallRuleState { Comment: "topo:wordpress:firewall:wordpress masquerade" });
+        Assert.Contains(firewall, a => a.Subject is FirewallElementState { Set: "masquerading", Element: "\"topo0\" . 172.17.0.0/16", Comment: "topo:-:network:bridge masquerade" });
         Assert.Equal(plan.Actions.Length, plan.ToAdd);
     }
 
