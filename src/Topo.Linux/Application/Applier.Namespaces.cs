@@ -45,6 +45,8 @@ public sealed partial class Applier
     {
         if (!_sessions.Store.Exists(ns.Name)) return;
         RemoveNamespace(ns.Name);
+        // Host ends of its veths: the kernel takes them with the namespace (AwaitVanished).
+        foreach (var veth in action.Includes.OfType<LinkState>()) _vanishing.Add(veth);
         // The namespace's contents are gone with it; rollback can only give back an empty, labelled one.
         journal.Record(action.Id, $"deleted namespace {ns.Name}", $"recreate empty namespace {ns.Name}", () =>
         {
