@@ -199,6 +199,7 @@ public sealed partial class Applier : IDisposable
     public void Dispose()
     {
         if (_ownsNftables) _nftables?.Dispose();
+        if (_hostIpv6Conf is >= 0 and var conf) Tmds.Linux.LibC.close(conf);
         if (_ownsSessions) _sessions.Dispose();
     }
 }

@@ -71,6 +71,10 @@ public sealed class ApplierTests(ITestOutputHelper output)
         Assert.Equal(Endpoint.ToString(), eth0.GetProperty("ifalias").GetString());
         var port = SandboxHost.Link(sandbox.Host, "veth-web")!.Value.GetProperty("linkinfo").GetProperty("info_slave_data");
         Assert.True(port.GetProperty("isolated").GetBoolean());
+        // The host end of the veth is a bridge port and nothing more: no IPv6 address, no IPv6 routes.
+        Assert.Equal("1", SandboxHost.Run("nsenter", $"--net={sandbox.Host.Path} cat /proc/sys/net/ipv6/conf/veth-web/disable_ipv6").Trim());
+        Assert.DoesNotContain(SandboxHost.Json(SandboxHost.Ip(sandbox.Host, "-j -6 addr show dev veth-web")), a => a.TryGetProperty("addr_info", out var i) && i.GetArrayLength() > 0);
+        Assert.DoesNotContain("veth-web", SandboxHost.Ip(sandbox.Host, "-6 route show table all"));
         Assert.Contains("default via 10.7.0.1 dev eth0", sandbox.IpIn("web", "route show"));
         Assert.Equal(foreignBefore, SandboxHost.Link(sandbox.Host, "foreign0")!.Value.ToString());
 
