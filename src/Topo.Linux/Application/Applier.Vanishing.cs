@@ -16,6 +16,8 @@ public sealed partial class Applier
     /// </summary>
     private static readonly TimeSpan NoProgress = TimeSpan.FromMilliseconds(250);
 
+    private const int AskedByName = 32;
+
     /// <summary>
     /// Waits until the host ends of the deleted namespaces' veths are gone, before anything is
     /// created (a name must be free) and before apply returns (verification must not see them).
@@ -34,9 +36,19 @@ public sealed partial class Applier
         var host = Session(HostState.Host);
         while (pending.Count > 0 && clock.Elapsed - progress < NoProgress)
         {
+            // A few are asked for by name; many, in one dump (of every host link: at 2,000
+            // containers ~90 ms, as the kernel finds each veth's peer namespace id by a scan).
             var present = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var link in host.DumpLinks())
-                if (link.Name is { } name && pending.ContainsKey(name)) present.Add(name);
+            if (pending.Count <= AskedByName)
+            {
+                foreach (var name in pending.Keys)
+                    if (host.GetLink(name) is not null) present.Add(name);
+            }
+            else
+            {
+                foreach (var link in host.DumpLinks())
+                    if (link.Name is { } name && pending.ContainsKey(name)) present.Add(name);
+            }
             if (present.Count < pending.Count)
             {
                 progress = clock.Elapsed;
