@@ -7,6 +7,17 @@ using Topo.Core.Spec;
 
 if (args is ["dns-serve", .. var rest]) return DnsServe.Run(rest);
 
+if (args is ["firewall", var listing, var tableName])
+{
+    // Reading a table back: `nft -j list table` output (e.g. of `topo apply` of 2,000 containers
+    // publishing a port each) parsed into plan resources.
+    var json = File.ReadAllText(listing);
+    Console.WriteLine($"firewall listing {listing}: {json.Length / 1024} KiB");
+    Report("parse listing into resources", () => Topo.Core.Firewall.FirewallResources.From(
+        Topo.Core.Firewall.NftJson.Parse(json, "ip", tableName)!).Count());
+    return 0;
+}
+
 // Load + resolve + plan, in-process, for a large file: against an empty host and against a host
 // already converged on the file (the no-op plan). Prints median and p95 over many runs.
 var containers = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;

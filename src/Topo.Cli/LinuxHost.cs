@@ -87,7 +87,7 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
 
     public ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep)
     {
-        if (plan.Actions.Any(a => a.Subject.Kind is ResourceKind.FirewallTable or ResourceKind.FirewallChain or ResourceKind.FirewallRule))
+        if (plan.Actions.Any(a => a.Subject.Kind is ResourceKind.FirewallTable or ResourceKind.FirewallChain or ResourceKind.FirewallSet or ResourceKind.FirewallRule or ResourceKind.FirewallElement))
             _applier.UseNftables(Nftables);
         var report = _applier.Apply(plan, onStep);
         return new ApplyOutcome(report.Steps.Count, report.WriteRequests, report.Elapsed);

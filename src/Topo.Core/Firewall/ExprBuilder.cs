@@ -115,6 +115,69 @@ internal sealed class ExprBuilder
         return this;
     }
 
+    /// <summary>
+    /// <c>iifname . oifname @same-bridge</c> (<c>!= @set</c> when negated): the packet's fields,
+    /// concatenated when more than one, looked up in a named set of the table.
+    /// </summary>
+    public ExprBuilder Lookup(string set, params Field[] key) => Lookup(set, negate: false, key);
+
+    public ExprBuilder NotIn(string set, params Field[] key) => Lookup(set, negate: true, key);
+
+    private ExprBuilder Lookup(string set, bool negate, Field[] key)
+    {
+        Match(negate ? "!=" : "==", w => Fields(w, key), w => w.WriteStringValue("@" + set));
+        return this;
+    }
+
+    /// <summary>
+    /// <c>dnat ip to meta l4proto . ip daddr . th dport map @publish</c>: address (and port, for a
+    /// map whose data has one) from a named map. nft prints the family only when the data is a
+    /// concatenation, so it is written only then (a rule read back must compare equal).
+    /// </summary>
+    public ExprBuilder DnatMap(string map, bool withPort, params Field[] key)
+    {
+        _writer.WriteStartObject();
+        _writer.WriteStartObject("dnat");
+        _writer.WriteStartObject("addr");
+        _writer.WriteStartObject("map");
+        _writer.WriteString("data", "@" + map);
+        _writer.WritePropertyName("key");
+        Fields(_writer, key);
+        _writer.WriteEndObject();
+        _writer.WriteEndObject();
+        if (withPort) _writer.WriteString("family", "ip");
+        _writer.WriteEndObject();
+        _writer.WriteEndObject();
+        return this;
+    }
+
+    /// <summary>A packet field for lookups: <c>meta iifname</c>, <c>ip daddr</c>, <c>th dport</c>.</summary>
+    public readonly record struct Field(string Kind, string Protocol, string Name)
+    {
+        public static Field Meta(string key) => new("meta", "", key);
+        public static Field Payload(string protocol, string field) => new("payload", protocol, field);
+    }
+
+    private static void Fields(Utf8JsonWriter w, Field[] key)
+    {
+        if (key.Length == 1)
+        {
+            One(w, key[0]);
+            return;
+        }
+        w.WriteStartObject();
+        w.WriteStartArray("concat");
+        foreach (var f in key) One(w, f);
+        w.WriteEndArray();
+        w.WriteEndObject();
+
+        static void One(Utf8JsonWriter w, Field f)
+        {
+            if (f.Kind == "meta") Single(w, "meta", "key", f.Name);
+            else Payload(w, f.Protocol, f.Name);
+        }
+    }
+
     public ExprBuilder Accept() => Verdict("accept");
 
     public ExprBuilder Drop() => Verdict("drop");

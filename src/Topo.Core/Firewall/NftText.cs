@@ -27,6 +27,58 @@ public static class NftText
         return text.ToString();
     }
 
+    /// <summary>
+    /// A set element's key or a map element's data in nft syntax (<c>tcp . 0.0.0.0/0 . 8080</c>,
+    /// <c>"br-x" . "br-x"</c>), given the set's type of each field: interface names are quoted.
+    /// </summary>
+    public static string RenderValue(JsonElement value, IReadOnlyList<string> types)
+    {
+        var text = new StringBuilder();
+        if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("concat", out var parts) && parts.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var part in parts.EnumerateArray())
+            {
+                if (i > 0) text.Append(" . ");
+                Field(text, part, i < types.Count ? types[i] : "");
+                i++;
+            }
+        }
+        else Field(text, value, types.Count > 0 ? types[0] : "");
+        return text.ToString();
+    }
+
+    public static string RenderValue(string json, IReadOnlyList<string> types)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return RenderValue(doc.RootElement, types);
+    }
+
+    private static void Field(StringBuilder text, JsonElement value, string type)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                text.Append(type is "ifname" or "string" ? Quote(value.GetString()!) : value.GetString());
+                return;
+            case JsonValueKind.Number:
+                text.Append(value.GetRawText());
+                return;
+            case JsonValueKind.Object when value.TryGetProperty("prefix", out var prefix) &&
+                                           prefix.TryGetProperty("addr", out var addr) && prefix.TryGetProperty("len", out var len):
+                text.Append(addr.GetString()).Append('/').Append(len.GetRawText());
+                return;
+            case JsonValueKind.Object when value.TryGetProperty("range", out var range) && range.GetArrayLength() == 2:
+                Field(text, range[0], type);
+                text.Append('-');
+                Field(text, range[1], type);
+                return;
+            default:
+                Unknown(text, value);
+                return;
+        }
+    }
+
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     private static void Statement(StringBuilder text, JsonElement statement)
@@ -46,6 +98,16 @@ public static class NftText
                 break;
             case "jump" or "goto" when body.TryGetProperty("target", out var target):
                 text.Append(name).Append(' ').Append(target.GetString());
+                break;
+            case "dnat" or "snat" when body.TryGetProperty("addr", out var addr) && addr.ValueKind == JsonValueKind.Object &&
+                                       addr.TryGetProperty("map", out var map) && map.TryGetProperty("key", out var key) &&
+                                       map.TryGetProperty("data", out var data):
+                // dnat ip to meta l4proto . ip daddr . th dport map @publish
+                text.Append(name);
+                if (body.TryGetProperty("family", out var family)) text.Append(' ').Append(family.GetString());
+                text.Append(" to ");
+                Left(text, key);
+                text.Append(" map ").Append(Scalar(data, quote: false));
                 break;
             case "dnat" or "snat" when body.TryGetProperty("addr", out var addr):
                 text.Append(name).Append(" to ").Append(Scalar(addr, quote: false));
@@ -82,6 +144,16 @@ public static class NftText
         }
         switch (name)
         {
+            case "concat" when body.ValueKind == JsonValueKind.Array:
+                // iifname . oifname (a lookup's key): its values are a set reference, never quoted
+                var first = true;
+                foreach (var part in body.EnumerateArray())
+                {
+                    if (!first) text.Append(" . ");
+                    first = false;
+                    Left(text, part);
+                }
+                return false;
             case "meta" when body.TryGetProperty("key", out var key):
                 var k = key.GetString();
                 text.Append(k is "iifname" or "oifname" or "iif" or "oif" ? k : "meta " + k);
@@ -131,6 +203,8 @@ public static class NftText
 
     private static string Scalar(JsonElement value, bool quote) => value.ValueKind switch
     {
+        // @name: a named set of the table
+        JsonValueKind.String when value.GetString() is ['@', ..] s => s,
         JsonValueKind.String => quote ? Quote(value.GetString()!) : value.GetString()!,
         JsonValueKind.Number => value.GetRawText(),
         _ => "<" + NftJson.Canonical(value) + ">",

@@ -32,9 +32,37 @@ public sealed record ChainSpec(string Name, ChainType Type, ChainHook Hook, int 
 public sealed record RuleSpec(string Chain, string Comment, string Expression, string Text);
 
 /// <summary>
-/// The nftables table of one project: its base chains and rules in order, and the sysctls the
-/// rules rely on (set by the applier, not part of the table; empty when read from the kernel).
-/// Equality is by content.
+/// A named set, or a map when <see cref="DataType"/> is given: <c>set NAME { type KEY; flags interval; }</c>,
+/// <c>map NAME { type KEY : DATA; }</c>. Types are nft's datatype names, one per concatenated field.
+/// </summary>
+public sealed record SetSpec(string Name, ImmutableArray<string> KeyType, ImmutableArray<string> DataType, bool Interval)
+{
+    public bool IsMap => !DataType.IsDefaultOrEmpty;
+
+    /// <summary><c>ifname . ifname</c>, <c>inet_proto . ipv4_addr . inet_service : ipv4_addr . inet_service</c>.</summary>
+    public string TypeText => string.Join(" . ", KeyType) + (IsMap ? " : " + string.Join(" . ", DataType) : "");
+
+    public bool Equals(SetSpec? other) =>
+        other is not null && Name == other.Name && Interval == other.Interval &&
+        KeyType.SequenceEqual(other.KeyType) && (IsMap ? other.IsMap && DataType.SequenceEqual(other.DataType) : !other.IsMap);
+
+    public override int GetHashCode() => HashCode.Combine(Name, KeyType.Length, Interval);
+}
+
+/// <summary>
+/// One element of a set or map. <see cref="Key"/> (and a map's <see cref="Value"/>) are
+/// libnftables JSON in the form <c>nft -j list</c> prints; <see cref="KeyText"/> and
+/// <see cref="ValueText"/> the same in nft syntax. The key is its identity in the set (as in the
+/// kernel); the comment starts with the label of what it serves, like a rule's.
+/// </summary>
+public sealed record ElementSpec(string Set, string Key, string KeyText, string? Value, string? ValueText, string Comment);
+
+/// <summary>
+/// The nftables table of one project: its base chains, named sets and maps, rules in order, the
+/// sets' elements, and the sysctls the rules rely on (set by the applier, not part of the table;
+/// empty when read from the kernel). The chains, sets and rules are the table's skeleton, fixed
+/// for a topology of any size; what the topology has (bridges, published ports) are elements.
+/// Equality is by content; elements compare as a set.
 /// </summary>
 public sealed record Ruleset(
     string Family,
@@ -45,30 +73,76 @@ public sealed record Ruleset(
 {
     public const string TablePrefix = "topo-";
 
+    public ImmutableArray<SetSpec> Sets { get; init; } = [];
+
+    public ImmutableArray<ElementSpec> Elements { get; init; } = [];
+
     /// <summary>The table a project owns: <c>topo-PROJECT</c> in family ip.</summary>
     public static string TableName(string project) => TablePrefix + project;
 
     public RuleSpec? FindRule(string comment) => Rules.FirstOrDefault(r => r.Comment == comment);
 
-    /// <summary>Same table, chains and rules (in order), ignoring <see cref="RequiredSysctls"/>.</summary>
-    public bool SameTable(Ruleset other) =>
+    public SetSpec? FindSet(string name) => Sets.FirstOrDefault(s => s.Name == name);
+
+    /// <summary>Same chains, sets and rules (in order): what decides whether the table is written whole.</summary>
+    public bool SameSkeleton(Ruleset other) =>
         Family == other.Family && Table == other.Table &&
-        Chains.SequenceEqual(other.Chains) && Rules.SequenceEqual(other.Rules);
+        Chains.SequenceEqual(other.Chains) && Sets.OrderBy(s => s.Name, StringComparer.Ordinal).SequenceEqual(other.Sets.OrderBy(s => s.Name, StringComparer.Ordinal)) &&
+        Rules.SequenceEqual(other.Rules);
+
+    /// <summary>Same skeleton and elements, ignoring <see cref="RequiredSysctls"/>.</summary>
+    public bool SameTable(Ruleset other) =>
+        SameSkeleton(other) && Elements.Length == other.Elements.Length &&
+        Elements.ToHashSet().SetEquals(other.Elements);
 
     public bool Equals(Ruleset? other) =>
         other is not null && SameTable(other) && RequiredSysctls.SequenceEqual(other.RequiredSysctls);
 
-    public override int GetHashCode() => HashCode.Combine(Family, Table, Chains.Length, Rules.Length);
+    public override int GetHashCode() => HashCode.Combine(Family, Table, Chains.Length, Rules.Length, Elements.Length);
+
+    /// <summary>
+    /// One batch, in nft syntax, that makes the kernel's table exactly this one: <c>add table</c>
+    /// (so the delete cannot fail), <c>delete table</c> (drops what is no longer wanted, whatever its
+    /// shape), then the table with its sets, elements, chains and rules. libnftables sends it as one
+    /// netlink batch: the kernel applies all of it or none. nft syntax, not JSON: libnftables 1.0.6
+    /// (Debian 12) turns a JSON map declaration whose data is a concatenation (<c>ipv4_addr .
+    /// inet_service</c>, the publish map's) into a plain set, and a rule using it then crashes it.
+    /// </summary>
+    public string ToReplaceText() =>
+        $"add table {Family} {Table}\ndelete table {Family} {Table}\n" + ToText();
 
     /// <summary>The table in nft syntax (<c>nft -f</c> input, and what <c>nft list table</c> shows, minus handles).</summary>
     public string ToText()
     {
         var text = new System.Text.StringBuilder();
         text.Append("table ").Append(Family).Append(' ').Append(Table).Append(" {\n");
-        for (var i = 0; i < Chains.Length; i++)
+        var first = true;
+        foreach (var set in Sets)
         {
-            var chain = Chains[i];
-            if (i > 0) text.Append('\n');
+            if (!first) text.Append('\n');
+            first = false;
+            text.Append('\t').Append(set.IsMap ? "map " : "set ").Append(set.Name).Append(" {\n");
+            text.Append("\t\ttype ").Append(set.TypeText).Append('\n');
+            if (set.Interval) text.Append("\t\tflags interval\n");
+            var elements = Elements.Where(e => e.Set == set.Name).OrderBy(e => e.KeyText, StringComparer.Ordinal).ToList();
+            if (elements.Count > 0)
+            {
+                text.Append("\t\telements = { ");
+                for (var i = 0; i < elements.Count; i++)
+                {
+                    var e = elements[i];
+                    if (i > 0) text.Append(",\n\t\t\t     ");
+                    text.Append(e.KeyText).Append(" comment ").Append(NftText.Quote(e.Comment));
+                    if (e.ValueText is { } value) text.Append(" : ").Append(value);
+                }
+                text.Append(" }\n");
+            }
+            text.Append("\t}\n");
+        }
+        foreach (var chain in Chains)
+        {
+            if (!first) text.Append('\n');
+            first = false;
             text.Append("\tchain ").Append(chain.Name).Append(" {\n\t\t").Append(chain.Text).Append('\n');
             foreach (var rule in Rules)
             {

@@ -1,26 +1,26 @@
 using System.Collections.Immutable;
 using Topo.Core.Addressing;
+using Topo.Core.Model;
 using Topo.Core.Resolution;
 using Topo.Core.Spec;
-
-using Topo.Core.Model;
+using static Topo.Core.Firewall.ExprBuilder;
 
 namespace Topo.Core.Firewall;
 
 /// <summary>
 /// Topology → the nftables table of its project (<c>table ip topo-PROJECT</c>): NAT, published
 /// ports, isolation between networks, internal networks and ICC, as Docker's bridge driver does
-/// them, with every rule named by its comment. A pure function; the same topology always gives
-/// the same rules in the same order.
+/// them. A pure function; the same topology always gives the same table.
 /// </summary>
 /// <remarks>
+/// The rules are a fixed skeleton that looks packets up in named sets and maps; what a topology
+/// has — its bridges, its published ports — are elements of those sets (<see cref="FirewallElements"/>).
+/// So the number of rules does not grow with containers or ports (Docker's iptables backend adds
+/// about three per published port), and a change of the topology is a change of elements, applied
+/// as element additions and deletions in one transaction.
 /// Base chain policies are all accept and the rules only drop what topo means to drop, so the
 /// host's other forwarding is untouched. A user filters published ports with a table of their own
 /// on the forward hook at a priority below 0 (it runs first; its drop is final).
-/// Isolation towards bridges outside the project matches their interface names: <c>br-*</c>
-/// (topo's and Docker's user-defined bridges) and <c>topo0</c>. Another project's bridge with a
-/// custom <c>bridge_name</c> is not matched by name, but that project's own "no direct routing"
-/// rule drops what enters its bridges unless it is a reply or a published port.
 /// </remarks>
 public static class RulesetBuilder
 {
@@ -31,7 +31,7 @@ public static class RulesetBuilder
     public const string NatPostrouting = "nat-postrouting";
     public const string FilterForward = "filter-forward";
 
-    /// <summary>Interface names of bridges topo and Docker create, for isolation rules.</summary>
+    /// <summary>Interface names of bridges topo and Docker create, for isolation.</summary>
     public static readonly ImmutableArray<string> ForeignBridgePatterns = ["br-*", Naming.DefaultBridgeName];
 
     public static readonly ImmutableArray<ChainSpec> Chains =
@@ -43,144 +43,123 @@ public static class RulesetBuilder
         new(FilterForward, ChainType.Filter, ChainHook.Forward, ChainSpec.PriorityFilter, ChainPolicy.Accept),
     ];
 
+    public static readonly ImmutableArray<SetSpec> Sets =
+    [
+        new(FirewallSets.SameBridge, ["ifname", "ifname"], [], Interval: false),
+        new(FirewallSets.Internal, ["ifname"], [], Interval: false),
+        new(FirewallSets.External, ["ifname"], [], Interval: false),
+        new(FirewallSets.IccOff, ["ifname"], [], Interval: false),
+        new(FirewallSets.Localnet, ["ifname"], [], Interval: false),
+        new(FirewallSets.Masquerade, ["ifname", "ipv4_addr"], [], Interval: true),
+        new(FirewallSets.OtherBridges, ["ifname"], [], Interval: true),
+        new(FirewallSets.Publish, ["inet_proto", "ipv4_addr", "inet_service"], ["ipv4_addr", "inet_service"], Interval: true),
+        new(FirewallSets.PublishRange, ["inet_proto", "ipv4_addr", "inet_service"], ["ipv4_addr"], Interval: true),
+        new(FirewallSets.Published, ["ipv4_addr", "inet_proto", "inet_service"], [], Interval: true),
+        new(FirewallSets.HairpinSelf, ["ipv4_addr", "ipv4_addr"], [], Interval: false),
+    ];
+
     private static readonly Ipv4Prefix Loopback = Ipv4Prefix.Parse("127.0.0.0/8");
 
-    /// <summary>A published port resolved to the container address it forwards to.</summary>
-    private sealed record Published(string Container, PortSpec Port, ResolvedNetwork Network, Ipv4Address Target, Ipv4Address HostIp)
-    {
-        public string Protocol => Port.Protocol == Spec.Protocol.Udp ? "udp" : "tcp";
-        public bool AnyAddress => HostIp == Ipv4Address.Any;
-        public bool LoopbackOnly => Loopback.Contains(HostIp);
-        public bool ReachableFromLoopback => AnyAddress || LoopbackOnly;
-        public string Name => $"{HostIp}:{Port.HostPort}/{Protocol} to {Container}:{Port.ContainerPort}";
-    }
+    private static readonly Field IifName = Field.Meta("iifname");
+    private static readonly Field OifName = Field.Meta("oifname");
+    private static readonly Field L4Proto = Field.Meta("l4proto");
+    private static readonly Field Saddr = Field.Payload("ip", "saddr");
+    private static readonly Field Daddr = Field.Payload("ip", "daddr");
+    private static readonly Field Dport = Field.Payload("th", "dport");
 
     public static Ruleset Build(Topology topology)
     {
+        var elements = FirewallElements.Of(topology);
         var bridges = topology.Networks.Where(n => n.Driver == NetworkDriver.Bridge && n.BridgeName is not null).ToList();
-        var published = PublishedPorts(topology);
-        // Bridges that receive connections to 127.0.0.1 from the host (DNAT in output keeps the
-        // loopback source): they need route_localnet, a masquerade of that source, and a guard.
-        var loopbackTargets = bridges.Where(n => published.Any(p => p.Network == n && p.ReachableFromLoopback)).ToList();
-        var hairpinTargets = bridges.Where(n => published.Any(p => p.Network == n)).ToList();
-        // Custom bridge names of this project (br-* and topo0 are matched by the patterns already).
-        var ownBridgeNames = bridges.Select(n => n.BridgeName!)
-            .Where(b => !b.StartsWith("br-", StringComparison.Ordinal) && b != Naming.DefaultBridgeName).ToList();
+        var sysctls = new List<(string, string)>();
+        if (bridges.Any(n => !n.Internal)) sysctls.Add((Resolver.IpForwardSysctl, "1"));
+        foreach (var e in elements.Where(e => e.Set == FirewallSets.Localnet))
+            sysctls.Add((Resolver.RouteLocalnetSysctl(FirewallElements.NameOf(e)), "1"));
+        // No bridge, no table: containers on macvlan or in the host's namespace need no NAT nor isolation.
+        if (bridges.Count == 0) return new Ruleset(Family, Ruleset.TableName(topology.Project), Chains, [], [.. sysctls]);
+        return new Ruleset(Family, Ruleset.TableName(topology.Project), Chains, Rules(topology.Project), [.. sysctls])
+        {
+            Sets = Sets,
+            Elements = elements,
+        };
+    }
 
-        var rules = new List<RuleSpec>();
-        var tableLabel = new Label(topology.Project, LabelRole.Firewall, topology.Project);
-        Label ContainerLabel(string container) => new(topology.Project, LabelRole.Container, container);
-        // Every comment starts with the label of what the rule serves: the observer reads ownership back from it.
-        void Add(string chain, Label owner, string what, ExprBuilder expr)
+    /// <summary>The skeleton's rules, in chain order; every comment starts with the table's label.</summary>
+    public static ImmutableArray<RuleSpec> Rules(string project)
+    {
+        var rules = ImmutableArray.CreateBuilder<RuleSpec>(16);
+        var owner = FirewallResources.TableOwner(project);
+        void Add(string chain, string what, ExprBuilder expr)
         {
             var json = expr.Build();
             rules.Add(new RuleSpec(chain, $"{owner} {what}", json, NftText.Render(json)));
         }
+        ExprBuilder WithinOneBridge(ExprBuilder e) => e.Lookup(FirewallSets.SameBridge, IifName, OifName);
+        ExprBuilder AcrossBridges(ExprBuilder e) => e.NotIn(FirewallSets.SameBridge, IifName, OifName);
 
-        // raw prerouting: route_localnet would let a container reach the host's loopback services.
-        foreach (var n in loopbackTargets)
-            Add(RawPrerouting, n.Label, "loopback guard",
-                new ExprBuilder().Meta("iifname", n.BridgeName!).Prefix("daddr", Loopback).Drop());
+        // raw prerouting: route_localnet (needed for ports on 127.0.0.1) would otherwise let a
+        // container reach the host's loopback services.
+        Add(RawPrerouting, "loopback guard", new ExprBuilder().Lookup(FirewallSets.Localnet, IifName).Prefix("daddr", Loopback).Drop());
 
         // nat prerouting: published ports for traffic arriving at a host address (another machine,
-        // or a container: hairpin). Ports on 127.0.0.1 are for the host only: no rule here.
-        foreach (var p in published.Where(p => !p.LoopbackOnly))
-            Add(NatPrerouting, ContainerLabel(p.Container), $"publish {p.Name}", DestinationMatch(p).Dnat(p.Target, p.Port.ContainerPort));
-
-        // nat output: the same ports for connections made by the host itself (its addresses and 127.0.0.1).
-        foreach (var p in published)
-            Add(NatOutput, ContainerLabel(p.Container), $"publish {p.Name} from host", DestinationMatch(p).Dnat(p.Target, p.Port.ContainerPort));
+        // or a container: hairpin). Ports on 127.0.0.1 are for the host only.
+        foreach (var (chain, fromHost) in new[] { (NatPrerouting, false), (NatOutput, true) })
+        {
+            var suffix = fromHost ? ", from the host" : "";
+            ExprBuilder Local()
+            {
+                var e = new ExprBuilder().DestinationIsLocal();
+                if (!fromHost) e.Prefix("daddr", Loopback, negate: true);
+                return e.MetaIn("l4proto", ["tcp", "udp"]);
+            }
+            Add(chain, "published ports" + suffix, Local().DnatMap(FirewallSets.Publish, withPort: true, L4Proto, Daddr, Dport));
+            Add(chain, "published port ranges" + suffix, Local().DnatMap(FirewallSets.PublishRange, withPort: false, L4Proto, Daddr, Dport));
+        }
 
         // nat postrouting
-        foreach (var n in bridges.Where(n => !n.Internal && n.Masquerade))
-            Add(NatPostrouting, n.Label, "masquerade",
-                new ExprBuilder().Meta("iifname", n.BridgeName!).Meta("oifname", n.BridgeName!, negate: true)
-                    .Prefix("saddr", n.Subnet).Masquerade());
-        foreach (var n in hairpinTargets)
-            // A container reaching a published port of its own bridge through a host address: without
-            // this the reply would go container to container and bypass the host's conntrack.
-            Add(NatPostrouting, n.Label, "hairpin",
-                new ExprBuilder().Meta("iifname", n.BridgeName!).Meta("oifname", n.BridgeName!).CtStatus("dnat").Masquerade());
-        foreach (var n in loopbackTargets)
-            Add(NatPostrouting, n.Label, "masquerade loopback",
-                new ExprBuilder().Meta("oifname", n.BridgeName!).Prefix("saddr", Loopback).Masquerade());
+        // A container reaching its own published port through a host address: with br_netfilter the
+        // DNATed packet is bridged back out of its port (hairpin mode) with no input interface, so
+        // only the addresses can tell; the container must not see its own address as the source.
+        Add(NatPostrouting, "hairpin to itself", new ExprBuilder().Lookup(FirewallSets.HairpinSelf, Saddr, Daddr).CtStatus("dnat").Masquerade());
+        // A container reaching a published port of its own bridge, routed: the reply must come
+        // back through the host's conntrack, not container to container.
+        Add(NatPostrouting, "hairpin", WithinOneBridge(new ExprBuilder()).CtStatus("dnat").Masquerade());
+        Add(NatPostrouting, "masquerade", AcrossBridges(new ExprBuilder().Lookup(FirewallSets.Masquerade, IifName, Saddr)).Masquerade());
+        Add(NatPostrouting, "masquerade loopback", new ExprBuilder().Lookup(FirewallSets.Localnet, OifName).Prefix("saddr", Loopback).Masquerade());
 
         // filter forward: first what is always dropped, then what is allowed, then isolation.
-        foreach (var n in bridges.Where(n => n.Internal))
-        {
-            Add(FilterForward, n.Label, "internal: no forwarding out",
-                new ExprBuilder().Meta("iifname", n.BridgeName!).Meta("oifname", n.BridgeName!, negate: true).Drop());
-            Add(FilterForward, n.Label, "internal: no forwarding in",
-                new ExprBuilder().Meta("oifname", n.BridgeName!).Meta("iifname", n.BridgeName!, negate: true).Drop());
-        }
-        if (bridges.Count > 0)
-            Add(FilterForward, tableLabel, "allow established and related", new ExprBuilder().CtState("established", "related").Accept());
-        foreach (var p in published)
-            Add(FilterForward, ContainerLabel(p.Container), $"allow {p.Name}",
-                new ExprBuilder().Meta("oifname", p.Network.BridgeName!).Address("daddr", p.Target)
-                    .Port(p.Protocol, "dport", p.Port.ContainerPort).CtStatus("dnat").Accept());
-        foreach (var n in bridges.Where(n => !n.Icc))
-            Add(FilterForward, n.Label, "icc off",
-                new ExprBuilder().Meta("iifname", n.BridgeName!).Meta("oifname", n.BridgeName!).Drop());
-        foreach (var n in bridges.Where(n => !n.Internal))
-        {
-            var others = ForeignBridgePatterns.Concat(ownBridgeNames).Where(b => b != n.BridgeName);
-            Add(FilterForward, n.Label, "isolate",
-                new ExprBuilder().Meta("iifname", n.BridgeName!).MetaIn("oifname", others)
-                    .Meta("oifname", n.BridgeName!, negate: true).Drop());
-            // DNATed traffic is exempt: a published port of another project on a shared bridge
-            // (the default bridge) is allowed by that project's table, not this one.
-            Add(FilterForward, n.Label, "no direct routing in",
-                new ExprBuilder().Meta("oifname", n.BridgeName!).Meta("iifname", n.BridgeName!, negate: true)
-                    .CtStatus("dnat", negate: true).Drop());
-        }
+        // Internal networks: before "established", so making a network internal cuts its open connections.
+        Add(FilterForward, "internal: no forwarding out", AcrossBridges(new ExprBuilder().Lookup(FirewallSets.Internal, IifName)).Drop());
+        Add(FilterForward, "internal: no forwarding in", AcrossBridges(new ExprBuilder().Lookup(FirewallSets.Internal, OifName)).Drop());
+        Add(FilterForward, "allow established and related", new ExprBuilder().CtState("established", "related").Accept());
+        Add(FilterForward, "allow published ports", new ExprBuilder().CtStatus("dnat").Lookup(FirewallSets.Published, Daddr, L4Proto, Dport).Accept());
+        Add(FilterForward, "icc off", WithinOneBridge(new ExprBuilder().Lookup(FirewallSets.IccOff, IifName)).Drop());
+        Add(FilterForward, "isolate",
+            AcrossBridges(new ExprBuilder().Lookup(FirewallSets.External, IifName).Lookup(FirewallSets.OtherBridges, OifName)).Drop());
+        // DNATed traffic is exempt: a published port of another project on a shared bridge (the
+        // default bridge) is allowed by that project's table, not this one.
+        Add(FilterForward, "no direct routing in",
+            AcrossBridges(new ExprBuilder().Lookup(FirewallSets.External, OifName)).CtStatus("dnat", negate: true).Drop());
 
-        var duplicate = rules.GroupBy(r => r.Comment).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new InvalidOperationException($"two firewall rules with the comment \"{duplicate.Key}\" (two identical port mappings?)");
-
-        var sysctls = new List<(string, string)>();
-        if (bridges.Any(n => !n.Internal)) sysctls.Add((Resolver.IpForwardSysctl, "1"));
-        foreach (var n in loopbackTargets) sysctls.Add((Resolver.RouteLocalnetSysctl(n.BridgeName!), "1"));
-
-        // Rules grouped by chain, in chain order; within a chain in the order added above.
-        var ordered = Chains.SelectMany(c => rules.Where(r => r.Chain == c.Name)).ToImmutableArray();
-        return new Ruleset(Family, Ruleset.TableName(topology.Project), Chains, ordered, [.. sysctls]);
-    }
-
-    private static ExprBuilder DestinationMatch(Published p)
-    {
-        var expr = new ExprBuilder();
-        if (p.AnyAddress) expr.DestinationIsLocal();
-        else expr.Address("daddr", p.HostIp);
-        return expr.Port(p.Protocol, "dport", p.Port.HostPort);
+        // Grouped by chain, in chain order; within a chain in the order added above.
+        return [.. Chains.SelectMany(c => rules.Where(r => r.Chain == c.Name))];
     }
 
     /// <summary>
-    /// Each container port mapping with the address it forwards to: the container's endpoint on the
-    /// network that gives it its default route if that is a non-internal bridge, else its first
-    /// endpoint on a non-internal bridge (Docker publishes on the gateway endpoint). Mappings with
-    /// no such endpoint (host mode, internal-only; the spec checks reject the latter) get no rules.
+    /// The endpoint a container's published ports forward to: the one that gives it its default
+    /// route if that is a non-internal bridge, else its first on a non-internal bridge (Docker
+    /// publishes on the gateway endpoint); null when it has none (host mode, macvlan only).
     /// </summary>
-    private static List<Published> PublishedPorts(Topology topology)
+    public static (ResolvedEndpoint Endpoint, ResolvedNetwork Network)? PublishEndpoint(
+        ResolvedContainer container, Func<string, ResolvedNetwork?> network)
     {
-        var list = new List<Published>();
-        foreach (var container in topology.Containers)
+        (ResolvedEndpoint, ResolvedNetwork)? first = null;
+        foreach (var e in container.Endpoints)
         {
-            if (container.Ports.IsEmpty) continue;
-            var candidates = container.Endpoints
-                .Select(e => (Endpoint: e, Network: topology.FindNetwork(e.Network)))
-                .Where(x => x.Network is { Driver: NetworkDriver.Bridge, Internal: false, BridgeName: not null })
-                .ToList();
-            if (candidates.Count == 0) continue;
-            var chosen = candidates.FirstOrDefault(x => x.Endpoint.DefaultRoute);
-            if (chosen.Network is null) chosen = candidates[0];
-            foreach (var port in container.Ports)
-            {
-                var hostIp = port.HostIp ?? chosen.Network!.HostBindingIpv4 ?? Ipv4Address.Any;
-                list.Add(new Published(container.Name, port, chosen.Network!, chosen.Endpoint.Address, hostIp));
-            }
+            if (network(e.Network) is not { Driver: NetworkDriver.Bridge, Internal: false, BridgeName: not null } n) continue;
+            if (e.DefaultRoute) return (e, n);
+            first ??= (e, n);
         }
-        return list;
+        return first;
     }
 }

@@ -50,6 +50,8 @@ public static class EnumNames
         ResourceKind.FirewallChain => "firewallchain",
         ResourceKind.FirewallRule => "firewallrule",
         ResourceKind.NamespaceFile => "namespacefile",
+        ResourceKind.FirewallSet => "firewallset",
+        ResourceKind.FirewallElement => "firewallelement",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -3,8 +3,10 @@ using System.Globalization;
 namespace Topo.Core.Model;
 
 /// <summary>
-/// A project's nftables table (<c>ip topo-&lt;project&gt;</c>): the whole firewall of one project,
-/// always replaced in one atomic transaction. Owned when its name is the project's.
+/// A project's nftables table (<c>ip topo-&lt;project&gt;</c>): the whole firewall of one project.
+/// Its skeleton (chains, sets, rules) is written whole in one atomic transaction; a change of
+/// elements only is applied as element additions and deletions, in one transaction too. Owned
+/// when its name is the project's.
 /// </summary>
 public sealed record FirewallTableState(string Family, string Name) : Resource
 {
@@ -70,4 +72,61 @@ public sealed record FirewallRuleState(string Family, string Table, string Chain
         var space = comment.IndexOf(' ');
         return Label.TryParse(space < 0 ? comment : comment[..space], out var label) ? label : null;
     }
+}
+
+/// <summary>
+/// A named set or map of a project's table: <c>type ifname . ifname</c>,
+/// <c>type inet_proto . ipv4_addr . inet_service : ipv4_addr . inet_service; flags interval</c>.
+/// </summary>
+public sealed record FirewallSetState(string Family, string Table, string Name) : Resource
+{
+    public override ResourceKind Kind => ResourceKind.FirewallSet;
+    public override string Namespace => HostState.Host;
+    public override string Key => $"{Family} {Table} {Name}";
+
+    /// <summary>nft's type line: key types joined by <c> . </c>, and <c> : </c> data types for a map.</summary>
+    public required string Type { get; init; }
+
+    /// <summary><c>interval</c>, or null.</summary>
+    public string? Flags { get; init; }
+
+    public bool IsMap => Type.Contains(" : ", StringComparison.Ordinal);
+
+    /// <summary>Compared as one: <c>ifname . ipv4_addr, flags interval</c>.</summary>
+    public override IEnumerable<ResourceAttribute> Attributes()
+    {
+        yield return new("type", Flags is null ? Type : $"{Type}, flags {Flags}", ForcesReplace: true);
+    }
+}
+
+/// <summary>
+/// One element of a set or map, identified by its set and key (as in the kernel):
+/// <c>publish tcp . 0.0.0.0/0 . 8080</c> with <see cref="Value"/> <c>172.17.0.2 . 80</c>. The
+/// comment starts with the label of what it serves (<c>topo:shop:container:web publish
+/// 0.0.0.0:8080/tcp to web:80</c>), which is how the observer knows whose it is.
+/// </summary>
+public sealed record FirewallElementState(string Family, string Table, string Set, string Element) : Resource
+{
+    public override ResourceKind Kind => ResourceKind.FirewallElement;
+    public override string Namespace => HostState.Host;
+    public override string Key => $"{Family} {Table} {Set} {Element}";
+
+    /// <summary>A map element's data in nft syntax; null in a set.</summary>
+    public string? Value { get; init; }
+
+    public required string Comment { get; init; }
+
+    /// <summary>The key as libnftables JSON: what the applier writes. Not compared: <see cref="Element"/> is its rendering.</summary>
+    public string KeyJson { get; init; } = "null";
+
+    /// <summary>A map element's data as libnftables JSON; null in a set.</summary>
+    public string? ValueJson { get; init; }
+
+    public override IEnumerable<ResourceAttribute> Attributes()
+    {
+        if (Value is not null) yield return new("value", Value);
+        yield return new("comment", Comment);
+    }
+
+    public override bool IsSatisfiedBy(Resource have) => have is FirewallElementState h && h.Value == Value && h.Comment == Comment;
 }

@@ -14,7 +14,7 @@ public sealed record HostState(
     ImmutableArray<RouteState> Routes,
     ImmutableArray<SysctlState> Sysctls)
 {
-    /// <summary>nftables: the project's table, its base chains and rules (empty without a firewall).</summary>
+    /// <summary>nftables: the project's table, its base chains, sets, rules and elements (empty without a firewall).</summary>
     public ImmutableArray<Resource> Firewall { get; init; } = [];
 
     /// <summary>Configuration files of named namespaces (/etc/netns/NS/resolv.conf and hosts).</summary>
@@ -52,7 +52,7 @@ public sealed record HostState(
             [.. list.OfType<RouteState>()],
             [.. list.OfType<SysctlState>()])
         {
-            Firewall = [.. list.Where(r => r is FirewallTableState or FirewallChainState or FirewallRuleState)],
+            Firewall = [.. list.Where(r => r is FirewallTableState or FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState)],
             Files = [.. list.OfType<NamespaceFileState>()],
         };
     }

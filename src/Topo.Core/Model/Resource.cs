@@ -1,6 +1,6 @@
 namespace Topo.Core.Model;
 
-public enum ResourceKind { Sysctl, Namespace, Link, Address, Route, FirewallTable, FirewallChain, FirewallRule, NamespaceFile }
+public enum ResourceKind { Sysctl, Namespace, Link, Address, Route, FirewallTable, FirewallChain, FirewallRule, NamespaceFile, FirewallSet, FirewallElement }
 
 /// <summary>
 /// One attribute of a resource as the planner compares it and the renderers show it.
@@ -50,6 +50,8 @@ public abstract record Resource
         ResourceKind.FirewallChain => "firewall chain",
         ResourceKind.FirewallRule => "firewall rule",
         ResourceKind.NamespaceFile => "file",
+        ResourceKind.FirewallSet => "firewall set",
+        ResourceKind.FirewallElement => "firewall element",
         _ => Kind.Name(),
     };
 

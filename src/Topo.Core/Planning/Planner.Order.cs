@@ -36,7 +36,7 @@ public static partial class Planner
         if (d.Kind == ActionKind.Delete)
             return d.Subject switch
             {
-                FirewallRuleState or FirewallChainState or FirewallTableState => 0,
+                FirewallRuleState or FirewallChainState or FirewallTableState or FirewallSetState or FirewallElementState => 0,
                 RouteState => 0,
                 AddressState or NamespaceFileState => 1,
                 LinkState { Type: LinkKind.Bridge or LinkKind.Vlan } => 3,
@@ -62,9 +62,10 @@ public static partial class Planner
             NamespaceFileState => 17,
             // The firewall last: its rules name interfaces and addresses made above.
             FirewallTableState => 18,
-            FirewallChainState => 19,
+            FirewallChainState or FirewallSetState => 19,
             FirewallRuleState => 20,
-            _ => 21,
+            FirewallElementState => 21,
+            _ => 22,
         };
     }
 

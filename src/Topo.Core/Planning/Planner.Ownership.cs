@@ -72,7 +72,7 @@ public static partial class Planner
             foreach (var have in Observed.All())
             {
                 if (have is SysctlState || _desired.ContainsKey((have.Kind, have.Key))) continue;
-                if (have is FirewallChainState or FirewallRuleState)
+                if (have is FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState)
                 {
                     // Inside a table, ownership is the table's: the default bridge's rules sit in every project's table.
                     if (TableOf(have) != ourTable || _goneTables.Contains(TableOf(have))) continue;
@@ -102,7 +102,8 @@ public static partial class Planner
             // A second pass drops what the first found to go with a deleted namespace or link.
             Drafts.RemoveAll(d => d.Kind == ActionKind.Delete && d.Before is not NamespaceState && GoesWithAnother(d.Before!));
             // The kernel deletes a table with everything in it.
-            Drafts.RemoveAll(d => d is { Kind: ActionKind.Delete, Before: FirewallChainState or FirewallRuleState } && _goneTables.Contains(TableOf(d.Before)));
+            Drafts.RemoveAll(d => d is { Kind: ActionKind.Delete, Before: FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState } &&
+                                  _goneTables.Contains(TableOf(d.Before)));
         }
 
         private readonly HashSet<string> _goneTables = [];
@@ -110,29 +111,46 @@ public static partial class Planner
         /// <summary>Names deleted, shared ones included: their /etc/netns/NAME directory goes with them.</summary>
         private readonly HashSet<string> _goneNames = [];
 
-        private static string TableOf(Resource r) => r switch
-        {
-            FirewallChainState c => c.Table,
-            FirewallRuleState rule => rule.Table,
-            FirewallTableState t => t.Name,
-            _ => "",
-        };
+        private static string TableOf(Resource r) => Firewall.FirewallResources.TableOf(r) ?? "";
 
 
         private System.Collections.Immutable.ImmutableArray<Resource> DeletedCompanions(Resource have) => have switch
         {
             LinkState { Type: LinkKind.Veth, Peer: { } peer } link when link.Namespace == HostState.Host &&
                 _observedLinks.TryGetValue(peer, out var far) => [far],
+            // The host ends of the namespace's veths: the kernel unregisters a dying namespace's
+            // devices in one batch, and a veth takes its peer along. Deleting each first costs a
+            // network synchronisation apiece (~20 ms): 200 containers took 4.2 s that way, 0.13 s this way.
+            NamespaceState { SharesWith: null } ns when HostVethsInto.TryGetValue(ns.Name, out var veths) => [.. veths],
             _ => [],
         };
+
+        /// <summary>Observed host veths by the namespace their peer is in.</summary>
+        private Dictionary<string, List<LinkState>> HostVethsInto => _hostVethsInto ??= IndexHostVeths(Observed);
+
+        private Dictionary<string, List<LinkState>>? _hostVethsInto;
+
+        private static Dictionary<string, List<LinkState>> IndexHostVeths(HostState observed)
+        {
+            var index = new Dictionary<string, List<LinkState>>(StringComparer.Ordinal);
+            foreach (var l in observed.Links)
+            {
+                if (l is not { Namespace: HostState.Host, Type: LinkKind.Veth, Peer: { } peer } || peer.Namespace == HostState.Host) continue;
+                if (!index.TryGetValue(peer.Namespace, out var list)) index[peer.Namespace] = list = [];
+                list.Add(l);
+            }
+            return index;
+        }
 
         /// <summary>Whether the kernel removes this object as part of deleting another one.</summary>
         private bool GoesWithAnother(Resource have) => have switch
         {
             LinkState { Type: LinkKind.Loopback } => true,
-            // The far end of a veth goes with the host end; the host end is what is deleted.
+            // The far end of a veth goes with the host end; the host end is what is deleted, unless
+            // the far end's namespace goes: then both ends go with it.
             LinkState { Type: LinkKind.Veth, Peer: { } peer } link when link.Namespace != HostState.Host =>
                 peer.Namespace == HostState.Host || _goneNamespaces.Contains(link.Namespace),
+            LinkState { Type: LinkKind.Veth, Peer: { } peer, Namespace: HostState.Host } => _goneNamespaces.Contains(peer.Namespace),
             LinkState link => _goneNamespaces.Contains(link.Namespace) && link.Namespace != HostState.Host,
             AddressState a => _goneNamespaces.Contains(a.Namespace) || _goneLinks.Contains(a.LinkRef) || _freshLinks.Contains(a.LinkRef),
             // Deleting or re-creating a name removes its directory, files and all.

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Topo.Core.Addressing;
+using Topo.Core.Firewall;
 using Topo.Core.Model;
 using Topo.Core.Spec;
 
@@ -11,41 +13,47 @@ public static partial class Planner
         /// <summary>
         /// A host port another project already publishes cannot be published again: the first
         /// table's DNAT would win and this project's port would silently go elsewhere. Read from
-        /// the rule comments topo writes (<c>… publish 0.0.0.0:80/tcp to web:80</c>), the ones for
-        /// connections from the host (<c>… from host</c>) included: a port published on 127.0.0.1
-        /// has no other. As within one file, 0.0.0.0 collides with any address (per protocol).
+        /// the comments of the elements of the publish maps (<c>… publish 0.0.0.0:80/tcp to web:80</c>,
+        /// <c>… publish 0.0.0.0:8000-8100/tcp to web:8000-8100</c>), which serve connections from
+        /// other machines, containers and the host alike. As within one file, 0.0.0.0 collides with
+        /// any address (per protocol), and ranges collide when they overlap.
         /// </summary>
         public void CheckPublishedPorts()
         {
             var ours = PublishedPorts(Desired.Firewall, _ => true).Distinct().ToList();
             if (ours.Count == 0) return;
             var theirs = PublishedPorts(Observed.Firewall, table => table != FirewallTableState.NameFor(Project)).Distinct().ToList();
+            if (theirs.Count == 0) return;
             foreach (var mine in ours)
             {
-                var clash = theirs.FirstOrDefault(t => t.Port == mine.Port && t.Protocol == mine.Protocol &&
+                var clash = theirs.FirstOrDefault(t => t.First <= mine.Last && mine.First <= t.Last && t.Protocol == mine.Protocol &&
                     (t.Address == mine.Address || t.Address == Ipv4Address.Any || mine.Address == Ipv4Address.Any));
                 if (clash.Owner is null) continue;
                 Errors.Add(Diagnostic.Error(null,
-                    $"host port {mine.Address}:{mine.Port}/{mine.Protocol} (container '{mine.Owner?.Name}') is already published by " +
-                    $"project '{clash.Owner.Project}' (container '{clash.Owner.Name}' on {clash.Address}:{clash.Port}/{clash.Protocol}); choose another host port"));
+                    $"host port {mine.Address}:{PortSpec.Range(mine.First, mine.Last)}/{mine.Protocol} (container '{mine.Owner?.Name}') is already published by " +
+                    $"project '{clash.Owner.Project}' (container '{clash.Owner.Name}' on {clash.Address}:{PortSpec.Range(clash.First, clash.Last)}/{clash.Protocol}); choose another host port"));
             }
         }
 
-        private static IEnumerable<(Ipv4Address Address, int Port, string Protocol, Label? Owner)> PublishedPorts(
+        private static IEnumerable<(Ipv4Address Address, int First, int Last, string Protocol, Label? Owner)> PublishedPorts(
             IEnumerable<Resource> firewall, Func<string, bool> tableFilter)
         {
             const string marker = " publish ";
-            foreach (var rule in firewall.OfType<FirewallRuleState>())
+            foreach (var r in firewall)
             {
-                if (!tableFilter(rule.Table)) continue;
-                var at = rule.Comment.IndexOf(marker, StringComparison.Ordinal);
+                if (r is not FirewallElementState { Set: FirewallSets.Publish or FirewallSets.PublishRange } element || !tableFilter(element.Table)) continue;
+                var at = element.Comment.IndexOf(marker, StringComparison.Ordinal);
                 if (at < 0) continue;
-                var mapping = rule.Comment[(at + marker.Length)..].Split(' ')[0]; // 0.0.0.0:80/tcp
+                var mapping = element.Comment[(at + marker.Length)..].Split(' ')[0]; // 0.0.0.0:80/tcp, 0.0.0.0:8000-8100/tcp
                 var colon = mapping.LastIndexOf(':');
                 var slash = mapping.IndexOf('/');
-                if (colon < 0 || slash < colon || !Ipv4Address.TryParse(mapping[..colon], out var address) ||
-                    !int.TryParse(mapping[(colon + 1)..slash], out var port)) continue;
-                yield return (address, port, mapping[(slash + 1)..], rule.Owner);
+                if (colon < 0 || slash < colon || !Ipv4Address.TryParse(mapping[..colon], out var address)) continue;
+                var ports = mapping[(colon + 1)..slash];
+                var dash = ports.IndexOf('-');
+                if (!int.TryParse(dash < 0 ? ports : ports[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var first)) continue;
+                var last = first;
+                if (dash >= 0 && !int.TryParse(ports[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out last)) continue;
+                yield return (address, first, last, mapping[(slash + 1)..], element.Owner);
             }
         }
     }

@@ -14,6 +14,8 @@ internal static class Reasons
         FirewallTableState t => $"the firewall of project '{t.Owner?.Project}' (NAT, published ports, isolation)",
         FirewallChainState c => $"base chain of the {c.Hook} hook",
         FirewallRuleState rule => rule.Comment[(rule.Comment.IndexOf(' ') + 1)..],
+        FirewallSetState set => $"{(set.IsMap ? "map" : "set")} of {Firewall.FirewallSets.Purpose(set.Name)}",
+        FirewallElementState element => element.Comment[(element.Comment.IndexOf(' ') + 1)..],
         NamespaceState { SharesWith: { } other } n => $"container '{n.Name}' shares the network namespace of '{other}'",
         NamespaceState n => $"container '{n.Name}' gets its own network namespace",
         LinkState { Type: LinkKind.Bridge } l => $"network '{l.Owner?.Network}' is a bridge",

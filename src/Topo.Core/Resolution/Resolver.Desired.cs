@@ -59,8 +59,12 @@ public static partial class Resolver
             }
             resources.Add(new NamespaceState(ns) { Owner = container.Label });
             resources.Add(new LinkState(ns, "lo", LinkKind.Loopback) { Owner = container.Label, Up = true });
+            // The port the container's published ports lead to turns hairpin on: with
+            // br_netfilter, the container reaching its own port through a host address gets the
+            // DNATed packet bridged back out of the port it came in on.
+            var hairpin = container.Ports.IsEmpty ? null : Firewall.RulesetBuilder.PublishEndpoint(container, byNetwork.GetValueOrDefault)?.Endpoint;
             foreach (var e in container.Endpoints)
-                AddEndpoint(resources, ns, e, byNetwork[e.Network], container.Label);
+                AddEndpoint(resources, ns, e, byNetwork[e.Network], container.Label, hairpin: ReferenceEquals(e, hairpin));
         }
         return HostState.From(resources);
     }
@@ -118,7 +122,7 @@ public static partial class Resolver
         };
     }
 
-    private static void AddEndpoint(List<Resource> resources, string ns, ResolvedEndpoint e, ResolvedNetwork network, Label containerLabel)
+    private static void AddEndpoint(List<Resource> resources, string ns, ResolvedEndpoint e, ResolvedNetwork network, Label containerLabel, bool hairpin)
     {
         if (network.Driver == NetworkDriver.Bridge)
         {
@@ -128,6 +132,7 @@ public static partial class Resolver
                 Peer = new LinkRef(ns, e.Interface),
                 // ICC off: isolated ports have no layer-2 path to each other, only to the bridge.
                 Isolated = !network.Icc,
+                Hairpin = hairpin,
             });
             resources.Add(new LinkState(ns, e.Interface, LinkKind.Veth)
             {

@@ -108,7 +108,7 @@ public static partial class Resolver
 
     /// <summary>
     /// The default bridge when another project uses it: it has containers of that project
-    /// attached, or that project's firewall table has rules for it (a project that declares
+    /// attached, or that project's firewall table has elements for it (a project that declares
     /// <c>bridge</c> without attaching anything). Null when the bridge is absent or this project's alone.
     /// </summary>
     private static SharedBridge? SharedDefaultBridge(ResolveContext context)
@@ -122,10 +122,10 @@ public static partial class Resolver
             if (l.Namespace == HostState.Host && l.Master == link.Name && l.Owner is { IsShared: false } o && o.Project != context.Project)
                 projects.Add(o.Project);
         var ourTable = FirewallTableState.NameFor(context.Project);
-        foreach (var rule in observed.Firewall.OfType<FirewallRuleState>())
-            if (DefaultBridgeLabel.Equals(rule.Owner) && rule.Table != ourTable &&
-                rule.Table.StartsWith(FirewallTableState.Prefix, StringComparison.Ordinal))
-                projects.Add(rule.Table[FirewallTableState.Prefix.Length..]);
+        foreach (var r in observed.Firewall)
+            if (DefaultBridgeLabel.Equals(r.Owner) && Firewall.FirewallResources.TableOf(r) is { } table && table != ourTable &&
+                table.StartsWith(FirewallTableState.Prefix, StringComparison.Ordinal))
+                projects.Add(table[FirewallTableState.Prefix.Length..]);
         if (projects.Count == 0) return null;
         return new SharedBridge(link,
             [.. observed.Addresses.Where(a => a.Namespace == HostState.Host && a.Link == link.Name)], [.. projects]);

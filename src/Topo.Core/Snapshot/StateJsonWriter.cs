@@ -171,6 +171,31 @@ internal static class StateJsonWriter
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteStartArray("sets");
+        foreach (var set in state.Firewall.OfType<FirewallSetState>().OrderBy(x => x.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString("family", set.Family);
+            w.WriteString("table", set.Table);
+            w.WriteString("name", set.Name);
+            w.WriteString("type", set.Type);
+            if (set.Flags is { } flags) w.WriteString("flags", flags);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("elements");
+        foreach (var e in state.Firewall.OfType<FirewallElementState>().OrderBy(x => x.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString("family", e.Family);
+            w.WriteString("table", e.Table);
+            w.WriteString("set", e.Set);
+            w.WriteString("element", e.Element);
+            if (e.Value is { } value) w.WriteString("value", value);
+            w.WriteString("comment", e.Comment);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

@@ -16,7 +16,7 @@ internal static class ContainerChecks
         foreach (var c in containers) byName.TryAdd(c.Name, c);
 
         var taken = new Dictionary<(string Network, Ipv4Address Address), (string Container, SourceSpan At)>();
-        var published = new Dictionary<(int Port, Protocol Protocol), List<(PortSpec Port, string Container)>>();
+        var published = new PublishedPorts();
         foreach (var c in containers)
         {
             CheckMode(c, byName, bag);
@@ -117,20 +117,41 @@ internal static class ContainerChecks
         else taken.Add((n.Name, ip), (c.Name, at));
     }
 
-    private static void CheckPublished(ContainerSpec c, PortSpec p, Dictionary<(int, Protocol), List<(PortSpec Port, string Container)>> published, DiagnosticBag bag)
+    /// <summary>Host ports published so far: single ports by number (thousands of them stay cheap), ranges in a list.</summary>
+    private sealed class PublishedPorts
     {
-        var key = (p.HostPort, p.Protocol);
-        if (!published.TryGetValue(key, out var list)) published.Add(key, list = []);
-        foreach (var (other, owner) in list)
+        public readonly Dictionary<(int Port, Protocol Protocol), List<(PortSpec Port, string Container)>> Singles = [];
+        public readonly List<(PortSpec Port, string Container)> Ranges = [];
+
+        public IEnumerable<(PortSpec Port, string Container)> Overlapping(PortSpec p)
+        {
+            foreach (var r in Ranges)
+                if (r.Port.Protocol == p.Protocol && r.Port.HostPort <= p.HostPortLast && p.HostPort <= r.Port.HostPortLast) yield return r;
+            for (var port = p.HostPort; port <= p.HostPortLast; port++)
+                if (Singles.TryGetValue((port, p.Protocol), out var list))
+                    foreach (var s in list) yield return s;
+        }
+
+        public void Add(PortSpec p, string container)
+        {
+            if (p.Count > 1) Ranges.Add((p, container));
+            else if (Singles.TryGetValue((p.HostPort, p.Protocol), out var list)) list.Add((p, container));
+            else Singles.Add((p.HostPort, p.Protocol), [(p, container)]);
+        }
+    }
+
+    private static void CheckPublished(ContainerSpec c, PortSpec p, PublishedPorts published, DiagnosticBag bag)
+    {
+        foreach (var (other, owner) in published.Overlapping(p))
         {
             if (IsWildcard(p.HostIp) || IsWildcard(other.HostIp) || p.HostIp == other.HostIp)
             {
                 var who = owner == c.Name ? "this container" : $"container '{owner}'";
-                bag.Error(p.Span, $"host port {p.HostPort}/{Lower(p.Protocol)} on {p.HostIp ?? Ipv4Address.Any} collides with {other.HostIp ?? Ipv4Address.Any}:{other.HostPort}/{Lower(other.Protocol)} published by {who} (line {other.Span.Line})");
+                bag.Error(p.Span, $"host port {p.HostPorts}/{Lower(p.Protocol)} on {p.HostIp ?? Ipv4Address.Any} collides with {other.HostIp ?? Ipv4Address.Any}:{other.HostPorts}/{Lower(other.Protocol)} published by {who} (line {other.Span.Line})");
                 return;
             }
         }
-        list.Add((p, c.Name));
+        published.Add(p, c.Name);
     }
 
     private static bool IsWildcard(Ipv4Address? ip) => ip is null || ip.Value == Ipv4Address.Any;

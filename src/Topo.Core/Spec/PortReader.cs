@@ -4,9 +4,11 @@ using Topo.Core.Addressing;
 namespace Topo.Core.Spec;
 
 /// <summary>
-/// Reads one entry of <c>ports:</c>: <c>[host_ip:]host_port:container_port[/tcp|/udp]</c> or the
-/// long form <c>{target, published, host_ip, protocol}</c>. Ranges and random host ports are refused:
-/// a random port is not something a file can declare and keep.
+/// Reads one entry of <c>ports:</c>: <c>[host_ip:]host_port:container_port[/tcp|/udp]</c>, where
+/// both ports may be ranges of the same length (<c>8000-8100:9000-9100</c>, as Docker maps them:
+/// port by port), or the long form <c>{target, published, host_ip, protocol}</c>. Random host
+/// ports are refused, and so is a host range for one container port (Docker picks one port of it):
+/// a port chosen at run time is not something a file can declare and keep.
 /// </summary>
 internal static class PortReader
 {
@@ -54,15 +56,10 @@ internal static class PortReader
             bag.Error(s, $"ports: '{s.Value}' uses an IPv6 address; topo publishes on IPv4 only");
             return null;
         }
-        if (text.Contains('-'))
-        {
-            bag.Error(s, $"ports: '{s.Value}' is a port range; write one mapping per port");
-            return null;
-        }
         var parts = text.Split(':');
-        if (parts.Length == 1 && IsDigits(parts[0])) return RandomPort(s, parts[0], bag);
-        if (parts.Length == 2 && parts[0].Length == 0 && IsDigits(parts[1])) return RandomPort(s, parts[1], bag);
-        if (parts.Length is < 2 or > 3 || !IsDigits(parts[^1]) || !IsDigits(parts[^2]))
+        if (parts.Length == 1 && IsPorts(parts[0])) return RandomPort(s, parts[0], bag);
+        if (parts.Length == 2 && parts[0].Length == 0 && IsPorts(parts[1])) return RandomPort(s, parts[1], bag);
+        if (parts.Length is < 2 or > 3 || !IsPorts(parts[^1]) || !IsPorts(parts[^2]))
         {
             bag.Error(s, $"ports: '{s.Value}' is not [host_ip:]host_port:container_port[/tcp|/udp]");
             return null;
@@ -77,8 +74,23 @@ internal static class PortReader
             }
             hostIp = ip;
         }
-        var ok = Port(parts[^2], "host port", s, bag, out var host) & Port(parts[^1], "container port", s, bag, out var container);
-        return ok ? new PortSpec(hostIp, host, container, protocol, bag.At(s)) : null;
+        if (!(Ports(parts[^2], "host port", s, bag, out var host, out var hostLast) & Ports(parts[^1], "container port", s, bag, out var container, out var containerLast)))
+            return null;
+        var hosts = hostLast - host + 1;
+        var containers = containerLast - container + 1;
+        if (hosts > 1 && containers == 1)
+        {
+            bag.Error(s, $"ports: '{s.Value}' publishes container port {container} on one host port that Docker would pick from {parts[^2]}, " +
+                $"which a file cannot declare; give one host port, e.g. \"{host}:{container}\"");
+            return null;
+        }
+        if (hosts != containers)
+        {
+            bag.Error(s, $"ports: '{s.Value}' maps {hosts} host port{(hosts == 1 ? "" : "s")} onto {containers} container ports; " +
+                "a range needs as many host ports as container ports (Docker: invalid ranges specified for container and host ports)");
+            return null;
+        }
+        return new PortSpec(hostIp, host, container, protocol, bag.At(s), containers);
     }
 
     private static PortSpec? ReadLong(YMapping map, DiagnosticBag bag)
@@ -132,11 +144,40 @@ internal static class PortReader
         return null;
     }
 
+    /// <summary><c>8080</c> or <c>8000-8100</c>: each port in 1..65535, a range not backwards.</summary>
+    private static bool Ports(string text, string what, YScalar at, DiagnosticBag bag, out int first, out int last)
+    {
+        var dash = text.IndexOf('-');
+        if (!Port(dash < 0 ? text : text[..dash], what, at, bag, out first)) return Fail(out last);
+        if (dash < 0)
+        {
+            last = first;
+            return true;
+        }
+        if (!Port(text[(dash + 1)..], what, at, bag, out last)) return false;
+        if (last >= first) return true;
+        bag.Error(at, $"ports: {what} range {text} in '{at.Value}' ends before it starts");
+        return false;
+
+        static bool Fail(out int value)
+        {
+            value = 0;
+            return false;
+        }
+    }
+
     private static bool Port(string text, string what, YScalar at, DiagnosticBag bag, out int port)
     {
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535) return true;
         bag.Error(at, $"ports: {what} {text} in '{at.Value}' is outside 1..65535");
         return false;
+    }
+
+    /// <summary>Digits, or digits-digits.</summary>
+    private static bool IsPorts(string s)
+    {
+        var dash = s.IndexOf('-');
+        return dash < 0 ? IsDigits(s) : IsDigits(s[..dash]) && IsDigits(s[(dash + 1)..]);
     }
 
     private static bool IsDigits(string s)

@@ -89,14 +89,32 @@ public sealed record AttachmentSpec(
 
 public enum Protocol { Tcp, Udp }
 
-/// <summary><c>[host_ip:]host_port:container_port[/tcp|/udp]</c>, or the long form with the same fields.</summary>
+/// <summary>
+/// <c>[host_ip:]host_port:container_port[/tcp|/udp]</c>, or the long form with the same fields.
+/// A range (<c>8000-8100:9000-9100</c>) is <see cref="Count"/> consecutive ports from each start,
+/// as Docker maps them: host port <c>HostPort + i</c> to container port <c>ContainerPort + i</c>.
+/// </summary>
 public sealed record PortSpec(
     Addressing.Ipv4Address? HostIp,
     int HostPort,
     int ContainerPort,
     Protocol Protocol,
-    SourceSpan Span)
+    SourceSpan Span,
+    int Count = 1)
 {
+    public int HostPortLast => HostPort + Count - 1;
+
+    public int ContainerPortLast => ContainerPort + Count - 1;
+
+    /// <summary><c>8080</c>, or <c>8000-8100</c> for a range.</summary>
+    public string HostPorts => Range(HostPort, HostPortLast);
+
+    public string ContainerPorts => Range(ContainerPort, ContainerPortLast);
+
+    public static string Range(int first, int last) => first == last
+        ? first.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{first}-{last}");
+
     public override string ToString() =>
-        $"{(HostIp is { } ip ? ip + ":" : "")}{HostPort}:{ContainerPort}/{Protocol.ToString().ToLowerInvariant()}";
+        $"{(HostIp is { } ip ? ip + ":" : "")}{HostPorts}:{ContainerPorts}/{Protocol.ToString().ToLowerInvariant()}";
 }

@@ -38,33 +38,53 @@ public sealed partial class Applier
     }
 
     /// <summary>
-    /// However many rule, chain and table actions the plan has for a table, the table is written
-    /// once, whole, in one nftables transaction: the kernel never holds half a firewall. The first
-    /// firewall step does it (from the plan's desired state); the undo puts the old table back.
+    /// However many firewall actions the plan has for a table, they are applied in one nftables
+    /// transaction, at its first firewall step: the kernel never holds half a firewall. When the
+    /// table, a chain, a set or a rule changes (or the table is missing, e.g. after
+    /// <c>nft flush ruleset</c>), the table is written whole from the plan's desired state, and the
+    /// undo puts the old table back. When only elements change — a container or a port more or
+    /// less — they are deleted and added, and the undo does the opposite: the cost follows the
+    /// change, not the size of the table.
     /// </summary>
     private void ApplyFirewall(PlanAction action, Plan plan, Journal journal)
     {
-        var table = action.Subject switch
-        {
-            FirewallTableState t => t.Name,
-            FirewallChainState c => c.Table,
-            FirewallRuleState r => r.Table,
-            _ => throw new ArgumentException("not a firewall resource", nameof(action)),
-        };
+        var table = FirewallResources.TableOf(action.Subject) ?? throw new ArgumentException("not a firewall resource", nameof(action));
         if (!_firewallDone.Add(table)) return;
+        var actions = plan.Actions.Where(a => FirewallResources.TableOf(a.Subject) == table).ToList();
+        if (actions.All(a => a.Subject is FirewallElementState))
+        {
+            ApplyElements(action, table, actions, journal);
+            return;
+        }
         var before = Nftables.ReadTable(RulesetBuilder.Family, table);
         var after = FirewallResources.ToRuleset(plan.Desired.Firewall, table);
         if (after is not null)
         {
             Nftables.Replace(after);
-            journal.Record(action.Id, $"wrote firewall table {table} ({after.Rules.Length} rules)", $"restore firewall table {table}",
-                () => Restore(table, before));
+            journal.Record(action.Id, $"wrote firewall table {table} ({after.Rules.Length} rules, {after.Elements.Length} elements)",
+                $"restore firewall table {table}", () => Restore(table, before));
         }
         else
         {
             Nftables.DeleteTable(RulesetBuilder.Family, table);
             journal.Record(action.Id, $"deleted firewall table {table}", $"restore firewall table {table}", () => Restore(table, before));
         }
+    }
+
+    /// <summary>Element changes of one table as one transaction: what goes, then what comes (a changed element is both).</summary>
+    private void ApplyElements(PlanAction first, string table, List<PlanAction> actions, Journal journal)
+    {
+        var delete = new List<ElementSpec>();
+        var add = new List<ElementSpec>();
+        foreach (var a in actions)
+        {
+            if (a.Before is FirewallElementState gone && a.Kind != ActionKind.Create) delete.Add(FirewallResources.ToSpec(gone));
+            if (a.After is FirewallElementState made) add.Add(FirewallResources.ToSpec(made));
+        }
+        Nftables.Apply(NftJson.WriteElements(RulesetBuilder.Family, table, delete, add), $"change elements of table {table}");
+        journal.Record(first.Id, $"changed firewall table {table}: {delete.Count} elements deleted, {add.Count} added",
+            $"restore the elements of firewall table {table}",
+            () => Nftables.Apply(NftJson.WriteElements(RulesetBuilder.Family, table, add, delete), $"restore elements of table {table}"));
     }
 
     private void Restore(string table, Ruleset? before)

@@ -1,5 +1,6 @@
 using Topo.Core.Model;
 using Topo.Core.Planning;
+using Topo.Linux.Namespaces;
 using Topo.Linux.Netlink;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.LinkKinds;
@@ -15,6 +16,9 @@ public sealed partial class Applier
         var peer = action.Includes.OfType<LinkState>().FirstOrDefault();
         CreateLinkObject(link, peer);
         journal.Record(action.Id, $"created {link.Display}", $"delete {link.Display}", () => RemoveLink(link));
+        // A bridge port on the host: no IPv6 on it (container ends have none from their namespace's default).
+        if (link is { Type: LinkKind.Veth, Namespace: HostState.Host, Master: not null })
+            _sessions.Thread.Run(_sessions.Host, () => Ipv6Default.DisableOn(HostIpv6Conf, link.Name));
         Configure(link);
         if (peer is not null) Configure(peer);
     }
@@ -94,6 +98,11 @@ public sealed partial class Applier
             Session(link.Namespace).SetBridgePort(IndexOf(link.Namespace, link.Name), link.Isolated, link.Hairpin, $"set port flags of {link.Display}");
         }
     }
+
+    /// <summary>The host's /proc/sys/net/ipv6/conf (opened on the namespace thread, in the host), once per applier.</summary>
+    private int HostIpv6Conf => _hostIpv6Conf ??= Ipv6Default.OpenConfDirectory();
+
+    private int? _hostIpv6Conf;
 
     private void RemoveLink(LinkState link)
     {

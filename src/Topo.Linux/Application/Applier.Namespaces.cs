@@ -45,6 +45,11 @@ public sealed partial class Applier
     {
         if (!_sessions.Store.Exists(ns.Name)) return;
         RemoveNamespace(ns.Name);
+        // Host ends of its veths: the kernel takes them with the namespace (AwaitVanished). (A
+        // replace's includes are what is made anew, its lo.)
+        if (action.Kind == ActionKind.Delete)
+            foreach (var veth in action.Includes.OfType<LinkState>())
+                if (veth is { Namespace: HostState.Host, Type: LinkKind.Veth }) _vanishing.Add(veth);
         // The namespace's contents are gone with it; rollback can only give back an empty, labelled one.
         journal.Record(action.Id, $"deleted namespace {ns.Name}", $"recreate empty namespace {ns.Name}", () =>
         {

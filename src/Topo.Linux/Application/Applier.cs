@@ -79,11 +79,13 @@ public sealed partial class Applier : IDisposable
         _indexes.Clear();
         _firewallDone.Clear();
         var byKind = new Dictionary<ResourceKind, TimeSpan>();
+        _vanishing.Clear();
         // Two passes (PlanSteps): every removal first, so a name is free before anything takes it.
         foreach (var (action, step) in plan.Steps())
         {
             try
             {
+                if (step == StepKind.Make) AwaitVanished(journal, byKind);
                 var started = clock.Elapsed;
                 Run(plan, action, step, journal);
                 byKind[action.Subject.Kind] = byKind.GetValueOrDefault(action.Subject.Kind) + (clock.Elapsed - started);
@@ -101,7 +103,14 @@ public sealed partial class Applier : IDisposable
         }
         try
         {
+            AwaitVanished(journal, byKind); // a plan of removals only
             _sessions.AwaitAllDefaults(); // namespaces no interface moved into (network_mode: none)
+        }
+        catch (Exception e) when (e is NetlinkException or IOException)
+        {
+            var applied = journal.Entries.Select(j => j.Did).ToList();
+            _indexes.Clear();
+            throw new ApplyException(plan.Actions[^1], e, applied, journal.RollBack());
         }
         catch (NamespaceDefaultsException e)
         {
@@ -116,7 +125,7 @@ public sealed partial class Applier : IDisposable
 
     private void Run(Plan plan, PlanAction action, StepKind step, Journal journal)
     {
-        if (action.Subject is FirewallTableState or FirewallChainState or FirewallRuleState)
+        if (action.Subject is FirewallTableState or FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState)
         {
             ApplyFirewall(action, plan, journal);
             return;
@@ -193,6 +202,7 @@ public sealed partial class Applier : IDisposable
     public void Dispose()
     {
         if (_ownsNftables) _nftables?.Dispose();
+        if (_hostIpv6Conf is >= 0 and var conf) Tmds.Linux.LibC.close(conf);
         if (_ownsSessions) _sessions.Dispose();
     }
 }

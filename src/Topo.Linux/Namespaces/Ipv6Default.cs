@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
+using static Tmds.Linux.LibC;
 
 namespace Topo.Linux.Namespaces;
 
@@ -12,7 +15,7 @@ namespace Topo.Linux.Namespaces;
 /// bridge with 500 containers is ~10^6 packet copies, processed under the lock every netlink
 /// dump takes. The namespace's own <c>lo</c> (made with the namespace) keeps ::1.
 /// </summary>
-internal static class Ipv6Default
+internal static unsafe class Ipv6Default
 {
     private const string Path = "/proc/sys/net/ipv6/conf/default/disable_ipv6";
 
@@ -34,5 +37,52 @@ internal static class Ipv6Default
             return;
         }
         using (handle) RandomAccess.Write(handle, "1\n"u8, 0);
+    }
+
+    /// <summary>
+    /// The calling thread's namespace's <c>/proc/sys/net/ipv6/conf</c>, opened once for
+    /// <see cref="DisableOn"/>; -1 on a kernel without IPv6. Walking a path from /proc/sys compares
+    /// <c>net</c>, <c>ipv6</c> and <c>conf</c> with every namespace's entries of those names (2,000
+    /// containers made that 10% of apply); from this directory only the device's name is looked up.
+    /// </summary>
+    public static int OpenConfDirectory()
+    {
+        var fd = open("/proc/sys/net/ipv6/conf"u8, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 && errno != ENOENT) throw new IOException($"open /proc/sys/net/ipv6/conf: {Marshal.GetPInvokeErrorMessage(errno)}");
+        return fd;
+    }
+
+    /// <summary>
+    /// <c>net.ipv6.conf.DEVICE.disable_ipv6=1</c>, through <paramref name="confDirectory"/>
+    /// (<see cref="OpenConfDirectory"/>, same namespace as the calling thread): for a host-side
+    /// veth before it goes up. A bridge port needs no IPv6, and each one with it adds routes
+    /// (ff00::/8 and fe80::/64 per device) to a table the kernel walks whole on link events, which
+    /// made the N-th container cost O(N) (2,000 containers: 9.1 s to apply with, 6.5 s without).
+    /// </summary>
+    public static void DisableOn(int confDirectory, string device)
+    {
+        if (confDirectory < 0) return;
+        var path = Encoding.UTF8.GetBytes(device + "/disable_ipv6\0");
+        int fd;
+        fixed (byte* p = path) fd = openat(confDirectory, p, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) throw new IOException($"open net.ipv6.conf.{device}.disable_ipv6: {Marshal.GetPInvokeErrorMessage(errno)}");
+        try
+        {
+            var one = "1\n"u8;
+            fixed (byte* b = one)
+                if (write(fd, b, one.Length) < 0) throw new IOException($"write net.ipv6.conf.{device}.disable_ipv6: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
+    private static int open(ReadOnlySpan<byte> path, int flags)
+    {
+        Span<byte> z = stackalloc byte[path.Length + 1];
+        path.CopyTo(z);
+        z[^1] = 0;
+        fixed (byte* p = z) return Tmds.Linux.LibC.open(p, flags, 0);
     }
 }

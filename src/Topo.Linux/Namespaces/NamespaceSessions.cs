@@ -182,6 +182,16 @@ public sealed class NamespaceSessions : IDisposable
         _handles[ns] = handle;
     }
 
+    /// <summary>
+    /// Brings the namespace threads home: a thread stays in the namespace it last entered, and
+    /// keeps it alive — after its name is deleted, its devices would live on with it.
+    /// </summary>
+    public void LeaveNamespaces()
+    {
+        Thread.Run(Thread.Home, static () => { });
+        _helper?.Run(_helper.Home, static () => { });
+    }
+
     /// <summary>Drops the session and handle of a namespace (after its name was deleted).</summary>
     public void Forget(string ns)
     {

@@ -44,20 +44,27 @@ public sealed unsafe class NftablesClient : IDisposable
     /// </summary>
     public string Run(string command) => Run(command, Operation(command));
 
-    /// <summary>Applies a JSON batch (e.g. <see cref="NftJson.WriteReplace"/>) as one transaction.</summary>
-    public void Apply(string jsonBatch) => Run(jsonBatch, "apply");
+    /// <summary>Applies a batch (e.g. <see cref="NftJson.WriteElements"/>) as one transaction.</summary>
+    public void Apply(string jsonBatch, string operation = "apply") => Run(jsonBatch, operation);
 
     /// <summary>Makes the kernel's table exactly <paramref name="ruleset"/> in one transaction.</summary>
-    public void Replace(Ruleset ruleset) => Run(NftJson.WriteReplace(ruleset), $"replace table {ruleset.Family} {ruleset.Table}");
+    public void Replace(Ruleset ruleset) => Run(ruleset.ToReplaceText(), $"replace table {ruleset.Family} {ruleset.Table}");
 
     /// <summary>Deletes the table if it exists.</summary>
     public void DeleteTable(string family, string table) => Run(NftJson.WriteDelete(family, table), $"delete table {family} {table}");
 
     /// <summary>The table as the kernel has it (no handles, no sysctls), or null if there is none.</summary>
-    public Ruleset? ReadTable(string family, string table)
+    public Ruleset? ReadTable(string family, string table) =>
+        ListTables().Contains((family, table)) ? ListTable(family, table) : null;
+
+    /// <summary>
+    /// One <c>list table</c> of a table known to exist, parsed from libnftables' UTF-8 output as
+    /// is: the listing of thousands of elements is megabytes, and no string of it is made.
+    /// </summary>
+    public Ruleset? ListTable(string family, string table)
     {
-        if (!ListTables().Contains((family, table))) return null;
-        return NftJson.Parse(Run(NftJson.WriteList(family, table), $"list table {family} {table}"), family, table);
+        var bytes = RunUtf8(NftJson.WriteList(family, table), $"list table {family} {table}");
+        return NftJson.Parse(bytes, family, table);
     }
 
     /// <summary>Every table in the namespace, as (family, name).</summary>
@@ -90,6 +97,23 @@ public sealed unsafe class NftablesClient : IDisposable
             var error = LibNftables.String(LibNftables.GetErrorBuffer(ctx));
             if (rc != 0) throw new NftablesException(operation, error, rc);
             return output;
+        });
+    }
+
+    /// <summary>Like <see cref="Run(string, string)"/>, the output copied as UTF-8 bytes.</summary>
+    private byte[] RunUtf8(string command, string operation)
+    {
+        ObjectDisposedException.ThrowIf(_ctx == IntPtr.Zero, this);
+        var ctx = _ctx;
+        return _thread.Run(_namespace, () =>
+        {
+            using var gate = LibNftables.Gate.EnterScope();
+            var bytes = Encoding.UTF8.GetBytes(command + "\0");
+            int rc;
+            fixed (byte* p = bytes) rc = LibNftables.RunCmdFromBuffer(ctx, p);
+            if (rc != 0) throw new NftablesException(operation, LibNftables.String(LibNftables.GetErrorBuffer(ctx)), rc);
+            var output = LibNftables.GetOutputBuffer(ctx);
+            return output is null ? [] : System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(output).ToArray();
         });
     }
 

@@ -18,7 +18,7 @@ public static class FirewallObserver
         {
             if (FirewallResources.ProjectOf(name) is null) continue;
             // The table is known to exist: list it directly (ReadTable would list every table again first).
-            if (NftJson.Parse(client.Run(NftJson.WriteList(family, name)), family, name) is { } ruleset)
+            if (client.ListTable(family, name) is { } ruleset)
                 all.AddRange(FirewallResources.From(ruleset));
         }
         return all.ToImmutable();

@@ -19,33 +19,19 @@ internal static class FirewallTopologies
 
     public static Ruleset Build(string yaml) => RulesetBuilder.Build(Resolve(yaml));
 
-    /// <summary>The rule with this description (see <see cref="Describe"/>), or a failure that lists the rules there are.</summary>
-    public static RuleSpec Rule(this Ruleset ruleset, string description) =>
-        ruleset.FindByDescription(description) ?? throw new Xunit.Sdk.XunitException(
-            $"no rule \"{description}\"; the table has:\n  " + string.Join("\n  ", ruleset.Rules.Select(Describe)));
+    /// <summary>The rule whose comment ends with this (the owner label is the table's), or a failure listing the rules there are.</summary>
+    public static RuleSpec Rule(this Ruleset ruleset, string what) =>
+        ruleset.Rules.FirstOrDefault(r => r.Comment.EndsWith(" " + what, StringComparison.Ordinal)) ?? throw new Xunit.Sdk.XunitException(
+            $"no rule \"{what}\"; the table has:\n  " + string.Join("\n  ", ruleset.Rules.Select(r => r.Comment)));
 
-    public static RuleSpec? FindByDescription(this Ruleset ruleset, string description) =>
-        ruleset.Rules.FirstOrDefault(r => Describe(r) == description);
+    /// <summary>The elements of one set, as nft prints them: <c>KEY</c> or <c>KEY : VALUE</c>.</summary>
+    public static List<string> Elements(this Ruleset ruleset, string set) =>
+        [.. ruleset.Elements.Where(e => e.Set == set).Select(e => e.ValueText is null ? e.KeyText : $"{e.KeyText} : {e.ValueText}").Order(StringComparer.Ordinal)];
 
-    /// <summary>
-    /// A rule as a sentence: its comment without the owner label, with the network named
-    /// ("masquerade network front"), so tests read the same whatever the project is called.
-    /// </summary>
-    public static string Describe(RuleSpec rule)
-    {
-        var space = rule.Comment.IndexOf(' ');
-        var owner = FirewallRuleState.OwnerOf(rule.Comment);
-        if (owner is null) return rule.Comment;
-        var what = rule.Comment[(space + 1)..];
-        if (owner is not { Role: LabelRole.Network } n) return what;
-        return what switch
-        {
-            "masquerade loopback" => $"masquerade loopback to network {n.Name}",
-            "no direct routing in" => $"no direct routing into network {n.Name}",
-            _ when what.StartsWith("internal: ", StringComparison.Ordinal) => $"internal network {n.Name}: {what["internal: ".Length..]}",
-            _ => $"{what} network {n.Name}",
-        };
-    }
+    /// <summary>The element of a set with this key, or a failure listing the set's elements.</summary>
+    public static ElementSpec Element(this Ruleset ruleset, string set, string key) =>
+        ruleset.Elements.FirstOrDefault(e => e.Set == set && e.KeyText == key) ?? throw new Xunit.Sdk.XunitException(
+            $"no element {key} in {set}; it has:\n  " + string.Join("\n  ", ruleset.Elements(set)));
 
     public static string Bridge(this Topology topology, string network) => topology.FindNetwork(network)!.BridgeName!;
 }

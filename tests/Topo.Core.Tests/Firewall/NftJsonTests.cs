@@ -1,7 +1,6 @@
-using Topo.Core.Addressing;
-using System.Text.Json;
 using Topo.Core.Firewall;
 using Topo.Core.Tests.Spec;
+using Topo.Core.Tests.Support;
 using static Topo.Core.Tests.Firewall.FirewallTopologies;
 
 namespace Topo.Core.Tests.Firewall;
@@ -10,33 +9,37 @@ public sealed class NftJsonTests
 {
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Topo.Core.Tests", "Firewall", "fixtures", name));
 
-    private const string Wordpressish = """
-        version: 1
-        name: wp
-        networks:
-          internal: {subnet: 192.168.1.0/24, internal: true}
-          quiet: {subnet: 192.168.2.0/24, icc: false}
-        containers:
-          db: {networks: [internal]}
-          web:
-            networks: [internal, bridge]
-            ports: ["80:80", "127.0.0.1:8443:443", "53:53/udp"]
-          box: {networks: [quiet]}
-        """;
-
     /// <summary>
-    /// fixtures/list-table.json and list-table.nft are `nft -j list table` and `nft list table`
-    /// of fixtures/source.nft, loaded with nft 1.0.6 into a throwaway namespace (unshare -n).
+    /// fixtures/list-table.json and list-table.nft are `nft -j list table ip topo-wp` and `nft list
+    /// table ip topo-wp` after `topo apply fixtures/wp.yaml` in a throwaway sandbox (unshare -n -m),
+    /// with nft 1.0.6 on Linux 6.18.
     /// </summary>
+    private static Ruleset Listed() => NftJson.Parse(Fixture("list-table.json"), "ip", "topo-wp")!;
+
+    private static Ruleset Built() => Build(Fixture("wp.yaml"));
+
+    [Fact]
+    public void The_kernel_lists_back_exactly_the_table_the_builder_writes()
+    {
+        var listed = Listed();
+        var built = Built();
+        Assert.True(listed.SameTable(built), "the listing differs from the built table:\n" + Golden.Diff(built.ToText(), listed.ToText()));
+        Assert.Empty(listed.RequiredSysctls);
+    }
+
     [Fact]
     public void Parsed_kernel_listing_renders_each_rule_as_nft_prints_it()
     {
-        var ruleset = NftJson.Parse(Fixture("list-table.json"), "ip", "topo-demo");
-        Assert.NotNull(ruleset);
-        var printed = Fixture("list-table.nft").Split('\n')
-            .Select(l => l.Trim())
-            .Where(l => l.Contains(" comment \"", StringComparison.Ordinal))
-            .ToList();
+        var ruleset = Listed();
+        // The rule lines: those with a comment inside a chain block.
+        var printed = new List<string>();
+        var inChain = false;
+        foreach (var line in Fixture("list-table.nft").Split('\n').Select(l => l.Trim()))
+        {
+            if (line.StartsWith("chain ", StringComparison.Ordinal) || line.StartsWith("set ", StringComparison.Ordinal) || line.StartsWith("map ", StringComparison.Ordinal))
+                inChain = line.StartsWith("chain ", StringComparison.Ordinal);
+            else if (inChain && line.Contains(" comment \"", StringComparison.Ordinal)) printed.Add(line);
+        }
         Assert.Equal(printed.Count, ruleset.Rules.Length);
         foreach (var (rule, line) in ruleset.Rules.Zip(printed))
             Assert.Equal(line, $"{rule.Text} comment \"{rule.Comment}\"");
@@ -45,58 +48,45 @@ public sealed class NftJsonTests
     }
 
     [Fact]
-    public void Builder_writes_expressions_in_the_form_the_kernel_lists_them()
+    public void Parsed_elements_carry_their_comment_and_render_as_nft_prints_them()
     {
-        // The same rules as fixtures/source.nft, made with the builder: canonical JSON must be equal.
-        var listed = NftJson.Parse(Fixture("list-table.json"), "ip", "topo-demo")!;
-        Assert.Equal(listed.Rule("guard loopback from network x").Expression,
-            new ExprBuilder().Meta("iifname", "br-x").Prefix("daddr", Ipv4Prefix.Parse("127.0.0.0/8")).Drop().Build());
-        Assert.Equal(listed.Rule("publish 0.0.0.0:80/tcp to wordpress:80").Expression,
-            new ExprBuilder().DestinationIsLocal().Port("tcp", "dport", 80).Dnat(Ipv4Address.Parse("172.17.0.2"), 80).Build());
-        Assert.Equal(listed.Rule("hairpin network x").Expression,
-            new ExprBuilder().Meta("iifname", "br-x").Meta("oifname", "br-x").CtStatus("dnat").Masquerade().Build());
-        Assert.Equal(listed.Rule("est").Expression, new ExprBuilder().CtState("established", "related").Accept().Build());
-        Assert.Equal(listed.Rule("isolate").Expression,
-            new ExprBuilder().Meta("iifname", "br-x").MetaIn("oifname", ["topo0", "br-*", "bridge2"]).Meta("oifname", "br-x", negate: true).Drop().Build());
-        Assert.Equal(listed.Rule("allow").Expression,
-            new ExprBuilder().Meta("oifname", "br-x").Address("daddr", Ipv4Address.Parse("172.17.0.2"))
-                .Port("tcp", "dport", 80).CtStatus("dnat").Accept().Build());
-    }
-
-    [Fact]
-    public void Replace_batch_adds_deletes_and_recreates_the_table_then_chains_and_rules_in_order()
-    {
-        var ruleset = Build(Wordpressish);
-        using var doc = JsonDocument.Parse(NftJson.WriteReplace(ruleset));
-        var commands = doc.RootElement.GetProperty("nftables").EnumerateArray().ToList();
-        string Describe(JsonElement c)
+        var printed = Fixture("list-table.nft");
+        var listed = Listed();
+        Assert.Equal(Built().Elements.Length, listed.Elements.Length);
+        foreach (var e in listed.Elements)
         {
-            var verb = c.EnumerateObject().Single();
-            var obj = verb.Value.EnumerateObject().Single();
-            return $"{verb.Name} {obj.Name}";
+            var line = e.KeyText + " comment " + NftText.Quote(e.Comment) + (e.ValueText is { } v ? " : " + v : "");
+            Assert.Contains(line, printed, StringComparison.Ordinal);
         }
-        Assert.Equal(["add table", "delete table", "add table"], commands.Take(3).Select(Describe));
-        Assert.All(commands.Skip(3).Take(ruleset.Chains.Length), c => Assert.Equal("add chain", Describe(c)));
-        var rules = commands.Skip(3 + ruleset.Chains.Length).ToList();
-        Assert.Equal(ruleset.Rules.Length, rules.Count);
-        var first = rules[0].GetProperty("add").GetProperty("rule");
-        Assert.Equal("topo-wp", first.GetProperty("table").GetString());
-        Assert.Equal(ruleset.Rules[0].Comment, first.GetProperty("comment").GetString());
-        Assert.Equal(ruleset.Rules[0].Expression, NftJson.Canonical(first.GetProperty("expr")));
+        var publish = listed.Elements.Single(e => e.Set == FirewallSets.Publish && e.KeyText == "tcp . 0.0.0.0/0 . 80");
+        Assert.Equal("172.17.0.2 . 80", publish.ValueText);
+        Assert.Equal("topo:wp:container:web publish 0.0.0.0:80/tcp to web:80", publish.Comment);
+        Assert.Equal("""{"concat":["tcp",{"prefix":{"addr":"0.0.0.0","len":0}},80]}""", publish.Key);
     }
 
     [Fact]
-    public void Replace_batch_parsed_as_a_listing_gives_the_ruleset_back()
+    public void Element_batch_deletes_keys_then_adds_elements_with_comment_and_data()
     {
-        // `nft -j list` has the same table/chain/rule objects as the batch, without the verbs.
-        var ruleset = Build(Wordpressish);
-        using var doc = JsonDocument.Parse(NftJson.WriteReplace(ruleset));
-        var listing = "{\"nftables\":[" + string.Join(",", doc.RootElement.GetProperty("nftables").EnumerateArray().Skip(2)
-            .Select(c => c.EnumerateObject().Single().Value.GetRawText())) + "]}";
-        var parsed = NftJson.Parse(listing, "ip", "topo-wp");
-        Assert.NotNull(parsed);
-        Assert.True(parsed.SameTable(ruleset));
-        Assert.Empty(parsed.RequiredSysctls);
+        var built = Built();
+        var publish = built.Elements.First(e => e.Set == FirewallSets.Publish);
+        var hairpin = built.Elements.First(e => e.Set == FirewallSets.HairpinSelf);
+        var json = NftJson.WriteElements("ip", "topo-wp", [hairpin], [publish, hairpin]);
+        const string Element = "{\"family\":\"ip\",\"table\":\"topo-wp\",\"name\":";
+        Assert.Equal(
+            "{\"nftables\":[" +
+            "{\"delete\":{\"element\":" + Element + "\"hairpin-self\",\"elem\":[" + hairpin.Key + "]}}}," +
+            "{\"add\":{\"element\":" + Element + "\"publish\",\"elem\":[[{\"elem\":{\"val\":" + publish.Key + ",\"comment\":\"" + publish.Comment + "\"}}," + publish.Value + "]]}}}," +
+            "{\"add\":{\"element\":" + Element + "\"hairpin-self\",\"elem\":[{\"elem\":{\"val\":" + hairpin.Key + ",\"comment\":\"" + hairpin.Comment + "\"}}]}}}" +
+            "]}",
+            json);
+    }
+
+    [Fact]
+    public void Replace_batch_is_nft_syntax_that_drops_the_old_table_first()
+    {
+        var text = Built().ToReplaceText();
+        Assert.StartsWith("add table ip topo-wp\ndelete table ip topo-wp\ntable ip topo-wp {\n\tset same-bridge {", text);
+        Assert.Contains("\tmap publish {\n\t\ttype inet_proto . ipv4_addr . inet_service : ipv4_addr . inet_service\n\t\tflags interval\n", text);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text;
 using Topo.Core.Firewall;
 using Topo.Core.Tests.Spec;
 using Topo.Core.Tests.Support;
@@ -49,107 +50,141 @@ public sealed class RulesetBuilderTests
         Assert.All(ruleset.Chains, c => Assert.Equal(ChainPolicy.Accept, c.Policy));
     }
 
+    /// <summary>
+    /// The point of the sets: a topology of 300 containers publishing a port each has exactly the
+    /// rules of one with a single container; what grows is elements.
+    /// </summary>
     [Fact]
-    public void Masquerade_for_traffic_leaving_the_subnet_unless_turned_off_or_internal()
+    public void The_rules_stay_the_same_however_many_containers_and_ports_there_are()
     {
-        var topology = Resolve(TwoNetworks);
-        var ruleset = RulesetBuilder.Build(topology);
-        var front = topology.Bridge("front");
-        var rule = ruleset.Rule("masquerade network front");
-        Assert.Equal("nat-postrouting", rule.Chain);
-        Assert.Equal($"iifname \"{front}\" oifname != \"{front}\" ip saddr 10.10.1.0/24 masquerade", rule.Text);
-        Assert.Null(ruleset.FindByDescription("masquerade network back"));   // masquerade: false
-        Assert.Null(ruleset.FindByDescription("masquerade network vault"));  // internal
-        Assert.NotNull(ruleset.FindByDescription("masquerade network quiet"));
+        static string Spec(int containers)
+        {
+            var yaml = new StringBuilder("version: 1\nname: big\nnetworks:\n  a: {subnet: 10.50.0.0/16}\n  b: {subnet: 10.51.0.0/16, icc: false}\ncontainers:\n");
+            for (var i = 0; i < containers; i++)
+                yaml.Append($"  c{i}: {{networks: [{(i % 2 == 0 ? "a" : "b")}], ports: [\"{10000 + i}:80\"]}}\n");
+            return yaml.ToString();
+        }
+        var one = Build(Spec(1));
+        var many = Build(Spec(300));
+        Assert.Equal(one.Rules, many.Rules);
+        Assert.Equal(one.Sets, many.Sets);
+        Assert.Equal(16, many.Rules.Length);
+        Assert.Equal(300, many.Elements(FirewallSets.Publish).Count);
+        Assert.Equal(300, many.Elements(FirewallSets.Published).Count);
+        Assert.Equal(300, many.Elements(FirewallSets.HairpinSelf).Count);
     }
 
     [Fact]
-    public void Internal_network_gets_no_forwarding_in_or_out_and_no_isolation_or_masquerade_rules()
+    public void Every_bridge_is_in_the_sets_of_its_role()
     {
         var topology = Resolve(TwoNetworks);
         var ruleset = RulesetBuilder.Build(topology);
-        var vault = topology.Bridge("vault");
-        Assert.Equal($"iifname \"{vault}\" oifname != \"{vault}\" drop", ruleset.Rule("internal network vault: no forwarding out").Text);
-        Assert.Equal($"oifname \"{vault}\" iifname != \"{vault}\" drop", ruleset.Rule("internal network vault: no forwarding in").Text);
-        // Before "established": turning a network internal cuts its existing connections too.
-        var comments = ruleset.Rules.Select(FirewallTopologies.Describe).ToList();
-        Assert.True(comments.IndexOf("internal network vault: no forwarding out") < comments.IndexOf("allow established and related"));
-        Assert.DoesNotContain(ruleset.Rules.Select(FirewallTopologies.Describe), d => d.EndsWith("network vault", StringComparison.Ordinal) && !d.StartsWith("internal", StringComparison.Ordinal));
+        var (front, back, vault) = (topology.Bridge("front"), topology.Bridge("back"), topology.Bridge("vault"));
+        Assert.Equal(Sorted($"\"{back}\" . \"{back}\"", $"\"{front}\" . \"{front}\"", $"\"{vault}\" . \"{vault}\"", "\"quiet0\" . \"quiet0\""),
+            ruleset.Elements(FirewallSets.SameBridge));
+        Assert.Equal([$"\"{vault}\""], ruleset.Elements(FirewallSets.Internal));
+        Assert.Equal(Sorted($"\"{back}\"", $"\"{front}\"", "\"quiet0\""), ruleset.Elements(FirewallSets.External));
+        Assert.Equal(["\"quiet0\""], ruleset.Elements(FirewallSets.IccOff));
+        // Masquerade unless turned off (back) or internal (vault).
+        Assert.Equal(Sorted($"\"{front}\" . 10.10.1.0/24", "\"quiet0\" . 10.10.4.0/24"), ruleset.Elements(FirewallSets.Masquerade));
+        // Isolation drops towards topo's and Docker's bridges by pattern, and this project's custom names.
+        Assert.Equal(["\"br-*\"", "\"quiet0\"", "\"topo0\""], ruleset.Elements(FirewallSets.OtherBridges));
+        Assert.Equal("topo:demo:network:quiet icc off", ruleset.Element(FirewallSets.IccOff, "\"quiet0\"").Comment);
     }
 
-    [Fact]
-    public void Icc_off_drops_routing_from_the_bridge_back_into_it()
-    {
-        var topology = Resolve(TwoNetworks);
-        var ruleset = RulesetBuilder.Build(topology);
-        Assert.Equal("quiet0", topology.Bridge("quiet"));
-        Assert.Equal("iifname \"quiet0\" oifname \"quiet0\" drop", ruleset.Rule("icc off network quiet").Text);
-        Assert.Null(ruleset.FindByDescription("icc off network front"));
-    }
+    private static List<string> Sorted(params string[] items) => [.. items.Order(StringComparer.Ordinal)];
 
     [Fact]
-    public void Isolation_drops_towards_every_other_bridge_and_direct_routing_into_the_network()
-    {
-        var topology = Resolve(TwoNetworks);
-        var ruleset = RulesetBuilder.Build(topology);
-        var front = topology.Bridge("front");
-        var back = topology.Bridge("back");
-        Assert.Equal($"iifname \"{front}\" oifname {{ \"br-*\", \"quiet0\", \"topo0\" }} oifname != \"{front}\" drop",
-            ruleset.Rule("isolate network front").Text);
-        Assert.Equal($"oifname \"{back}\" iifname != \"{back}\" ct status ! dnat drop", ruleset.Rule("no direct routing into network back").Text);
-        // Allowed traffic comes first: replies and published ports pass before isolation drops.
-        var comments = ruleset.Rules.Where(r => r.Chain == "filter-forward").Select(FirewallTopologies.Describe).ToList();
-        Assert.True(comments.IndexOf("allow established and related") < comments.IndexOf("isolate network front"));
-        Assert.True(comments.IndexOf("allow 0.0.0.0:80/tcp to web:8080") < comments.IndexOf("no direct routing into network front"));
-    }
-
-    [Fact]
-    public void Port_on_all_addresses_is_dnated_from_outside_containers_and_the_host_and_allowed_through()
-    {
-        var topology = Resolve(TwoNetworks);
-        var ruleset = RulesetBuilder.Build(topology);
-        var web = topology.Containers.Single(c => c.Name == "web").Endpoints.Single(e => e.Network == "front").Address;
-        var front = topology.Bridge("front");
-
-        var prerouting = ruleset.Rule("publish 0.0.0.0:80/tcp to web:8080");
-        Assert.Equal("nat-prerouting", prerouting.Chain);
-        Assert.Equal($"fib daddr type local tcp dport 80 dnat to {web}:8080", prerouting.Text);
-        var output = ruleset.Rule("publish 0.0.0.0:80/tcp to web:8080 from host");
-        Assert.Equal("nat-output", output.Chain);
-        Assert.Equal(prerouting.Text, output.Text);
-        Assert.Equal($"oifname \"{front}\" ip daddr {web} tcp dport 8080 ct status dnat accept", ruleset.Rule("allow 0.0.0.0:80/tcp to web:8080").Text);
-        Assert.Equal($"iifname \"{front}\" oifname \"{front}\" ct status dnat masquerade", ruleset.Rule("hairpin network front").Text);
-    }
-
-    [Fact]
-    public void Port_on_127_0_0_1_is_only_dnated_for_the_host_and_needs_route_localnet_with_a_guard()
-    {
-        var topology = Resolve(TwoNetworks);
-        var ruleset = RulesetBuilder.Build(topology);
-        var front = topology.Bridge("front");
-        var web = topology.Containers.Single(c => c.Name == "web").Endpoints.Single(e => e.Network == "front").Address;
-
-        Assert.Null(ruleset.FindByDescription("publish 127.0.0.1:8443/tcp to web:443"));
-        Assert.Equal($"ip daddr 127.0.0.1 tcp dport 8443 dnat to {web}:443", ruleset.Rule("publish 127.0.0.1:8443/tcp to web:443 from host").Text);
-        Assert.Equal($"oifname \"{front}\" ip saddr 127.0.0.0/8 masquerade", ruleset.Rule("masquerade loopback to network front").Text);
-        Assert.Equal($"iifname \"{front}\" ip daddr 127.0.0.0/8 drop", ruleset.Rule("loopback guard network front").Text);
-        Assert.Equal(
-            [("net.ipv4.ip_forward", "1"), ($"net.ipv4.conf.{front}.route_localnet", "1")],
-            ruleset.RequiredSysctls);
-    }
-
-    [Fact]
-    public void Udp_port_on_a_given_host_address_matches_that_address()
+    public void Rules_look_bridges_up_in_the_sets_and_keep_each_hook_in_order()
     {
         var ruleset = Build(TwoNetworks);
-        var rule = ruleset.Rule("publish 10.0.0.5:53/udp to web:5353");
-        Assert.StartsWith("ip daddr 10.0.0.5 udp dport 53 dnat to ", rule.Text);
-        Assert.EndsWith(":5353", rule.Text);
-        Assert.Contains("udp dport 5353 ct status dnat accept", ruleset.Rule("allow 10.0.0.5:53/udp to web:5353").Text);
+        Assert.Equal("iifname . ip saddr @masquerading iifname . oifname != @same-bridge masquerade", ruleset.Rule("masquerade").Text);
+        Assert.Equal("iifname @internal iifname . oifname != @same-bridge drop", ruleset.Rule("internal: no forwarding out").Text);
+        Assert.Equal("oifname @internal iifname . oifname != @same-bridge drop", ruleset.Rule("internal: no forwarding in").Text);
+        Assert.Equal("iifname @icc-off iifname . oifname @same-bridge drop", ruleset.Rule("icc off").Text);
+        Assert.Equal("iifname @external oifname @other-bridges iifname . oifname != @same-bridge drop", ruleset.Rule("isolate").Text);
+        Assert.Equal("oifname @external iifname . oifname != @same-bridge ct status ! dnat drop", ruleset.Rule("no direct routing in").Text);
+        // Internal first (making a network internal cuts its open connections), then what is
+        // allowed (replies, published ports), then the drops of isolation and ICC.
+        var forward = ruleset.Rules.Where(r => r.Chain == RulesetBuilder.FilterForward).Select(r => r.Comment[(r.Comment.IndexOf(' ') + 1)..]).ToList();
+        Assert.Equal(["internal: no forwarding out", "internal: no forwarding in", "allow established and related", "allow published ports",
+                      "icc off", "isolate", "no direct routing in"], forward);
     }
 
     [Fact]
-    public void Published_port_goes_to_the_default_route_network()
+    public void A_port_on_all_addresses_is_one_map_element_dnated_from_outside_containers_and_the_host()
+    {
+        var topology = Resolve(TwoNetworks);
+        var ruleset = RulesetBuilder.Build(topology);
+        var web = topology.Containers.Single(c => c.Name == "web").Endpoints.Single(e => e.Network == "front").Address;
+
+        var element = ruleset.Element(FirewallSets.Publish, "tcp . 0.0.0.0/0 . 80");
+        Assert.Equal($"{web} . 8080", element.ValueText);
+        Assert.Equal("topo:demo:container:web publish 0.0.0.0:80/tcp to web:8080", element.Comment);
+        Assert.Equal("fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto { tcp, udp } dnat ip to meta l4proto . ip daddr . th dport map @publish",
+            ruleset.Rule("published ports").Text);
+        Assert.Equal("fib daddr type local meta l4proto { tcp, udp } dnat ip to meta l4proto . ip daddr . th dport map @publish",
+            ruleset.Rule("published ports, from the host").Text);
+        // Allowed through the forward drops: DNATed, to the container's port.
+        Assert.Contains($"{web} . tcp . 8080", ruleset.Elements(FirewallSets.Published));
+        Assert.Equal("ct status dnat ip daddr . meta l4proto . th dport @published accept", ruleset.Rule("allow published ports").Text);
+        // Reaching its own port through a host address is masqueraded.
+        Assert.Equal([$"{web} . {web}"], ruleset.Elements(FirewallSets.HairpinSelf));
+        Assert.Equal("ip saddr . ip daddr @hairpin-self ct status dnat masquerade", ruleset.Rule("hairpin to itself").Text);
+    }
+
+    [Fact]
+    public void A_port_on_127_0_0_1_is_left_out_of_prerouting_and_needs_route_localnet_with_a_guard()
+    {
+        var topology = Resolve(TwoNetworks);
+        var ruleset = RulesetBuilder.Build(topology);
+        var front = topology.Bridge("front");
+        Assert.Equal("topo:demo:container:web publish 127.0.0.1:8443/tcp to web:443",
+            ruleset.Element(FirewallSets.Publish, "tcp . 127.0.0.1 . 8443").Comment);
+        Assert.Contains("ip daddr != 127.0.0.0/8", ruleset.Rule("published ports").Text);
+        Assert.Equal([$"\"{front}\""], ruleset.Elements(FirewallSets.Localnet));
+        Assert.Equal("oifname @localnet ip saddr 127.0.0.0/8 masquerade", ruleset.Rule("masquerade loopback").Text);
+        Assert.Equal("iifname @localnet ip daddr 127.0.0.0/8 drop", ruleset.Rule("loopback guard").Text);
+        Assert.Equal([("net.ipv4.ip_forward", "1"), ($"net.ipv4.conf.{front}.route_localnet", "1")], ruleset.RequiredSysctls);
+    }
+
+    [Fact]
+    public void A_udp_port_on_a_given_host_address_is_keyed_by_that_address()
+    {
+        var ruleset = Build(TwoNetworks);
+        var element = ruleset.Element(FirewallSets.Publish, "udp . 10.0.0.5 . 53");
+        Assert.EndsWith(" . 5353", element.ValueText);
+        Assert.Contains(ruleset.Elements(FirewallSets.Published), e => e.EndsWith(" . udp . 5353", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_range_on_the_same_ports_is_one_element_and_a_shifted_one_an_element_per_port()
+    {
+        var topology = Resolve("""
+            version: 1
+            name: ranges
+            containers:
+              web:
+                ports: ["8000-8100:8000-8100", "9000-9002:7000-7002/udp", "8200:8050", "8201:80"]
+            """);
+        var ruleset = RulesetBuilder.Build(topology);
+        var web = topology.Containers.Single().Endpoints.Single().Address;
+        Assert.Equal([$"tcp . 0.0.0.0/0 . 8000-8100 : {web}"], ruleset.Elements(FirewallSets.PublishRange));
+        Assert.Equal("topo:ranges:container:web publish 0.0.0.0:8000-8100/tcp to web:8000-8100",
+            ruleset.Element(FirewallSets.PublishRange, "tcp . 0.0.0.0/0 . 8000-8100").Comment);
+        // DNAT keeps the port: the range map gives the address only.
+        Assert.Equal("fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto { tcp, udp } dnat to meta l4proto . ip daddr . th dport map @publish-range",
+            ruleset.Rule("published port ranges").Text);
+        Assert.Equal(
+            [$"udp . 0.0.0.0/0 . 9000 : {web} . 7000", $"udp . 0.0.0.0/0 . 9001 : {web} . 7001", $"udp . 0.0.0.0/0 . 9002 : {web} . 7002"],
+            ruleset.Elements(FirewallSets.Publish).Where(e => e.StartsWith("udp", StringComparison.Ordinal)));
+        // The container's ports allowed through, overlapping ranges as one (an interval set refuses overlaps).
+        Assert.Equal($"{web} . 8050", ruleset.Element(FirewallSets.Publish, "tcp . 0.0.0.0/0 . 8200").ValueText);
+        Assert.Equal([$"{web} . tcp . 80", $"{web} . tcp . 8000-8100", $"{web} . udp . 7000-7002"], ruleset.Elements(FirewallSets.Published));
+    }
+
+    [Fact]
+    public void Published_ports_go_to_the_default_route_network()
     {
         var topology = Resolve("""
             version: 1
@@ -167,17 +202,19 @@ public sealed class RulesetBuilderTests
         var b = topology.Containers.Single().Endpoints.Single(e => e.Network == "b");
         Assert.True(b.DefaultRoute);
         var ruleset = RulesetBuilder.Build(topology);
-        Assert.EndsWith($"dnat to {b.Address}:80", ruleset.Rule("publish 0.0.0.0:80/tcp to web:80").Text);
-        Assert.NotNull(ruleset.FindByDescription("hairpin network b"));
-        Assert.Null(ruleset.FindByDescription("hairpin network a"));
+        Assert.Equal($"{b.Address} . 80", ruleset.Element(FirewallSets.Publish, "tcp . 0.0.0.0/0 . 80").ValueText);
+        // ... and that endpoint's bridge port is the one in hairpin mode.
+        Assert.Equal([(topology.Bridge("a"), false), (topology.Bridge("b"), true)],
+            topology.Desired.Links.Where(l => l.Namespace == "" && l.Master is not null).OrderBy(l => l.Master).Select(l => (l.Master!, l.Hairpin == true)));
     }
 
     [Fact]
-    public void Comments_are_unique_and_the_build_is_deterministic()
+    public void Element_keys_are_unique_and_the_build_is_deterministic()
     {
         var first = Build(TwoNetworks);
         var second = Build(TwoNetworks);
         Assert.Equal(first, second);
+        Assert.Equal(first.Elements.Length, first.Elements.Select(e => (e.Set, e.Key)).Distinct().Count());
         Assert.Equal(first.Rules.Length, first.Rules.Select(r => r.Comment).Distinct().Count());
     }
 
@@ -191,6 +228,7 @@ public sealed class RulesetBuilderTests
               h: {network_mode: host}
             """);
         Assert.Empty(ruleset.Rules);
+        Assert.Empty(ruleset.Elements);
         Assert.Empty(ruleset.RequiredSysctls);
         Assert.Equal("topo-solo", ruleset.Table);
     }

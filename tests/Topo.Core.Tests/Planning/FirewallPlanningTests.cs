@@ -38,12 +38,44 @@ public sealed class FirewallPlanningTests
     }
 
     [Fact]
-    public void Destroy_deletes_the_table_and_lets_its_chains_and_rules_go_with_it()
+    public void Destroy_deletes_the_table_and_lets_its_chains_sets_rules_and_elements_go_with_it()
     {
-        var plan = Planner.Plan("shop", HostState.Empty, Firewall()).Plan!;
+        var set = new FirewallSetState("ip", "topo-shop", "external") { Type = "ifname", Owner = Table };
+        var element = new FirewallElementState("ip", "topo-shop", "external", "\"br-1\"")
+        {
+            Comment = "topo:shop:network:back isolated", Owner = FirewallRuleState.OwnerOf("topo:shop:network:back isolated"),
+        };
+        var plan = Planner.Plan("shop", HostState.Empty, Firewall(set, element)).Plan!;
         var action = Assert.Single(plan.Actions);
         Assert.IsType<FirewallTableState>(action.Before);
-        Assert.True(PlanSimulator.Apply(Firewall(), plan).Firewall.IsEmpty);
+        Assert.True(PlanSimulator.Apply(Firewall(set, element), plan).Firewall.IsEmpty);
+    }
+
+    /// <summary>
+    /// A container more or less changes elements only: no rule, set or chain is in the plan, so
+    /// the applier changes elements in one transaction instead of writing the table.
+    /// </summary>
+    [Fact]
+    public void A_container_more_or_less_changes_only_elements_grouped_under_it()
+    {
+        static SpecBuilder Shop(bool withApi)
+        {
+            var spec = new SpecBuilder("shop").Network("front", "10.30.0.0/24").Publishing("web", "front", "8080:80");
+            return withApi ? spec.Publishing("api", "front", "9000-9010:9000-9010") : spec;
+        }
+        var host = Pipeline.Converge(Shop(withApi: false).Build());
+        var plan = Planner.Plan("shop", Pipeline.Resolve(Shop(withApi: true).Build(), host).Desired, host).Plan!;
+        var firewall = plan.Actions.Where(a => Topo.Core.Firewall.FirewallResources.TableOf(a.Subject) is not null).ToList();
+        Assert.All(firewall, a => Assert.Equal(ActionKind.Create, a.Kind));
+        Assert.All(firewall, a => Assert.IsType<FirewallElementState>(a.Subject));
+        Assert.All(firewall, a => Assert.Equal(new PlanGroup("container", "api"), PlanGroup.Of(a.Subject)));
+        Assert.Equal(["hairpin-self", "publish-range", "published"], firewall.Select(a => ((FirewallElementState)a.Subject).Set).Order());
+        Assert.Equal("publish 0.0.0.0:9000-9010/tcp to api:9000-9010", firewall.Single(a => a.Subject is FirewallElementState { Set: "publish-range" }).Reason);
+
+        var back = Pipeline.Converge(Shop(withApi: true).Build());
+        var removal = Planner.Plan("shop", Pipeline.Resolve(Shop(withApi: false).Build(), back).Desired, back).Plan!;
+        Assert.Equal(3, removal.Actions.Count(a => a is { Kind: ActionKind.Delete, Subject: FirewallElementState }));
+        Assert.DoesNotContain(removal.Actions, a => a.Subject is FirewallRuleState or FirewallSetState or FirewallChainState or FirewallTableState);
     }
 
     [Fact]
@@ -74,9 +106,10 @@ public sealed class PublishedPortConflictTests
         Firewall =
         [
             new FirewallTableState("ip", $"topo-{project}") { Owner = new Label(project, LabelRole.Firewall, project) },
-            new FirewallRuleState("ip", $"topo-{project}", "nat-prerouting", $"topo:{project}:container:{container} publish {mapping} to {container}:80")
+            new FirewallElementState("ip", $"topo-{project}", "publish", $"{mapping} key")
             {
-                Rule = "fib daddr type local tcp dport 80 dnat to 172.17.0.2:80",
+                Value = "172.17.0.2 . 80",
+                Comment = $"topo:{project}:container:{container} publish {mapping} to {container}:80",
                 Owner = new Label(project, LabelRole.Container, container),
             },
         ],
@@ -88,6 +121,9 @@ public sealed class PublishedPortConflictTests
     [InlineData("10.0.0.1:80/tcp", "10.0.0.2:80/tcp", false)]  // different host addresses
     [InlineData("0.0.0.0:80/tcp", "0.0.0.0:80/udp", false)]    // different protocols
     [InlineData("0.0.0.0:80/tcp", "0.0.0.0:8080/tcp", false)]
+    [InlineData("0.0.0.0:8000-8100/tcp", "0.0.0.0:8100/tcp", true)]   // a range covers its ports
+    [InlineData("0.0.0.0:8050/tcp", "0.0.0.0:8000-8100/tcp", true)]
+    [InlineData("0.0.0.0:8000-8100/tcp", "0.0.0.0:8101-8200/tcp", false)]
     public void A_host_port_another_project_publishes_is_refused_naming_it(string theirs, string ours, bool clash)
     {
         var observed = Publishing("shop", "web", theirs);
@@ -98,8 +134,8 @@ public sealed class PublishedPortConflictTests
     }
 
     /// <summary>
-    /// The rules RulesetBuilder really writes: a port on 127.0.0.1 has no prerouting rule, only
-    /// the one for connections from the host, and it must still be seen as published.
+    /// The elements RulesetBuilder really writes: a port on 127.0.0.1 is in the publish map (used
+    /// only for connections from the host), and it must still be seen as published.
     /// </summary>
     [Theory]
     [InlineData("8080:80", "127.0.0.1:8080:80", true)]
@@ -108,6 +144,9 @@ public sealed class PublishedPortConflictTests
     [InlineData("127.0.0.1:8080:80", "127.0.0.2:8080:80", false)]
     [InlineData("8080:80", "127.0.0.1:8080:80/udp", false)]
     [InlineData("127.0.0.1:8080:80/udp", "8080:80/udp", true)]
+    [InlineData("8000-8100:8000-8100", "8080:80", true)]
+    [InlineData("8000-8100:9000-9100", "127.0.0.1:8100:80", true)]
+    [InlineData("8000-8100:8000-8100", "8101-8102:8101-8102", false)]
     public void A_port_published_on_the_loopback_collides_with_another_projects_wildcard_per_protocol(string first, string second, bool clash)
     {
         var host = Pipeline.Converge(new SpecBuilder("hp3").Publishing("web", "bridge", first).Build());

@@ -38,7 +38,7 @@ internal sealed class SpecBuilder(string project = "demo")
         return this;
     }
 
-    /// <summary>A container on <paramref name="network"/> publishing <paramref name="ports"/> (<c>[host_ip:]host:container[/udp]</c>).</summary>
+    /// <summary>A container on <paramref name="network"/> publishing <paramref name="ports"/> (<c>[host_ip:]host:container[/udp]</c>, ports or ranges).</summary>
     public SpecBuilder Publishing(string name, string network, params string[] ports)
     {
         _containers.Add(new ContainerSpec(name, NetworkModeKind.Networks, null, [Attach(network)], [.. ports.Select(Port)], Here,
@@ -51,8 +51,16 @@ internal sealed class SpecBuilder(string project = "demo")
         var protocol = mapping.EndsWith("/udp", StringComparison.Ordinal) ? Protocol.Udp : Protocol.Tcp;
         var parts = mapping.Split('/')[0].Split(':');
         var hostIp = parts.Length == 3 ? Ipv4Address.Parse(parts[0]) : (Ipv4Address?)null;
-        return new PortSpec(hostIp, int.Parse(parts[^2], System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture), protocol, Here);
+        var (host, hostLast) = Ports(parts[^2]);
+        var (container, _) = Ports(parts[^1]);
+        return new PortSpec(hostIp, host, container, protocol, Here, hostLast - host + 1);
+
+        static (int First, int Last) Ports(string text)
+        {
+            var range = text.Split('-');
+            var first = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+            return (first, range.Length > 1 ? int.Parse(range[1], System.Globalization.CultureInfo.InvariantCulture) : first);
+        }
     }
 
     public SpecBuilder Mode(string name, NetworkModeKind mode, string? target = null)

@@ -71,6 +71,10 @@ public sealed class ApplierTests(ITestOutputHelper output)
         Assert.Equal(Endpoint.ToString(), eth0.GetProperty("ifalias").GetString());
         var port = SandboxHost.Link(sandbox.Host, "veth-web")!.Value.GetProperty("linkinfo").GetProperty("info_slave_data");
         Assert.True(port.GetProperty("isolated").GetBoolean());
+        // The host end of the veth is a bridge port and nothing more: no IPv6 address, no IPv6 routes.
+        Assert.Equal("1", SandboxHost.Run("nsenter", $"--net={sandbox.Host.Path} cat /proc/sys/net/ipv6/conf/veth-web/disable_ipv6").Trim());
+        Assert.DoesNotContain(SandboxHost.Json(SandboxHost.Ip(sandbox.Host, "-j -6 addr show dev veth-web")), a => a.TryGetProperty("addr_info", out var i) && i.GetArrayLength() > 0);
+        Assert.DoesNotContain("veth-web", SandboxHost.Ip(sandbox.Host, "-6 route show table all"));
         Assert.Contains("default via 10.7.0.1 dev eth0", sandbox.IpIn("web", "route show"));
         Assert.Equal(foreignBefore, SandboxHost.Link(sandbox.Host, "foreign0")!.Value.ToString());
 
@@ -215,6 +219,43 @@ public sealed class ApplierTests(ITestOutputHelper output)
         Assert.Null(SandboxHost.Link(sandbox.Host, "br-front"));
         applier.Apply(new PlanBuilder(Project).Create(Bridge).Build());
         Assert.NotNull(SandboxHost.Link(sandbox.Host, "br-front"));
+    }
+
+    /// <summary>
+    /// Deleting a namespace takes the host ends of its veths along (the kernel unregisters a dying
+    /// namespace's devices in one batch): apply returns once they are gone, so nothing is left
+    /// for verification to find. A namespace something else still holds (here an open handle, as a
+    /// process inside would) does not die: its veth is then deleted explicitly.
+    /// </summary>
+    [Fact]
+    public void Deleting_namespaces_takes_their_veths_even_when_something_holds_one()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        using var applier = new Applier(sandbox.Store, sandbox.Host);
+        var create = new PlanBuilder(Project).Create(Bridge with { Mtu = null });
+        var delete = new PlanBuilder(Project);
+        for (var i = 0; i < 20; i++)
+        {
+            var ns = new NamespaceState($"c{i}") { Owner = new Label(Project, LabelRole.Container, $"c{i}") };
+            var hostEnd = new LinkState("", $"veth{i}", LinkKind.Veth) { Owner = Endpoint, Up = true, Master = "br-front", Peer = new LinkRef(ns.Name, "eth0") };
+            var peer = new LinkState(ns.Name, "eth0", LinkKind.Veth) { Owner = Endpoint, Up = true, Peer = new LinkRef("", $"veth{i}") };
+            create.Create(ns).Create(hostEnd, peer);
+            delete.Delete(ns, hostEnd);
+        }
+        applier.Apply(create.Build());
+        Assert.Equal(20, SandboxHost.Json(SandboxHost.Ip(sandbox.Host, "-j link show master br-front")).Count());
+
+        using (sandbox.Store.Open("c7")) // held: c7 outlives its name
+        {
+            var report = applier.Apply(delete.Build());
+            Assert.Empty(SandboxHost.Json(SandboxHost.Ip(sandbox.Host, "-j link show master br-front")));
+            Assert.Empty(sandbox.Store.List());
+            // One explicit link deletion (c7's veth); the other 19 went with their namespaces.
+            output.WriteLine(string.Join("\n", report.Steps.Select(x => x.Did)));
+            Assert.Equal(["deleted link veth7: its namespace lives on (something holds it)"],
+                report.Steps.Select(x => x.Did).Where(d => !d.StartsWith("deleted namespace ", StringComparison.Ordinal)));
+        }
     }
 
     [Fact]

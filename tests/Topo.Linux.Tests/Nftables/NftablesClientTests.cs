@@ -95,6 +95,49 @@ public sealed class NftablesClientTests
         Assert.True(nft.ReadTable("ip", built.Table)!.SameTable(built));
     }
 
+    /// <summary>
+    /// A change of elements is applied as element deletions and additions in one transaction: the
+    /// rules stay where they are (same handles), and the table reads back as the new one. An
+    /// element whose data changes is deleted and added again in the same batch.
+    /// </summary>
+    [Fact]
+    public void Element_changes_leave_the_rules_in_place()
+    {
+        Sandbox.Sandbox.SkipUnlessRoot();
+        var built = RulesetBuilder.Build(Resolve(Yaml));
+        var grown = RulesetBuilder.Build(Resolve(Yaml.Replace("""db: {networks: [back]}""", """db: {networks: [back, front], ports: ["9000-9100:9000-9100", "8081:81"]}""")));
+        Assert.True(built.SameSkeleton(grown));
+        using var sandbox = Sandbox.Sandbox.Create();
+        using var nft = new NftablesClient(sandbox.Thread, sandbox.Host);
+        nft.Replace(built);
+        var handles = RuleHandles(sandbox, built.Table);
+
+        var added = grown.Elements.Except(built.Elements).ToList();
+        var removed = built.Elements.Except(grown.Elements).ToList();
+        Assert.NotEmpty(added);
+        nft.Apply(NftJson.WriteElements("ip", built.Table, removed, added));
+        Assert.True(nft.ReadTable("ip", built.Table)!.SameTable(grown));
+        Assert.Equal(handles, RuleHandles(sandbox, built.Table));
+
+        // The same key with other data: deleted and added in one batch.
+        var publish = grown.Elements.First(e => e.Set == FirewallSets.Publish);
+        var moved = publish with { Value = publish.Value!.Replace(",8080]", ",8088]"), ValueText = publish.ValueText!.Replace(" . 8080", " . 8088") };
+        Assert.NotEqual(publish, moved);
+        nft.Apply(NftJson.WriteElements("ip", built.Table, [publish], [moved]));
+        Assert.True(nft.ReadTable("ip", built.Table)!.SameTable(grown with { Elements = grown.Elements.Replace(publish, moved) }));
+
+        nft.Apply(NftJson.WriteElements("ip", built.Table, [.. added.Where(e => e != publish), moved], [publish]));
+        Assert.True(nft.ReadTable("ip", built.Table)!.SameTable(built));
+        Assert.Equal(handles, RuleHandles(sandbox, built.Table));
+    }
+
+    private static List<long> RuleHandles(Sandbox.Sandbox sandbox, string table)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(Sandbox.Sandbox.Run("nsenter", $"--net={sandbox.Host.Path} nft -j -a list table ip {table}"));
+        return [.. doc.RootElement.GetProperty("nftables").EnumerateArray()
+            .Where(i => i.TryGetProperty("rule", out _)).Select(i => i.GetProperty("rule").GetProperty("handle").GetInt64())];
+    }
+
     [Fact]
     public void Delete_removes_the_table_and_only_it()
     {

@@ -142,6 +142,126 @@ public sealed class FirewallScenarioTests
         s.Ok("again");
     }
 
+    /// <summary>
+    /// A container reaches its own published port through a host address, with br_netfilter
+    /// (bridge-nf-call-iptables=1, the default) and without: topo puts its bridge port in hairpin
+    /// mode and masquerades the hairpinned packet, so the server sees the gateway.
+    /// </summary>
+    [Fact]
+    public void A_container_reaches_its_own_published_port_through_the_host_with_and_without_br_netfilter()
+    {
+        var path = TempSpec.Write("""
+            version: 1
+            name: self
+            networks:
+              front: {subnet: 10.53.0.0/24}
+            containers:
+              web: {networks: [front], ports: ["8080:80"]}
+              peer: {networks: [front]}
+            """);
+        var s = SandboxShell.Run(Helpers + "\n" + $"""
+            step apply $TOPO apply {path}
+            log=$(mktemp)
+            serve web 80 $log
+            step hairpin ip -d -j link show master $(ip -j link show | python3 -c 'import json,sys; print([l["ifname"] for l in json.load(sys.stdin) if l.get("ifname","").startswith("br-")][0])')
+            sysctl -qw net.bridge.bridge-nf-call-iptables=1
+            step self_bridged fetch web http://10.99.0.2:8080/
+            step peer_bridged fetch peer http://10.99.0.2:8080/
+            sysctl -qw net.bridge.bridge-nf-call-iptables=0
+            step self_routed fetch web http://10.99.0.2:8080/
+            step clients cat $log
+            rm -f $log
+            """);
+        s.Ok("apply");
+        // Hairpin mode on web's port only: it reflects broadcasts too, so not on the others'.
+        var ports = s.Ok("hairpin").Json().EnumerateArray()
+            .Select(p => p.GetProperty("linkinfo").GetProperty("info_slave_data").GetProperty("hairpin").GetBoolean()).ToList();
+        Assert.Equal([false, true], ports.Order());
+        Assert.Equal("ok\n", s.Ok("self_bridged").Output);
+        Assert.Equal("ok\n", s.Ok("peer_bridged").Output);
+        Assert.Equal("ok\n", s.Ok("self_routed").Output);
+        // web saw the gateway (never itself); the peer, bridged, came with its own address.
+        var clients = s.Ok("clients").Output.Split('\n').Where(l => l.Contains(" - - [", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToList();
+        Assert.Equal(["10.53.0.1", "10.53.0.3", "10.53.0.1"], clients);
+    }
+
+    /// <summary>
+    /// A published port range, as Docker accepts it: the same ports on both sides is one element
+    /// of the range map; a range that moves maps port by port. Both reach the container.
+    /// </summary>
+    [Fact]
+    public void Port_ranges_reach_the_container_and_a_range_on_the_same_ports_is_one_element()
+    {
+        var path = TempSpec.Write("""
+            version: 1
+            name: ranges
+            containers:
+              web: {ports: ["8000-8100:8000-8100", "9000-9001:7000-7001"]}
+            """);
+        var s = SandboxShell.Run(Helpers + "\n" + $"""
+            step apply $TOPO apply {path}
+            serve web 8050 /dev/null
+            serve web 7001 /dev/null
+            step in_range fetch outside http://10.99.0.2:8050/
+            step moved fetch outside http://10.99.0.2:9001/
+            step not_published fetch outside http://10.99.0.2:8101/
+            step ranges nft -j list map ip topo-ranges publish-range
+            step again $TOPO plan {path} --detailed-exitcode
+            """);
+        s.Ok("apply");
+        Assert.Equal("ok\n", s.Ok("in_range").Output);
+        Assert.Equal("ok\n", s.Ok("moved").Output);
+        Assert.Equal("failed\n", s.Ok("not_published").Output);
+        var map = s.Ok("ranges").Json().GetProperty("nftables").EnumerateArray().Single(i => i.TryGetProperty("map", out _)).GetProperty("map");
+        var element = Assert.Single(map.GetProperty("elem").EnumerateArray());
+        Assert.Contains("\"range\": [8000, 8100]", element.GetRawText(), StringComparison.Ordinal);
+        s.Ok("again");
+    }
+
+    /// <summary>
+    /// A container more, and one less, is a change of elements: the rules keep their handles (the
+    /// table was not rewritten), their number does not grow, and the new port works, then not.
+    /// </summary>
+    [Fact]
+    public void A_container_more_or_less_changes_elements_and_leaves_the_rules_in_place()
+    {
+        const string Base = """
+            version: 1
+            name: grow
+            networks:
+              front: {subnet: 10.54.0.0/24}
+            containers:
+              web: {networks: [front], ports: ["8080:80"]}
+            """;
+        var small = TempSpec.Write(Base);
+        var large = TempSpec.Write(Base + "\n  api: {networks: [front], ports: [\"9090:90\"]}\n");
+        const string RuleHandles = """
+            handles() { nft -j -a list table ip topo-grow | python3 -c 'import json,sys; print(" ".join(str(i["rule"]["handle"]) for i in json.load(sys.stdin)["nftables"] if "rule" in i))'; }
+            """;
+        var s = SandboxShell.Run(Helpers + "\n" + RuleHandles + "\n" + $"""
+            $TOPO apply {small} >/dev/null
+            step before handles
+            step grow $TOPO apply {large}
+            serve api 90 /dev/null
+            step grown handles
+            step api fetch outside http://10.99.0.2:9090/
+            step shrink $TOPO apply {small}
+            step shrunk handles
+            step gone fetch outside http://10.99.0.2:9090/
+            """);
+        var before = s.Ok("before").Output;
+        Assert.Equal(16, before.Split(' ').Length);
+        var grow = s.Ok("grow").Output;
+        Assert.Contains("+ firewall element ip topo-grow publish tcp . 0.0.0.0/0 . 9090", grow, StringComparison.Ordinal);
+        Assert.DoesNotContain("firewall rule", grow, StringComparison.Ordinal);
+        Assert.DoesNotContain("firewall table", grow, StringComparison.Ordinal);
+        Assert.Equal(before, s.Ok("grown").Output);
+        Assert.Equal("ok\n", s.Ok("api").Output);
+        s.Ok("shrink");
+        Assert.Equal(before, s.Ok("shrunk").Output);
+        Assert.Equal("failed\n", s.Ok("gone").Output);
+    }
+
     [Fact]
     public void Destroy_removes_the_projects_table_and_leaves_other_tables_alone()
     {

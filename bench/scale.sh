@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Scale benchmark (issue #13): N containers over ceil(N/400) bridges (a bridge takes at most 1,024
+# ports), with and without one published port each, every N in a fresh sandbox (network + mount
+# namespace; nothing touches this machine's own networking). NativeAOT build.
+#   bench/scale.sh [N...]                 default: 100 500 1000 2000
+#   TOPO=/path/to/topo bench/scale.sh     measure another build (no publish)
+#   PORTS="no yes" bench/scale.sh         which variants (default both)
+# Columns, seconds unless said: apply from scratch (whole command, and apply's own figure), no-op
+# `topo plan` (median of 5, process start included), one container more (whole command, and
+# apply's own figure), `topo destroy` (whole command, and its apply figure), and what the
+# project's nftables table holds once applied (rules; set and map elements).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" -eq 0 ] || { echo "run as root (creates network namespaces)" >&2; exit 1; }
+if [ -z "${TOPO:-}" ]; then scripts/publish-aot; TOPO=$PWD/artifacts/topo-aot/topo; fi
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+
+spec() { # N PORTS(yes|no) FILE BRIDGES → N containers, 400 a bridge (the rest on the last one)
+  local n=$1 ports=$2 bridges=$4
+  { echo "version: 1"; echo "name: bench"; echo "networks:"
+    for b in $(seq 0 $((bridges - 1))); do echo "  lan$b: {subnet: 10.$((100 + b)).0.0/16}"; done
+    echo "containers:"
+    for i in $(seq 1 "$n"); do
+      local b=$(( (i - 1) / 400 )); [ "$b" -lt "$bridges" ] || b=$((bridges - 1))
+      if [ "$ports" = yes ]; then echo "  c$i: {networks: [lan$b], ports: [\"$((10000 + i)):80\"]}"
+      else echo "  c$i: {networks: [lan$b]}"; fi
+    done; } > "$3"
+}
+
+sandbox() { unshare --net --mount --propagation private -- bash -euo pipefail -c '
+  mount -t tmpfs b /run; mkdir -p /run/netns /etc/netns; mount -t tmpfs b /run/netns; mount -t tmpfs b /etc/netns; ip link set lo up; '"$1"; }
+
+cat > "$work/measure.sh" <<'EOF'
+set -euo pipefail
+topo=$1 n=$2 ports=$3 small=$4 large=$5
+now() { date +%s.%N; }
+secs() { echo "$2 - $1" | bc; }
+applied() { # "applied in N ms" of an apply's or destroy's summary, in seconds
+  grep -o 'applied in [0-9]* ms' <<<"$1" | grep -o '[0-9]*' | awk '{printf "%.3f", $1 / 1000}'; }
+t0=$(now); out=$($topo apply "$small"); t1=$(now)
+scratch=$(secs "$t0" "$t1"); scratch_apply=$(applied "$out")
+read -r rules elements < <(nft -j list table ip topo-bench | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["nftables"]
+rules = sum(1 for i in items if "rule" in i)
+elems = sum(len(i[k].get("elem", [])) for i in items for k in ("set", "map") if k in i)
+print(rules, elems)')
+plan=$(for k in 1 2 3 4 5; do s=$(now); $topo plan "$small" >/dev/null; e=$(now); secs "$s" "$e"; done | sort -n | sed -n 3p)
+t0=$(now); out=$($topo apply "$large"); t1=$(now)
+more=$(secs "$t0" "$t1"); more_apply=$(applied "$out")
+t0=$(now); out=$($topo destroy "$large"); t1=$(now)
+gone=$(secs "$t0" "$t1"); gone_apply=$(applied "$out")
+printf '%-6s %-5s %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %6s %8s\n' "$n" "$ports" \
+  "$scratch" "$scratch_apply" "$plan" "$more" "$more_apply" "$gone" "$gone_apply" "$rules" "$elements"
+EOF
+
+printf '%-6s %-5s %7s %7s %7s %7s %7s %7s %7s %6s %8s\n' N ports apply "(own)" plan +1ctr "(own)" destroy "(own)" rules elements
+for n in ${@:-100 500 1000 2000}; do
+  for ports in ${PORTS:-no yes}; do
+    bridges=$(( (n + 399) / 400 ))
+    spec "$n" "$ports" "$work/n.yaml" "$bridges"; spec "$((n + 1))" "$ports" "$work/n1.yaml" "$bridges"
+    sandbox "bash $work/measure.sh $TOPO $n $ports $work/n.yaml $work/n1.yaml"
+  done
+done
