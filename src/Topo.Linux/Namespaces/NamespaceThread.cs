@@ -121,7 +121,7 @@ public sealed class NamespaceThread : IDisposable
     });
 
     /// <summary>Opens a netlink socket inside <paramref name="ns"/>.</summary>
-    internal NetlinkSocket OpenSocket(NetNamespace ns) => Run(ns, NetlinkSocket.Open);
+    internal NetlinkSocket OpenSocket(NetNamespace ns) => Run(ns, () => NetlinkSocket.Open());
 
     public void Dispose()
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Topo.Core.Firewall;
 using Topo.Linux.Namespaces;
 
@@ -67,20 +66,11 @@ public sealed unsafe class NftablesClient : IDisposable
         return NftJson.Parse(bytes, family, table);
     }
 
-    /// <summary>Every table in the namespace, as (family, name).</summary>
+    /// <summary>Every table in the namespace, as (family, name): a netlink dump of table headers only.</summary>
     public IReadOnlyList<(string Family, string Name)> ListTables()
     {
-        var output = Run("list tables", "list tables");
-        var tables = new List<(string, string)>();
-        if (string.IsNullOrWhiteSpace(output)) return tables;
-        using var doc = JsonDocument.Parse(output);
-        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
-        {
-            if (item.TryGetProperty("table", out var t) &&
-                t.GetProperty("family").GetString() is { } f && t.GetProperty("name").GetString() is { } n)
-                tables.Add((f, n));
-        }
-        return tables;
+        ObjectDisposedException.ThrowIf(_ctx == IntPtr.Zero, this);
+        return _thread.Run(_namespace, () => NftablesTableList.ListHere());
     }
 
     private string Run(string command, string operation)

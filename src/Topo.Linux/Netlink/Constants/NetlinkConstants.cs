@@ -42,6 +42,7 @@ internal static class NetlinkMessageType
 internal static class NetlinkProtocol
 {
     public const int Route = 0;             // NETLINK_ROUTE
+    public const int Netfilter = 12;        // NETLINK_NETFILTER
     public const int CapAck = 10;           // NETLINK_CAP_ACK
     public const int ExtendedAck = 11;      // NETLINK_EXT_ACK
     public const int GetStrictCheck = 12;   // NETLINK_GET_STRICT_CHK

@@ -7,7 +7,7 @@ using static Tmds.Linux.LibC;
 namespace Topo.Linux.Netlink.Transport;
 
 /// <summary>
-/// A NETLINK_ROUTE socket: bound, with extended ACK and strict checking on, in the network
+/// A netlink socket (NETLINK_ROUTE unless asked otherwise): bound, with extended ACK and strict checking on, in the network
 /// namespace of the thread that opened it (for good: a socket stays where it was created).
 /// Checks that every reply comes from the kernel, to this port, with the expected sequence.
 /// </summary>
@@ -37,9 +37,9 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     public uint PortId { get; }
 
     /// <summary>Opens a socket in the calling thread's network namespace.</summary>
-    public static NetlinkSocket Open()
+    public static NetlinkSocket Open(int protocol = NetlinkProtocol.Route)
     {
-        var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NetlinkProtocol.Route);
+        var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (fd < 0) throw Errno("socket(AF_NETLINK)");
         try
         {
