@@ -35,19 +35,20 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         // libnftables gets a thread of its own (in the host namespace, like the namespace
         // thread's home): loading it (~10 ms) overlaps with the command reading its file, and
         // reading the firewall with the namespace thread opening sockets. Its socket is opened
-        // first thing, so its fd stays low: it waits with select(), which aborts the process for
-        // an fd of 1024 or more, and we keep one per container. A missing library fails only the
-        // commands that need it.
+        // first thing (nft_ctx_new opens it), so its fd stays low: it waits with select(), which
+        // aborts the process for an fd of 1024 or more, and we keep one per container. A missing
+        // library fails only the commands that need it. Its listings are kept between commands
+        // while nftables' generation stays the same (TableListingCache).
         _firewallThread = new NamespaceThread("topo-nft");
         _nftables = _firewallThread.Start(_firewallThread.Home, () =>
-        {
-            var client = new NftablesClient(_firewallThread, _firewallThread.Home);
-            client.ListTables(); // makes it open its socket now, with a low fd
-            return client;
-        });
+            new NftablesClient(_firewallThread, _firewallThread.Home) { ListingCache = new TableListingCache(ListingCacheDirectory()) });
     }
 
     public static IHostAccess Create() => new LinuxHost();
+
+    /// <summary>Beside the netns directory, as the apply lock is: /run/topo-nft-cache.</summary>
+    private static string ListingCacheDirectory() =>
+        Path.Combine(Path.GetDirectoryName(Options().NetnsDirectory.TrimEnd('/')) ?? "/run", "topo-nft-cache");
 
     public static NamespaceStoreOptions Options()
     {

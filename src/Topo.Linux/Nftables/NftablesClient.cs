@@ -56,15 +56,28 @@ public sealed unsafe class NftablesClient : IDisposable
     public Ruleset? ReadTable(string family, string table) =>
         ListTables().Contains((family, table)) ? ListTable(family, table) : null;
 
+    /// <summary>Where listings are kept between commands (null: every listing asks libnftables).</summary>
+    public TableListingCache? ListingCache { get; init; }
+
     /// <summary>
     /// One <c>list table</c> of a table known to exist, parsed from libnftables' UTF-8 output as
-    /// is: the listing of thousands of elements is megabytes, and no string of it is made.
+    /// is: the listing of thousands of elements is megabytes, and no string of it is made. With a
+    /// <see cref="ListingCache"/>, a listing read under the generation the kernel still has is reused.
     /// </summary>
-    public Ruleset? ListTable(string family, string table)
+    public Ruleset? ListTable(string family, string table) => NftJson.Parse(ListTableBytes(family, table), family, table);
+
+    private byte[] ListTableBytes(string family, string table)
     {
+        if (ListingCache is not { } cache) return RunUtf8(NftJson.WriteList(family, table), $"list table {family} {table}");
+        var before = Generation();
+        if (cache.TryRead(family, table, before) is { } kept) return kept;
         var bytes = RunUtf8(NftJson.WriteList(family, table), $"list table {family} {table}");
-        return NftJson.Parse(bytes, family, table);
+        // Kept only when no commit came between the two looks: then the listing is of `before`.
+        if (Generation() == before) cache.Write(family, table, before, bytes);
+        return bytes;
     }
+
+    private NftablesGeneration Generation() => _thread.Run(_namespace, () => NftablesGeneration.ReadHere());
 
     /// <summary>Every table in the namespace, as (family, name): a netlink dump of table headers only.</summary>
     public IReadOnlyList<(string Family, string Name)> ListTables()

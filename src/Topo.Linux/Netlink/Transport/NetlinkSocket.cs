@@ -61,6 +61,19 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// The network namespace's cookie (SO_NETNS_COOKIE, Linux 5.14+): unlike an inode number it
+    /// is never given to another namespace while the machine runs.
+    /// </summary>
+    public ulong NamespaceCookie()
+    {
+        const int SoNetnsCookie = 71; // SO_NETNS_COOKIE, asm-generic/socket.h
+        ulong cookie = 0;
+        socklen_t length = sizeof(ulong);
+        if (getsockopt(_fd, SOL_SOCKET, SoNetnsCookie, &cookie, &length) != 0) throw Errno("getsockopt(SO_NETNS_COOKIE)");
+        return cookie;
+    }
+
     public uint NextSequence() => unchecked(++_sequence == 0 ? ++_sequence : _sequence);
 
     /// <summary>
