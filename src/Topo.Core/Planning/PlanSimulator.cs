@@ -24,6 +24,13 @@ public static class PlanSimulator
             else
             {
                 foreach (var r in action.Includes.Prepend(action.After!)) objects[(r.Kind, r.Key)] = r;
+                // A new bridge has the kernel's default route_localnet (0), which topo reads for
+                // every bridge a file uses; a plan that wants 1 sets it after the bridge is made.
+                if (action.After is LinkState { Namespace: HostState.Host, Type: LinkKind.Bridge } bridge)
+                {
+                    var localnet = new SysctlState(HostState.Host, Resolution.Resolver.RouteLocalnetSysctl(bridge.Name), "0");
+                    objects.TryAdd((localnet.Kind, localnet.Key), localnet);
+                }
             }
         }
         // Nothing a plan does changes the host's own resolver configuration.
@@ -50,6 +57,9 @@ public static class PlanSimulator
                 RemoveWhere(objects, r => r is NamespaceFileState f && f.Namespace == shared.Name);
                 break;
             case LinkState link:
+                // An interface's own settings (net.ipv4.conf.NAME.*) go with it.
+                if (link.Namespace == HostState.Host)
+                    RemoveWhere(objects, r => r is SysctlState { Namespace: HostState.Host } s && s.Name.StartsWith($"net.ipv4.conf.{link.Name}.", StringComparison.Ordinal));
                 var refs = new HashSet<LinkRef> { link.Ref };
                 if (link.Type == LinkKind.Veth && link.Peer is { } peer)
                 {

@@ -164,7 +164,9 @@ public static partial class Planner
                 (link.Namespace != HostState.Host && _freshLinks.Contains(link.Ref)) || PeerMissing(link),
             LinkState link => _freshNamespaces.Contains(link.Namespace),
             AddressState a => _freshNamespaces.Contains(a.Namespace) || _freshLinks.Contains(a.LinkRef),
-            RouteState route => InsideFresh(route) || (ObservedOf(route) is RouteState have && GoesWithLastAddress(have)),
+            // The route the host has is what vanishes or stays: one moving onto a new interface
+            // from one that stays is still there, and is replaced in place (a create would find it).
+            RouteState route => ObservedOf(route) is RouteState have ? InsideFresh(have) || GoesWithLastAddress(have) : InsideFresh(route),
             // A re-created name gets an empty /etc/netns/NAME: its files are written again.
             NamespaceFileState file => _freshNamespaces.Contains(file.Namespace),
             _ => false,

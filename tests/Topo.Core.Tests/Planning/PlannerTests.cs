@@ -167,6 +167,23 @@ public sealed class PlannerTests
         Assert.True(Pipeline.Plan(OneContainer("10.0.0.6"), PlanSimulator.Apply(host, plan)).IsEmpty);
     }
 
+    /// <summary>
+    /// Found by the differential test against the kernel: a default route moving onto a new
+    /// interface from one that stays is still on the host, so it is replaced in place; a create
+    /// failed with "File exists".
+    /// </summary>
+    [Fact]
+    public void A_default_route_moving_onto_a_new_interface_is_replaced_in_place()
+    {
+        var host = Pipeline.Converge(new SpecBuilder("p").Network("n").Container("c", "n").Build());
+        var moved = new SpecBuilder("p").Network("n", @internal: true).Container("c", "n", "bridge").Build();
+        var plan = Pipeline.Plan(moved, host);
+        var route = Assert.Single(plan.Actions, a => a.Subject is RouteState);
+        Assert.Equal(ActionKind.Update, route.Kind);
+        Assert.Contains(route.Changes, c => c is { Name: "dev", Before: "eth0", After: "eth1" });
+        Assert.True(Pipeline.Plan(moved, PlanSimulator.Apply(host, plan)).IsEmpty);
+    }
+
     [Fact]
     public void Routes_are_left_alone_while_their_interface_keeps_an_address()
     {
