@@ -14,6 +14,7 @@ internal static class CliApp
         root.Subcommands.Add(ValidateCommand.Create(context));
         root.Subcommands.Add(PlanCommand.Create(context));
         root.Subcommands.Add(ApplyCommand.Create(context));
+        root.Subcommands.Add(Commands.Confirm.ConfirmCommand.Create(context));
         root.Subcommands.Add(DestroyCommand.Create(context));
         root.Subcommands.Add(StateCommand.Create(context));
         root.Subcommands.Add(LsCommand.Create(context));

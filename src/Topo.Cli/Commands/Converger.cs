@@ -12,7 +12,9 @@ namespace Topo.Cli.Commands;
 /// </summary>
 internal static class Converger
 {
-    public static int Run(CliContext context, string verb, Topo.Core.Spec.TopologyFile? spec, Func<HostState, PlanOutcome> planFor)
+    /// <param name="beforeApply">Runs once the plan is known to have changes, before the first step (apply --confirm records its checkpoint).</param>
+    public static int Run(CliContext context, string verb, Topo.Core.Spec.TopologyFile? spec, Func<HostState, PlanOutcome> planFor,
+        Action<Plan>? beforeApply = null)
     {
         var console = context.Console;
         TerminalProgress? progress = null;
@@ -22,6 +24,7 @@ internal static class Converger
                 context.Host, spec, planFor,
                 beforeApply: plan =>
                 {
+                    beforeApply?.Invoke(plan);
                     console.Out.Write(TextRenderer.Render(plan, new TextRenderOptions(Color: console.OutIsTerminal)));
                     console.Out.WriteLine();
                     if (console.ErrorIsTerminal) progress = new TerminalProgress(console.Error, plan);

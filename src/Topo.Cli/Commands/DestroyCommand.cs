@@ -19,6 +19,7 @@ internal static class DestroyCommand
             context.StartHost();
             var spec = SpecInput.Load(context.Console, parse.GetValue(file)!);
             if (spec is null) return ExitCodes.Error;
+            if (Confirm.Rollbacks.BeforeChanging(context, spec.Name) is { } refused) return refused;
             return Converger.Run(context, "destroy", null, observed =>
             {
                 var planned = Planner.Plan(spec.Name, HostState.Empty, observed);

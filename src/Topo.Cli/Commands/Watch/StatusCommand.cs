@@ -22,9 +22,24 @@ internal static class StatusCommand
         return command;
     }
 
+    /// <summary>Applies that wait for `topo confirm`, with their deadlines; as root, rollbacks that are due are done first.</summary>
+    private static void ShowConfirmations(CliContext context)
+    {
+        var pending = Confirm.PendingConfirmations.Default();
+        if (pending.List().Count == 0) return;
+        if (Environment.IsPrivilegedProcess) Confirm.Rollbacks.Settle(context, pending);
+        foreach (var p in pending.List())
+        {
+            var who = p.WaiterAlive ? $"apply pid {p.Pid} waits" : "no process waits";
+            context.Console.Out.WriteLine($"confirmation   project {p.Project} ({p.File}): `topo confirm` by {Confirm.Rollbacks.Local(p.Deadline)}, else rolled back ({who})");
+        }
+        context.Console.Out.WriteLine();
+    }
+
     private static int Run(CliContext context, string? file)
     {
         var console = context.Console;
+        ShowConfirmations(context);
         var store = new StatusStore(WatchOptions.DefaultRunDirectory);
         var statuses = store.List().Where(s => file is null || s.File == Path.GetFullPath(file)).ToList();
         if (statuses.Count == 0)

@@ -1,0 +1,22 @@
+using Topo.Core.Model;
+
+namespace Topo.Core.Planning;
+
+/// <summary>
+/// Going back to the host as it was (<c>topo apply --confirm</c> without a confirmation): the
+/// project's objects as they were observed before the apply are the desired state, so the plan
+/// deletes what the apply added, makes again what it removed and changes back what it changed.
+/// Host settings (sysctls) are left as they are: turning forwarding off again could cut off
+/// what others rely on, and per-interface ones go with their interface.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>The part of <paramref name="before"/> a rollback of <paramref name="project"/> restores.</summary>
+    public static HostState DesiredOf(HostState before, string project) =>
+        HostState.From(before.All().Where(r => r is not SysctlState && r.Owner is { } owner && (owner.Project == project || owner.IsShared)))
+            with { HostResolvConf = before.HostResolvConf };
+
+    /// <summary>The plan that takes the host back to <paramref name="before"/> for <paramref name="project"/>.</summary>
+    public static PlanResult RollBack(string project, HostState before, HostState observed) =>
+        Planner.Plan(project, DesiredOf(before, project), observed);
+}

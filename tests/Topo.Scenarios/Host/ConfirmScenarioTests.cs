@@ -1,0 +1,117 @@
+using Topo.Scenarios.Support;
+
+namespace Topo.Scenarios.Host;
+
+/// <summary>
+/// `topo apply --confirm`: the changes stay only if confirmed in time; else the host goes back to
+/// what `topo state` showed before, also when the applying process was killed meanwhile.
+/// </summary>
+public sealed class ConfirmScenarioTests
+{
+    private const string Before = """
+        version: 1
+        name: shop
+        networks:
+          front: {subnet: 10.70.1.0/24}
+          back: {subnet: 10.70.2.0/24, internal: true}
+        containers:
+          web: {networks: [front, back], ports: ["8080:80"]}
+          db: {networks: [back]}
+        """;
+
+    // A container more, one less, one network more, an address and a port changed.
+    private const string After = """
+        version: 1
+        name: shop
+        networks:
+          front: {subnet: 10.70.1.0/24}
+          back: {subnet: 10.70.2.0/24, internal: true}
+          cache: {subnet: 10.70.3.0/24}
+        containers:
+          web: {networks: [front, cache], ports: ["9090:80"]}
+          redis: {networks: [cache]}
+        """;
+
+    private static string Script(string body) => $$"""
+        W=$(mktemp -d)
+        cat > $W/before.yaml <<'YAML'
+        {{Before}}
+        YAML
+        cat > $W/after.yaml <<'YAML'
+        {{After}}
+        YAML
+        pending() { for _ in $(seq 100); do [ -e /run/topo/confirm/shop.json ] && return 0; sleep 0.1; done; return 1; }
+        $TOPO apply $W/before.yaml > /dev/null
+        $TOPO state > $W/state-before.json
+        {{body}}
+        rm -rf $W
+        """;
+
+    [Fact]
+    public void Without_a_confirmation_the_host_goes_back_to_exactly_what_it_was()
+    {
+        var s = SandboxShell.Run(Script("""
+            step unconfirmed $TOPO apply $W/after.yaml --confirm 2s < /dev/null
+            $TOPO state > $W/state-after.json
+            step same diff $W/state-before.json $W/state-after.json
+            step converged $TOPO plan $W/before.yaml --detailed-exitcode
+            step nothing_pending sh -c "ls /run/topo/confirm | wc -l"
+            """));
+        var run = s["unconfirmed"];
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Apply complete!", run.Output);
+        Assert.Contains("Not confirmed by", run.Output);
+        Assert.Contains("Roll back complete!", run.Output);
+        s.Ok("same");
+        s.Ok("converged");
+        Assert.Equal("0", s.Ok("nothing_pending").Output.Trim());
+    }
+
+    [Fact]
+    public void Confirmed_from_another_shell_the_changes_stay_and_status_shows_the_wait()
+    {
+        var s = SandboxShell.Run(Script("""
+            ($TOPO apply $W/after.yaml --confirm 60s < /dev/null > $W/apply.log 2>&1; echo $? > $W/apply.rc) &
+            pending
+            step status $TOPO status
+            step again $TOPO apply $W/before.yaml
+            step confirm $TOPO confirm $W/after.yaml
+            wait
+            step rc cat $W/apply.rc
+            step log cat $W/apply.log
+            step converged $TOPO plan $W/after.yaml --detailed-exitcode
+            step twice $TOPO confirm $W/after.yaml
+            """));
+        Assert.Contains("confirmation   project shop", s["status"].Output);
+        Assert.Equal(1, s["again"].ExitCode); // nothing else changes the project while it waits
+        Assert.Contains("waits for confirmation until", s["again"].Output);
+        Assert.Contains("Confirmed", s.Ok("confirm").Output);
+        Assert.Equal("0", s.Ok("rc").Output.Trim());
+        Assert.Contains("Confirmed: the changes stay.", s.Ok("log").Output);
+        s.Ok("converged");
+        Assert.Equal(1, s["twice"].ExitCode);
+    }
+
+    [Fact]
+    public void A_killed_apply_is_rolled_back_by_the_next_topo_command_after_its_deadline()
+    {
+        var s = SandboxShell.Run(Script("""
+            $TOPO apply $W/after.yaml --confirm 3s < /dev/null > /dev/null 2>&1 & pid=$!
+            pending
+            kill -9 $pid; wait $pid
+            step early $TOPO apply $W/after.yaml
+            sleep 3
+            step late $TOPO apply $W/before.yaml
+            $TOPO state > $W/state-after.json
+            step same diff $W/state-before.json $W/state-after.json
+            step nothing_pending sh -c "ls /run/topo/confirm | wc -l"
+            """));
+        Assert.Equal(1, s["early"].ExitCode); // still within its time: it may yet be confirmed
+        var late = s.Ok("late");
+        Assert.Contains("was not confirmed by", late.Output);
+        Assert.Contains("Roll back complete!", late.Output);
+        Assert.Contains("No changes.", late.Output); // back where the file says
+        s.Ok("same");
+        Assert.Equal("0", s.Ok("nothing_pending").Output.Trim());
+    }
+}
