@@ -41,6 +41,8 @@ public sealed class ConfirmScenarioTests
         {{After}}
         YAML
         pending() { for _ in $(seq 100); do [ -e /run/topo/confirm/shop.json ] && return 0; sleep 0.1; done; return 1; }
+        # Applied and waiting (a kill before that is a crash mid-apply: see CrashScenarioTests).
+        waiting() { for _ in $(seq 200); do grep -q 'Keep these changes' $W/apply.log 2>/dev/null && return 0; sleep 0.1; done; return 1; }
         $TOPO apply $W/before.yaml > /dev/null
         $TOPO state > $W/state-before.json
         {{body}}
@@ -96,8 +98,8 @@ public sealed class ConfirmScenarioTests
     public void A_killed_apply_is_rolled_back_by_the_next_topo_command_after_its_deadline()
     {
         var s = SandboxShell.Run(Script("""
-            $TOPO apply $W/after.yaml --confirm 3s < /dev/null > /dev/null 2>&1 & pid=$!
-            pending
+            $TOPO apply $W/after.yaml --confirm 3s < /dev/null > $W/apply.log 2>&1 & pid=$!
+            waiting
             kill -9 $pid; wait $pid
             step early $TOPO apply $W/after.yaml
             sleep 3
@@ -113,5 +115,27 @@ public sealed class ConfirmScenarioTests
         Assert.Contains("No changes.", late.Output); // back where the file says
         s.Ok("same");
         Assert.Equal("0", s.Ok("nothing_pending").Output.Trim());
+    }
+
+    [Fact]
+    public void A_watcher_rolls_back_an_abandoned_apply_of_another_project()
+    {
+        var s = SandboxShell.Run(Script("""
+            printf 'version: 1\nname: edge\nnetworks:\n  lan: {subnet: 10.71.0.0/24}\ncontainers:\n  probe: {networks: [lan]}\n' > $W/edge.yaml
+            $TOPO watch $W/edge.yaml --resync 1 > $W/watch.log 2>&1 & watcher=$!
+            $TOPO apply $W/after.yaml --confirm 2s < /dev/null > $W/apply.log 2>&1 & pid=$!
+            waiting
+            kill -9 $pid; wait $pid
+            step rolled sh -c "for _ in \$(seq 150); do grep -q 'was not confirmed' $W/watch.log && exit 0; sleep 0.1; done; exit 1"
+            kill -TERM $watcher; wait $watcher
+            $TOPO state > $W/state-after.json
+            step shop_back sh -c "python3 -c 'import json,sys; print(json.dumps([r for k in (\"namespaces\",\"links\",\"addresses\") for r in json.load(open(sys.argv[1])).get(k, []) if \"shop\" in r.get(\"label\", \"\")], sort_keys=True))' $W/state-before.json > $W/a; python3 -c 'import json,sys; print(json.dumps([r for k in (\"namespaces\",\"links\",\"addresses\") for r in json.load(open(sys.argv[1])).get(k, []) if \"shop\" in r.get(\"label\", \"\")], sort_keys=True))' $W/state-after.json > $W/b; diff $W/a $W/b"
+            step converged $TOPO plan $W/before.yaml --detailed-exitcode
+            step log cat $W/watch.log
+            """));
+        s.Ok("rolled");
+        Assert.Matches(@"the apply of .*after\.yaml \(project 'shop'\) was not confirmed by .*: rolled back", s.Ok("log").Output);
+        s.Ok("shop_back");
+        s.Ok("converged");
     }
 }

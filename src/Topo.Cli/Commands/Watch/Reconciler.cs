@@ -120,6 +120,7 @@ internal sealed partial class Reconciler(
         var spec = source.Current!;
         try
         {
+            AbandonedConfirmations.Settle(host, log);
             // The kernel's notifications of our own apply are not drained: among them may be drift
             // in a namespace the verification does not read again. They cost one more look.
             var result = Convergence.Run(host, spec, observed => PlanBuilder.Build(spec, observed));
