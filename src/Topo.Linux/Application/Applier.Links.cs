@@ -123,14 +123,9 @@ public sealed partial class Applier
 
     private void DeleteLink(PlanAction action, LinkState link, Journal journal)
     {
+        var remains = ReadRemains(link);
         RemoveLink(link);
-        journal.Record(action.Id, $"deleted {link.Display}", $"recreate {link.Display}", () =>
-        {
-            var peer = action.Includes.OfType<LinkState>().FirstOrDefault();
-            CreateLinkObject(link, peer);
-            Configure(link);
-            if (peer is not null) Configure(peer);
-        });
+        journal.Record(action.Id, $"deleted {link.Display}", $"recreate {link.Display}", () => RestoreLink(link, remains));
     }
 
     private void UpdateLink(PlanAction action, LinkState before, LinkState after, Journal journal)
