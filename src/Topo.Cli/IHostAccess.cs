@@ -15,7 +15,8 @@ internal interface IHostAccess
     IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys);
 
     /// <summary>The exclusive apply lock, held from observing to verifying.</summary>
-    IDisposable Lock();
+    /// <param name="waiting">Told once, when another apply holds it, that this one waits and for whom.</param>
+    IDisposable Lock(Action<string>? waiting = null);
 
     /// <summary>Runs the plan (throws Topo.Linux's ApplyException with the failing step and kernel message).</summary>
     ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep);

@@ -83,7 +83,7 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     /// <summary>libnftables (a clear error names the Debian package when it is missing).</summary>
     private NftablesClient Nftables => _nftables.GetAwaiter().GetResult();
 
-    public IDisposable Lock() => _applier.AcquireLock();
+    public IDisposable Lock(Action<string>? waiting = null) => _applier.AcquireLock(waiting);
 
     public ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep)
     {

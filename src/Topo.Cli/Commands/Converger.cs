@@ -27,7 +27,8 @@ internal static class Converger
                     if (console.ErrorIsTerminal) progress = new TerminalProgress(console.Error, plan);
                 },
                 onStep: step => progress?.Step(step),
-                beforeVerify: () => progress?.Done());
+                beforeVerify: () => progress?.Done(),
+                waiting: message => console.Error.WriteLine(message));
 
             if (result.PlanFailed)
             {

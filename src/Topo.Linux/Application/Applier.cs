@@ -50,9 +50,10 @@ public sealed partial class Applier : IDisposable
     /// Takes the exclusive apply lock for longer than one <see cref="Apply"/>: a command holds it
     /// from observing to verifying, so no other apply can slip in between plan and apply.
     /// </summary>
-    public IDisposable AcquireLock()
+    /// <param name="waiting">Told once, when another apply holds the lock, that this one waits and for whom.</param>
+    public IDisposable AcquireLock(Action<string>? waiting = null)
     {
-        var held = ApplyLock.Acquire(LockPath, _options.LockTimeout, _options.Time);
+        var held = ApplyLock.Acquire(LockPath, _options.LockTimeout, _options.Time, waiting);
         _held = held;
         Recover();
         return new Release(this, held);

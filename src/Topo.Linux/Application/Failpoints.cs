@@ -15,17 +15,24 @@ namespace Topo.Linux.Application;
 /// exists and before its alias is set: the windows a crash can hit.</param>
 /// <param name="FailStep">TOPO_FAILPOINT_FAIL_STEP=k: the step after k-1 completed ones fails (an IOException) before changing anything.</param>
 /// <param name="FailUndo">TOPO_FAILPOINT_FAIL_UNDO=j: during a rollback, undoing step j fails.</param>
-public sealed record Failpoints(int? KillAfterStep = null, int? FailStep = null, int? FailUndo = null)
+/// <param name="PauseAfterStep">TOPO_FAILPOINT_PAUSE_AFTER_STEP=k with TOPO_FAILPOINT_PAUSE_FILE=PATH: after step k
+/// the apply creates PATH and waits, holding the apply lock mid-way, until PATH is removed (at most a minute):
+/// what a test of concurrent applies needs to be sure they overlap.</param>
+public sealed record Failpoints(int? KillAfterStep = null, int? FailStep = null, int? FailUndo = null, int? PauseAfterStep = null, string? PauseFile = null)
 {
     public const string KillAfterStepVariable = "TOPO_FAILPOINT_KILL_AFTER_STEP";
     public const string FailStepVariable = "TOPO_FAILPOINT_FAIL_STEP";
     public const string FailUndoVariable = "TOPO_FAILPOINT_FAIL_UNDO";
+    public const string PauseAfterStepVariable = "TOPO_FAILPOINT_PAUSE_AFTER_STEP";
+    public const string PauseFileVariable = "TOPO_FAILPOINT_PAUSE_FILE";
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMinutes(1);
 
     public static readonly Failpoints None = new();
 
     /// <summary>From the environment; a value that is not a positive number is ignored, as unset.</summary>
     public static Failpoints FromEnvironment() => new(
-        Read(KillAfterStepVariable), Read(FailStepVariable), Read(FailUndoVariable));
+        Read(KillAfterStepVariable), Read(FailStepVariable), Read(FailUndoVariable),
+        Read(PauseAfterStepVariable), Environment.GetEnvironmentVariable(PauseFileVariable) is { Length: > 0 } file ? file : null);
 
     private static int? Read(string variable) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0 ? k : null;
@@ -33,9 +40,17 @@ public sealed record Failpoints(int? KillAfterStep = null, int? FailStep = null,
     /// <summary>After step <paramref name="step"/> (1-based) was journaled.</summary>
     internal void AfterStep(int step)
     {
+        if (step == PauseAfterStep && PauseFile is { } file) Pause(file);
         if (step != KillAfterStep) return;
         // What a power cut or `kill -9` does: no finally blocks, no rollback, no flush.
         kill(getpid(), SIGKILL);
+    }
+
+    private static void Pause(string file)
+    {
+        File.WriteAllText(file, $"{Environment.ProcessId}\n");
+        var until = DateTime.UtcNow + LongestPause;
+        while (File.Exists(file) && DateTime.UtcNow < until) Thread.Sleep(10);
     }
 
     /// <summary>Before running the change that would become step <paramref name="step"/>.</summary>
