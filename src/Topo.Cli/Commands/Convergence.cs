@@ -44,7 +44,7 @@ internal static class Convergence
     /// <param name="planFor">Plans against what was observed; the plan's desired state is what the host is checked against after applying.</param>
     /// <param name="beforeApply">Sees the plan before anything changes (apply prints it).</param>
     /// <param name="beforeVerify">Runs between applying and observing again (apply ends its progress display).</param>
-    /// <param name="waiting">Told when another apply holds the lock and this one waits (apply prints it).</param>
+    /// <param name="notice">Told that this round waits for another apply's lock, and what recovery from a dead apply removed (apply prints it, watch logs it).</param>
     public static ConvergeResult Run(
         IHostAccess host,
         TopologyFile? spec,
@@ -52,9 +52,9 @@ internal static class Convergence
         Action<Plan>? beforeApply = null,
         Action<PlanStep>? onStep = null,
         Action? beforeVerify = null,
-        Action<string>? waiting = null)
+        Action<string>? notice = null)
     {
-        using var held = host.Lock(waiting);
+        using var held = host.Lock(notice);
         var clock = Stopwatch.StartNew();
         var outcome = planFor(HostObservation.For(host, spec));
         var planTime = clock.Elapsed;

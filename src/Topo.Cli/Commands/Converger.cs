@@ -28,7 +28,7 @@ internal static class Converger
                 },
                 onStep: step => progress?.Step(step),
                 beforeVerify: () => progress?.Done(),
-                waiting: message => console.Error.WriteLine(message));
+                notice: message => console.Error.WriteLine(message));
 
             if (result.PlanFailed)
             {

@@ -3,7 +3,8 @@
 # `unshare --net --mount --propagation private`. It makes a fresh host (its own /run, /run/netns,
 # /etc/netns, an uplink), runs `topo apply FILE` with TOPO_FAILPOINT_KILL_AFTER_STEP=K (K=0: no
 # failpoint, the reference), then `topo apply FILE` and `topo plan FILE --detailed-exitcode`, and
-# prints their exit codes ("killed N", "apply N [S steps]", "plan N") and, after a line
+# prints their exit codes ("killed N", "apply N [S steps]", "plan N"), how many lines of what the
+# second apply recovered from the first ("recovered N"), and, after a line
 # "fingerprint", what the host holds (host-fingerprint.py). $TOPO is the binary.
 set -u
 k=$1 file=$2 here=$(dirname "$0")
@@ -24,6 +25,7 @@ fi
 "$TOPO" apply "$file" > $out/apply 2>&1
 rc=$?
 echo "apply $rc $(grep -o '([0-9]* steps' $out/apply | tr -d '(')"
+echo "recovered $(grep -c '^recovered: ' $out/apply)"
 [ $rc = 0 ] || show $out/apply
 "$TOPO" plan "$file" --detailed-exitcode > $out/plan 2>&1
 rc=$?

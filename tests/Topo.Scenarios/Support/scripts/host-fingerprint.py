@@ -2,9 +2,10 @@
 """Prints what a sandbox host holds, in a form two runs can be diffed by: every link (name, kind,
 alias, master, admin state; MACs inside containers), address and route of the host and of every
 named namespace, the nftables ruleset without handles, the files under /run, /run/netns and
-/etc/netns with a hash of each, and a line "DUPLICATE address ..." for an IPv4 address held twice.
-Kernel-chosen values (ifindex, a host link's random MAC, handles) are left out. Used by the crash
-and rollback scenario tests (tests/Topo.Scenarios/Host/CrashScenarioTests.cs)."""
+/etc/netns with a hash of each, and a line "DUPLICATE address ..." for an IPv4 address held
+twice. Values that differ from run to run (ifindex, a host link's random MAC, nftables handles,
+the apply lock's content: its last holder's pid) are left out. Used by the crash and concurrency
+scenario tests (tests/Topo.Scenarios/Host/CrashScenarioTests.cs)."""
 import hashlib, json, os, subprocess, sys
 
 IGNORED_RUN = set(sys.argv[1:])  # files of the test's own under /run
@@ -65,7 +66,9 @@ def files():
                 path = os.path.join(root, n)
                 if path in IGNORED_RUN or path.startswith("/run/netns/") or any(path.startswith(i + "/") for i in IGNORED_RUN):
                     continue
-                if os.path.isfile(path) and not os.path.islink(path):
+                if path.endswith("/topo.lock"):
+                    rows.append(path)  # holds the last holder's pid
+                elif os.path.isfile(path) and not os.path.islink(path):
                     with open(path, "rb") as f:
                         rows.append(f"{path} {hashlib.sha256(f.read()).hexdigest()[:12]}")
                 else:
