@@ -5,12 +5,12 @@ using Topo.Scenarios.Support;
 namespace Topo.Scenarios.Host;
 
 /// <summary>
-/// Crash consistency (docs/crash-safety.md): `topo apply` killed with SIGKILL right after any
-/// step (TOPO_FAILPOINT_KILL_AFTER_STEP) leaves nothing the next `topo apply` cannot recognise
-/// and finish: it converges, and the host then holds exactly what an uninterrupted apply leaves —
-/// no leaked link, namespace, address, route, nftables rule or file, no address held twice.
+/// Crash consistency (docs/crash-safety.md): `topo apply` (or `topo destroy`) killed with SIGKILL
+/// right after any step (TOPO_FAILPOINT_KILL_AFTER_STEP) leaves nothing the next run cannot
+/// recognise and finish: it converges, and the host then holds exactly what an uninterrupted run
+/// leaves — no leaked link, namespace, address, route, nftables rule or file, no address held twice.
 /// </summary>
-public sealed partial class CrashScenarioTests
+public sealed class CrashScenarioTests
 {
     /// <summary>The WordPress example, one more network (front, with a container of its own) and published ports: the firewall too.</summary>
     internal const string WordpressPlusFront = """
@@ -41,17 +41,23 @@ public sealed partial class CrashScenarioTests
     private static string Script(string name) => Repo.PathOf($"tests/Topo.Scenarios/Support/scripts/{name}");
 
     [Fact]
-    public void Apply_killed_after_every_step_converges_on_the_next_apply_with_nothing_leaked()
+    public void Apply_killed_after_every_step_converges_on_the_next_apply_with_nothing_leaked() => Walk("apply", minimumSteps: 25);
+
+    /// <summary>The same for destroy, from the example applied: the next destroy removes everything, and the host is as it was before any apply.</summary>
+    [Fact]
+    public void Destroy_killed_after_every_step_is_finished_by_the_next_destroy() => Walk("destroy", minimumSteps: 5);
+
+    private static void Walk(string verb, int minimumSteps)
     {
         var spec = TempSpec.Write(WordpressPlusFront);
         // Every trial runs in a sandbox of its own (nested unshare: a fresh host each time), two at
-        // a time. Trial 0 is the reference: an apply nobody killed. Trial k+1 past the last step
+        // a time. Trial 0 is the reference: a run nobody killed. Trial k+1 past the last step
         // must find no step to die at.
         var s = SandboxShell.Run($$"""
-            trial() { unshare --net --mount --propagation private bash {{Script("crash-once.sh")}} "$1" {{spec}} > /run/trial.$1 2>&1; }
+            trial() { unshare --net --mount --propagation private bash {{Script("crash-once.sh")}} "$1" {{spec}} {{verb}} > /run/trial.$1 2>&1; }
             export -f trial
             trial 0
-            steps=$(sed -n 's/^apply 0 \([0-9]*\) steps$/\1/p' /run/trial.0)
+            steps=$(sed -n 's/^{{verb}} 0 \([0-9]*\) steps$/\1/p' /run/trial.0)
             step reference cat /run/trial.0
             seq 1 $((steps + 1)) | xargs -P 2 -I K bash -c 'trial K'
             for k in $(seq 1 $((steps + 1))); do
@@ -59,9 +65,9 @@ public sealed partial class CrashScenarioTests
             done
             """);
         var reference = s.Ok("reference").Output;
-        Assert.Contains("plan 0", reference);
-        var steps = int.Parse(StepsLine().Match(reference).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(steps >= 25, $"the example should take many steps; took {steps}:\n{reference}");
+        Assert.Contains("again 0", reference);
+        var steps = int.Parse(Regex.Match(reference, $@"{verb} 0 (\d+) steps").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(steps >= minimumSteps, $"the example should take many steps; took {steps}:\n{reference}");
         Assert.DoesNotContain("DUPLICATE", reference);
 
         var failures = new StringBuilder();
@@ -69,18 +75,17 @@ public sealed partial class CrashScenarioTests
         {
             var trial = s[$"k{k}"];
             var died = k <= steps ? "killed 137" : "killed 0"; // 128 + SIGKILL; past the last step nothing dies
-            // From the first namespace on (step 2) the dead apply has an intent log, and the next
+            // From the first namespace on (step 2) a dead apply has an intent log, and the next
             // apply says what it removed: convergence comes from recovery, not from luck.
-            var recovered = k is >= 2 && k <= steps ? !trial.Output.Contains("recovered 0", StringComparison.Ordinal) : trial.Output.Contains("recovered 0", StringComparison.Ordinal);
+            var recovered = verb != "apply" || (k >= 2 && k <= steps
+                ? !trial.Output.Contains("recovered 0", StringComparison.Ordinal)
+                : trial.Output.Contains("recovered 0", StringComparison.Ordinal));
             if (trial.ExitCode != 0 || !trial.Output.Contains(died, StringComparison.Ordinal) || !recovered ||
-                !trial.Output.Contains("\napply 0", StringComparison.Ordinal) || !trial.Output.Contains("\nplan 0", StringComparison.Ordinal))
+                !trial.Output.Contains($"\n{verb} 0", StringComparison.Ordinal) || !trial.Output.Contains("\nagain 0", StringComparison.Ordinal))
             {
-                failures.Append($"--- killed after step {k} of {steps} (expected '{died}', apply 0, recovery from step 2 on, plan 0, the reference's host):\n{trial.Output}\n");
+                failures.Append($"--- {verb} killed after step {k} of {steps} (expected '{died}', {verb} 0, recovery, again 0, the reference's host):\n{trial.Output}\n");
             }
         }
         Assert.True(failures.Length == 0, failures.ToString());
     }
-
-    [GeneratedRegex(@"apply 0 (\d+) steps")]
-    private static partial Regex StepsLine();
 }
