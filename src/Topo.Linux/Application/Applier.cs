@@ -54,8 +54,16 @@ public sealed partial class Applier : IDisposable
     public IDisposable AcquireLock(Action<string>? waiting = null)
     {
         var held = ApplyLock.Acquire(LockPath, _options.LockTimeout, _options.Time, waiting);
+        try
+        {
+            Recover();
+        }
+        catch
+        {
+            held.Dispose(); // a round that cannot start must not keep others waiting
+            throw;
+        }
         _held = held;
-        Recover();
         return new Release(this, held);
     }
 
