@@ -14,8 +14,13 @@ internal interface IHostAccess
     /// <summary>Kernel settings by key; keys that do not exist are left out.</summary>
     IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys);
 
-    /// <summary>The exclusive apply lock, held from observing to verifying.</summary>
-    IDisposable Lock();
+    /// <summary>
+    /// The exclusive apply lock, held from observing to verifying. Taking it finishes what a
+    /// dead apply left half-made (docs/crash-safety.md).
+    /// </summary>
+    /// <param name="notice">Told, one line each, that this apply waits for another (and for whom)
+    /// and what was removed after a dead one.</param>
+    IDisposable Lock(Action<string>? notice = null);
 
     /// <summary>Runs the plan (throws Topo.Linux's ApplyException with the failing step and kernel message).</summary>
     ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep);

@@ -84,7 +84,12 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     /// <summary>libnftables (a clear error names the Debian package when it is missing).</summary>
     private NftablesClient Nftables => _nftables.GetAwaiter().GetResult();
 
-    public IDisposable Lock() => _applier.AcquireLock();
+    public IDisposable Lock(Action<string>? notice = null)
+    {
+        var held = _applier.AcquireLock(notice);
+        foreach (var line in _applier.Recovered) notice?.Invoke($"recovered: {line}");
+        return held;
+    }
 
     public ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep)
     {

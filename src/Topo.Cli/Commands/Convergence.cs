@@ -44,15 +44,17 @@ internal static class Convergence
     /// <param name="planFor">Plans against what was observed; the plan's desired state is what the host is checked against after applying.</param>
     /// <param name="beforeApply">Sees the plan before anything changes (apply prints it).</param>
     /// <param name="beforeVerify">Runs between applying and observing again (apply ends its progress display).</param>
+    /// <param name="notice">Told that this round waits for another apply's lock, and what recovery from a dead apply removed (apply prints it, watch logs it).</param>
     public static ConvergeResult Run(
         IHostAccess host,
         TopologyFile? spec,
         Func<HostState, PlanOutcome> planFor,
         Action<Plan>? beforeApply = null,
         Action<PlanStep>? onStep = null,
-        Action? beforeVerify = null)
+        Action? beforeVerify = null,
+        Action<string>? notice = null)
     {
-        using var held = host.Lock();
+        using var held = host.Lock(notice);
         var clock = Stopwatch.StartNew();
         var outcome = planFor(HostObservation.For(host, spec));
         var planTime = clock.Elapsed;

@@ -30,7 +30,8 @@ internal static class Converger
                     if (console.ErrorIsTerminal) progress = new TerminalProgress(console.Error, plan);
                 },
                 onStep: step => progress?.Step(step),
-                beforeVerify: () => progress?.Done());
+                beforeVerify: () => progress?.Done(),
+                notice: message => console.Error.WriteLine(message));
 
             if (result.PlanFailed)
             {

@@ -14,10 +14,15 @@ internal static class ApplyErrorPrinter
         if (e.Applied.Count == 0) w.WriteLine("  nothing had been applied before it");
         else
         {
-            w.WriteLine($"  {e.Applied.Count} step(s) had been applied before it, and were rolled back:");
+            var how = e.RollbackFailures.Count == 0 ? "and were rolled back" : "and were rolled back except where said below";
+            w.WriteLine($"  {e.Applied.Count} step(s) had been applied before it, {how}:");
             foreach (var step in e.Applied) w.WriteLine($"    {step}");
         }
+        if (e.RollbackFailures.Count == 0) return;
+        // What could not be undone is still on the host, labelled as topo's: the next apply
+        // (or destroy) plans from what it finds and finishes from there.
         foreach (var failure in e.RollbackFailures) w.WriteLine($"  rollback failed: {failure}");
+        w.WriteLine($"  left on the host: what those steps made or changed; `topo {verb}` again finishes from there");
     }
 
     /// <summary>The same in one line, for a log: the failing step, the error, the kernel's words.</summary>

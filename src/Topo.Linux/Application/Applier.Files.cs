@@ -19,7 +19,7 @@ public sealed partial class Applier
         using var dir = NamespaceFiles.OpenDirectory(EtcDirectory, file.Namespace, create: true)!;
         var previous = NamespaceFiles.ReadAt(dir, file.Name);
         CheckOurs(file, previous, dir);
-        NamespaceFiles.Replace(dir, file.Name, Encoding.UTF8.GetBytes(file.Text));
+        NamespaceFiles.Replace(dir, file.Name, Encoding.UTF8.GetBytes(file.Text), temporary => Intents.File(file.Namespace, temporary));
         var path = Path.Combine(dir.Path, file.Name);
         journal.Record(action.Id, $"wrote {path}", previous.Exists ? $"put its previous content back" : $"delete {path}",
             () => Restore(file, previous));
@@ -42,7 +42,7 @@ public sealed partial class Applier
     {
         using var dir = NamespaceFiles.OpenDirectory(EtcDirectory, file.Namespace, create: previous.Exists);
         if (dir is null) return;
-        if (previous.Bytes is { } bytes) NamespaceFiles.Replace(dir, file.Name, bytes);
+        if (previous.Bytes is { } bytes) NamespaceFiles.Replace(dir, file.Name, bytes, temporary => Intents.File(file.Namespace, temporary));
         else NamespaceFiles.Delete(dir, file.Name);
     }
 

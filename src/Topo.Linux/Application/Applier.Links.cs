@@ -14,6 +14,9 @@ public sealed partial class Applier
     private void CreateLink(PlanAction action, LinkState link, Journal journal)
     {
         var peer = action.Includes.OfType<LinkState>().FirstOrDefault();
+        // Created without an alias (the kernel takes none in RTM_NEWLINK), labelled by Configure.
+        Intents.Link(link.Namespace, link.Name);
+        if ((peer?.Ref ?? link.Peer) is { } far) Intents.Link(far.Namespace, far.Name);
         CreateLinkObject(link, peer);
         journal.Record(action.Id, $"created {link.Display}", $"delete {link.Display}", () => RemoveLink(link));
         // A bridge port on the host: no IPv6 on it (container ends have none from their namespace's default).
@@ -120,14 +123,9 @@ public sealed partial class Applier
 
     private void DeleteLink(PlanAction action, LinkState link, Journal journal)
     {
+        var remains = ReadRemains(link);
         RemoveLink(link);
-        journal.Record(action.Id, $"deleted {link.Display}", $"recreate {link.Display}", () =>
-        {
-            var peer = action.Includes.OfType<LinkState>().FirstOrDefault();
-            CreateLinkObject(link, peer);
-            Configure(link);
-            if (peer is not null) Configure(peer);
-        });
+        journal.Record(action.Id, $"deleted {link.Display}", $"recreate {link.Display}", () => RestoreLink(link, remains));
     }
 
     private void UpdateLink(PlanAction action, LinkState before, LinkState after, Journal journal)

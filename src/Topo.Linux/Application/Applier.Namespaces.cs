@@ -14,11 +14,12 @@ public sealed partial class Applier
     {
         if (ns.SharesWith is { } existing)
         {
+            Intents.Bind(ns.Name);
             _sessions.Store.Bind(ns.Name, existing).Dispose();
             journal.Record(action.Id, $"bound namespace {ns.Name} to {existing}", $"delete name {ns.Name}", () => RemoveNamespace(ns.Name));
             return;
         }
-        _sessions.CreateNamespace(ns.Name);
+        MakeNamespace(ns.Name);
         journal.Record(action.Id, $"created namespace {ns.Name}", $"delete namespace {ns.Name}", () => RemoveNamespace(ns.Name));
         SetLoopback(ns.Name, ns.Owner?.ToString());
         // Plans create every namespace before any veth: without this, two fds per namespace until then.
@@ -53,17 +54,25 @@ public sealed partial class Applier
         // The namespace's contents are gone with it; rollback can only give back an empty, labelled one.
         journal.Record(action.Id, $"deleted namespace {ns.Name}", $"recreate empty namespace {ns.Name}", () =>
         {
-            if (ns.SharesWith is { } other) _sessions.Store.Bind(ns.Name, other).Dispose();
+            if (ns.SharesWith is { } other)
+            {
+                Intents.Bind(ns.Name);
+                _sessions.Store.Bind(ns.Name, other).Dispose();
+            }
             else
             {
-                _sessions.CreateNamespace(ns.Name);
+                MakeNamespace(ns.Name);
                 SetLoopback(ns.Name, ns.Owner?.ToString());
             }
         });
     }
 
+    /// <summary>A fresh namespace NAME, its identity in the intent log before it has the name (it is labelled after).</summary>
+    private void MakeNamespace(string name) => _sessions.CreateNamespace(name, identity => Intents.Namespace(name, identity));
+
     private void RemoveNamespace(string name)
     {
+        Intents.Unname(name);
         _sessions.Forget(name);
         foreach (var key in _indexes.Keys.Where(k => k.Namespace == name).ToList()) _indexes.Remove(key);
         _sessions.Store.Delete(name);

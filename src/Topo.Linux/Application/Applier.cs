@@ -50,9 +50,19 @@ public sealed partial class Applier : IDisposable
     /// Takes the exclusive apply lock for longer than one <see cref="Apply"/>: a command holds it
     /// from observing to verifying, so no other apply can slip in between plan and apply.
     /// </summary>
-    public IDisposable AcquireLock()
+    /// <param name="waiting">Told once, when another apply holds the lock, that this one waits and for whom.</param>
+    public IDisposable AcquireLock(Action<string>? waiting = null)
     {
-        var held = ApplyLock.Acquire(LockPath, _options.LockTimeout, _options.Time);
+        var held = ApplyLock.Acquire(LockPath, _options.LockTimeout, _options.Time, waiting);
+        try
+        {
+            Recover();
+        }
+        catch
+        {
+            held.Dispose(); // a round that cannot start must not keep others waiting
+            throw;
+        }
         _held = held;
         return new Release(this, held);
     }
@@ -75,7 +85,8 @@ public sealed partial class Applier : IDisposable
         var clock = Stopwatch.StartNew();
         var writesBefore = WriteRequests;
         using var exclusive = _held is null ? ApplyLock.Acquire(LockPath, _options.LockTimeout, _options.Time) : null;
-        var journal = new Journal();
+        if (exclusive is not null) Recover();
+        var journal = new Journal(_options.Failpoints);
         _indexes.Clear();
         _firewallDone.Clear();
         var byKind = new Dictionary<ResourceKind, TimeSpan>();
@@ -87,6 +98,7 @@ public sealed partial class Applier : IDisposable
             {
                 if (step == StepKind.Make) AwaitVanished(journal, byKind);
                 var started = clock.Elapsed;
+                _options.Failpoints.BeforeStep(journal.Count + 1);
                 Run(plan, action, step, journal);
                 byKind[action.Subject.Kind] = byKind.GetValueOrDefault(action.Subject.Kind) + (clock.Elapsed - started);
                 onStep?.Invoke(new PlanStep(action, step));
@@ -97,7 +109,7 @@ public sealed partial class Applier : IDisposable
             {
                 var applied = journal.Entries.Select(j => j.Did).ToList();
                 _indexes.Clear();
-                var rollbackFailures = journal.RollBack();
+                var rollbackFailures = RollBack(journal);
                 throw new ApplyException(action, e, applied, rollbackFailures);
             }
         }
@@ -110,7 +122,7 @@ public sealed partial class Applier : IDisposable
         {
             var applied = journal.Entries.Select(j => j.Did).ToList();
             _indexes.Clear();
-            throw new ApplyException(plan.Actions[^1], e, applied, journal.RollBack());
+            throw new ApplyException(plan.Actions[^1], e, applied, RollBack(journal));
         }
         catch (NamespaceDefaultsException e)
         {
@@ -118,9 +130,18 @@ public sealed partial class Applier : IDisposable
             var failed = plan.Actions.FirstOrDefault(a => a.After is NamespaceState ns && ns.Name == e.Namespace) ?? plan.Actions[^1];
             var applied = journal.Entries.Select(j => j.Did).ToList();
             _indexes.Clear();
-            throw new ApplyException(failed, e, applied, journal.RollBack());
+            throw new ApplyException(failed, e, applied, RollBack(journal));
         }
+        EndIntents(clean: true);
         return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed) { ElapsedByKind = byKind };
+    }
+
+    /// <summary>Undoes the journal; the intent log stays when something could not be undone (the next apply looks at it).</summary>
+    private List<string> RollBack(Journal journal)
+    {
+        var failures = journal.RollBack();
+        EndIntents(clean: failures.Count == 0);
+        return failures;
     }
 
     private void Run(Plan plan, PlanAction action, StepKind step, Journal journal)
@@ -203,6 +224,7 @@ public sealed partial class Applier : IDisposable
     {
         if (_ownsNftables) _nftables?.Dispose();
         if (_hostIpv6Conf is >= 0 and var conf) Tmds.Linux.LibC.close(conf);
+        _intents?.Dispose();
         if (_ownsSessions) _sessions.Dispose();
     }
 }

@@ -1,14 +1,21 @@
 namespace Topo.Linux.Application;
 
 /// <summary>Completed steps with their undo, rolled back in reverse on failure.</summary>
-internal sealed class Journal
+internal sealed class Journal(Failpoints? failpoints = null)
 {
     private readonly List<(JournalEntry Entry, Action? Undo)> _steps = [];
+    private readonly Failpoints _failpoints = failpoints ?? Failpoints.None;
 
     public IReadOnlyList<JournalEntry> Entries => _steps.Select(s => s.Entry).ToList();
 
-    public void Record(int actionId, string did, string undoDescription, Action? undo) =>
+    /// <summary>Steps completed so far.</summary>
+    public int Count => _steps.Count;
+
+    public void Record(int actionId, string did, string undoDescription, Action? undo)
+    {
         _steps.Add((new JournalEntry(actionId, did, undoDescription), undo));
+        _failpoints.AfterStep(_steps.Count);
+    }
 
     /// <summary>Undoes everything in reverse; returns the failures (best effort: it keeps going).</summary>
     public List<string> RollBack()
@@ -24,6 +31,7 @@ internal sealed class Journal
             }
             try
             {
+                _failpoints.BeforeUndo(i + 1);
                 undo();
             }
             catch (Exception e)

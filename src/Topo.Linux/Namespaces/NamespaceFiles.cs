@@ -56,9 +56,11 @@ internal static unsafe partial class NamespaceFiles
     }
 
     /// <summary>Puts <paramref name="content"/> in place of NAME: a fresh temporary beside it, renamed over it.</summary>
-    public static void Replace(SafeDirectory dir, string name, byte[] content)
+    /// <param name="beforeCreate">Told the temporary's name before it exists (the applier's intent log).</param>
+    public static void Replace(SafeDirectory dir, string name, byte[] content, Action<string>? beforeCreate = null)
     {
         var temporary = $".{name}.topo-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        beforeCreate?.Invoke(temporary);
         fixed (byte* t = Bytes(temporary))
         {
             var fd = openat(dir.Fd, t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, Mode);

@@ -63,13 +63,14 @@ public sealed class NamespaceSessions : IDisposable
     /// of creating 500 of them), and nothing needs it before an interface moves in
     /// (<see cref="AwaitDefaults"/>).
     /// </summary>
-    public NetNamespace CreateNamespace(string ns)
+    /// <param name="beforeNaming">See <see cref="NamespaceStore.Create"/>.</param>
+    public NetNamespace CreateNamespace(string ns, Action<(ulong Device, ulong Inode)>? beforeNaming = null)
     {
         Netlink.Transport.NetlinkSocket? socket = null;
         NetNamespace handle;
         try
         {
-            handle = Store.Create(ns, () => socket = Netlink.Transport.NetlinkSocket.Open());
+            handle = Store.Create(ns, () => socket = Netlink.Transport.NetlinkSocket.Open(), beforeNaming);
         }
         catch
         {

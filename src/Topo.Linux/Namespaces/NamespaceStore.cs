@@ -46,15 +46,21 @@ public sealed unsafe class NamespaceStore
     /// <summary>Creates a fresh namespace NAME; returns its handle.</summary>
     /// <param name="inside">Runs in the new namespace, on the namespace thread, once it is named
     /// (e.g. to open its netlink socket in the same hand-off).</param>
-    public NetNamespace Create(string name, Action? inside = null)
+    /// <param name="beforeNaming">Told the new namespace's identity (nsfs device, inode) before
+    /// anything of it is visible (its mount point file included): a caller that records it can
+    /// tell afterwards that what is at NAME is the namespace it made (the applier's intent log).</param>
+    public NetNamespace Create(string name, Action? inside = null, Action<(ulong Device, ulong Inode)>? beforeNaming = null)
     {
         var path = PathOf(name);
         Prepare();
-        CreateMountPoint(path);
+        var named = false;
         try
         {
             var ns = _thread.CreateNamespace(() =>
             {
+                beforeNaming?.Invoke(NetNamespace.IdentityOf("/proc/thread-self/ns/net"));
+                CreateMountPoint(path);
+                named = true;
                 Mount("/proc/thread-self/ns/net", path, MS_BIND, $"bind namespace onto {path}");
                 inside?.Invoke();
             });
@@ -63,8 +69,11 @@ public sealed unsafe class NamespaceStore
         }
         catch
         {
-            Unmount(path);
-            File.Delete(path);
+            if (named)
+            {
+                Unmount(path);
+                File.Delete(path);
+            }
             throw;
         }
     }

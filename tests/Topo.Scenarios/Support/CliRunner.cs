@@ -25,7 +25,7 @@ internal static class CliRunner
     {
         public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null) => state;
 
-        public IDisposable Lock() => new MemoryStream();
+        public IDisposable Lock(Action<string>? notice = null) => new MemoryStream();
 
         public IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys) =>
             [.. state.Sysctls.Where(s => keys.Contains(s.Name))];

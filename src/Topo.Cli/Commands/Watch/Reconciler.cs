@@ -123,7 +123,8 @@ internal sealed partial class Reconciler(
             AbandonedConfirmations.Settle(host, log);
             // The kernel's notifications of our own apply are not drained: among them may be drift
             // in a namespace the verification does not read again. They cost one more look.
-            var result = Convergence.Run(host, spec, observed => PlanBuilder.Build(spec, observed));
+            var result = Convergence.Run(host, spec, observed => PlanBuilder.Build(spec, observed),
+                notice: message => LogDiagnostic(log, LogLevel.Warning, message));
             var resync = burst.Any(t => t.Kind is TriggerKind.Start or TriggerKind.Resync or TriggerKind.Retry);
             Report(number, trigger, result, clock, drift: !burst.Any(t => t.Reloads), resync);
         }

@@ -1,0 +1,76 @@
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.Messages;
+
+namespace Topo.Linux.Application;
+
+public sealed partial class Applier
+{
+    /// <summary>
+    /// What deleting a link takes with it, read from the kernel just before: the far end of a veth
+    /// as it is (a replace's action carries only the new one), and the addresses and routes on each
+    /// end, which the kernel removes with the link and no plan step lists. Without them a rollback
+    /// gave back a veth with the new far end's name and no address (found by the rollback test).
+    /// Read only for a link deleted on its own; a namespace's links go with it.
+    /// </summary>
+    private sealed record LinkRemains(
+        LinkState? Peer,
+        List<(LinkRef Link, Ipv4Prefix Address)> Addresses,
+        List<(LinkRef Device, RouteMessage Route)> Routes);
+
+    private LinkRemains ReadRemains(LinkState link)
+    {
+        LinkState? peer = null;
+        if (link is { Type: LinkKind.Veth, Peer: { } p } && Session(p.Namespace).GetLink(p.Name) is { } far)
+        {
+            peer = new LinkState(p.Namespace, p.Name, LinkKind.Veth)
+            {
+                Up = far.IsUp,
+                Mtu = far.Mtu is { } mtu ? (int)mtu : null,
+                Mac = far.Address is { Length: LinkSizes.MacAddress } mac ? MacAddress.FromBytes(mac) : null,
+                Peer = link.Ref,
+                Owner = Label.TryParse(far.Alias, out var label) ? label : null,
+            };
+        }
+        var remains = new LinkRemains(peer, [], []);
+        foreach (var end in peer is null ? [link] : new[] { link, peer })
+        {
+            var session = Session(end.Namespace);
+            var index = IndexOf(end.Namespace, end.Name);
+            foreach (var a in session.DumpAddresses())
+                if (a.Index == index && a.Local is { } local) remains.Addresses.Add((end.Ref, new Ipv4Prefix(local, a.PrefixLength)));
+            // The kernel's own (a prefix's route) come back with the address.
+            foreach (var r in session.DumpRoutes())
+                if (r.OutputInterface == index && r.Protocol != RouteProtocol.Kernel) remains.Routes.Add((end.Ref, r));
+        }
+        return remains;
+    }
+
+    /// <summary>The undo of a link's deletion: the link, its far end, their labels, addresses and routes, as they were.</summary>
+    private void RestoreLink(LinkState link, LinkRemains remains)
+    {
+        Intents.Link(link.Namespace, link.Name);
+        if (remains.Peer is { } peer) Intents.Link(peer.Namespace, peer.Name);
+        CreateLinkObject(link, remains.Peer);
+        Configure(link);
+        if (remains.Peer is not null) Configure(remains.Peer);
+        foreach (var (at, address) in remains.Addresses)
+            Session(at.Namespace).AddAddress(IndexOf(at.Namespace, at.Name), address, $"add address {at}/{address}");
+        foreach (var (device, r) in remains.Routes)
+        {
+            var route = new RouteMessage
+            {
+                DestinationLength = r.DestinationLength,
+                Destination = r.Destination,
+                Gateway = r.Gateway,
+                Priority = r.Priority,
+                OutputInterface = IndexOf(device.Namespace, device.Name),
+                Scope = r.Scope,
+                Protocol = r.Protocol,
+                Type = r.Type,
+            };
+            Session(device.Namespace).AddRoute(route, replace: false, $"add route {r.DestinationPrefix} via {device}");
+        }
+    }
+}
