@@ -99,7 +99,7 @@ public sealed unsafe class NamespaceStore
         {
             if (umount2(p, MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT)
             {
-                throw NetlinkSocket.Errno($"umount {path}");
+                throw SyscallException.FromErrno($"umount {path}");
             }
         }
         if (File.Exists(path)) File.Delete(path);
@@ -115,7 +115,7 @@ public sealed unsafe class NamespaceStore
         var dir = Options.NetnsDirectory;
         if (!TryMount(null, dir, MS_SHARED | MS_REC))
         {
-            if (errno != EINVAL) throw NetlinkSocket.Errno($"make {dir} shared");
+            if (errno != EINVAL) throw SyscallException.FromErrno($"make {dir} shared");
             Mount(dir, dir, MS_BIND | MS_REC, $"bind {dir} onto itself");
             Mount(null, dir, MS_SHARED | MS_REC, $"make {dir} shared");
         }
@@ -136,7 +136,7 @@ public sealed unsafe class NamespaceStore
 
     private static void Mount(string? source, string target, ulong flags, string what)
     {
-        if (!TryMount(source, target, flags)) throw NetlinkSocket.Errno(what);
+        if (!TryMount(source, target, flags)) throw SyscallException.FromErrno(what);
     }
 
     private static bool TryMount(string? source, string target, ulong flags)

@@ -88,7 +88,7 @@ public sealed unsafe class NetNamespace : SafeHandle
     /// <summary>Moves the calling thread into this namespace. Only for dedicated threads (<see cref="NamespaceThread"/>).</summary>
     internal void Enter()
     {
-        if (setns(Fd, CLONE_NEWNET) != 0) throw NetlinkSocket.Errno($"setns({Origin})");
+        if (setns(Fd, CLONE_NEWNET) != 0) throw SyscallException.FromErrno($"setns({Origin})");
     }
 
     protected override bool ReleaseHandle() => close((int)handle) == 0;
