@@ -1,5 +1,6 @@
 using Topo.Core.Model;
 using Topo.Core.Planning;
+using Topo.Linux;
 using Topo.Linux.Application;
 using Topo.Linux.Nftables;
 using Topo.Linux.Namespaces;
@@ -41,6 +42,9 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         _firewallThread = new NamespaceThread("topo-nft");
         _nftables = _firewallThread.Start(_firewallThread.Home, () =>
         {
+            // Without CAP_NET_ADMIN libnftables prints its own "(you must be root)" line to stderr
+            // when it lists tables: ask first, so the user reads one clear error.
+            Privileges.RequireNetworkAdmin();
             var client = new NftablesClient(_firewallThread, _firewallThread.Home);
             client.ListTables(); // makes it open its socket now, with a low fd
             return client;
@@ -83,7 +87,12 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     /// <summary>libnftables (a clear error names the Debian package when it is missing).</summary>
     private NftablesClient Nftables => _nftables.GetAwaiter().GetResult();
 
-    public IDisposable Lock() => _applier.AcquireLock();
+    /// <summary>Before the lock (a file in /run) and before any change: may this process change the network at all?</summary>
+    public IDisposable Lock()
+    {
+        Privileges.RequireNetworkAdmin();
+        return _applier.AcquireLock();
+    }
 
     public ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep)
     {
