@@ -28,6 +28,16 @@ public sealed class KernelReplyTests
     }
 
     [Fact]
+    public void A_namespace_without_a_main_table_has_no_routes_not_an_error()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        using var fresh = sandbox.Store.Create("fresh"); // lo down, never a route: the kernel has no main table here
+        using var session = new Topo.Linux.Netlink.RouteNetlinkSession(sandbox.Thread.OpenSocket(fresh));
+        Assert.Empty(session.DumpRoutes());
+    }
+
+    [Fact]
     public void An_attribute_the_kernel_refuses_is_named()
     {
         SandboxHost.SkipUnlessRoot();
