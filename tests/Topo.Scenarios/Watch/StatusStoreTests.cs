@@ -56,6 +56,20 @@ public sealed class StatusStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_lock_that_is_a_planted_link_is_refused_and_its_target_never_made()
+    {
+        var store = new StatusStore(_dir);
+        Directory.CreateDirectory(_dir);
+        var target = Path.Combine(_dir, "made-by-the-link");
+        File.CreateSymbolicLink(store.LockPath("shop"), target);
+
+        var e = Assert.Throws<IOException>(() => store.Claim("shop"));
+
+        Assert.Contains("is a symbolic link", e.Message);
+        Assert.False(File.Exists(target));
+    }
+
+    [Fact]
     public void A_second_claim_of_the_same_project_is_refused_until_the_first_is_released()
     {
         var store = new StatusStore(_dir);

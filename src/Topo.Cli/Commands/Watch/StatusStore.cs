@@ -22,16 +22,10 @@ internal sealed class StatusStore(string directory)
     public IDisposable Claim(string project)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        try
-        {
-            return new FileStream(LockPath(project), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            var other = Read(StatusPath(project));
-            var who = other is null ? "another watcher" : $"the watcher with pid {other.Pid} (file {other.File})";
-            throw new InvalidOperationException($"project \"{project}\" is already watched by {who}; one watcher per project");
-        }
+        if (Topo.Linux.SafeFile.TryLock(LockPath(project)) is { } held) return held;
+        var other = Read(StatusPath(project));
+        var who = other is null ? "another watcher" : $"the watcher with pid {other.Pid} (file {other.File})";
+        throw new InvalidOperationException($"project \"{project}\" is already watched by {who}; one watcher per project");
     }
 
     /// <summary>
