@@ -30,12 +30,13 @@ internal static class CliApp
         "to review a change without a host, use `topo plan FILE --state SNAPSHOT` or `--against BASE.yaml`";
 
     /// <summary>
-    /// Refused for lack of privilege: netlink's EPERM/EACCES (plan, ls), the apply lock or the
+    /// Refused for lack of privilege: netlink's EPERM/EACCES (plan, ls), a system call's (setns, mount), the apply lock or the
     /// watchers' run directory under /run (apply, destroy, watch). Files the user names are read
     /// with their own messages before any of these.
     /// </summary>
     public static bool NeedsRoot(Exception e) =>
-        e is Topo.Linux.Netlink.Transport.NetlinkException { Errno: 1 or 13 } or UnauthorizedAccessException;
+        e is Topo.Linux.Netlink.Transport.NetlinkException { Errno: 1 or 13 } or Topo.Linux.SyscallException { IsPermissionDenied: true }
+            or UnauthorizedAccessException;
 
     public static int Run(string[] args, CliContext context)
     {

@@ -1,5 +1,6 @@
 using Topo.Core.Model;
 using Topo.Core.Planning;
+using Topo.Linux;
 using Topo.Linux.Application;
 using Topo.Linux.Nftables;
 using Topo.Linux.Namespaces;
@@ -41,7 +42,12 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         // while nftables' generation stays the same (TableListingCache).
         _firewallThread = new NamespaceThread("topo-nft");
         _nftables = _firewallThread.Start(_firewallThread.Home, () =>
-            new NftablesClient(_firewallThread, _firewallThread.Home) { ListingCache = new TableListingCache(ListingCacheDirectory()) });
+        {
+            // Without CAP_NET_ADMIN libnftables prints its own "(you must be root)" line to stderr
+            // when it lists a table: ask first, so the user reads one clear error.
+            Privileges.RequireNetworkAdmin();
+            return new NftablesClient(_firewallThread, _firewallThread.Home) { ListingCache = new TableListingCache(ListingCacheDirectory()) };
+        });
     }
 
     public static IHostAccess Create() => new LinuxHost();
@@ -84,8 +90,10 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     /// <summary>libnftables (a clear error names the Debian package when it is missing).</summary>
     private NftablesClient Nftables => _nftables.GetAwaiter().GetResult();
 
+    /// <summary>Before the lock (a file in /run) and before any change: may this process change the network at all?</summary>
     public IDisposable Lock(Action<string>? notice = null)
     {
+        Privileges.RequireNetworkAdmin();
         var held = _applier.AcquireLock(notice);
         foreach (var line in _applier.Recovered) notice?.Invoke($"recovered: {line}");
         return held;

@@ -11,22 +11,63 @@ public static class SpecLoader
     /// <summary>Far above any real topology; keeps a wrong path (a disk image, a log) from eating memory.</summary>
     public const long MaxFileBytes = 16 * 1024 * 1024;
 
-    public static LoadResult Load(string path)
+    public static LoadResult Load(string path) =>
+        ReadText(path, out var failure) is { } text ? Parse(text, path) : failure!;
+
+    /// <summary>
+    /// The file's text, read with the size cap and strict UTF-8; null with the failure as a load
+    /// result when it cannot be read, is too big or is not UTF-8. For callers that keep the text (the watcher).
+    /// </summary>
+    public static string? ReadText(string path, out LoadResult? failure)
     {
-        string text;
+        failure = null;
+        byte[] bytes;
         try
         {
             var info = new FileInfo(path);
-            if (!info.Exists) return Fail(path, $"no such file: {path}");
-            if (info.Length > MaxFileBytes)
-                return Fail(path, $"the file is {info.Length} bytes; a topology file may be at most {MaxFileBytes} bytes");
-            text = File.ReadAllText(path);
+            if (!info.Exists) failure = Fail(path, $"no such file: {path}");
+            else if (info.Length > MaxFileBytes)
+                failure = Fail(path, $"the file is {info.Length} bytes; a topology file may be at most {MaxFileBytes} bytes");
+            if (failure is not null) return null;
+            bytes = ReadAtMost(path, MaxFileBytes + 1);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return Fail(path, $"cannot read the file: {e.Message}");
+            failure = Fail(path, $"cannot read the file: {e.Message}");
+            return null;
         }
-        return Parse(text, path);
+        if (bytes.Length > MaxFileBytes)
+        {
+            failure = Fail(path, $"the file is more than {MaxFileBytes} bytes; a topology file may be at most {MaxFileBytes} bytes");
+            return null;
+        }
+        var bag = new DiagnosticBag(path);
+        var text = TextChecks.DecodeUtf8(bytes, bag);
+        if (text is null) failure = new LoadResult(null, bag.ToSortedArray());
+        return text;
+    }
+
+    /// <summary>Bytes as read from a file: strict UTF-8 (a stray byte is an error at its place, not a U+FFFD), then <see cref="Parse"/>.</summary>
+    public static LoadResult ParseUtf8(ReadOnlySpan<byte> bytes, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (bytes.Length > MaxFileBytes)
+            return Fail(path, $"the file is {bytes.Length} bytes; a topology file may be at most {MaxFileBytes} bytes");
+        var bag = new DiagnosticBag(path);
+        var text = TextChecks.DecodeUtf8(bytes, bag);
+        return text is null ? new LoadResult(null, bag.ToSortedArray()) : Parse(text, path);
+    }
+
+    // The size was checked, but a pipe or /proc file has none and a file may grow: read no more than the cap.
+    private static byte[] ReadAtMost(string path, long limit)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        using var copy = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while (copy.Length < limit && (read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, limit - copy.Length))) > 0)
+            copy.Write(buffer, 0, read);
+        return copy.ToArray();
     }
 
     public static LoadResult Parse(string text, string path)
@@ -36,6 +77,7 @@ public static class SpecLoader
         if (text.Length > MaxFileBytes)
             return Fail(path, $"the file is {text.Length} characters; a topology file may be at most {MaxFileBytes} bytes");
         var bag = new DiagnosticBag(path);
+        if (TextChecks.ReportForbiddenCharacters(text, bag)) return new LoadResult(null, bag.ToSortedArray());
         try
         {
             var root = YamlTreeBuilder.Build(text, bag);

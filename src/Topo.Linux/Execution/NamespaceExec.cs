@@ -105,7 +105,7 @@ public static class NamespaceExec
     /// </summary>
     private static unsafe void IsolateMounts(string name, string etcDirectory, Action<string>? warn)
     {
-        if (unshare(CLONE_NEWNS) != 0) throw NetlinkSocket.Errno("unshare(CLONE_NEWNS)");
+        if (unshare(CLONE_NEWNS) != 0) throw SyscallException.FromErrno("unshare(CLONE_NEWNS)");
         Mount("", "/", "none", MS_SLAVE | MS_REC, "make / a slave (mount --make-rslave /)");
 
         // sysfs shows the network namespace of the task that mounts it.
@@ -134,7 +134,7 @@ public static class NamespaceExec
 
     private static void Mount(string source, string target, string type, ulong flags, string what)
     {
-        if (!TryMount(source, target, type, flags)) throw NetlinkSocket.Errno(what);
+        if (!TryMount(source, target, type, flags)) throw SyscallException.FromErrno(what);
     }
 
     private static unsafe bool TryMount(string source, string target, string type, ulong flags)

@@ -79,7 +79,7 @@ public sealed class KernelMonitor : IDisposable
                 requests = NetlinkSocket.Open();
             });
             _stopFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-            if (_stopFd < 0) throw NetlinkSocket.Errno("eventfd");
+            if (_stopFd < 0) throw SyscallException.FromErrno("eventfd");
         }
         catch
         {
@@ -196,7 +196,7 @@ public sealed class KernelMonitor : IDisposable
                 if (poll(fds, 3, -1) < 0)
                 {
                     if (errno == EINTR) continue;
-                    throw NetlinkSocket.Errno("poll");
+                    throw SyscallException.FromErrno("poll");
                 }
                 if (fds[2].revents != 0) break;
                 lock (_gate)

@@ -28,7 +28,8 @@ public sealed unsafe class NamespaceStore
 
     public string PathOf(string name) => Path.Combine(Options.NetnsDirectory, Validate(name));
 
-    public bool Exists(string name) => File.Exists(PathOf(name));
+    /// <summary>True for a name in the store, a planted symbolic link included (which every other call then refuses).</summary>
+    public bool Exists(string name) => Path.Exists(PathOf(name)) || new FileInfo(PathOf(name)).LinkTarget is not null;
 
     /// <summary>Names in the store, sorted.</summary>
     public IReadOnlyList<string> List()
@@ -38,10 +39,12 @@ public sealed unsafe class NamespaceStore
         return names;
     }
 
-    public NetNamespace Open(string name) => NetNamespace.Open(PathOf(name));
+    // Names are never followed through a symbolic link (O_NOFOLLOW, lstat, UMOUNT_NOFOLLOW): a link
+    // planted in the store would otherwise make topo treat another namespace (or any mount) as its own.
+    public NetNamespace Open(string name) => NetNamespace.Open(PathOf(name), followLinks: false);
 
     /// <summary>The identity (nsfs device, inode) of namespace NAME; IOException if there is no namespace behind the name.</summary>
-    public (ulong Device, ulong Inode) Identity(string name) => NetNamespace.IdentityOf(PathOf(name));
+    public (ulong Device, ulong Inode) Identity(string name) => NetNamespace.IdentityOf(PathOf(name), followLinks: false);
 
     /// <summary>Creates a fresh namespace NAME; returns its handle.</summary>
     /// <param name="inside">Runs in the new namespace, on the namespace thread, once it is named
@@ -83,12 +86,14 @@ public sealed unsafe class NamespaceStore
     {
         var path = PathOf(name);
         var source = PathOf(existing);
-        if (!File.Exists(source)) throw new IOException($"namespace {existing} does not exist");
+        if (!File.Exists(source) && new FileInfo(source).LinkTarget is null) throw new IOException($"namespace {existing} does not exist");
         Prepare();
+        // The source by its handle (/proc/PID/fd/N), opened without following a link: what is bound is what was checked.
+        using var held = NetNamespace.Open(source, followLinks: false);
         CreateMountPoint(path);
         try
         {
-            Mount(source, path, MS_BIND, $"bind {source} onto {path}");
+            Mount(held.Path, path, MS_BIND, $"bind {source} onto {path}");
         }
         catch
         {
@@ -106,25 +111,31 @@ public sealed unsafe class NamespaceStore
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         fixed (byte* p = bytes)
         {
-            if (umount2(p, MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT)
+            if (umount2(p, MNT_DETACH | UmountNoFollow) != 0 && errno != EINVAL && errno != ENOENT)
             {
-                throw NetlinkSocket.Errno($"umount {path}");
+                throw SyscallException.FromErrno($"umount {path}");
             }
         }
         if (File.Exists(path)) File.Delete(path);
         var etc = Path.Combine(Options.EtcDirectory, name);
-        if (Directory.Exists(etc)) Directory.Delete(etc, recursive: true);
+        if (new FileInfo(etc).LinkTarget is not null) File.Delete(etc); // the link, never what it points at
+        else if (Directory.Exists(etc)) Directory.Delete(etc, recursive: true);
     }
+
+    /// <summary>UMOUNT_NOFOLLOW (include/linux/fs.h): not bound by Tmds.LibC 0.5.</summary>
+    private const int UmountNoFollow = 8;
 
     /// <summary>Makes the directory a shared mount point, as iproute2 does, so mounts propagate to other mount namespaces.</summary>
     private void Prepare()
     {
         if (_prepared) return;
-        Directory.CreateDirectory(Options.NetnsDirectory);
         var dir = Options.NetnsDirectory;
+        if (new DirectoryInfo(dir).LinkTarget is not null)
+            throw new IOException($"{dir} is a symbolic link; topo keeps namespace names only in a real directory");
+        Directory.CreateDirectory(dir);
         if (!TryMount(null, dir, MS_SHARED | MS_REC))
         {
-            if (errno != EINVAL) throw NetlinkSocket.Errno($"make {dir} shared");
+            if (errno != EINVAL) throw SyscallException.FromErrno($"make {dir} shared");
             Mount(dir, dir, MS_BIND | MS_REC, $"bind {dir} onto itself");
             Mount(null, dir, MS_SHARED | MS_REC, $"make {dir} shared");
         }
@@ -137,6 +148,10 @@ public sealed unsafe class NamespaceStore
         {
             using (new FileStream(path, FileMode.CreateNew, FileAccess.Write)) { }
         }
+        catch (IOException) when (new FileInfo(path).LinkTarget is not null)
+        {
+            throw NetNamespace.SymbolicLink(path); // O_EXCL refused to follow it; say why
+        }
         catch (IOException e) when (File.Exists(path))
         {
             throw new IOException($"namespace file {path} already exists", e);
@@ -145,7 +160,7 @@ public sealed unsafe class NamespaceStore
 
     private static void Mount(string? source, string target, ulong flags, string what)
     {
-        if (!TryMount(source, target, flags)) throw NetlinkSocket.Errno(what);
+        if (!TryMount(source, target, flags)) throw SyscallException.FromErrno(what);
     }
 
     private static bool TryMount(string? source, string target, ulong flags)

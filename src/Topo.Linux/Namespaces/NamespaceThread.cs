@@ -115,7 +115,7 @@ public sealed class NamespaceThread : IDisposable
     /// </summary>
     public NetNamespace CreateNamespace(Action? inside = null) => Run(Home, () =>
     {
-        if (unshare(CLONE_NEWNET) != 0) throw NetlinkSocket.Errno("unshare(CLONE_NEWNET)");
+        if (unshare(CLONE_NEWNET) != 0) throw SyscallException.FromErrno("unshare(CLONE_NEWNET)");
         inside?.Invoke();
         return NetNamespace.OfCurrentThread();
     });

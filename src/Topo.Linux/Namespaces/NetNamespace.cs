@@ -38,12 +38,16 @@ public sealed unsafe class NetNamespace : SafeHandle
     public bool SameAs(NetNamespace other) => Inode == other.Inode && Device == other.Device;
 
     /// <summary>Opens an nsfs file: /run/netns/NAME, /proc/PID/ns/net, /proc/thread-self/ns/net.</summary>
-    public static NetNamespace Open(string path)
+    /// <param name="followLinks">False for a name in a namespace directory: a symbolic link planted
+    /// there (to another process's namespace, say) is refused, not followed. /proc's own ns files are
+    /// links by nature and need true.</param>
+    public static NetNamespace Open(string path, bool followLinks = true)
     {
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         fixed (byte* p = bytes)
         {
-            var fd = open(p, O_RDONLY | O_CLOEXEC, 0);
+            var fd = open(p, O_RDONLY | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW), 0);
+            if (fd < 0 && errno == ELOOP && !followLinks) throw SymbolicLink(path);
             if (fd < 0) throw new IOException($"open {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
             var ns = new NetNamespace(fd, path);
             if (ns.Device != NsfsDevice.Value)
@@ -59,9 +63,9 @@ public sealed unsafe class NetNamespace : SafeHandle
     /// The identity (nsfs device and inode) of the namespace bound at PATH, without opening it:
     /// one stat, where opening costs an open, a stat and a close.
     /// </summary>
-    public static (ulong Device, ulong Inode) IdentityOf(string path)
+    public static (ulong Device, ulong Inode) IdentityOf(string path, bool followLinks = true)
     {
-        var identity = StatPath(path);
+        var identity = StatPath(path, followLinks);
         // A plain file where a name should be (left by a crash, or unmounted elsewhere) is not a
         // namespace: an IOException, like a name that vanished, so observers pass it by.
         if (identity.Device != NsfsDevice.Value) throw new IOException($"{path} is not a network namespace (no nsfs mount)");
@@ -71,13 +75,18 @@ public sealed unsafe class NetNamespace : SafeHandle
     /// <summary>Every namespace file lives on the one nsfs device: that of our own.</summary>
     private static readonly Lazy<ulong> NsfsDevice = new(() => StatPath("/proc/self/ns/net").Device);
 
-    private static (ulong Device, ulong Inode) StatPath(string path)
+    /// <summary>A planted link where a namespace name should be; an IOException so observers pass the name by.</summary>
+    internal static IOException SymbolicLink(string path) =>
+        new($"{path} is a symbolic link; topo never follows a link where a namespace should be (remove it if it is not yours)");
+
+    private static (ulong Device, ulong Inode) StatPath(string path, bool followLinks = true)
     {
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         stat st;
         fixed (byte* p = bytes)
         {
-            if (stat(p, &st) != 0) throw new IOException($"stat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            if ((followLinks ? stat(p, &st) : lstat(p, &st)) != 0) throw new IOException($"stat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            if (!followLinks && (st.st_mode & S_IFMT) == S_IFLNK) throw SymbolicLink(path);
         }
         return ((ulong)st.st_dev, (ulong)st.st_ino);
     }
@@ -88,7 +97,7 @@ public sealed unsafe class NetNamespace : SafeHandle
     /// <summary>Moves the calling thread into this namespace. Only for dedicated threads (<see cref="NamespaceThread"/>).</summary>
     internal void Enter()
     {
-        if (setns(Fd, CLONE_NEWNET) != 0) throw NetlinkSocket.Errno($"setns({Origin})");
+        if (setns(Fd, CLONE_NEWNET) != 0) throw SyscallException.FromErrno($"setns({Origin})");
     }
 
     protected override bool ReleaseHandle() => close((int)handle) == 0;

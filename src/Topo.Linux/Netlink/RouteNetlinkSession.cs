@@ -58,7 +58,17 @@ internal sealed class RouteNetlinkSession : IDisposable
         var w = new NetlinkWriter(_scratch);
         new RouteMessage { Table = RouteTable.Main, Protocol = RouteProtocol.Unspecified, Type = RouteType.Unspecified }
             .Encode(ref w, RtmType.GetRoute, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
-        var routes = _socket.Dump(_scratch, "dump routes", RtmType.NewRoute, RouteMessage.Decode);
+        List<RouteMessage> routes;
+        try
+        {
+            routes = _socket.Dump(_scratch, "dump routes", RtmType.NewRoute, RouteMessage.Decode);
+        }
+        catch (NetlinkException e) when (e.Errno == Tmds.Linux.LibC.ENOENT)
+        {
+            // "FIB table does not exist", carried in NLMSG_DONE: a namespace that never had a route
+            // has no main table yet. No table, no routes (iproute2 reads it the same way).
+            return [];
+        }
         routes.RemoveAll(r => r.EffectiveTable != RouteTable.Main);
         return routes;
     }

@@ -24,8 +24,9 @@ public sealed class BrokenCorpusTests
     [MemberData(nameof(Cases))]
     public void Broken_file_gives_exactly_the_expected_diagnostics(string name)
     {
-        var text = File.ReadAllText(Path.Combine(RepoPaths.Broken, name + ".yaml"));
-        var result = SpecLoader.Parse(text, name + ".yaml");
+        // As bytes, as `topo` reads a file: some cases are not UTF-8 on purpose.
+        var bytes = File.ReadAllBytes(Path.Combine(RepoPaths.Broken, name + ".yaml"));
+        var result = SpecLoader.ParseUtf8(bytes, name + ".yaml");
         var actual = result.Diagnostics.Select(d => d.ToString()).ToArray();
 
         var expectedPath = Path.Combine(RepoPaths.Broken, name + ".expected");

@@ -30,6 +30,46 @@ public sealed class StatusStoreTests : IDisposable
     }
 
     [Fact]
+    public void Status_files_are_never_written_through_a_planted_link()
+    {
+        var store = new StatusStore(_dir);
+        Directory.CreateDirectory(_dir);
+        var victim = Path.Combine(_dir, "..", $"victim-{Guid.NewGuid():N}");
+        File.WriteAllText(victim, "precious");
+        try
+        {
+            // The old fixed temporary name, and the final name itself.
+            File.CreateSymbolicLink(store.StatusPath("shop") + ".tmp", victim);
+            File.CreateSymbolicLink(store.TopologyPath("shop"), victim);
+            var status = new WatchStatus(1, "/etc/topo/shop.yaml", "shop", DateTimeOffset.UnixEpoch, Running: true, 0, 0, 0, null, null);
+
+            store.Write(status, "name: shop\n");
+
+            Assert.Equal("precious", File.ReadAllText(victim));
+            Assert.Null(new FileInfo(store.TopologyPath("shop")).LinkTarget); // the link was replaced, not written through
+            Assert.Equal("name: shop\n", File.ReadAllText(store.TopologyPath("shop")));
+        }
+        finally
+        {
+            File.Delete(victim);
+        }
+    }
+
+    [Fact]
+    public void A_lock_that_is_a_planted_link_is_refused_and_its_target_never_made()
+    {
+        var store = new StatusStore(_dir);
+        Directory.CreateDirectory(_dir);
+        var target = Path.Combine(_dir, "made-by-the-link");
+        File.CreateSymbolicLink(store.LockPath("shop"), target);
+
+        var e = Assert.Throws<IOException>(() => store.Claim("shop"));
+
+        Assert.Contains("is a symbolic link", e.Message);
+        Assert.False(File.Exists(target));
+    }
+
+    [Fact]
     public void A_second_claim_of_the_same_project_is_refused_until_the_first_is_released()
     {
         var store = new StatusStore(_dir);

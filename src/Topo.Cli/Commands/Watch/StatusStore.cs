@@ -22,16 +22,10 @@ internal sealed class StatusStore(string directory)
     public IDisposable Claim(string project)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        try
-        {
-            return new FileStream(LockPath(project), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            var other = Read(StatusPath(project));
-            var who = other is null ? "another watcher" : $"the watcher with pid {other.Pid} (file {other.File})";
-            throw new InvalidOperationException($"project \"{project}\" is already watched by {who}; one watcher per project");
-        }
+        if (Topo.Linux.SafeFile.TryLock(LockPath(project)) is { } held) return held;
+        var other = Read(StatusPath(project));
+        var who = other is null ? "another watcher" : $"the watcher with pid {other.Pid} (file {other.File})";
+        throw new InvalidOperationException($"project \"{project}\" is already watched by {who}; one watcher per project");
     }
 
     /// <summary>
@@ -73,13 +67,11 @@ internal sealed class StatusStore(string directory)
         return [.. System.IO.Directory.EnumerateFiles(Directory, "*.json").Order(StringComparer.Ordinal).Select(Read).OfType<WatchStatus>()];
     }
 
-    /// <summary>Readers never see half a file: write beside it, then rename over it.</summary>
-    private static void Replace(string path, byte[] content)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, content);
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>
+    /// Readers never see half a file: a fresh temporary beside it, renamed over it. Never through a
+    /// symbolic link: a fixed temporary name (PATH.tmp) was one a link could be planted at.
+    /// </summary>
+    private static void Replace(string path, byte[] content) => Topo.Linux.SafeFile.Replace(path, content);
 
     private static byte[] Serialize(WatchStatus s)
     {

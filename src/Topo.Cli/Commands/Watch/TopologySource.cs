@@ -28,15 +28,8 @@ internal sealed class TopologySource(string path)
 
     public ReloadResult Reload()
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(Path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new ReloadResult(false, false, [Diagnostic.Error(null, $"{Path}: {e.Message}")]);
-        }
+        // With the loader's size cap and strict UTF-8: a file edited into 50 MB or binary is an error, not a read of it all.
+        if (SpecLoader.ReadText(Path, out var failure) is not { } text) return new ReloadResult(false, false, failure!.Diagnostics);
         if (text == _goodText) return new ReloadResult(true, false, []);
 
         var loaded = SpecLoader.Parse(text, Path);

@@ -4,17 +4,19 @@ namespace Topo.Linux.Netlink.Transport;
 
 /// <summary>
 /// The kernel refused a netlink request: which operation, the errno, the kernel's extended-ACK
-/// message (when it gave one) and the sequence number of the request.
+/// message and the attribute it pointed at (when it gave them) and the sequence number of the request.
+/// Failed system calls that are not netlink requests are <see cref="SyscallException"/>.
 /// </summary>
 public sealed class NetlinkException : Exception
 {
-    public NetlinkException(string operation, int errno, string? kernelMessage, uint sequence)
-        : base(Format(operation, errno, kernelMessage))
+    public NetlinkException(string operation, int errno, string? kernelMessage, uint sequence, string? attribute = null)
+        : base(Format(operation, errno, kernelMessage, attribute))
     {
         Operation = operation;
         Errno = errno;
         KernelMessage = kernelMessage;
         Sequence = sequence;
+        Attribute = attribute;
     }
 
     public string Operation { get; }
@@ -27,15 +29,19 @@ public sealed class NetlinkException : Exception
 
     public uint Sequence { get; }
 
+    /// <summary>From NLMSGERR_ATTR_OFFS: the attribute of our request the kernel refused, e.g. "IFLA_MTU (byte 32 of the request)".</summary>
+    public string? Attribute { get; }
+
     public bool IsNotSupported => Errno == Tmds.Linux.LibC.EOPNOTSUPP;
 
     public bool IsNotFound => Errno == Tmds.Linux.LibC.ENODEV || Errno == Tmds.Linux.LibC.ENOENT || Errno == Tmds.Linux.LibC.ESRCH;
 
     public bool IsExists => Errno == Tmds.Linux.LibC.EEXIST;
 
-    private static string Format(string operation, int errno, string? kernelMessage)
+    private static string Format(string operation, int errno, string? kernelMessage, string? attribute)
     {
         var text = $"{operation}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
-        return string.IsNullOrEmpty(kernelMessage) ? text : $"{text}: {kernelMessage}";
+        if (!string.IsNullOrEmpty(kernelMessage)) text = $"{text}: {kernelMessage}";
+        return attribute is null ? text : $"{text} [kernel points at {attribute}]";
     }
 }

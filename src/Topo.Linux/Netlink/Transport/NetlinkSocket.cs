@@ -84,7 +84,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     public void Execute(MessageBuffer batch, IReadOnlyList<string> operations)
     {
         PrepareForBatches();
-        var pending = new Dictionary<uint, int>(batch.MessageCount);
+        var pending = new Dictionary<uint, (int Index, int Offset, int Length)>(batch.MessageCount);
         var start = 0;
         var reader = new NetlinkMessageReader(batch.Written);
         var offset = 0;
@@ -94,17 +94,17 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         while (reader.MoveNext())
         {
             var end = offset + NetlinkProtocol.Align(reader.Header.Length);
-            pending[reader.Header.Sequence] = index++;
+            pending[reader.Header.Sequence] = (index++, offset, reader.Header.Length);
             if (end - start >= BatchBytesLimit)
             {
                 Send(batch.Written[start..Math.Min(end, batch.Length)]);
                 start = Math.Min(end, batch.Length);
-                WaitForAcks(pending, operations, ref first, ref firstIndex);
+                WaitForAcks(pending, batch.Written, operations, ref first, ref firstIndex);
             }
             offset = end;
         }
         if (start < batch.Length) Send(batch.Written[start..]);
-        WaitForAcks(pending, operations, ref first, ref firstIndex);
+        WaitForAcks(pending, batch.Written, operations, ref first, ref firstIndex);
         if (first is not null) throw first;
     }
 
@@ -121,7 +121,8 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         _batchReady = true;
     }
 
-    private void WaitForAcks(Dictionary<uint, int> pending, IReadOnlyList<string> operations, ref NetlinkException? first, ref int firstIndex)
+    private void WaitForAcks(Dictionary<uint, (int Index, int Offset, int Length)> pending, ReadOnlySpan<byte> sent, IReadOnlyList<string> operations,
+        ref NetlinkException? first, ref int firstIndex)
     {
         while (pending.Count > 0)
         {
@@ -131,10 +132,11 @@ internal sealed unsafe class NetlinkSocket : IDisposable
             {
                 var h = reader.Header;
                 if (h.PortId != PortId && h.PortId != 0) continue; // not ours
-                if (!pending.TryGetValue(h.Sequence, out var i)) continue; // stale reply of an earlier request
+                if (!pending.TryGetValue(h.Sequence, out var request)) continue; // stale reply of an earlier request
                 if (h.Type != NetlinkMessageType.Error) continue; // a reply that precedes the ack
                 pending.Remove(h.Sequence);
-                var error = ParseError(reader.Payload, h, operations[i]);
+                var i = request.Index;
+                var error = ParseError(reader.Payload, h, operations[i], sent.Slice(request.Offset, request.Length));
                 if (error is not null && i < firstIndex)
                 {
                     first = error;
@@ -159,7 +161,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
                 if (h.Sequence != sequence || (h.PortId != PortId && h.PortId != 0)) continue;
                 if (h.Type == NetlinkMessageType.Error)
                 {
-                    throw ParseError(reader.Payload, h, operation) ?? new NetlinkException(operation, EPROTO, "acknowledged without a reply", h.Sequence);
+                    throw ParseError(reader.Payload, h, operation, request.Written) ?? new NetlinkException(operation, EPROTO, "acknowledged without a reply", h.Sequence);
                 }
                 return reader.Payload.ToArray();
             }
@@ -192,12 +194,14 @@ internal sealed unsafe class NetlinkSocket : IDisposable
                     if ((h.Flags & NetlinkFlags.DumpInterrupted) != 0) interrupted = true;
                     if (h.Type == NetlinkMessageType.Done)
                     {
+                        // An errno here means the dump stopped short (e.g. a message too big for the buffer).
+                        if (ParseError(reader.Payload, h, operation, request.Written) is { } failed) throw failed;
                         done = true;
                         break;
                     }
                     if (h.Type == NetlinkMessageType.Error)
                     {
-                        throw ParseError(reader.Payload, h, operation) ?? new NetlinkException(operation, EPROTO, "dump ended with an ACK", h.Sequence);
+                        throw ParseError(reader.Payload, h, operation, request.Written) ?? new NetlinkException(operation, EPROTO, "dump ended with an ACK", h.Sequence);
                     }
                     if (h.Type == replyType && decode(reader.Payload) is { } item) results.Add(item);
                 }
@@ -210,31 +214,9 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
-    /// <summary>Parses an NLMSG_ERROR payload; null for a plain ACK (error 0).</summary>
-    internal static NetlinkException? ParseError(ReadOnlySpan<byte> payload, NetlinkHeader header, string operation)
-    {
-        const int ErrorField = sizeof(int);
-        if (payload.Length < ErrorField + NetlinkProtocol.HeaderSize) ThrowHelper.Malformed("NLMSG_ERROR too short");
-        var error = BinaryPrimitives.ReadInt32LittleEndian(payload);
-        if (error == 0) return null;
-        string? message = null;
-        if ((header.Flags & NetlinkFlags.AckTlvs) != 0)
-        {
-            var requestLength = (header.Flags & NetlinkFlags.Capped) != 0
-                ? NetlinkProtocol.HeaderSize
-                : (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[ErrorField..]);
-            var tlvStart = ErrorField + NetlinkProtocol.Align(requestLength);
-            if (tlvStart <= payload.Length)
-            {
-                var reader = new AttributeReader(payload[tlvStart..]);
-                while (reader.MoveNext())
-                {
-                    if (reader.Type == NetlinkErrorAttribute.Message) message = reader.String();
-                }
-            }
-        }
-        return new NetlinkException(operation, -error, message, header.Sequence);
-    }
+    /// <summary>Parses an NLMSG_ERROR or NLMSG_DONE payload; null for a plain ACK (error 0) or a clean end of dump.</summary>
+    internal static NetlinkException? ParseError(ReadOnlySpan<byte> payload, NetlinkHeader header, string operation, ReadOnlySpan<byte> request) =>
+        ReplyCheck.Check(payload, header, operation, request);
 
     private void Send(ReadOnlySpan<byte> data)
     {
