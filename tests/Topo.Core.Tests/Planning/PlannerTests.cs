@@ -94,7 +94,7 @@ public sealed class PlannerTests
         var plan = Pipeline.Plan(after.Build(), host);
         // c's own file gains its address on b; d, on b too, gains c's.
         Assert.Equal(
-            $"+ link {Topo.Core.Resolution.Naming.HostVethName("p", "c", "b")}\n+ address c/eth1 172.18.0.3/16\n~ file c/hosts\n~ file d/hosts",
+            $"+ link {Topo.Core.Resolution.Naming.HostVethName("p", "c", "b")}\n+ address c/eth1 172.19.0.3/16\n~ file c/hosts\n~ file d/hosts",
             Pipeline.Lines(plan));
     }
 

@@ -59,9 +59,32 @@ public sealed class ResolverTests
         var b = new SpecBuilder();
         for (var i = 0; i < 17; i++) b.Network($"n{i}");
         var t = Pipeline.Resolve(b.Build());
-        Assert.Equal("172.31.0.0/16", t.Networks[14].Subnet.ToString());
-        Assert.Equal("192.168.0.0/20", t.Networks[15].Subnet.ToString());
-        Assert.Equal("192.168.16.0/20", t.Networks[16].Subnet.ToString());
+        // 172.17 is the default bridge's: user networks take 172.18 … 172.31, fourteen of them.
+        Assert.Equal("172.18.0.0/16", t.Networks[0].Subnet.ToString());
+        Assert.Equal("172.31.0.0/16", t.Networks[13].Subnet.ToString());
+        Assert.Equal("192.168.0.0/20", t.Networks[14].Subnet.ToString());
+        Assert.Equal("192.168.16.0/20", t.Networks[15].Subnet.ToString());
+    }
+
+    /// <summary>
+    /// Docker: docker0 always holds 172.17.0.0/16 and a first user network gets 172.18.0.0/16.
+    /// So whichever project applies first, the default bridge is 172.17 — unless a foreign
+    /// interface already holds it, and then the default bridge takes the next free pool.
+    /// </summary>
+    [Fact]
+    public void The_first_pool_is_kept_for_the_default_bridge()
+    {
+        var userOnly = Pipeline.Resolve(new SpecBuilder("a").Network("n").Container("c", "n").Build());
+        Assert.Equal("172.18.0.0/16", userOnly.FindNetwork("n")!.Subnet.ToString());
+
+        var both = Pipeline.Resolve(new SpecBuilder("b").Network("n").Container("c", "n", "bridge").Build());
+        Assert.Equal("172.17.0.0/16", both.FindNetwork("bridge")!.Subnet.ToString());
+        Assert.Equal("172.18.0.0/16", both.FindNetwork("n")!.Subnet.ToString());
+
+        var docker = HostState.From([new AddressState(HostState.Host, "docker0", Ipv4Prefix.Parse("172.17.0.1/16"))]);
+        var next = Pipeline.Resolve(new SpecBuilder("b").Network("n").Container("c", "n", "bridge").Build(), docker);
+        Assert.Equal("172.18.0.0/16", next.FindNetwork("bridge")!.Subnet.ToString());
+        Assert.Equal("172.19.0.0/16", next.FindNetwork("n")!.Subnet.ToString());
     }
 
     [Fact]
