@@ -1,5 +1,6 @@
 using Topo.Core.Addressing;
 using Topo.Core.Model;
+using Topo.Core.Spec;
 using Topo.Core.Resolution;
 using Topo.Core.Tests.Support;
 using static Topo.Core.Tests.Support.SpecBuilder;
@@ -201,8 +202,20 @@ public sealed class ResolverTests
         var t = Pipeline.Resolve(spec);
         Assert.Equal("eth1", t.Containers[0].Endpoints.Single(e => e.DefaultRoute).Interface);
         Assert.Equal("eth2", t.Containers[1].Endpoints.Single(e => e.DefaultRoute).Interface);
-        Assert.DoesNotContain(t.Containers[2].Endpoints, e => e.DefaultRoute);
-        Assert.DoesNotContain(t.Desired.Routes, r => r.Namespace == "isolated");
+        // Only on internal networks: through the internal bridge's gateway, as Docker 20.10.
+        Assert.Equal("eth0", t.Containers[2].Endpoints.Single(e => e.DefaultRoute).Interface);
+        Assert.Contains(t.Desired.Routes, r => r.Namespace == "isolated" && r.IsDefault && r.Gateway == t.FindNetwork("back")!.Gateway);
+    }
+
+    /// <summary>An internal macvlan network's gateway is outside the host: no default route through it.</summary>
+    [Fact]
+    public void An_internal_macvlan_network_gives_no_default_route()
+    {
+        var spec = new SpecBuilder().Network("lan", "10.60.0.0/24", driver: NetworkDriver.Macvlan, parent: "uplink0", @internal: true)
+            .Container("c", "lan").Build();
+        var t = Pipeline.Resolve(spec, HostState.From([new LinkState(HostState.Host, "uplink0", LinkKind.Other)]));
+        Assert.DoesNotContain(t.Containers[0].Endpoints, e => e.DefaultRoute);
+        Assert.DoesNotContain(t.Desired.Routes, r => r.Namespace == "c");
     }
 
     [Fact]
