@@ -19,7 +19,7 @@ public static partial class Resolver
         var desired = BuildDesired(context, networks, containers);
         CheckInterfaceNamesUnique(context, desired);
         if (context.Errors.Count > 0) return new ResolveResult(null, [.. context.Errors]);
-        var topology = new Topology(spec.Name, networks, containers, desired) { UplinkBridges = UplinkBridges(observed) };
+        var topology = new Topology(spec.Name, networks, containers, desired) { UplinkBridges = UplinkBridges(observed), DockerUser = observed.DockerUserChain };
         topology = topology with { Desired = WithFirewall(topology) };
         return new ResolveResult(topology with { Desired = WithNamespaceFiles(topology, observed.HostResolvConf) }, []);
     }

@@ -23,6 +23,9 @@ public sealed record Topology(
     /// of bridge isolation lets a network's traffic leave through. From Observed; empty without a host.
     /// </summary>
     public ImmutableArray<string> UplinkBridges { get; init; } = [];
+
+    /// <summary>Docker's DOCKER-USER chain is on the host: topo's accepts go there too. From Observed.</summary>
+    public bool DockerUser { get; init; }
 }
 
 public sealed record ResolvedNetwork(
