@@ -81,4 +81,49 @@ public sealed class DockerCoexistenceScenarioTests
         s.Ok("destroy");
         Assert.Equal("-N DOCKER-USER\n-A DOCKER-USER -j RETURN\n", s.Ok("after").Output);
     }
+
+    /// <summary>
+    /// topo watch runs first (as at boot); Docker comes up later and makes its chain with FORWARD
+    /// DROP; later still it flushes the chain (a restart after `iptables -F`). The kernel reports
+    /// Docker's table changing, and the watcher puts topo's accepts back each time.
+    /// </summary>
+    [Fact]
+    public void The_watcher_puts_its_accepts_into_dockers_chain_when_docker_makes_it_again()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "watch", Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            var s = SandboxShell.Run(Helpers + "\n" + $$"""
+                W={{dir}}
+                mkdir -p $W/run && mount -t tmpfs topo-test $W/run
+                export TOPO_RUN_DIR=$W/run
+                eventually() { for _ in $(seq ${TRIES:-100}); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "never true: $*"; return 1; }
+                $TOPO watch {{Spec}} --resync 3600 > $W/log 2>&1 & watcher=$!
+                TRIES=300 eventually grep -q 'reconcile #1 ' $W/log || echo "test: no first reconcile after 30 s" >> $W/log
+                log=$(mktemp)
+                serve web 80 $log
+                step before fetch outside http://10.99.0.2:8080/
+                {{DockerForwardDrop}}
+                step docker_started eventually sh -c 'iptables -S DOCKER-USER | grep -q topo:coexist'
+                step after_start fetch outside http://10.99.0.2:8080/
+                iptables -F DOCKER-USER && iptables -A DOCKER-USER -j RETURN
+                step docker_restarted eventually sh -c 'iptables -S DOCKER-USER | grep -q topo:coexist'
+                step after_restart fetch outside http://10.99.0.2:8080/
+                kill -TERM $watcher; wait $watcher
+                step log cat $W/log
+                $TOPO destroy {{Spec}} > /dev/null 2>&1
+                rm -f $log
+                """);
+            Assert.Equal("ok\n", s.Ok("before").Output);
+            s.Ok("docker_started");
+            Assert.Equal("ok\n", s.Ok("after_start").Output);
+            s.Ok("docker_restarted");
+            Assert.Equal("ok\n", s.Ok("after_restart").Output);
+            Assert.Contains("(kernel: nftables table filter", s.Ok("log").Output);
+        }
+        finally
+        {
+            TestDirectory.Delete(dir);
+        }
+    }
 }
