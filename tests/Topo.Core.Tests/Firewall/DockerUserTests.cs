@@ -49,6 +49,9 @@ public sealed class DockerUserTests
         Assert.Equal(8, DockerRules(host).Count);
         Assert.True(Pipeline.Plan(Spec("shop"), host).IsEmpty);
 
+        // A snapshot (docs/state-json.md) has topo's rules but not the chain: they tell it is there.
+        Assert.True(Pipeline.Plan(Spec("shop"), host with { DockerUserChain = false }).IsEmpty);
+
         var destroy = Planner.Plan("shop", HostState.Empty, host);
         Assert.True(destroy.Succeeded, string.Join("\n", destroy.Errors));
         var after = PlanSimulator.Apply(host, destroy.Plan!);
