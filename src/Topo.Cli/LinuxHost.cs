@@ -82,7 +82,8 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     {
         var firewall = _firewallThread.Start(_firewallThread.Home, () => FirewallObserver.Observe(Nftables));
         var state = _observer.Observe(project: null, sysctls, unchanged, filesUnchanged);
-        return state with { Firewall = firewall.GetAwaiter().GetResult() };
+        var reading = firewall.GetAwaiter().GetResult();
+        return state with { Firewall = reading.Resources, DockerUserChain = reading.DockerUserChain };
     }
 
     public IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys) => _observer.ReadSysctls(keys);

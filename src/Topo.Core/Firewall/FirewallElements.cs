@@ -22,8 +22,8 @@ public static class FirewallSets
     public const string Localnet = "localnet";
     /// <summary><c>"BR" . SUBNET</c>: traffic leaving the network is masqueraded.</summary>
     public const string Masquerade = "masquerading";
-    /// <summary>Bridge names the isolation rule drops towards: <c>br-*</c>, <c>topo0</c>, the project's custom names.</summary>
-    public const string OtherBridges = "other-bridges";
+    /// <summary>Bridges, not topo's, of the host's way out (a route through a gateway): isolation lets traffic leave through them.</summary>
+    public const string UplinkBridges = "uplink-bridges";
     /// <summary><c>PROTO . HOST_IP . HOST_PORT : CONTAINER_IP . CONTAINER_PORT</c> (<c>0.0.0.0/0</c> for any host address).</summary>
     public const string Publish = "publish";
     /// <summary><c>PROTO . HOST_IP . FIRST-LAST : CONTAINER_IP</c>: a range published on the same ports, one element.</summary>
@@ -42,7 +42,7 @@ public static class FirewallSets
         IccOff => "the bridges with ICC off",
         Localnet => "the bridges behind ports reached through 127.0.0.1",
         Masquerade => "the bridges and subnets whose traffic out is masqueraded",
-        OtherBridges => "the bridge names isolation drops towards",
+        UplinkBridges => "the bridges of the host's way out (isolation lets traffic leave through them)",
         Publish => "published ports (host address and port to container address and port)",
         PublishRange => "published port ranges (host address and ports to container address, same ports)",
         Published => "the container ports published ports lead to (allowed through)",
@@ -84,8 +84,8 @@ public static class FirewallElements
     {
         var c = new Collector(topology.Project);
         var bridges = topology.Networks.Where(n => n.Driver == NetworkDriver.Bridge && n.BridgeName is not null).ToList();
-        foreach (var pattern in RulesetBuilder.ForeignBridgePatterns)
-            c.Add(FirewallSets.OtherBridges, c.Table, "bridges of topo and Docker", new ValueBuilder().Name(pattern));
+        foreach (var uplink in topology.UplinkBridges)
+            c.Add(FirewallSets.UplinkBridges, c.Table, "the host's way out", new ValueBuilder().Name(uplink));
         var localnet = new HashSet<string>(StringComparer.Ordinal);
         foreach (var n in bridges)
         {
@@ -95,9 +95,6 @@ public static class FirewallElements
             else c.Add(FirewallSets.External, n.Label, "isolated", new ValueBuilder().Name(b));
             if (!n.Icc) c.Add(FirewallSets.IccOff, n.Label, "icc off", new ValueBuilder().Name(b));
             if (!n.Internal && n.Masquerade) c.Add(FirewallSets.Masquerade, n.Label, "masquerade", new ValueBuilder().Name(b).Prefix(n.Subnet));
-            // br-* and topo0 are matched by the patterns already.
-            if (!b.StartsWith("br-", StringComparison.Ordinal) && b != Naming.DefaultBridgeName)
-                c.Add(FirewallSets.OtherBridges, n.Label, "custom bridge name", new ValueBuilder().Name(b));
         }
 
         var byName = topology.Networks.ToDictionary(n => n.Name);

@@ -157,7 +157,7 @@ public static class NftText
             case "meta" when body.TryGetProperty("key", out var key):
                 var k = key.GetString();
                 text.Append(k is "iifname" or "oifname" or "iif" or "oif" ? k : "meta " + k);
-                return k is "iifname" or "oifname";
+                return k is "iifname" or "oifname" or "iifkind" or "oifkind";
             case "payload" when body.TryGetProperty("protocol", out var protocol) && body.TryGetProperty("field", out var field):
                 text.Append(protocol.GetString()).Append(' ').Append(field.GetString());
                 return false;

@@ -31,9 +31,6 @@ public static class RulesetBuilder
     public const string NatPostrouting = "nat-postrouting";
     public const string FilterForward = "filter-forward";
 
-    /// <summary>Interface names of bridges topo and Docker create, for isolation.</summary>
-    public static readonly ImmutableArray<string> ForeignBridgePatterns = ["br-*", Naming.DefaultBridgeName];
-
     public static readonly ImmutableArray<ChainSpec> Chains =
     [
         new(RawPrerouting, ChainType.Filter, ChainHook.Prerouting, ChainSpec.PriorityRaw, ChainPolicy.Accept),
@@ -51,7 +48,7 @@ public static class RulesetBuilder
         new(FirewallSets.IccOff, ["ifname"], [], Interval: false),
         new(FirewallSets.Localnet, ["ifname"], [], Interval: false),
         new(FirewallSets.Masquerade, ["ifname", "ipv4_addr"], [], Interval: true),
-        new(FirewallSets.OtherBridges, ["ifname"], [], Interval: true),
+        new(FirewallSets.UplinkBridges, ["ifname"], [], Interval: false),
         new(FirewallSets.Publish, ["inet_proto", "ipv4_addr", "inet_service"], ["ipv4_addr", "inet_service"], Interval: true),
         new(FirewallSets.PublishRange, ["inet_proto", "ipv4_addr", "inet_service"], ["ipv4_addr"], Interval: true),
         new(FirewallSets.Published, ["ipv4_addr", "inet_proto", "inet_service"], [], Interval: true),
@@ -134,8 +131,12 @@ public static class RulesetBuilder
         Add(FilterForward, "allow established and related", new ExprBuilder().CtState("established", "related").Accept());
         Add(FilterForward, "allow published ports", new ExprBuilder().CtStatus("dnat").Lookup(FirewallSets.Published, Daddr, L4Proto, Dport).Accept());
         Add(FilterForward, "icc off", WithinOneBridge(new ExprBuilder().Lookup(FirewallSets.IccOff, IifName)).Drop());
+        // Isolation by the kind of the output interface, not its name: every other bridge — topo's,
+        // Docker's docker0 and br-*, libvirt's virbr*, LXD's lxdbr*, one made by hand — is another
+        // network, except a bridge that is the host's way out (uplink-bridges, from Observed).
         Add(FilterForward, "isolate",
-            AcrossBridges(new ExprBuilder().Lookup(FirewallSets.External, IifName).Lookup(FirewallSets.OtherBridges, OifName)).Drop());
+            AcrossBridges(new ExprBuilder().Lookup(FirewallSets.External, IifName).Meta("oifkind", "bridge")
+                .NotIn(FirewallSets.UplinkBridges, OifName)).Drop());
         // DNATed traffic is exempt: a published port of another project on a shared bridge (the
         // default bridge) is allowed by that project's table, not this one.
         Add(FilterForward, "no direct routing in",

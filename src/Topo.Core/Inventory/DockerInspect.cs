@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Topo.Core.Resolution;
+using Topo.Core.Spec;
 
 namespace Topo.Core.Inventory;
 
@@ -44,6 +45,14 @@ public static class DockerInspect
         }
         w.WriteEndArray();
         w.WriteEndObject();
+        // Always present, false too: a script reading .Internal must not get null.
+        w.WriteBoolean("Internal", n.Internal);
+        w.WriteBoolean("Attachable", false);
+        w.WriteBoolean("Ingress", false);
+        w.WriteStartObject("ConfigFrom");
+        w.WriteString("Network", "");
+        w.WriteEndObject();
+        w.WriteBoolean("ConfigOnly", false);
         w.WriteStartObject("Containers");
         foreach (var e in n.Endpoints)
         {
@@ -57,14 +66,44 @@ public static class DockerInspect
         }
         w.WriteEndObject();
         w.WriteStartObject("Options");
-        if (n.Interface is { } name) w.WriteString("com.docker.network.bridge.name", name);
-        if (n.Name == Naming.DefaultBridgeNetwork) w.WriteString("com.docker.network.bridge.default_bridge", "true");
+        foreach (var (key, value) in Options(n)) w.WriteString(key, value);
         w.WriteEndObject();
         w.WriteStartObject("Labels");
         w.WriteString("topo.project", n.Project == Model.Label.SharedProject ? "" : n.Project);
         w.WriteEndObject();
         w.WriteEndObject();
     }
+
+    /// <summary>
+    /// Docker's driver options, sorted by key as Docker prints them. The default bridge shows all of
+    /// them, as docker0 does; a user network those that differ from the defaults — Docker shows the
+    /// ones given to <c>docker network create -o</c>, and the file's <c>options:</c> are the same keys.
+    /// The bridge's name is shown always (topo names every bridge).
+    /// </summary>
+    private static SortedDictionary<string, string> Options(NetworkEntry n)
+    {
+        var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (n.Driver != "bridge") return options;
+        var mtu = n.Mtu?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (n.Interface is { } name) options[DockerOptions.BridgeName] = name;
+        if (n.Name == Naming.DefaultBridgeNetwork)
+        {
+            options["com.docker.network.bridge.default_bridge"] = "true";
+            options[DockerOptions.EnableIcc] = Bool(n.Icc);
+            options[DockerOptions.EnableMasquerade] = Bool(n.Masquerade);
+            options[DockerOptions.HostBindingIpv4] = "0.0.0.0";
+            if (mtu is not null) options[DockerOptions.Mtu] = mtu;
+            return options;
+        }
+        if (!n.Icc) options[DockerOptions.EnableIcc] = "false";
+        if (!n.Masquerade && !n.Internal) options[DockerOptions.EnableMasquerade] = "false";
+        if (mtu is not null && n.Mtu != DefaultMtu) options[DockerOptions.Mtu] = mtu;
+        return options;
+    }
+
+    private const int DefaultMtu = 1500;
+
+    private static string Bool(bool value) => value ? "true" : "false";
 
     /// <summary>A stable 64-hex id, like Docker's, derived from the object's name.</summary>
     private static string Id(string name) => Convert.ToHexStringLower(Hashing.Sha256.HashData(Encoding.UTF8.GetBytes(name)));

@@ -12,7 +12,17 @@ public sealed record NetworkEntry(
     string? Interface,
     Ipv4Prefix? Subnet,
     Ipv4Address? Gateway,
-    ImmutableArray<EndpointEntry> Endpoints);
+    ImmutableArray<EndpointEntry> Endpoints)
+{
+    /// <summary>No forwarding in or out (its bridge is in its project's <c>internal</c> set).</summary>
+    public bool Internal { get; init; }
+    /// <summary>Inter-container communication (false: its bridge is in an <c>icc-off</c> set).</summary>
+    public bool Icc { get; init; } = true;
+    /// <summary>Traffic out is masqueraded (its bridge is in a <c>masquerading</c> set); true when no table says.</summary>
+    public bool Masquerade { get; init; } = true;
+    /// <summary>The bridge's MTU; null without a bridge.</summary>
+    public int? Mtu { get; init; }
+}
 
 public sealed record EndpointEntry(string Project, string Container, string Network, string Interface, MacAddress? Mac, Ipv4Prefix? Address);
 
@@ -50,9 +60,16 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
         {
             var label = bridge.Owner!;
             var address = host.Addresses.FirstOrDefault(a => a.Namespace == bridge.Namespace && a.Link == bridge.Name)?.Address;
+            var policy = BridgePolicy.Of(host.Firewall, label, bridge.Name);
             networks[(label.Project, label.Name)] = new NetworkEntry(label.Project, label.Name, "bridge", bridge.Name,
                 address?.Network, address?.Address,
-                [.. endpoints.Where(e => e.Network == label.Name && (label.IsShared || e.Project == label.Project))]);
+                [.. endpoints.Where(e => e.Network == label.Name && (label.IsShared || e.Project == label.Project))])
+            {
+                Internal = policy.Internal,
+                Icc = policy.Icc,
+                Masquerade = policy.Masquerade,
+                Mtu = bridge.Mtu,
+            };
         }
         // Networks without a bridge (macvlan) are known by their endpoints.
         foreach (var group in endpoints.GroupBy(e => (e.Project, e.Network)))

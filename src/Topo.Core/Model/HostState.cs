@@ -26,6 +26,12 @@ public sealed record HostState(
     /// </summary>
     public ResolvConf HostResolvConf { get; init; } = ResolvConf.Empty;
 
+    /// <summary>
+    /// Docker's chain for its users' rules (<c>ip filter DOCKER-USER</c>) is there (observed only):
+    /// topo then keeps accepts for its bridges in it (<see cref="Firewall.DockerUser"/>).
+    /// </summary>
+    public bool DockerUserChain { get; init; }
+
     /// <summary>The name used for the host's own namespace.</summary>
     public const string Host = "";
 

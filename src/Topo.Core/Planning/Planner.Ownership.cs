@@ -72,7 +72,12 @@ public static partial class Planner
             foreach (var have in Observed.All())
             {
                 if (have is SysctlState || _desired.ContainsKey((have.Kind, have.Key))) continue;
-                if (have is FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState)
+                if (Firewall.DockerUser.Holds(have))
+                {
+                    // In Docker's chain only the rules carrying this project's label are ours.
+                    if (have.Owner?.Project != Project) continue;
+                }
+                else if (have is FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState)
                 {
                     // Inside a table, ownership is the table's: the default bridge's rules sit in every project's table.
                     if (TableOf(have) != ourTable || _goneTables.Contains(TableOf(have))) continue;

@@ -11,6 +11,15 @@ public static class DefaultPools
 {
     public static ImmutableArray<Ipv4Prefix> Subnets { get; } = Build();
 
+    /// <summary>
+    /// The first pool is the default bridge's, as docker0 always holds it: other networks start at
+    /// 172.18, so "the default bridge is 172.17" does not depend on which project applied first.
+    /// </summary>
+    public static Ipv4Prefix DefaultBridge { get; } = Ipv4Prefix.Parse("172.17.0.0/16");
+
+    /// <summary>Whether a network may take this pool: the default bridge's is for the default bridge only.</summary>
+    public static bool Allows(Ipv4Prefix pool, bool isDefaultBridge) => isDefaultBridge || pool != DefaultBridge;
+
     private static ImmutableArray<Ipv4Prefix> Build()
     {
         var list = ImmutableArray.CreateBuilder<Ipv4Prefix>();

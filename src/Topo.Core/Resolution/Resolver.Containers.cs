@@ -159,16 +159,21 @@ public static partial class Resolver
 
     /// <summary>
     /// The default route goes through the non-internal network with the highest gw_priority;
-    /// on a tie, the first in the container's list. A container only on internal networks has none.
+    /// on a tie, the first in the container's list. A container only on internal networks gets it
+    /// through its internal bridge network (the same choice among those), as Docker 20.10 gives it:
+    /// the firewall drops whatever would be forwarded out, so the route reaches the host's own
+    /// addresses and nothing beyond — and software that wants a default route finds one.
+    /// Internal macvlan networks give none: their gateway is outside the host.
     /// </summary>
-    private static PendingEndpoint? DefaultRouteEndpoint(List<PendingEndpoint> endpoints)
+    private static PendingEndpoint? DefaultRouteEndpoint(List<PendingEndpoint> endpoints) =>
+        Best(endpoints.Where(p => !p.Network.Internal)) ??
+        Best(endpoints.Where(p => p.Network.Internal && p.Network.Driver == NetworkDriver.Bridge));
+
+    private static PendingEndpoint? Best(IEnumerable<PendingEndpoint> endpoints)
     {
         PendingEndpoint? best = null;
         foreach (var p in endpoints)
-        {
-            if (p.Network.Internal) continue;
             if (best is null || p.Attachment.GwPriority > best.Attachment.GwPriority) best = p;
-        }
         return best;
     }
 

@@ -118,7 +118,8 @@ public static partial class Resolver
         return desired with
         {
             Sysctls = [.. sysctls],
-            Firewall = ruleset.Rules.IsEmpty ? [] : [.. Firewall.FirewallResources.From(ruleset)],
+            Firewall = ruleset.Rules.IsEmpty ? [] :
+                [.. Firewall.FirewallResources.From(ruleset), .. topology.DockerUser ? Firewall.DockerUser.Resources(topology) : []],
         };
     }
 

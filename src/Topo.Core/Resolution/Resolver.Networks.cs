@@ -112,8 +112,9 @@ public static partial class Resolver
 
     private static Ipv4Prefix? PoolSubnet(ResolveContext context, NetworkSpec network, List<SubnetUse> inUse, List<Ipv4Prefix> chosen)
     {
+        var isDefault = network.Name == Naming.DefaultBridgeNetwork;
         foreach (var pool in DefaultPools.Subnets)
-            if (Free(network, pool, inUse, chosen)) return pool;
+            if (DefaultPools.Allows(pool, isDefault) && Free(network, pool, inUse, chosen)) return pool;
         context.Error(network.Span,
             $"network '{network.Name}': every default address pool overlaps a subnet already in use on the host or in this file; give it a subnet");
         return null;

@@ -17,6 +17,15 @@ public sealed record Topology(
     HostState Desired)
 {
     public ResolvedNetwork? FindNetwork(string name) => Networks.FirstOrDefault(n => n.Name == name);
+
+    /// <summary>
+    /// Bridges of the host's way out (not topo's, carrying a route through a gateway): the one kind
+    /// of bridge isolation lets a network's traffic leave through. From Observed; empty without a host.
+    /// </summary>
+    public ImmutableArray<string> UplinkBridges { get; init; } = [];
+
+    /// <summary>Docker's DOCKER-USER chain is on the host: topo's accepts go there too. From Observed.</summary>
+    public bool DockerUser { get; init; }
 }
 
 public sealed record ResolvedNetwork(

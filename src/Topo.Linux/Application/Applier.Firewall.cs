@@ -51,6 +51,11 @@ public sealed partial class Applier
         var table = FirewallResources.TableOf(action.Subject) ?? throw new ArgumentException("not a firewall resource", nameof(action));
         if (!_firewallDone.Add(table)) return;
         var actions = plan.Actions.Where(a => FirewallResources.TableOf(a.Subject) == table).ToList();
+        if (DockerUser.Holds(action.Subject))
+        {
+            ApplyDockerUser(action, actions.Where(a => DockerUser.Holds(a.Subject)).ToList(), journal);
+            return;
+        }
         if (actions.All(a => a.Subject is FirewallElementState))
         {
             ApplyElements(action, table, actions, journal);
@@ -85,6 +90,17 @@ public sealed partial class Applier
         journal.Record(first.Id, $"changed firewall table {table}: {delete.Count} elements deleted, {add.Count} added",
             $"restore the elements of firewall table {table}",
             () => Nftables.Apply(NftJson.WriteElements(RulesetBuilder.Family, table, add, delete), $"restore elements of table {table}"));
+    }
+
+    /// <summary>topo's rules in Docker's chain: deleted and inserted one by one, in one transaction; Docker's own are not touched.</summary>
+    private void ApplyDockerUser(PlanAction first, List<PlanAction> actions, Journal journal)
+    {
+        var gone = actions.Select(a => a.Before).OfType<FirewallRuleState>().ToList();
+        var made = actions.Select(a => a.After).OfType<FirewallRuleState>().ToList();
+        DockerUserChain.Change(Nftables, gone.Select(r => r.Comment), made);
+        journal.Record(first.Id, $"changed Docker's chain {DockerUser.Chain}: {gone.Count} rules deleted, {made.Count} inserted",
+            $"restore topo's rules in {DockerUser.Chain}",
+            () => DockerUserChain.Change(Nftables, made.Select(r => r.Comment), gone));
     }
 
     private void Restore(string table, Ruleset? before)

@@ -45,6 +45,7 @@ public sealed class KernelMonitor : IDisposable
     private readonly Thread _reader;
     private readonly Channel<KernelChange> _channel;
     private readonly byte[] _prefix;
+    private readonly byte[] _alsoTable;
     // Shared by the reader thread and Drain: whoever holds _gate owns the sockets' queues and the buffer.
     private readonly Lock _gate = new();
     private readonly byte[] _buffer = new byte[ReceiveBufferSize];
@@ -61,6 +62,7 @@ public sealed class KernelMonitor : IDisposable
         Options = options ?? new KernelMonitorOptions();
         _host = host;
         _prefix = Encoding.UTF8.GetBytes(Options.TablePrefix);
+        _alsoTable = Encoding.UTF8.GetBytes(Options.AlsoTable);
         _publish = Publish;
         _channel = Channel.CreateBounded<KernelChange>(new BoundedChannelOptions(Options.ChannelCapacity)
         {
@@ -231,7 +233,7 @@ public sealed class KernelMonitor : IDisposable
             try
             {
                 var datagram = _buffer.AsSpan(0, length);
-                if (socket == _firewall) count += NotificationDecoder.FirewallDatagram(datagram, _prefix, publish ? _publish : null);
+                if (socket == _firewall) count += NotificationDecoder.FirewallDatagram(datagram, _prefix, _alsoTable, publish ? _publish : null);
                 else if (nsid == NsidMessage.NotAssigned) count += NotificationDecoder.RouteDatagram(datagram, "", publish ? _publish : null);
                 else if (_names.TryGetValue(nsid, out var ns)) count += NotificationDecoder.RouteDatagram(datagram, ns, publish ? _publish : null);
                 // else: a namespace we do not watch (another project's, or foreign)

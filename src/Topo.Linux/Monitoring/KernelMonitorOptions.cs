@@ -6,6 +6,13 @@ public sealed record KernelMonitorOptions
     /// <summary>Only nftables tables whose name starts with this are reported (topo's tables: "topo-").</summary>
     public string TablePrefix { get; init; } = "topo-";
 
+    /// <summary>
+    /// Also reported: Docker's <c>filter</c> table, where topo keeps accepts in DOCKER-USER. Docker
+    /// (re)creating its chain — at its start, after topo's — is then a reason to look again, and the
+    /// watcher puts topo's rules there. Empty: not reported.
+    /// </summary>
+    public string AlsoTable { get; init; } = Core.Firewall.DockerUser.Table;
+
     /// <summary>SO_RCVBUF(FORCE) of each socket. Too small and bursts overflow (reported as <see cref="KernelChangeKind.Overflow"/>).</summary>
     public int ReceiveBufferBytes { get; init; } = 4 << 20;
 

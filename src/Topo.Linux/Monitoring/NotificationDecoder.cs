@@ -33,13 +33,18 @@ internal static class NotificationDecoder
     }
 
     /// <summary>Like <see cref="RouteDatagram"/> for an nftables datagram: only tables whose name starts with <paramref name="prefix"/>.</summary>
-    public static int FirewallDatagram(ReadOnlySpan<byte> datagram, ReadOnlySpan<byte> prefix, Action<KernelChange>? publish)
+    public static int FirewallDatagram(ReadOnlySpan<byte> datagram, ReadOnlySpan<byte> prefix, Action<KernelChange>? publish) =>
+        FirewallDatagram(datagram, prefix, [], publish);
+
+    /// <param name="alsoTable">A table reported besides those with the prefix (Docker's <c>filter</c>, where topo keeps rules in DOCKER-USER); empty: none.</param>
+    public static int FirewallDatagram(ReadOnlySpan<byte> datagram, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> alsoTable, Action<KernelChange>? publish)
     {
         var count = 0;
         var reader = new NetlinkMessageReader(datagram);
         while (reader.MoveNext())
         {
-            if (!TryReadNftables(reader.Header.Type, reader.Payload, out var action, out var table) || !table.StartsWith(prefix)) continue;
+            if (!TryReadNftables(reader.Header.Type, reader.Payload, out var action, out var table)) continue;
+            if (!table.StartsWith(prefix) && !(alsoTable.Length > 0 && table.SequenceEqual(alsoTable))) continue;
             count++;
             publish?.Invoke(new KernelChange(KernelChangeKind.Firewall, action, "", Utf8(table)));
         }

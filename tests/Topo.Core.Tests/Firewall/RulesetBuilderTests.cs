@@ -1,4 +1,8 @@
 using System.Text;
+using Topo.Core.Addressing;
+using Topo.Core.Model;
+using Topo.Core.Resolution;
+using Topo.Core.Spec;
 using Topo.Core.Firewall;
 using Topo.Core.Tests.Spec;
 using Topo.Core.Tests.Support;
@@ -87,9 +91,32 @@ public sealed class RulesetBuilderTests
         Assert.Equal(["\"quiet0\""], ruleset.Elements(FirewallSets.IccOff));
         // Masquerade unless turned off (back) or internal (vault).
         Assert.Equal(Sorted($"\"{front}\" . 10.10.1.0/24", "\"quiet0\" . 10.10.4.0/24"), ruleset.Elements(FirewallSets.Masquerade));
-        // Isolation drops towards topo's and Docker's bridges by pattern, and this project's custom names.
-        Assert.Equal(["\"br-*\"", "\"quiet0\"", "\"topo0\""], ruleset.Elements(FirewallSets.OtherBridges));
+        // Isolation matches bridges by kind, not by name: no host, no uplink bridge to spare.
+        Assert.Empty(ruleset.Elements(FirewallSets.UplinkBridges));
         Assert.Equal("topo:demo:network:quiet icc off", ruleset.Element(FirewallSets.IccOff, "\"quiet0\"").Comment);
+    }
+
+    /// <summary>
+    /// A bridge not topo's that carries the host's default route (the NIC bridged for VMs) is the
+    /// way out, spared by isolation; another foreign bridge (docker0) and a route without a gateway
+    /// through a bridge are not.
+    /// </summary>
+    [Fact]
+    public void Only_a_foreign_bridge_with_a_route_through_a_gateway_is_an_uplink()
+    {
+        var loaded = SpecLoader.Parse(TwoNetworks, "test.yaml");
+        var observed = HostState.Empty with
+        {
+            Links = [new LinkState(HostState.Host, "br0", LinkKind.Bridge), new LinkState(HostState.Host, "docker0", LinkKind.Bridge),
+                     new LinkState(HostState.Host, "eth0", LinkKind.Other) { Master = "br0" }],
+            Routes = [new RouteState(HostState.Host, Ipv4Prefix.Parse("0.0.0.0/0")) { Gateway = Ipv4Address.Parse("192.0.2.1"), Device = "br0" },
+                      new RouteState(HostState.Host, Ipv4Prefix.Parse("198.51.100.0/24")) { Device = "docker0" }],
+        };
+        var topology = Resolver.Resolve(loaded.File!, observed, new ResolveOptions { AssumeParentsExist = true }).Topology!;
+        Assert.Equal(["br0"], topology.UplinkBridges);
+        var ruleset = RulesetBuilder.Build(topology);
+        Assert.Equal(["\"br0\""], ruleset.Elements(FirewallSets.UplinkBridges));
+        Assert.Equal("topo:demo:firewall:demo the host's way out", ruleset.Element(FirewallSets.UplinkBridges, "\"br0\"").Comment);
     }
 
     private static List<string> Sorted(params string[] items) => [.. items.Order(StringComparer.Ordinal)];
@@ -102,7 +129,8 @@ public sealed class RulesetBuilderTests
         Assert.Equal("iifname @internal iifname . oifname != @same-bridge drop", ruleset.Rule("internal: no forwarding out").Text);
         Assert.Equal("oifname @internal iifname . oifname != @same-bridge drop", ruleset.Rule("internal: no forwarding in").Text);
         Assert.Equal("iifname @icc-off iifname . oifname @same-bridge drop", ruleset.Rule("icc off").Text);
-        Assert.Equal("iifname @external oifname @other-bridges iifname . oifname != @same-bridge drop", ruleset.Rule("isolate").Text);
+        Assert.Equal("iifname @external meta oifkind \"bridge\" oifname != @uplink-bridges iifname . oifname != @same-bridge drop",
+            ruleset.Rule("isolate").Text);
         Assert.Equal("oifname @external iifname . oifname != @same-bridge ct status ! dnat drop", ruleset.Rule("no direct routing in").Text);
         // Internal first (making a network internal cuts its open connections), then what is
         // allowed (replies, published ports), then the drops of isolation and ICC.

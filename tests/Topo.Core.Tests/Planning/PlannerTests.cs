@@ -32,6 +32,7 @@ public sealed class PlannerTests
             + address mariadb/eth0 192.168.1.10/24
             + address wordpress/eth0 192.168.1.2/24
             + address wordpress/eth1 172.17.0.2/16
+            + route mariadb default
             + route wordpress default
             """.Replace("\r", ""), Pipeline.Lines(plan with { Actions = [.. plan.Actions.Where(a => Topo.Core.Firewall.FirewallResources.TableOf(a.Subject) is null && a.Subject is not NamespaceFileState)] }));
         // Then each container's resolv.conf and hosts, each after its namespace.
@@ -69,7 +70,7 @@ public sealed class PlannerTests
     {
         var plan = Pipeline.Plan(Wordpress().Build());
         int Id(Func<PlanAction, bool> f) => plan.Actions.Single(f).Id;
-        var route = plan.Actions.Single(a => a.After is RouteState);
+        var route = plan.Actions.Single(a => a.After is RouteState { Namespace: "wordpress" });
         var ns = Id(a => a.After is NamespaceState { Name: "wordpress" });
         var address = Id(a => a.After is AddressState { Namespace: "wordpress", Link: var l } && l == ((RouteState)route.After!).Device);
         Assert.Contains(ns, route.DependsOn);
@@ -94,7 +95,7 @@ public sealed class PlannerTests
         var plan = Pipeline.Plan(after.Build(), host);
         // c's own file gains its address on b; d, on b too, gains c's.
         Assert.Equal(
-            $"+ link {Topo.Core.Resolution.Naming.HostVethName("p", "c", "b")}\n+ address c/eth1 172.18.0.3/16\n~ file c/hosts\n~ file d/hosts",
+            $"+ link {Topo.Core.Resolution.Naming.HostVethName("p", "c", "b")}\n+ address c/eth1 172.19.0.3/16\n~ file c/hosts\n~ file d/hosts",
             Pipeline.Lines(plan));
     }
 

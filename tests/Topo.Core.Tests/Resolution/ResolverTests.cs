@@ -1,5 +1,6 @@
 using Topo.Core.Addressing;
 using Topo.Core.Model;
+using Topo.Core.Spec;
 using Topo.Core.Resolution;
 using Topo.Core.Tests.Support;
 using static Topo.Core.Tests.Support.SpecBuilder;
@@ -59,9 +60,32 @@ public sealed class ResolverTests
         var b = new SpecBuilder();
         for (var i = 0; i < 17; i++) b.Network($"n{i}");
         var t = Pipeline.Resolve(b.Build());
-        Assert.Equal("172.31.0.0/16", t.Networks[14].Subnet.ToString());
-        Assert.Equal("192.168.0.0/20", t.Networks[15].Subnet.ToString());
-        Assert.Equal("192.168.16.0/20", t.Networks[16].Subnet.ToString());
+        // 172.17 is the default bridge's: user networks take 172.18 … 172.31, fourteen of them.
+        Assert.Equal("172.18.0.0/16", t.Networks[0].Subnet.ToString());
+        Assert.Equal("172.31.0.0/16", t.Networks[13].Subnet.ToString());
+        Assert.Equal("192.168.0.0/20", t.Networks[14].Subnet.ToString());
+        Assert.Equal("192.168.16.0/20", t.Networks[15].Subnet.ToString());
+    }
+
+    /// <summary>
+    /// Docker: docker0 always holds 172.17.0.0/16 and a first user network gets 172.18.0.0/16.
+    /// So whichever project applies first, the default bridge is 172.17 — unless a foreign
+    /// interface already holds it, and then the default bridge takes the next free pool.
+    /// </summary>
+    [Fact]
+    public void The_first_pool_is_kept_for_the_default_bridge()
+    {
+        var userOnly = Pipeline.Resolve(new SpecBuilder("a").Network("n").Container("c", "n").Build());
+        Assert.Equal("172.18.0.0/16", userOnly.FindNetwork("n")!.Subnet.ToString());
+
+        var both = Pipeline.Resolve(new SpecBuilder("b").Network("n").Container("c", "n", "bridge").Build());
+        Assert.Equal("172.17.0.0/16", both.FindNetwork("bridge")!.Subnet.ToString());
+        Assert.Equal("172.18.0.0/16", both.FindNetwork("n")!.Subnet.ToString());
+
+        var docker = HostState.From([new AddressState(HostState.Host, "docker0", Ipv4Prefix.Parse("172.17.0.1/16"))]);
+        var next = Pipeline.Resolve(new SpecBuilder("b").Network("n").Container("c", "n", "bridge").Build(), docker);
+        Assert.Equal("172.18.0.0/16", next.FindNetwork("bridge")!.Subnet.ToString());
+        Assert.Equal("172.19.0.0/16", next.FindNetwork("n")!.Subnet.ToString());
     }
 
     [Fact]
@@ -178,8 +202,20 @@ public sealed class ResolverTests
         var t = Pipeline.Resolve(spec);
         Assert.Equal("eth1", t.Containers[0].Endpoints.Single(e => e.DefaultRoute).Interface);
         Assert.Equal("eth2", t.Containers[1].Endpoints.Single(e => e.DefaultRoute).Interface);
-        Assert.DoesNotContain(t.Containers[2].Endpoints, e => e.DefaultRoute);
-        Assert.DoesNotContain(t.Desired.Routes, r => r.Namespace == "isolated");
+        // Only on internal networks: through the internal bridge's gateway, as Docker 20.10.
+        Assert.Equal("eth0", t.Containers[2].Endpoints.Single(e => e.DefaultRoute).Interface);
+        Assert.Contains(t.Desired.Routes, r => r.Namespace == "isolated" && r.IsDefault && r.Gateway == t.FindNetwork("back")!.Gateway);
+    }
+
+    /// <summary>An internal macvlan network's gateway is outside the host: no default route through it.</summary>
+    [Fact]
+    public void An_internal_macvlan_network_gives_no_default_route()
+    {
+        var spec = new SpecBuilder().Network("lan", "10.60.0.0/24", driver: NetworkDriver.Macvlan, parent: "uplink0", @internal: true)
+            .Container("c", "lan").Build();
+        var t = Pipeline.Resolve(spec, HostState.From([new LinkState(HostState.Host, "uplink0", LinkKind.Other)]));
+        Assert.DoesNotContain(t.Containers[0].Endpoints, e => e.DefaultRoute);
+        Assert.DoesNotContain(t.Desired.Routes, r => r.Namespace == "c");
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class CrossProjectScenarioTests
             step gateways ip -4 -o addr show to 10.5.0.0/16
             ip addr add 192.168.50.7/24 dev uplink0
             step plan_qg $TOPO plan {qg}
-            ip addr add 172.17.9.9/24 dev uplink0
+            ip addr add 172.18.9.9/24 dev uplink0
             step apply_qh $TOPO apply {qh}
             step qh_addr ip -n h -4 -o addr show dev eth0
             step qa_again $TOPO plan {qa} --detailed-exitcode
@@ -56,9 +56,10 @@ public sealed class CrossProjectScenarioTests
         Assert.Equal(1, foreign.ExitCode);
         Assert.Contains("subnet 192.168.50.0/24 overlaps 192.168.50.7/24 on interface uplink0, which topo does not own", foreign.Output);
 
-        // The default pool 172.17.0.0/16 holds uplink0's 172.17.9.9/24: the next one is taken.
+        // 172.17.0.0/16 is the default bridge's; the next pool, 172.18.0.0/16, holds uplink0's
+        // 172.18.9.9/24: the one after is taken.
         s.Ok("apply_qh");
-        Assert.Contains("inet 172.18.0.2/16", s.Ok("qh_addr").Output);
+        Assert.Contains("inet 172.19.0.2/16", s.Ok("qh_addr").Output);
         s.Ok("qa_again"); // exit 0: qa's own subnet is still its own
     }
 

@@ -65,10 +65,17 @@ internal static class SandboxShell
         if (Environment.UserName != "root") Assert.Skip("needs root: creates network namespaces");
     }
 
-    public static Dictionary<string, Step> Run(string script)
+    /// <param name="ownPids">
+    /// Also a pid namespace with its own /proc (for dockerd, whose shims write their own
+    /// oom_score_adj): every process the script starts dies with it.
+    /// </param>
+    public static Dictionary<string, Step> Run(string script, bool ownPids = false)
     {
         SkipUnlessRoot();
-        var psi = new ProcessStartInfo("unshare", ["--net", "--mount", "--propagation", "private", "--", "bash", "-c", Prelude + "\n" + script])
+        string[] unshare = ownPids
+            ? ["--net", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private"]
+            : ["--net", "--mount", "--propagation", "private"];
+        var psi = new ProcessStartInfo("unshare", [.. unshare, "--", "bash", "-c", Prelude + "\n" + script])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
