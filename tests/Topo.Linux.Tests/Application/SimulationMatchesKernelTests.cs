@@ -78,7 +78,7 @@ public sealed class SimulationMatchesKernelTests
             var observer = new Observer(sandbox.Store, sandbox.Host, new ObserverOptions { ResolvConf = resolvConf, SystemdResolvConf = null });
             HostState Observe(TopologyFile spec) =>
                 observer.Observe(Project, [Resolver.IpForwardSysctl, .. Naming.BridgeNamesOf(spec).Select(Resolver.RouteLocalnetSysctl)])
-                    with { Firewall = FirewallObserver.Observe(nft) };
+                    with { Firewall = FirewallObserver.Observe(nft).Resources };
 
             HostState? simulated = null;
             foreach (var shape in new[] { first, second })
