@@ -41,6 +41,8 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     {
         var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (fd < 0) throw Errno("socket(AF_NETLINK)");
+        // One per namespace, kept for the whole command: leave the low numbers to libnftables.
+        fd = FileDescriptors.KeepAboveSelectLimit(fd);
         try
         {
             SetOption(fd, SOL_NETLINK, NetlinkProtocol.ExtendedAck, 1, "NETLINK_EXT_ACK");
@@ -271,7 +273,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
-    private int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(nameof(NetlinkSocket));
+    internal int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(nameof(NetlinkSocket));
 
     private static void SetOption(int fd, int level, int name, int value, string what)
     {

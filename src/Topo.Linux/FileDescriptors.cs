@@ -1,19 +1,37 @@
 using System.Runtime.InteropServices;
 using static Tmds.Linux.LibC;
 
-namespace Topo.Linux.Dns;
+namespace Topo.Linux;
 
 /// <summary>
-/// Keeps the resolver's file descriptors out of libnftables' way: libnftables (in the same process)
-/// waits on its netlink socket with select(), and glibc aborts the process when select() is given
-/// an fd of 1024 or more. 500 namespaces × 2 sockets would otherwise take the low numbers, so every
-/// fd the resolver keeps is moved to 1024 or above, and the soft RLIMIT_NOFILE is raised to the hard
-/// limit so there is room there (CoreCLR does that at start; NativeAOT and embedders may not).
+/// Keeps topo's many file descriptors out of libnftables' way: libnftables (in the same process)
+/// waits on its netlink socket with select(), and glibc aborts the process ("buffer overflow
+/// detected", exit 134) when select() is given an fd of 1024 or more. libnftables opens that
+/// socket when its context is made and again whenever a dump is interrupted, so it must always
+/// find a low number free. A netlink socket per namespace and the resolver's two per namespace
+/// would otherwise take the low numbers, so they are moved to 1024 or above, and the soft
+/// RLIMIT_NOFILE is raised to the hard limit so there is room there (CoreCLR does that at start;
+/// NativeAOT and embedders may not).
 /// </summary>
 internal static unsafe partial class FileDescriptors
 {
-    /// <summary>The lowest fd the resolver keeps: above select()'s FD_SETSIZE.</summary>
+    /// <summary>The lowest fd topo keeps for long: above select()'s FD_SETSIZE.</summary>
     public const int Floor = 1024;
+
+    private static readonly Lazy<ulong> OpenFileLimit = new(RaiseOpenFileLimit);
+
+    /// <summary>
+    /// Moves <paramref name="fd"/> to 1024 or above when the open-file limit leaves room there;
+    /// otherwise (a limit of 1024, the numbers above all taken) keeps it where it is.
+    /// </summary>
+    public static int KeepAboveSelectLimit(int fd)
+    {
+        if (fd >= Floor || OpenFileLimit.Value <= Floor) return fd;
+        var moved = fcntl(fd, F_DUPFD_CLOEXEC, Floor);
+        if (moved < 0) return fd;
+        close(fd);
+        return moved;
+    }
 
     private const int RlimitNoFile = 7; // RLIMIT_NOFILE, asm-generic/resource.h
 
