@@ -63,7 +63,7 @@ public sealed class CrashScenarioTests
             for k in $(seq 1 $((steps + 1))); do
               step k$k bash -c "sed '/^fingerprint$/q' /run/trial.$k; diff <(sed -n '/^fingerprint$/,\$p' /run/trial.0) <(sed -n '/^fingerprint$/,\$p' /run/trial.$k)"
             done
-            """);
+            """, limit: TimeSpan.FromMinutes(12)); // ~35 trials of three topo runs each: 2-3 minutes alone, over 4 on a machine busy with other jobs
         var reference = s.Ok("reference").Output;
         Assert.Contains("again 0", reference);
         var steps = int.Parse(Regex.Match(reference, $@"{verb} 0 (\d+) steps").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);

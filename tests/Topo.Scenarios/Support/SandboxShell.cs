@@ -69,8 +69,10 @@ internal static class SandboxShell
     /// Also a pid namespace with its own /proc (for dockerd, whose shims write their own
     /// oom_score_adj): every process the script starts dies with it.
     /// </param>
-    public static Dictionary<string, Step> Run(string script, bool ownPids = false)
+    /// <param name="limit">How long the script may run before it is killed and the test fails (4 minutes unless given).</param>
+    public static Dictionary<string, Step> Run(string script, bool ownPids = false, TimeSpan? limit = null)
     {
+        var allowed = limit ?? TimeSpan.FromMinutes(4);
         SkipUnlessRoot();
         string[] unshare = ownPids
             ? ["--net", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private"]
@@ -86,14 +88,14 @@ internal static class SandboxShell
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         // A hung script fails its test instead of hanging the suite (CI has a time limit).
-        var finished = process.WaitForExit(TimeSpan.FromMinutes(4));
+        var finished = process.WaitForExit(allowed);
         if (!finished) process.Kill(entireProcessTree: true);
         // A process the script left behind may hold its output open: wait for it a bounded time.
         if (!Task.WaitAll([stdout, stderr], TimeSpan.FromSeconds(30)))
         {
-            Assert.Fail($"the sandbox script {(finished ? "left a process holding its output open" : "ran over 4 minutes and was killed")}");
+            Assert.Fail($"the sandbox script {(finished ? "left a process holding its output open" : $"ran over {allowed.TotalMinutes:0} minutes and was killed")}");
         }
-        if (!finished) Assert.Fail($"the sandbox script ran over 4 minutes and was killed:\n{stdout.Result}\n{stderr.Result}");
+        if (!finished) Assert.Fail($"the sandbox script ran over {allowed.TotalMinutes:0} minutes and was killed:\n{stdout.Result}\n{stderr.Result}");
         return Parse(stdout.Result, stderr.Result);
     }
 
