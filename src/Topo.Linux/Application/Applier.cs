@@ -207,7 +207,7 @@ public sealed partial class Applier : IDisposable
         }
     }
 
-    /// <summary>Refuses, before sending anything, an update carrying an attribute with no in-place path.</summary>
+    /// <summary>Refuses an update carrying an attribute with no in-place path before its step sends anything (and rolls back the rest).</summary>
     private static void CheckInPlace(PlanAction action)
     {
         foreach (var change in action.Changes)
