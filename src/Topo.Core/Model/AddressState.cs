@@ -12,7 +12,7 @@ public sealed record AddressState(string Namespace, string Link, Ipv4Prefix Addr
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        yield return new("address", Address.ToString(), ForcesReplace: true);
+        yield return new(AttributeKind.Address, Address.ToString(), ForcesReplace: true);
     }
 
     public override bool IsSatisfiedBy(Resource have) => have is AddressState h && h.Address == Address;

@@ -54,4 +54,33 @@ public static class EnumNames
         ResourceKind.FirewallElement => "firewallelement",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    /// <summary>The name plans print for an attribute (plan text, markdown and JSON, docs/plan-json.md).</summary>
+    public static string Name(this AttributeKind attribute) => attribute switch
+    {
+        AttributeKind.Type => "type",
+        AttributeKind.Peer => "peer",
+        AttributeKind.Parent => "parent",
+        AttributeKind.VlanId => "vlan_id",
+        AttributeKind.MacvlanMode => "mode",
+        AttributeKind.Label => "label",
+        AttributeKind.Master => "master",
+        AttributeKind.Mac => "mac",
+        AttributeKind.Mtu => "mtu",
+        AttributeKind.Isolated => "isolated",
+        AttributeKind.Hairpin => "hairpin",
+        AttributeKind.State => "state",
+        AttributeKind.Shares => "shares",
+        AttributeKind.Address => "address",
+        AttributeKind.Via => "via",
+        AttributeKind.Dev => "dev",
+        AttributeKind.Value => "value",
+        AttributeKind.Hook => "hook",
+        AttributeKind.Priority => "priority",
+        AttributeKind.Policy => "policy",
+        AttributeKind.Rule => "rule",
+        AttributeKind.Comment => "comment",
+        AttributeKind.Content => "content",
+        _ => throw new ArgumentOutOfRangeException(nameof(attribute), attribute, null),
+    };
 }

@@ -20,7 +20,7 @@ public sealed record FirewallTableState(string Family, string Name) : Resource
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        yield return new("label", Owner?.ToString());
+        yield return new(AttributeKind.Label, Owner?.ToString());
     }
 }
 
@@ -37,10 +37,10 @@ public sealed record FirewallChainState(string Family, string Table, string Name
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        yield return new("type", Type, ForcesReplace: true);
-        yield return new("hook", Hook, ForcesReplace: true);
-        yield return new("priority", Priority.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
-        yield return new("policy", Policy);
+        yield return new(AttributeKind.Type, Type, ForcesReplace: true);
+        yield return new(AttributeKind.Hook, Hook, ForcesReplace: true);
+        yield return new(AttributeKind.Priority, Priority.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
+        yield return new(AttributeKind.Policy, Policy);
     }
 }
 
@@ -61,7 +61,7 @@ public sealed record FirewallRuleState(string Family, string Table, string Chain
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        yield return new("rule", Rule);
+        yield return new(AttributeKind.Rule, Rule);
     }
 
     public override bool IsSatisfiedBy(Resource have) => have is FirewallRuleState h && h.Rule == Rule;
@@ -95,7 +95,7 @@ public sealed record FirewallSetState(string Family, string Table, string Name) 
     /// <summary>Compared as one: <c>ifname . ipv4_addr, flags interval</c>.</summary>
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        yield return new("type", Flags is null ? Type : $"{Type}, flags {Flags}", ForcesReplace: true);
+        yield return new(AttributeKind.Type, Flags is null ? Type : $"{Type}, flags {Flags}", ForcesReplace: true);
     }
 }
 
@@ -124,8 +124,8 @@ public sealed record FirewallElementState(string Family, string Table, string Se
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        if (Value is not null) yield return new("value", Value);
-        yield return new("comment", Comment);
+        if (Value is not null) yield return new(AttributeKind.Value, Value);
+        yield return new(AttributeKind.Comment, Comment);
     }
 
     public override bool IsSatisfiedBy(Resource have) => have is FirewallElementState h && h.Value == Value && h.Comment == Comment;

@@ -42,18 +42,18 @@ public sealed record LinkState(string Namespace, string Name, LinkKind Type) : R
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        yield return new("type", Type.Name(), ForcesReplace: true);
-        if (Peer is { } peer) yield return new("peer", peer.ToString(), ForcesReplace: true);
-        if (Parent is { } parent) yield return new("parent", parent.ToString(), ForcesReplace: true);
-        if (VlanId is { } vid) yield return new("vlan_id", vid.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
-        if (MacvlanMode is { } mode) yield return new("mode", mode.Name());
-        yield return new("label", Owner?.ToString());
-        if (Master is not null) yield return new("master", Master);
-        if (Mac is { } mac) yield return new("mac", mac.ToString());
-        if (Mtu is { } mtu) yield return new("mtu", mtu.ToString(CultureInfo.InvariantCulture));
-        if (Isolated is { } isolated) yield return new("isolated", isolated ? "on" : "off");
-        if (Hairpin is { } hairpin) yield return new("hairpin", hairpin ? "on" : "off");
-        yield return new("state", Up ? "up" : "down");
+        yield return new(AttributeKind.Type, Type.Name(), ForcesReplace: true);
+        if (Peer is { } peer) yield return new(AttributeKind.Peer, peer.ToString(), ForcesReplace: true);
+        if (Parent is { } parent) yield return new(AttributeKind.Parent, parent.ToString(), ForcesReplace: true);
+        if (VlanId is { } vid) yield return new(AttributeKind.VlanId, vid.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
+        if (MacvlanMode is { } mode) yield return new(AttributeKind.MacvlanMode, mode.Name());
+        yield return new(AttributeKind.Label, Owner?.ToString());
+        if (Master is not null) yield return new(AttributeKind.Master, Master);
+        if (Mac is { } mac) yield return new(AttributeKind.Mac, mac.ToString());
+        if (Mtu is { } mtu) yield return new(AttributeKind.Mtu, mtu.ToString(CultureInfo.InvariantCulture));
+        if (Isolated is { } isolated) yield return new(AttributeKind.Isolated, isolated ? "on" : "off");
+        if (Hairpin is { } hairpin) yield return new(AttributeKind.Hairpin, hairpin ? "on" : "off");
+        yield return new(AttributeKind.State, Up ? "up" : "down");
     }
 
     public override bool IsSatisfiedBy(Resource have) =>

@@ -23,8 +23,8 @@ public sealed record NamespaceFileState(string Namespace, string Name, string Co
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        yield return new("label", Owner?.ToString());
-        yield return new("content", Content);
+        yield return new(AttributeKind.Label, Owner?.ToString());
+        yield return new(AttributeKind.Content, Content);
     }
 
     public override bool IsSatisfiedBy(Resource have) =>

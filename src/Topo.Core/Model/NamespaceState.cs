@@ -12,9 +12,9 @@ public sealed record NamespaceState(string Name, string? SharesWith = null) : Re
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        if (SharesWith is not null) yield return new("shares", SharesWith, ForcesReplace: true);
+        if (SharesWith is not null) yield return new(AttributeKind.Shares, SharesWith, ForcesReplace: true);
         // A shared name points at another container's namespace, whose lo carries that container's label.
-        if (SharesWith is null) yield return new("label", Owner?.ToString());
+        if (SharesWith is null) yield return new(AttributeKind.Label, Owner?.ToString());
     }
 
     public override bool IsSatisfiedBy(Resource have) =>

@@ -5,9 +5,10 @@ public enum ResourceKind { Sysctl, Namespace, Link, Address, Route, FirewallTabl
 /// <summary>
 /// One attribute of a resource as the planner compares it and the renderers show it.
 /// A null value on the desired side means "no opinion": whatever the kernel has is fine.
-/// <see cref="ForcesReplace"/>: the kernel cannot change it in place.
+/// <see cref="ForcesReplace"/>: the kernel cannot change it in place. The value is text because
+/// that is what plans show; which attribute it is stays typed.
 /// </summary>
-public readonly record struct ResourceAttribute(string Name, string? Value, bool ForcesReplace = false);
+public readonly record struct ResourceAttribute(AttributeKind Kind, string? Value, bool ForcesReplace = false);
 
 /// <summary>
 /// A kernel object topo reads, compares and writes. Desired and Observed hold the same types,

@@ -22,8 +22,8 @@ public sealed record RouteState(string Namespace, Ipv4Prefix Destination, int Me
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        yield return new("via", Gateway?.ToString());
-        yield return new("dev", Device);
+        yield return new(AttributeKind.Via, Gateway?.ToString());
+        yield return new(AttributeKind.Dev, Device);
     }
 
     public override bool IsSatisfiedBy(Resource have) =>

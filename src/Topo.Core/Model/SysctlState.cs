@@ -12,7 +12,7 @@ public sealed record SysctlState(string Namespace, string Name, string Value) : 
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {
-        yield return new("value", Value);
+        yield return new(AttributeKind.Value, Value);
     }
 
     public override bool IsSatisfiedBy(Resource have) => have is SysctlState h && h.Value == Value;

@@ -27,8 +27,11 @@ public static class ActionKindExtensions
     };
 }
 
-/// <summary>One attribute that differs: <c>mtu: 1500 → 9000</c>. Null Before on create, null After on delete.</summary>
-public sealed record AttributeChange(string Name, string? Before, string? After, bool ForcesReplace);
+/// <summary>
+/// One attribute that differs: <c>mtu: 1500 → 9000</c>. Null Before on create, null After on delete.
+/// The applier dispatches on <see cref="Attribute"/>; its printed name is made by the renderers.
+/// </summary>
+public sealed record AttributeChange(AttributeKind Attribute, string? Before, string? After, bool ForcesReplace);
 
 /// <summary>
 /// One step of a plan. <see cref="Before"/> is the observed object (null on create),

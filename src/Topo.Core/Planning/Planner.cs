@@ -91,7 +91,7 @@ public static partial class Planner
                 var reason = ns.SharesWith is { } target
                     ? $"container '{ns.Name}' now shares the namespace of '{target}' (network_mode container:{target})"
                     : $"container '{ns.Name}' no longer shares the namespace of '{was.SharesWith}': it gets one of its own";
-                Replace(wanted, have, [new AttributeChange("shares", was.SharesWith ?? OwnNamespace, ns.SharesWith ?? OwnNamespace, ForcesReplace: true)], reason);
+                Replace(wanted, have, [new AttributeChange(AttributeKind.Shares, was.SharesWith ?? OwnNamespace, ns.SharesWith ?? OwnNamespace, ForcesReplace: true)], reason);
                 return;
             }
             var changes = Compare(wanted, have);
@@ -231,9 +231,9 @@ public static partial class Planner
                 string? before = null;
                 foreach (var o in _observedAttributes)
                 {
-                    if (o.Name == a.Name) before = o.Value; // the last of a name wins, as it did
+                    if (o.Kind == a.Kind) before = o.Value; // the last of a name wins, as it did
                 }
-                if (before != a.Value) (changes ??= ImmutableArray.CreateBuilder<AttributeChange>()).Add(new AttributeChange(a.Name, before, a.Value, a.ForcesReplace));
+                if (before != a.Value) (changes ??= ImmutableArray.CreateBuilder<AttributeChange>()).Add(new AttributeChange(a.Kind, before, a.Value, a.ForcesReplace));
             }
             return changes?.ToImmutable() ?? [];
         }

@@ -43,11 +43,11 @@ internal static class Reasons
     public const string UpdateFile = "not what the topology gives: the containers it lists changed, or it was edited by hand";
 
     public static string Update(ImmutableArray<AttributeChange> changes) =>
-        $"differs on the host: {string.Join(", ", changes.Select(c => c.Name))}";
+        $"differs on the host: {string.Join(", ", changes.Select(c => c.Attribute.Name()))}";
 
     public static string Replace(Resource r, ImmutableArray<AttributeChange> changes)
     {
-        var fixedOnes = changes.Where(c => c.ForcesReplace).Select(c => c.Name).ToList();
+        var fixedOnes = changes.Where(c => c.ForcesReplace).Select(c => c.Attribute.Name()).ToList();
         return fixedOnes.Count > 0
             ? $"{string.Join(", ", fixedOnes)} cannot change in place"
             : $"its peer is gone or being re-created; {Create(r)}";

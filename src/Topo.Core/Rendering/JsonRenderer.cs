@@ -55,7 +55,7 @@ public static class JsonRenderer
         foreach (var change in action.Changes)
         {
             w.WriteStartObject();
-            w.WriteString("attribute", change.Name);
+            w.WriteString("attribute", change.Attribute.Name());
             w.WriteString("before", change.Before);
             w.WriteString("after", change.After);
             w.WriteBoolean("forces_replace", change.ForcesReplace);
@@ -108,7 +108,7 @@ public static class JsonRenderer
     private static void WriteAttributes(Utf8JsonWriter w, Resource resource)
     {
         w.WriteStartObject();
-        foreach (var a in resource.Attributes()) w.WriteString(a.Name, a.Value);
+        foreach (var a in resource.Attributes()) w.WriteString(a.Kind.Name(), a.Value);
         w.WriteEndObject();
     }
 }

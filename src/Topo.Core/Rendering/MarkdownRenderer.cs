@@ -64,10 +64,10 @@ public static class MarkdownRenderer
                 // A file's lines do not fit a cell: how many changed; the full plan below shows them.
                 var lines = LineDiff.Changes(change.Before, change.After);
                 var (removed, added) = (lines.Count(l => l.Op == '-'), lines.Count(l => l.Op == '+'));
-                parts.Add($"{Cell(change.Name)}: {removed} {(removed == 1 ? "line" : "lines")} removed, {added} added");
+                parts.Add($"{Cell(change.Attribute.Name())}: {removed} {(removed == 1 ? "line" : "lines")} removed, {added} added");
                 continue;
             }
-            var part = $"{Cell(change.Name)}: {Code(PlanView.Value(change.Before))} → {Code(PlanView.Value(change.After))}";
+            var part = $"{Cell(change.Attribute.Name())}: {Code(PlanView.Value(change.Before))} → {Code(PlanView.Value(change.After))}";
             parts.Add(change.ForcesReplace ? part + " (forces replacement)" : part);
         }
         foreach (var included in action.Includes)

@@ -72,11 +72,11 @@ public static class TextRenderer
     private static void WriteAttributes(Styled text, Resource resource, string indent)
     {
         var attributes = PlanView.SetAttributes(resource).ToList();
-        var width = attributes.Count == 0 ? 0 : attributes.Max(a => a.Name.Length) + 1;
+        var width = attributes.Count == 0 ? 0 : attributes.Max(a => a.Kind.Name().Length) + 1;
         var plus = Colored(text, ActionKind.Create, "+");
         foreach (var a in attributes)
         {
-            text.Raw.Append(indent).Append(plus).Append(' ').Append(a.Name).Append(':');
+            text.Raw.Append(indent).Append(plus).Append(' ').Append(a.Kind.Name()).Append(':');
             if (LineDiff.IsBlock(a.Value))
             {
                 // A file's content: its lines below, one level in.
@@ -84,19 +84,19 @@ public static class TextRenderer
                 LineDiff.AppendLines(text.Raw, indent + "    ", a.Value!);
                 continue;
             }
-            text.Raw.Append(' ', width - a.Name.Length - 1).Append(' ').Append(PlanView.Value(a.Value)).Append('\n');
+            text.Raw.Append(' ', width - a.Kind.Name().Length - 1).Append(' ').Append(PlanView.Value(a.Value)).Append('\n');
         }
     }
 
     private static void WriteChanges(Styled text, PlanAction action)
     {
-        var width = action.Changes.IsEmpty ? 0 : action.Changes.Max(c => c.Name.Length) + 1;
+        var width = action.Changes.IsEmpty ? 0 : action.Changes.Max(c => c.Attribute.Name().Length) + 1;
         foreach (var change in action.Changes)
         {
             if (LineDiff.IsBlock(change.Before) || LineDiff.IsBlock(change.After))
             {
                 // A file's content: the lines removed and added, one level in.
-                text.Line($"      {Colored(text, ActionKind.Update, "~")} {change.Name}:");
+                text.Line($"      {Colored(text, ActionKind.Update, "~")} {change.Attribute.Name()}:");
                 foreach (var (op, content) in LineDiff.Changes(change.Before, change.After))
                 {
                     var kind = op == '-' ? ActionKind.Delete : ActionKind.Create;
@@ -104,7 +104,7 @@ public static class TextRenderer
                 }
                 continue;
             }
-            var line = $"      {Colored(text, ActionKind.Update, "~")} {(change.Name + ":").PadRight(width)} {PlanView.Value(change.Before)} → {PlanView.Value(change.After)}";
+            var line = $"      {Colored(text, ActionKind.Update, "~")} {(change.Attribute.Name() + ":").PadRight(width)} {PlanView.Value(change.Before)} → {PlanView.Value(change.After)}";
             if (change.ForcesReplace) line += "  " + text.Style("# forces replacement", Ansi.Magenta);
             text.Line(line);
         }

@@ -130,55 +130,22 @@ public sealed partial class Applier
 
     private void UpdateLink(PlanAction action, LinkState before, LinkState after, Journal journal)
     {
-        var names = action.Changes.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        ChangeLinkAttributes(after, names);
-        journal.Record(action.Id, $"updated {after.Display} ({string.Join(", ", names)})", $"restore {string.Join(", ", names)}",
-            () => ChangeLinkAttributes(before, names));
+        var attributes = action.Changes.Select(c => c.Attribute).Distinct().ToList();
+        var names = string.Join(", ", attributes.Select(a => a.Name()));
+        ChangeLinkAttributes(after, attributes);
+        journal.Record(action.Id, $"updated {after.Display} ({names})", $"restore {names}",
+            () => ChangeLinkAttributes(before, attributes));
     }
 
-    /// <summary>Sends only the attributes named in <paramref name="names"/>, with the values of <paramref name="link"/>.</summary>
-    private void ChangeLinkAttributes(LinkState link, HashSet<string> names)
+    /// <summary>Sends only <paramref name="attributes"/>, with the values of <paramref name="link"/>.</summary>
+    private void ChangeLinkAttributes(LinkState link, List<AttributeKind> attributes)
     {
-        var change = new LinkMessage { Name = link.Name };
-        var any = false;
-        if (names.Contains("state"))
+        var edit = new LinkEdit(link);
+        foreach (var attribute in attributes) edit.Add(attribute, master => IndexOf(link.Namespace, master));
+        if (edit.ChangesLink) Session(link.Namespace).ChangeLink(edit.Message, $"update {link.Display}");
+        if (edit.Isolated is not null || edit.Hairpin is not null)
         {
-            change.Flags = link.Up ? InterfaceFlags.Up : InterfaceFlags.None;
-            change.Change = InterfaceFlags.Up;
-            any = true;
-        }
-        if (names.Contains("mtu") && link.Mtu is { } mtu)
-        {
-            change.Mtu = (uint)mtu;
-            any = true;
-        }
-        if (names.Contains("mac") && link.Mac is { } mac)
-        {
-            change.Address = LinkRequests.Mac(mac);
-            any = true;
-        }
-        if (names.Contains("master"))
-        {
-            change.Master = link.Master is { } master ? IndexOf(link.Namespace, master) : 0;
-            any = true;
-        }
-        if (names.Contains("label"))
-        {
-            change.Alias = link.Owner?.ToString() ?? "";
-            any = true;
-        }
-        if (names.Contains("mode") && link.MacvlanMode is { } mode)
-        {
-            change.KindData = new MacvlanData(MacvlanData.FromModel(mode));
-            any = true;
-        }
-        if (any) Session(link.Namespace).ChangeLink(change, $"update {link.Display}");
-
-        var isolated = names.Contains("isolated") ? link.Isolated ?? false : (bool?)null;
-        var hairpin = names.Contains("hairpin") ? link.Hairpin ?? false : (bool?)null;
-        if (isolated is not null || hairpin is not null)
-        {
-            Session(link.Namespace).SetBridgePort(IndexOf(link.Namespace, link.Name), isolated, hairpin, $"set port flags of {link.Display}");
+            Session(link.Namespace).SetBridgePort(IndexOf(link.Namespace, link.Name), edit.Isolated, edit.Hairpin, $"set port flags of {link.Display}");
         }
     }
 }

@@ -146,6 +146,7 @@ public sealed partial class Applier : IDisposable
 
     private void Run(Plan plan, PlanAction action, StepKind step, Journal journal)
     {
+        if (action.Kind == ActionKind.Update) CheckInPlace(action);
         if (action.Subject is FirewallTableState or FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState)
         {
             ApplyFirewall(action, plan, journal);
@@ -203,6 +204,16 @@ public sealed partial class Applier : IDisposable
             case SysctlState sysctl: WriteSysctl(action, (SysctlState)before, sysctl, journal); break;
             case NamespaceFileState file: WriteFile(action, file, journal); break;
             default: throw new NotSupportedException($"cannot update {after.Display} in place");
+        }
+    }
+
+    /// <summary>Refuses an update carrying an attribute with no in-place path before its step sends anything (and rolls back the rest).</summary>
+    private static void CheckInPlace(PlanAction action)
+    {
+        foreach (var change in action.Changes)
+        {
+            if (InPlaceUpdates.PathOf(action.Subject.Kind, change.Attribute) == UpdatePath.None)
+                throw new NotSupportedException($"{change.Attribute.Name()} of {action.Subject.Display} cannot change in place");
         }
     }
 

@@ -15,6 +15,19 @@ public sealed class EnumNamesTests
         foreach (var v in Enum.GetValues<ResourceKind>()) Assert.Equal(v.ToString().ToLowerInvariant(), v.Name());
     }
 
+    // Attribute names are what plans print and plan JSON keys objects by (docs/plan-json.md):
+    // each is the folded member name but for two spelled as Docker and iproute2 do, and no two alike.
+    [Fact]
+    public void Every_attribute_has_its_own_printed_name()
+    {
+        foreach (var v in Enum.GetValues<AttributeKind>())
+        {
+            var expected = v switch { AttributeKind.VlanId => "vlan_id", AttributeKind.MacvlanMode => "mode", _ => v.ToString().ToLowerInvariant() };
+            Assert.Equal(expected, v.Name());
+        }
+        Assert.Equal(Enum.GetValues<AttributeKind>().Length, Enum.GetValues<AttributeKind>().Select(v => v.Name()).Distinct().Count());
+    }
+
     [Fact]
     public void A_label_reads_back_as_the_alias_it_was_written_as()
     {

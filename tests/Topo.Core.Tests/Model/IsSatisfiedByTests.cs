@@ -8,9 +8,9 @@ public sealed class IsSatisfiedByTests
     /// <summary>What the planner's attribute comparison says: no attribute the desired side has an opinion on differs.</summary>
     private static bool NoAttributeDiffers(Resource wanted, Resource have)
     {
-        var observed = new Dictionary<string, string?>();
-        foreach (var a in have.Attributes()) observed[a.Name] = a.Value;
-        return wanted.Attributes().All(a => a.Value is null || observed.GetValueOrDefault(a.Name) == a.Value);
+        var observed = new Dictionary<AttributeKind, string?>();
+        foreach (var a in have.Attributes()) observed[a.Kind] = a.Value;
+        return wanted.Attributes().All(a => a.Value is null || observed.GetValueOrDefault(a.Kind) == a.Value);
     }
 
     private static T Pick<T>(Random r, params T[] values) => values[r.Next(values.Length)];

@@ -40,8 +40,8 @@ public sealed class NamespaceFilePlanningTests
         Assert.Equal(ActionKind.Update, action.Kind);
         Assert.Equal("web/resolv.conf", action.Subject.Key);
         var change = Assert.Single(action.Changes);
-        Assert.Equal(("content", "nameserver 1.1.1.1\n", "nameserver 127.0.0.11\noptions ndots:0\n", false),
-            (change.Name, change.Before, change.After, change.ForcesReplace));
+        Assert.Equal((AttributeKind.Content, "nameserver 1.1.1.1\n", "nameserver 127.0.0.11\noptions ndots:0\n", false),
+            (change.Attribute, change.Before, change.After, change.ForcesReplace));
         Assert.Equal(Reasons.UpdateFile, action.Reason);
     }
 

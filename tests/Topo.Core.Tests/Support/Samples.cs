@@ -160,9 +160,9 @@ internal static class Samples
         return new Plan(Project,
         [
             Create(1, ResolvConfFile("wordpress"), "/etc/resolv.conf of container 'wordpress': the embedded DNS server", [2]),
-            new(2, ActionKind.Update, oldHosts, newHosts, [new AttributeChange("content", oldHosts.Content, newHosts.Content, ForcesReplace: false)],
+            new(2, ActionKind.Update, oldHosts, newHosts, [new AttributeChange(AttributeKind.Content, oldHosts.Content, newHosts.Content, ForcesReplace: false)],
                 "differs on the host: content", [], []),
-            new(3, ActionKind.Update, edited, ResolvConfFile("db"), [new AttributeChange("content", edited.Content, ResolvConfFile("db").Content, ForcesReplace: false)],
+            new(3, ActionKind.Update, edited, ResolvConfFile("db"), [new AttributeChange(AttributeKind.Content, edited.Content, ResolvConfFile("db").Content, ForcesReplace: false)],
                 "differs on the host: content", [], []),
             new(4, ActionKind.Delete, leftover, null, NoChanges, "not part of container 'cache' in the topology", [], []),
         ], HostState.From([.. Frontend().All(), ResolvConfFile("wordpress"), newHosts, ResolvConfFile("db")]));
@@ -188,10 +188,10 @@ internal static class Samples
         return new Plan(Project,
         [
             new(1, ActionKind.Update, FrontendBridge(1500), FrontendBridge(9000),
-                [new AttributeChange("mtu", "1500", "9000", ForcesReplace: false)],
+                [new AttributeChange(AttributeKind.Mtu, "1500", "9000", ForcesReplace: false)],
                 "network frontend asks for mtu 9000", [], []),
             new(2, ActionKind.Replace, Macvlan("enp1s0"), Macvlan("enp2s0"),
-                [new AttributeChange("parent", "enp1s0", "enp2s0", ForcesReplace: true)],
+                [new AttributeChange(AttributeKind.Parent, "enp1s0", "enp2s0", ForcesReplace: true)],
                 "network lan moved to parent enp2s0; the kernel cannot move a macvlan", [], []),
             new(3, ActionKind.Delete, cache.Host, null, NoChanges,
                 "container cache is no longer in the topology", [], [cache.Container]),

@@ -88,10 +88,10 @@ public sealed class ApplierTests(ITestOutputHelper output)
         var moved = HostEnd with { Isolated = false, Hairpin = true };
         var relabelled = Bridge with { Mtu = 1300, Up = false };
         applier.Apply(new PlanBuilder(Project)
-            .Update(HostEnd, moved, "isolated", "hairpin")
-            .Update(Bridge, relabelled, "mtu", "state")
-            .Update(Default, Default with { Gateway = Ipv4Address.Parse("10.7.0.254") }, "via")
-            .Update(Macvlan, Macvlan with { MacvlanMode = MacvlanMode.Private }, "mode")
+            .Update(HostEnd, moved, AttributeKind.Isolated, AttributeKind.Hairpin)
+            .Update(Bridge, relabelled, AttributeKind.Mtu, AttributeKind.State)
+            .Update(Default, Default with { Gateway = Ipv4Address.Parse("10.7.0.254") }, AttributeKind.Via)
+            .Update(Macvlan, Macvlan with { MacvlanMode = MacvlanMode.Private }, AttributeKind.MacvlanMode)
             .Build());
         observed = observer.Observe(Project);
         StateAssert.Contains(observed, [moved, relabelled, Macvlan with { MacvlanMode = MacvlanMode.Private },

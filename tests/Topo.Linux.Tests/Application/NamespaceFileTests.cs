@@ -38,7 +38,7 @@ public sealed class NamespaceFileTests(ITestOutputHelper output)
         Assert.True(observed.HostResolvConf.IsEmpty); // no resolv.conf where the option points: as Docker, nothing known
 
         var edited = Resolv("nameserver 192.168.1.1\n");
-        applier.Apply(new PlanBuilder(Project).Update(resolv, edited, "content").Build());
+        applier.Apply(new PlanBuilder(Project).Update(resolv, edited, AttributeKind.Content).Build());
         Assert.Equal(edited, observer.Observe(Project).Files.Single(f => f.Name == "resolv.conf"));
 
         applier.Apply(new PlanBuilder(Project).Delete(edited).Build());
@@ -63,7 +63,7 @@ public sealed class NamespaceFileTests(ITestOutputHelper output)
 
         var bridge = new LinkState("", "br-x", LinkKind.Bridge) { Up = true };
         var e = Assert.Throws<ApplyException>(() => applier.Apply(new PlanBuilder(Project)
-            .Update(before, Resolv("nameserver 127.0.0.11\n"), "content")
+            .Update(before, Resolv("nameserver 127.0.0.11\n"), AttributeKind.Content)
             .Delete(hosts)
             .Create(new NamespaceFileState("web", "extra", "x\n") { Owner = Web })
             .Create(bridge)

@@ -111,5 +111,5 @@ public sealed class SimulationMatchesKernelTests
         return outcome.Plan!;
     }
 
-    private static string Lines(Plan plan) => string.Join("\n", plan.Actions.Select(a => $"{a.Symbol} {a.Subject.Display} {string.Join(", ", a.Changes.Select(c => $"{c.Name}: {c.Before} -> {c.After}"))}"));
+    private static string Lines(Plan plan) => string.Join("\n", plan.Actions.Select(a => $"{a.Symbol} {a.Subject.Display} {string.Join(", ", a.Changes.Select(c => $"{c.Attribute.Name()}: {c.Before} -> {c.After}"))}"));
 }
