@@ -107,6 +107,42 @@ public sealed class ForeignFirewallScenarioTests
         AssertFlows(s);
     }
 
+    /// <summary>
+    /// topo watch runs and has converged; later someone loads a table whose forward chain drops
+    /// everything. The kernel reports the new chain, the watcher looks again and logs the error
+    /// naming the table and chain (its status says the round failed).
+    /// </summary>
+    [Fact]
+    public void The_watcher_reports_a_dropping_forward_chain_that_appears_later()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "watch", Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            var s = SandboxShell.Run(Helpers + "\n" + $$"""
+                W={{dir}}
+                mkdir -p $W/run && mount -t tmpfs topo-test $W/run
+                export TOPO_RUN_DIR=$W/run
+                eventually() { for _ in $(seq ${TRIES:-100}); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "never true: $*"; return 1; }
+                $TOPO watch {{Spec}} --resync 3600 > $W/log 2>&1 & watcher=$!
+                TRIES=300 eventually grep -q 'reconcile #1 ' $W/log || echo "test: no first reconcile after 30 s" >> $W/log
+                """ + "\n" + HandTable + """
+                step reported eventually grep -q 'table inet hand, chain forward' $W/log
+                kill -TERM $watcher; wait $watcher
+                step log cat $W/log
+                nft delete table inet hand
+                $TOPO destroy $SPEC > /dev/null 2>&1
+                """.Replace("$SPEC", Spec, StringComparison.Ordinal));
+            s.Ok("reported");
+            var log = s.Ok("log").Output;
+            Assert.Contains("Fix (nft): nft 'insert rule inet hand forward", log);
+            Assert.Contains("cannot plan", log);
+        }
+        finally
+        {
+            TestDirectory.Delete(dir);
+        }
+    }
+
     private static void AssertFlows(Dictionary<string, SandboxShell.Step> s)
     {
         s.Ok("plan_fixed");
