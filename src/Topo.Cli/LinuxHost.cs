@@ -83,7 +83,7 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         var firewall = _firewallThread.Start(_firewallThread.Home, () => FirewallObserver.Observe(Nftables));
         var state = _observer.Observe(project: null, sysctls, unchanged, filesUnchanged);
         var reading = firewall.GetAwaiter().GetResult();
-        return state with { Firewall = reading.Resources, DockerUserChain = reading.DockerUserChain };
+        return state with { Firewall = reading.Resources, DockerUserChain = reading.DockerUserChain, ForeignFirewall = reading.Foreign };
     }
 
     public IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys) => _observer.ReadSysctls(keys);

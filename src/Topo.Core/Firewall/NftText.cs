@@ -96,6 +96,21 @@ public static class NftText
             case "accept" or "drop" or "continue" or "return" or "masquerade" or "counter" when body.ValueKind == JsonValueKind.Null:
                 text.Append(name);
                 break;
+            case "reject" when body.ValueKind == JsonValueKind.Null:
+                text.Append("reject");
+                break;
+            case "reject" when body.TryGetProperty("type", out var type):
+                // reject with icmpx admin-prohibited
+                text.Append("reject with ").Append(type.GetString());
+                if (body.TryGetProperty("expr", out var code)) text.Append(' ').Append(code.GetString());
+                break;
+            case "xt" when body.TryGetProperty("name", out var xtName):
+                // an iptables extension libnftables lists by name only
+                text.Append("xt ").Append(body.TryGetProperty("type", out var xtType) ? xtType.GetString() : "match").Append(' ').Append(xtName.GetString());
+                break;
+            case "counter" when body.ValueKind == JsonValueKind.Object:
+                text.Append("counter");
+                break;
             case "jump" or "goto" when body.TryGetProperty("target", out var target):
                 text.Append(name).Append(' ').Append(target.GetString());
                 break;

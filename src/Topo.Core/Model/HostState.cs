@@ -32,6 +32,13 @@ public sealed record HostState(
     /// </summary>
     public bool DockerUserChain { get; init; }
 
+    /// <summary>
+    /// Tables not topo's with a base chain on the forward hook (observed only; Docker's
+    /// <c>ip filter</c> with DOCKER-USER is not among them: topo keeps its accepts there).
+    /// What would drop topo's traffic there is an error (<see cref="Firewall.ForeignDrops"/>).
+    /// </summary>
+    public ImmutableArray<ForeignTable> ForeignFirewall { get; init; } = [];
+
     /// <summary>The name used for the host's own namespace.</summary>
     public const string Host = "";
 

@@ -19,6 +19,9 @@ public static class PlanBuilder
         var resolved = Resolver.Resolve(spec, observed, options);
         if (!resolved.Succeeded) return new PlanOutcome(null, null, resolved.Errors);
         var planned = Planner.Plan(spec.Name, resolved.Topology!.Desired, observed);
+        // Another table's drop on the forward hook would leave the plan "done" and the traffic dropped.
+        var dropped = Firewall.ForeignDrops.Check(resolved.Topology, observed);
+        if (!dropped.IsEmpty) return new PlanOutcome(resolved.Topology, null, [.. planned.Errors, .. dropped]);
         return new PlanOutcome(resolved.Topology, planned.Plan, planned.Errors);
     }
 

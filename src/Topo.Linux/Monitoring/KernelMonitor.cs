@@ -233,7 +233,7 @@ public sealed class KernelMonitor : IDisposable
             try
             {
                 var datagram = _buffer.AsSpan(0, length);
-                if (socket == _firewall) count += NotificationDecoder.FirewallDatagram(datagram, _prefix, _alsoTable, publish ? _publish : null);
+                if (socket == _firewall) count += NotificationDecoder.FirewallDatagram(datagram, _prefix, _alsoTable, publish ? _publish : null, Options.ForeignChainsAndRules);
                 else if (nsid == NsidMessage.NotAssigned) count += NotificationDecoder.RouteDatagram(datagram, "", publish ? _publish : null);
                 else if (_names.TryGetValue(nsid, out var ns)) count += NotificationDecoder.RouteDatagram(datagram, ns, publish ? _publish : null);
                 // else: a namespace we do not watch (another project's, or foreign)

@@ -13,6 +13,13 @@ public sealed record KernelMonitorOptions
     /// </summary>
     public string AlsoTable { get; init; } = Core.Firewall.DockerUser.Table;
 
+    /// <summary>
+    /// Also reported: chains and rules of every other table (not their sets and elements, which
+    /// some managers change all the time). A forward chain of another firewall that appears or
+    /// changes may drop topo's traffic: the watcher looks again, and its plan says so.
+    /// </summary>
+    public bool ForeignChainsAndRules { get; init; } = true;
+
     /// <summary>SO_RCVBUF(FORCE) of each socket. Too small and bursts overflow (reported as <see cref="KernelChangeKind.Overflow"/>).</summary>
     public int ReceiveBufferBytes { get; init; } = 4 << 20;
 

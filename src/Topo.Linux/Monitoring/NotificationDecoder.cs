@@ -37,19 +37,26 @@ internal static class NotificationDecoder
         FirewallDatagram(datagram, prefix, [], publish);
 
     /// <param name="alsoTable">A table reported besides those with the prefix (Docker's <c>filter</c>, where topo keeps rules in DOCKER-USER); empty: none.</param>
-    public static int FirewallDatagram(ReadOnlySpan<byte> datagram, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> alsoTable, Action<KernelChange>? publish)
+    /// <param name="anyChainOrRule">Also chains and rules of every other table (not sets or elements): another firewall's forward chain may drop topo's traffic.</param>
+    public static int FirewallDatagram(ReadOnlySpan<byte> datagram, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> alsoTable, Action<KernelChange>? publish,
+        bool anyChainOrRule = false)
     {
         var count = 0;
         var reader = new NetlinkMessageReader(datagram);
         while (reader.MoveNext())
         {
             if (!TryReadNftables(reader.Header.Type, reader.Payload, out var action, out var table)) continue;
-            if (!table.StartsWith(prefix) && !(alsoTable.Length > 0 && table.SequenceEqual(alsoTable))) continue;
+            if (!table.StartsWith(prefix) && !(alsoTable.Length > 0 && table.SequenceEqual(alsoTable)) &&
+                !(anyChainOrRule && IsChainOrRule(reader.Header.Type & 0xFF))) continue;
             count++;
             publish?.Invoke(new KernelChange(KernelChangeKind.Firewall, action, "", Utf8(table)));
         }
         return count;
     }
+
+    /// <summary>NFT_MSG_NEWCHAIN, DELCHAIN, NEWRULE, DELRULE, DESTROYCHAIN (27), DESTROYRULE (28).</summary>
+    private static bool IsChainOrRule(int message) =>
+        message is NftMessage.NewChain or NftMessage.DelChain or NftMessage.NewRule or NftMessage.DelRule or 27 or 28;
 
     /// <summary>The kind and action of an rtnetlink message type we listen for; false for anything else.</summary>
     public static bool TryClassifyRoute(ushort type, out KernelChangeKind kind, out KernelChangeAction action)

@@ -66,6 +66,17 @@ public sealed unsafe class NftablesClient : IDisposable
     /// </summary>
     public Ruleset? ListTable(string family, string table) => NftJson.Parse(ListTableBytes(family, table), family, table);
 
+    /// <summary>A table that is not topo's, known to exist, listed whole (cached as <see cref="ListTable"/> is).</summary>
+    public Core.Model.ForeignTable? ListForeignTable(string family, string table) =>
+        ForeignTableJson.Parse(ListTableBytes(family, table), family, table);
+
+    /// <summary>Every chain in the namespace with its hook: a netlink dump of chain headers only.</summary>
+    internal List<NftablesChainList.Chain> ListChains()
+    {
+        ObjectDisposedException.ThrowIf(_ctx == IntPtr.Zero, this);
+        return _thread.Run(_namespace, () => NftablesChainList.ListHere());
+    }
+
     private byte[] ListTableBytes(string family, string table)
     {
         if (ListingCache is not { } cache) return RunUtf8(NftJson.WriteList(family, table), $"list table {family} {table}");

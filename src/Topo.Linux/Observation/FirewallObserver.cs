@@ -8,12 +8,19 @@ namespace Topo.Linux.Observation;
 /// <summary>
 /// Reads every topo table (<c>topo-*</c>) of the host namespace back into firewall resources.
 /// Other tables are not topo's and are not read, but for topo's own rules in Docker's DOCKER-USER
-/// chain (<see cref="DockerUserChain"/>).
+/// chain (<see cref="DockerUserChain"/>) — and, read only, every other table with a base chain
+/// on the forward hook (family ip or inet): a drop there is final for topo's traffic too
+/// (<see cref="ForeignDrops"/>). Docker's <c>ip filter</c> with DOCKER-USER is not read so: topo
+/// keeps its accepts there. One dump of chain headers finds them; only those tables are listed.
 /// </summary>
 public static class FirewallObserver
 {
     /// <summary>The firewall as topo sees it: its tables, its rules in Docker's chain, and whether that chain is there.</summary>
-    public sealed record Reading(ImmutableArray<Resource> Resources, bool DockerUserChain);
+    public sealed record Reading(ImmutableArray<Resource> Resources, bool DockerUserChain)
+    {
+        /// <summary>Foreign tables with a base chain on the forward hook.</summary>
+        public ImmutableArray<ForeignTable> Foreign { get; init; } = [];
+    }
 
     public static Reading Observe(NftablesClient client)
     {
@@ -27,6 +34,30 @@ public static class FirewallObserver
         }
         var docker = DockerUserChain.Read(client);
         if (docker is { } entries) all.AddRange(DockerUserChain.Resources(entries));
-        return new Reading(all.ToImmutable(), docker is not null);
+        return new Reading(all.ToImmutable(), docker is not null) { Foreign = ReadForeign(client) };
+    }
+
+    private static ImmutableArray<ForeignTable> ReadForeign(NftablesClient client)
+    {
+        var chains = client.ListChains();
+        var dockerUser = chains.Any(c => c.Family == DockerUser.Family && c.Table == DockerUser.Table && c.Name == DockerUser.Chain);
+        var tables = chains
+            .Where(c => c.Hook == NftablesChainList.InetForward && c.Family is "ip" or "inet" && FirewallResources.ProjectOf(c.Table) is null)
+            .Where(c => !(dockerUser && c.Family == DockerUser.Family && c.Table == DockerUser.Table))
+            .Select(c => (c.Family, c.Table))
+            .Distinct();
+        var found = ImmutableArray.CreateBuilder<ForeignTable>();
+        foreach (var (family, table) in tables)
+        {
+            try
+            {
+                if (client.ListForeignTable(family, table) is { } t) found.Add(t);
+            }
+            catch (NftablesException)
+            {
+                // Deleted between the dump and the listing: nothing there to drop anything.
+            }
+        }
+        return found.ToImmutable();
     }
 }

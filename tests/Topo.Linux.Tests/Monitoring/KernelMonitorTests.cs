@@ -171,12 +171,16 @@ public sealed class KernelMonitorTests
         var added = await world.WaitFor(c => c.Kind == KernelChangeKind.Firewall, "table added");
         Assert.Equal(new KernelChange(KernelChangeKind.Firewall, KernelChangeAction.New, "", "topo-x"), added);
 
+        // Another table, and its sets, are not reported; its chains and rules are (another
+        // firewall's forward chain may drop topo's traffic: KernelMonitorOptions.ForeignChainsAndRules).
         world.Nft("add table inet other");
-        world.Nft("add chain inet other c");
+        world.Nft("add set inet other s { type ipv4_addr; }");
         world.Nft("delete table inet topo-x"); // marker on the same socket
         var deleted = await world.WaitFor(c => c.Kind == KernelChangeKind.Firewall, "table deleted");
         Assert.Equal("nftables table topo-x deleted", deleted.ToString());
         Assert.DoesNotContain(world.Seen, c => c.Object == "other");
+        world.Nft("add chain inet other c");
+        await world.WaitFor(c => c is { Kind: KernelChangeKind.Firewall, Object: "other" }, "chain of another table");
 
         world.Nft("add table ip topo-y");
         world.Nft("add chain ip topo-y c");

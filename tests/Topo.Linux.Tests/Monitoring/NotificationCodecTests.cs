@@ -115,6 +115,17 @@ public sealed class NotificationCodecTests
     }
 
     [Fact]
+    public void Chains_and_rules_of_any_table_are_reported_when_asked_tables_alone_are_not()
+    {
+        // Another firewall's forward chain may drop topo's traffic: the watcher must look again.
+        static int Count(byte[] datagram) => NotificationDecoder.FirewallDatagram(datagram, "mine-"u8, [], null, anyChainOrRule: true);
+        Assert.Equal(1, Count(MonitorFixtures.NewRule));
+        Assert.Equal(2, Count(MonitorFixtures.FlushRuleset)); // DELRULE, DELCHAIN; not DELTABLE
+        Assert.Equal(0, Count(MonitorFixtures.NewTable));
+        Assert.Equal(0, Count(MonitorFixtures.NewGeneration));
+    }
+
+    [Fact]
     public void Overflow_reads_as_a_resync()
     {
         Assert.Equal("overflow: events lost, full resync", KernelChange.Overflow.ToString());

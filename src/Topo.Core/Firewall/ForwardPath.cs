@@ -1,0 +1,198 @@
+using System.Text.Json;
+using Topo.Core.Model;
+
+namespace Topo.Core.Firewall;
+
+/// <summary>
+/// One class of topo's forwarded traffic, as a representative packet: a TCP/IPv4 packet from one
+/// interface to another, new or part of an established connection, DNATed (a published port) or not.
+/// An interface is a topo bridge by name, or null: "the outside", some interface that is none of them.
+/// </summary>
+public sealed record TrafficClass(string What, string? In, string? Out, bool New, bool Dnat);
+
+/// <summary>What a chain does to a <see cref="TrafficClass"/>; <see cref="By"/> says why when it drops.</summary>
+public sealed record PathOutcome(PathVerdict Verdict, string? By = null);
+
+public enum PathVerdict
+{
+    Accepted,
+    Dropped,
+    /// <summary>A rule we cannot evaluate may decide: nothing is said (no false alarm).</summary>
+    Unknown,
+    /// <summary>The chain ended (or returned) without a verdict.</summary>
+    FellThrough,
+}
+
+/// <summary>
+/// Walks a foreign base chain for one traffic class, following jumps and gotos into the table's
+/// regular chains, in three-valued logic: a match is yes, no or unknown (anything but interface
+/// names, ct state, ct status dnat, the layer-4 protocol and the IP family is unknown). Only a
+/// drop that happens on every path is reported: an unknown rule that might accept stops the walk.
+/// </summary>
+public static class ForwardPath
+{
+    private const int MaxDepth = 16;
+
+    /// <param name="bridges">Every topo bridge: "the outside" is none of them.</param>
+    public static PathOutcome Walk(ForeignTable table, ForeignChain baseChain, TrafficClass packet, IReadOnlySet<string> bridges)
+    {
+        var result = Chain(table, baseChain, packet, bridges, 0);
+        if (result.Verdict != PathVerdict.FellThrough) return result;
+        return baseChain.Policy == "drop" ? new PathOutcome(PathVerdict.Dropped, "its policy drop (no rule accepts it)") : new PathOutcome(PathVerdict.Accepted);
+    }
+
+    private static PathOutcome Chain(ForeignTable table, ForeignChain chain, TrafficClass packet, IReadOnlySet<string> bridges, int depth)
+    {
+        if (depth > MaxDepth) return new PathOutcome(PathVerdict.Unknown);
+        foreach (var rule in chain.Rules)
+        {
+            using var doc = JsonDocument.Parse(rule.Expression);
+            var match = Match.Yes;
+            JsonElement? verdict = null;
+            foreach (var statement in doc.RootElement.EnumerateArray())
+            {
+                if (IsVerdict(statement)) verdict = statement;
+                else match = And(match, Condition(statement, packet, bridges));
+            }
+            if (match == Match.No || verdict is not { } v) continue;
+            var by = $"rule \"{NftText.Render(rule.Expression)}\" (chain {chain.Name}, handle {rule.Handle})";
+            var name = v.EnumerateObject().First().Name;
+            var body = v.EnumerateObject().First().Value;
+            switch (name)
+            {
+                case "accept":
+                    if (match == Match.Yes) return new PathOutcome(PathVerdict.Accepted);
+                    return new PathOutcome(PathVerdict.Unknown);
+                case "drop" or "reject":
+                case "xt" when IsDropTarget(body):
+                    // Unknown: dropped here or by what follows; said only if what follows drops too.
+                    if (match == Match.Yes) return new PathOutcome(PathVerdict.Dropped, by);
+                    continue;
+                case "return":
+                    if (match == Match.Yes) return new PathOutcome(PathVerdict.FellThrough);
+                    return new PathOutcome(PathVerdict.Unknown);
+                case "jump" or "goto":
+                    var target = body.TryGetProperty("target", out var t) ? table.FindChain(t.GetString() ?? "") : null;
+                    if (target is null) return new PathOutcome(PathVerdict.Unknown);
+                    var inner = Chain(table, target, packet, bridges, depth + 1);
+                    if (match == Match.Yes)
+                    {
+                        if (inner.Verdict != PathVerdict.FellThrough) return inner;
+                        if (name == "goto") return inner;   // a goto does not come back here
+                        continue;
+                    }
+                    if (inner.Verdict is PathVerdict.Dropped || (inner.Verdict == PathVerdict.FellThrough && name == "jump")) continue;
+                    return new PathOutcome(PathVerdict.Unknown);
+                default:
+                    return new PathOutcome(PathVerdict.Unknown);   // queue, an iptables target, …
+            }
+        }
+        return new PathOutcome(PathVerdict.FellThrough);
+    }
+
+    private enum Match { Yes, No, Unknown }
+
+    private static Match And(Match a, Match b) =>
+        a == Match.No || b == Match.No ? Match.No : a == Match.Unknown || b == Match.Unknown ? Match.Unknown : Match.Yes;
+
+    private static Match Of(bool value) => value ? Match.Yes : Match.No;
+
+    private static bool IsVerdict(JsonElement s) =>
+        s.ValueKind == JsonValueKind.Object && s.EnumerateObject().FirstOrDefault().Name is { } n &&
+        (n is "accept" or "drop" or "reject" or "return" or "jump" or "goto" or "queue" ||
+         (n == "xt" && s.GetProperty("xt").TryGetProperty("type", out var type) && type.GetString() == "target" && !IsLog(s.GetProperty("xt"))));
+
+    private static bool IsDropTarget(JsonElement xt) => xt.TryGetProperty("name", out var n) && n.GetString() is "REJECT" or "DROP";
+
+    private static bool IsLog(JsonElement xt) => xt.TryGetProperty("name", out var n) && n.GetString() is "LOG" or "NFLOG";
+
+    /// <summary>One statement that is not a verdict: a match, or something that does not decide (counter, log, …).</summary>
+    private static Match Condition(JsonElement statement, TrafficClass packet, IReadOnlySet<string> bridges)
+    {
+        if (statement.ValueKind != JsonValueKind.Object) return Match.Unknown;
+        var property = statement.EnumerateObject().First();
+        switch (property.Name)
+        {
+            case "counter" or "log" or "mangle" or "notrack":
+            case "xt" when IsLog(property.Value):
+                return Match.Yes;
+            case "match":
+                var m = property.Value;
+                if (!m.TryGetProperty("left", out var left) || !m.TryGetProperty("right", out var right) || !m.TryGetProperty("op", out var opElement))
+                    return Match.Unknown;
+                var result = Compare(left, right, packet, bridges);
+                return opElement.GetString() switch
+                {
+                    "==" or "in" => result,
+                    "!=" => result switch { Match.Yes => Match.No, Match.No => Match.Yes, _ => Match.Unknown },
+                    _ => Match.Unknown,
+                };
+            default:
+                return Match.Unknown;
+        }
+    }
+
+    /// <summary>Whether the packet's field equals (one of) the right side.</summary>
+    private static Match Compare(JsonElement left, JsonElement right, TrafficClass packet, IReadOnlySet<string> bridges)
+    {
+        var values = Values(right);
+        if (values is null) return Match.Unknown;
+        if (left.TryGetProperty("meta", out var meta) && meta.TryGetProperty("key", out var key))
+        {
+            switch (key.GetString())
+            {
+                case "iifname" or "iif": return Interface(packet.In, values, bridges);
+                case "oifname" or "oif": return Interface(packet.Out, values, bridges);
+                case "l4proto": return Of(values.Contains("tcp"));
+                case "nfproto": return Of(values.Contains("ipv4"));
+            }
+            return Match.Unknown;
+        }
+        if (left.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var ctKey) && !ct.TryGetProperty("dir", out _))
+        {
+            switch (ctKey.GetString())
+            {
+                case "state": return Of(values.Contains(packet.New ? "new" : "established"));
+                case "status" when values.Count == 1 && values[0] == "dnat": return Of(packet.Dnat);
+            }
+            return Match.Unknown;
+        }
+        if (left.TryGetProperty("payload", out var payload) && payload.TryGetProperty("protocol", out var protocol))
+        {
+            // A header of another protocol: the rule cannot match a TCP/IPv4 packet.
+            if (protocol.GetString() is "udp" or "icmp" or "icmpv6" or "sctp" or "dccp" or "ip6" or "udplite" or "igmp" or "esp" or "ah") return Match.No;
+            if (protocol.GetString() == "ip" && payload.TryGetProperty("field", out var field) && field.GetString() == "protocol")
+                return Of(values.Contains("tcp") || values.Contains("6"));
+        }
+        return Match.Unknown;
+    }
+
+    private static Match Interface(string? name, List<string> patterns, IReadOnlySet<string> bridges)
+    {
+        if (name is not null) return Of(patterns.Any(p => Matches(name, p)));
+        // The outside: some interface that is no topo bridge. Only names of topo's bridges are known not to be it.
+        return patterns.All(p => !p.EndsWith('*') && bridges.Contains(p)) ? Match.No : Match.Unknown;
+    }
+
+    private static bool Matches(string name, string pattern) =>
+        pattern.EndsWith('*') && !pattern.EndsWith("\\*", StringComparison.Ordinal) ? name.StartsWith(pattern[..^1], StringComparison.Ordinal) : name == pattern;
+
+    /// <summary>The right side as strings: one value, a list, or an anonymous set of plain values; null otherwise.</summary>
+    private static List<string>? Values(JsonElement right)
+    {
+        if (right.ValueKind == JsonValueKind.String) return [right.GetString()!];
+        if (right.ValueKind == JsonValueKind.Number) return [right.GetRawText()];
+        var items = right.ValueKind == JsonValueKind.Array ? right
+            : right.ValueKind == JsonValueKind.Object && right.TryGetProperty("set", out var set) && set.ValueKind == JsonValueKind.Array ? set
+            : default;
+        if (items.ValueKind != JsonValueKind.Array) return null;
+        var list = new List<string>();
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String) list.Add(item.GetString()!);
+            else if (item.ValueKind == JsonValueKind.Number) list.Add(item.GetRawText());
+            else return null;
+        }
+        return list;
+    }
+}

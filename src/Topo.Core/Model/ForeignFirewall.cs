@@ -1,0 +1,20 @@
+using System.Collections.Immutable;
+
+namespace Topo.Core.Model;
+
+/// <summary>
+/// An nftables table that is not topo's, with a base chain on the forward hook (observed only):
+/// a drop there is final for topo's forwarded traffic whatever topo's own table accepts.
+/// Read whole (its regular chains too: a base chain's rules jump there), never changed.
+/// </summary>
+public sealed record ForeignTable(string Family, string Name, ImmutableArray<ForeignChain> Chains)
+{
+    public ForeignChain? FindChain(string name) => Chains.FirstOrDefault(c => c.Name == name);
+}
+
+/// <summary>A chain of a foreign table; <see cref="Hook"/> is null for a regular chain.</summary>
+/// <param name="Policy">"accept" or "drop" for a base chain; null for a regular one.</param>
+public sealed record ForeignChain(string Name, string? Hook, int Priority, string? Policy, ImmutableArray<ForeignRule> Rules);
+
+/// <summary>A rule as libnftables lists it: its handle and its expressions (canonical JSON array).</summary>
+public sealed record ForeignRule(long Handle, string Expression);

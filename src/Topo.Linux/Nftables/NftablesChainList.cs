@@ -1,0 +1,78 @@
+using System.Buffers.Binary;
+using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.Messages;
+using Topo.Linux.Netlink.Transport;
+
+namespace Topo.Linux.Nftables;
+
+/// <summary>
+/// Every chain of the namespace with its hook, from one NFT_MSG_GETCHAIN dump on our own netlink
+/// socket: chain headers only (no rules, no sets). It says which foreign tables have a base chain
+/// on the forward hook — the only ones then listed whole (<see cref="Observation.FirewallObserver"/>);
+/// on a host without any, reading other firewalls costs this one dump.
+/// </summary>
+internal static class NftablesChainList
+{
+    // include/uapi/linux/netfilter/nf_tables.h
+    private const int SubsystemNftables = 10;    // NFNL_SUBSYS_NFTABLES
+    private const ushort MessageNewChain = 3;    // NFT_MSG_NEWCHAIN (what a dump answers with)
+    private const ushort MessageGetChain = 4;    // NFT_MSG_GETCHAIN
+    private const ushort ChainTable = 1;         // NFTA_CHAIN_TABLE
+    private const ushort ChainName = 3;          // NFTA_CHAIN_NAME
+    private const ushort ChainHook = 4;          // NFTA_CHAIN_HOOK (nested)
+    private const ushort HookNumber = 1;         // NFTA_HOOK_HOOKNUM, u32 big endian
+    private const int NfgenHeaderSize = 4;
+    private const byte NfnetlinkVersion = 0;
+
+    /// <summary>NF_INET_FORWARD: the hook number of forward in families ip, ip6 and inet.</summary>
+    public const uint InetForward = 2;
+
+    public const ushort GetChainType = SubsystemNftables << 8 | MessageGetChain;
+    public const ushort NewChainType = SubsystemNftables << 8 | MessageNewChain;
+
+    /// <summary>A chain: its family, table and name, and its hook number (null: a regular chain).</summary>
+    internal sealed record Chain(string Family, string Table, string Name, uint? Hook);
+
+    /// <summary>Lists every chain of the calling thread's network namespace.</summary>
+    public static List<Chain> ListHere()
+    {
+        using var socket = NetlinkSocket.Open(NetlinkProtocol.Netfilter);
+        return socket.Dump(Request(), "list nftables chains", NewChainType, Decode);
+    }
+
+    internal static MessageBuffer Request()
+    {
+        var buffer = new MessageBuffer(64);
+        var w = new NetlinkWriter(buffer);
+        w.BeginMessage(GetChainType, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
+        var header = w.FixedHeader(NfgenHeaderSize);
+        header[1] = NfnetlinkVersion;
+        w.EndMessage();
+        return buffer;
+    }
+
+    internal static Chain? Decode(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < NfgenHeaderSize) throw new NetlinkParseException("nftables chain message shorter than its nfgenmsg header");
+        if (NftablesTableList.FamilyName(payload[0]) is not { } family) return null;
+        string? table = null, name = null;
+        uint? hook = null;
+        var reader = new AttributeReader(payload[NfgenHeaderSize..]);
+        while (reader.MoveNext())
+        {
+            switch (reader.Type)
+            {
+                case ChainTable: table = reader.String(); break;
+                case ChainName: name = reader.String(); break;
+                case ChainHook:
+                    var nested = new AttributeReader(reader.Value);
+                    while (nested.MoveNext())
+                    {
+                        if (nested.Type == HookNumber && nested.Value.Length == sizeof(uint)) hook = BinaryPrimitives.ReadUInt32BigEndian(nested.Value);
+                    }
+                    break;
+            }
+        }
+        return table is null || name is null ? null : new Chain(family, table, name, hook);
+    }
+}
