@@ -19,10 +19,11 @@ internal sealed class Approver(string directory, bool approve, IReadOnlySet<stri
     {
         var approved = Path.GetFullPath(Path.Combine(directory, path));
         if (listed is not null && !listed.Contains(approved))
-            Assert.Fail($"{path} is not listed as an approved file: add it to the assembly's Golden.Listed.cs " +
+            Assert.Fail($"{Shown(approved)} is not listed as an approved file: add it to the assembly's Golden.Listed.cs " +
                 "(from the data the test walks), or the stale-file check will call it stale");
 
         var received = ReceivedPath(approved);
+        var name = Shown(approved);
         var bytes = Utf8.GetBytes(actual);
         var existing = File.Exists(approved) ? File.ReadAllBytes(approved) : null;
         if (existing is not null && existing.AsSpan().SequenceEqual(bytes))
@@ -38,8 +39,8 @@ internal sealed class Approver(string directory, bool approve, IReadOnlySet<stri
             File.WriteAllBytes(approved, bytes);
             File.Delete(received);
             Assert.Fail(expected is null
-                ? $"{path} was created because {Golden.ApproveVariable}=1: review it, then run the tests without {Golden.ApproveVariable}"
-                : $"{path} was updated because {Golden.ApproveVariable}=1 (- before, + now): review the change (git diff), " +
+                ? $"{name} was created because {Golden.ApproveVariable}=1: review it, then run the tests without {Golden.ApproveVariable}"
+                : $"{name} was updated because {Golden.ApproveVariable}=1 (- before, + now): review the change (git diff), " +
                   $"then run the tests without {Golden.ApproveVariable}:\n{Golden.Diff(expected, actual)}");
         }
 
@@ -47,8 +48,15 @@ internal sealed class Approver(string directory, bool approve, IReadOnlySet<stri
         File.WriteAllBytes(received, bytes);
         var accept = $"if it is right, move {Path.GetFileName(received)} over {Path.GetFileName(approved)} or run the tests with {Golden.ApproveVariable}=1";
         Assert.Fail(expected is null
-            ? $"{path} has no approved file; the output is in {received} ({accept})"
-            : $"{path} differs from the approved file (- approved, + received; written to {received}; {accept}):\n{Golden.Diff(expected, actual)}");
+            ? $"{name} has no approved file; the output is in {Shown(received)} ({accept})"
+            : $"{name} differs from the approved file (- approved, + received; written to {Shown(received)}; {accept}):\n{Golden.Diff(expected, actual)}");
+    }
+
+    /// <summary>A path relative to the repository when it is in it (messages stay short), else in full.</summary>
+    private static string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(Golden.RepositoryRoot, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 
     /// <summary>NAME.EXT → NAME.received.EXT beside it (change.color.txt → change.color.received.txt).</summary>
