@@ -18,12 +18,12 @@ internal sealed class Approver(string directory, bool approve, IReadOnlySet<stri
     public void Verify(string path, string actual)
     {
         var approved = Path.GetFullPath(Path.Combine(directory, path));
+        var name = Shown(approved);
         if (listed is not null && !listed.Contains(approved))
-            Assert.Fail($"{Shown(approved)} is not listed as an approved file: add it to the assembly's Golden.Listed.cs " +
+            Assert.Fail($"{name} is not listed as an approved file: add it to the assembly's Golden.Listed.cs " +
                 "(from the data the test walks), or the stale-file check will call it stale");
 
         var received = ReceivedPath(approved);
-        var name = Shown(approved);
         var bytes = Utf8.GetBytes(actual);
         var existing = File.Exists(approved) ? File.ReadAllBytes(approved) : null;
         if (existing is not null && existing.AsSpan().SequenceEqual(bytes))
