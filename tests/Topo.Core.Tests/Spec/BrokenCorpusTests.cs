@@ -1,11 +1,11 @@
-using System.Text;
 using Topo.Core.Spec;
+using Topo.Core.Tests.Support;
 
 namespace Topo.Core.Tests.Spec;
 
 /// <summary>
 /// Walks broken/NAME.yaml: the loader must print exactly the lines of broken/NAME.expected.
-/// Set TOPO_ACCEPT=1 to write the actual output over the expected files in the source tree (then review the diff).
+/// The .expected files are approved files (see <see cref="Golden"/>): a mismatch leaves NAME.received.expected beside them.
 /// </summary>
 public sealed class BrokenCorpusTests
 {
@@ -27,27 +27,12 @@ public sealed class BrokenCorpusTests
         // As bytes, as `topo` reads a file: some cases are not UTF-8 on purpose.
         var bytes = File.ReadAllBytes(Path.Combine(RepoPaths.Broken, name + ".yaml"));
         var result = SpecLoader.ParseUtf8(bytes, name + ".yaml");
-        var actual = result.Diagnostics.Select(d => d.ToString()).ToArray();
 
-        var expectedPath = Path.Combine(RepoPaths.Broken, name + ".expected");
-        if (Environment.GetEnvironmentVariable("TOPO_ACCEPT") == "1")
-        {
-            var source = Path.Combine(RepoPaths.Root, "tests", "Topo.Core.Tests", "Spec", "broken", name + ".expected");
-            File.WriteAllLines(source, actual);
-        }
-        var expected = File.Exists(expectedPath) ? File.ReadAllLines(expectedPath).Where(l => l.Length > 0).ToArray() : [];
-
-        Assert.True(expected.SequenceEqual(actual), Diff(expected, actual));
+        Golden.Verify(ExpectedPath(name), string.Concat(result.Diagnostics.Select(d => d + "\n")));
         Assert.Contains(result.Diagnostics, d => d.Severity == Severity.Error);
         Assert.Null(result.File);
     }
 
-    private static string Diff(string[] expected, string[] actual)
-    {
-        var sb = new StringBuilder("diagnostics differ (- expected, + actual):\n");
-        var both = new HashSet<string>(expected.Intersect(actual));
-        foreach (var l in expected) sb.Append(both.Contains(l) ? "  " : "- ").AppendLine(l);
-        foreach (var l in actual) if (!both.Contains(l)) sb.Append("+ ").AppendLine(l);
-        return sb.ToString();
-    }
+    /// <summary>The approved diagnostics of a case, one a line.</summary>
+    internal static string ExpectedPath(string name) => Path.Combine(RepoPaths.Broken, name + ".expected");
 }

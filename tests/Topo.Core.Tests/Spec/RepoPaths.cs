@@ -9,7 +9,8 @@ internal static class RepoPaths
 
     public static string Schemas => Path.Combine(Root, "schemas");
 
-    public static string Broken => Path.Combine(AppContext.BaseDirectory, "Spec", "broken");
+    /// <summary>The broken-file corpus in the source tree, where its approved .expected files are written.</summary>
+    public static string Broken => Path.Combine(Root, "tests", "Topo.Core.Tests", "Spec", "broken");
 
     private static string FindRoot()
     {

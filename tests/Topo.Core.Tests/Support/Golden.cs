@@ -3,32 +3,46 @@ using System.Text;
 namespace Topo.Core.Tests.Support;
 
 /// <summary>
-/// Golden-file assertions: the expected text lives in tests/Topo.Core.Tests/golden/ under source
-/// control. Run with TOPO_UPDATE_GOLDEN=1 to (re)write the files, then review the git diff.
+/// Approval tests: the approved text lives under source control (golden/, the broken corpus's
+/// .expected files, tests/Topo.Scenarios/cases/). A mismatch writes NAME.received.EXT beside the
+/// approved file and fails with the diff; a match deletes a leftover .received file.
+/// TOPO_APPROVE=1 writes the output over the approved file and still fails, so a run that approves
+/// never passes: review the change with git diff, then run again without it.
+/// Each assembly lists the files it approves in its Golden.Listed.cs, from the data its tests walk;
+/// verifying a file that is not listed fails, and so does an approved file on disk that is not
+/// listed (stale). See docs/testing.md.
 /// </summary>
-internal static class Golden
+internal static partial class Golden
 {
-    private const string UpdateVariable = "TOPO_UPDATE_GOLDEN";
+    public const string ApproveVariable = "TOPO_APPROVE";
 
-    public static string Directory { get; } = Path.Combine(FindRepositoryRoot(), "tests", "Topo.Core.Tests", "golden");
+    /// <summary>The old name, still accepted.</summary>
+    private const string OldApproveVariable = "TOPO_UPDATE_GOLDEN";
 
-    public static void Verify(string relativePath, string actual)
-    {
-        var path = Path.Combine(Directory, relativePath);
-        var update = Environment.GetEnvironmentVariable(UpdateVariable) == "1";
-        if (update)
-        {
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, actual, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            return;
-        }
-        if (!File.Exists(path))
-            Assert.Fail($"golden file {relativePath} does not exist; run the tests with {UpdateVariable}=1 to create it");
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-        var expected = File.ReadAllText(path, Encoding.UTF8);
-        if (expected != actual)
-            Assert.Fail($"{relativePath} differs from the golden file (- expected, + actual; {UpdateVariable}=1 accepts the new output):\n{Diff(expected, actual)}");
-    }
+    public static string Directory { get; } = Path.Combine(RepositoryRoot, "tests", "Topo.Core.Tests", "golden");
+
+    private static readonly Lazy<Approver> Default = new(() =>
+        new Approver(Directory, ApproveRequested(), ListedFiles().Select(p => Path.GetFullPath(Path.Combine(Directory, p))).ToHashSet()));
+
+    /// <summary>Compares <paramref name="actual"/> with the approved file at <paramref name="path"/>
+    /// (relative to <see cref="Directory"/>, or absolute).</summary>
+    public static void Verify(string path, string actual) => Default.Value.Verify(path, actual);
+
+    /// <summary>Approved files under the directories this assembly owns that no test lists, relative to the repository.</summary>
+    public static IReadOnlyList<string> Stale() => Approver.Unlisted(OwnedDirectories(), Default.Value.Listed!)
+        .Select(p => Path.GetRelativePath(RepositoryRoot, p)).ToList();
+
+    /// <summary>Every approved file this assembly's tests verify (relative to <see cref="Directory"/>, or
+    /// absolute), computed from the same data the tests walk so that a test filter cannot change it.</summary>
+    private static partial IEnumerable<string> ListedFiles();
+
+    /// <summary>The directories (and file patterns) whose files are approved files of this assembly.</summary>
+    private static partial IEnumerable<(string Directory, string Pattern)> OwnedDirectories();
+
+    private static bool ApproveRequested() =>
+        Environment.GetEnvironmentVariable(ApproveVariable) == "1" || Environment.GetEnvironmentVariable(OldApproveVariable) == "1";
 
     /// <summary>A line diff (longest common subsequence) with 2 lines of context around each change.</summary>
     internal static string Diff(string expected, string actual)

@@ -9,6 +9,9 @@ public sealed class PlanCommandTests
     private static readonly string EmptyState = Repo.PathOf("examples/states/empty.json");
     private static readonly string HostWithUplink = Repo.PathOf("examples/states/host-with-uplink.json");
 
+    /// <summary>Each --format and the extension of its approved file.</summary>
+    internal static readonly (string Format, string Extension)[] Formats = [("text", "txt"), ("json", "json"), ("markdown", "md")];
+
     public static TheoryData<string> Examples() => [.. Repo.Examples().Select(p => Path.GetFileNameWithoutExtension(p))];
 
     [Theory]
@@ -18,15 +21,18 @@ public sealed class PlanCommandTests
         var file = Repo.PathOf($"examples/{example}.yaml");
         // Macvlan needs its parent NIC: plan those against a host that has one.
         var state = example.StartsWith("macvlan", StringComparison.Ordinal) ? HostWithUplink : EmptyState;
-        foreach (var (format, extension) in new[] { ("text", "txt"), ("json", "json"), ("markdown", "md") })
+        foreach (var (format, extension) in Formats)
         {
             var first = CliRunner.Run("plan", file, "--state", state, "--format", format);
             Assert.True(first.ExitCode == 0, first.Error);
             var second = CliRunner.Run("plan", file, "--state", state, "--format", format);
             Assert.Equal(first.Out, second.Out); // byte-identical, run after run
-            Golden.Verify($"../../Topo.Scenarios/cases/{example}/plan.{extension}", first.Out);
+            Golden.Verify(ApprovedPlan(example, extension), first.Out);
         }
     }
+
+    /// <summary>An example's approved plan, relative to <see cref="Golden.Directory"/>.</summary>
+    internal static string ApprovedPlan(string example, string extension) => $"../../Topo.Scenarios/cases/{example}/plan.{extension}";
 
     [Fact]
     public void Wordpress_plan_lists_every_kind_of_object_topo_creates()
