@@ -14,21 +14,15 @@ namespace Topo.Linux.Nftables;
 internal static class NftablesChainList
 {
     // include/uapi/linux/netfilter/nf_tables.h
-    private const int SubsystemNftables = 10;    // NFNL_SUBSYS_NFTABLES
     private const ushort MessageNewChain = 3;    // NFT_MSG_NEWCHAIN (what a dump answers with)
     private const ushort MessageGetChain = 4;    // NFT_MSG_GETCHAIN
     private const ushort ChainTable = 1;         // NFTA_CHAIN_TABLE
     private const ushort ChainName = 3;          // NFTA_CHAIN_NAME
     private const ushort ChainHook = 4;          // NFTA_CHAIN_HOOK (nested)
     private const ushort HookNumber = 1;         // NFTA_HOOK_HOOKNUM, u32 big endian
-    private const int NfgenHeaderSize = 4;
-    private const byte NfnetlinkVersion = 0;
 
     /// <summary>NF_INET_FORWARD: the hook number of forward in families ip, ip6 and inet.</summary>
     public const uint InetForward = 2;
-
-    public const ushort GetChainType = SubsystemNftables << 8 | MessageGetChain;
-    public const ushort NewChainType = SubsystemNftables << 8 | MessageNewChain;
 
     /// <summary>A chain: its family, table and name, and its hook number (null: a regular chain).</summary>
     internal sealed record Chain(string Family, string Table, string Name, uint? Hook);
@@ -37,27 +31,17 @@ internal static class NftablesChainList
     public static List<Chain> ListHere()
     {
         using var socket = NetlinkSocket.Open(NetlinkProtocol.Netfilter);
-        return socket.Dump(Request(), "list nftables chains", NewChainType, Decode);
+        return socket.Dump(Request(), "list nftables chains", NftablesDump.Type(MessageNewChain), Decode);
     }
 
-    internal static MessageBuffer Request()
-    {
-        var buffer = new MessageBuffer(64);
-        var w = new NetlinkWriter(buffer);
-        w.BeginMessage(GetChainType, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
-        var header = w.FixedHeader(NfgenHeaderSize);
-        header[1] = NfnetlinkVersion;
-        w.EndMessage();
-        return buffer;
-    }
+    internal static MessageBuffer Request() => NftablesDump.Request(NftablesDump.Type(MessageGetChain));
 
     internal static Chain? Decode(ReadOnlySpan<byte> payload)
     {
-        if (payload.Length < NfgenHeaderSize) throw new NetlinkParseException("nftables chain message shorter than its nfgenmsg header");
-        if (NftablesTableList.FamilyName(payload[0]) is not { } family) return null;
+        if (NftablesDump.Family(payload, "chain", out var attributes) is not { } family) return null;
         string? table = null, name = null;
         uint? hook = null;
-        var reader = new AttributeReader(payload[NfgenHeaderSize..]);
+        var reader = new AttributeReader(attributes);
         while (reader.MoveNext())
         {
             switch (reader.Type)
