@@ -62,6 +62,8 @@ public static class EnumNames
         AttributeKind.Peer => "peer",
         AttributeKind.Parent => "parent",
         AttributeKind.VlanId => "vlan_id",
+        AttributeKind.Vni => "vni",
+        AttributeKind.VxlanPort => "dstport",
         AttributeKind.MacvlanMode => "mode",
         AttributeKind.Label => "label",
         AttributeKind.Master => "master",
