@@ -1,4 +1,5 @@
 using Topo.Core.Addressing;
+using Topo.Core.Model;
 using Topo.Linux.Netlink;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.LinkKinds;
@@ -64,6 +65,36 @@ public sealed class CodecTests
     }
 
     [Fact]
+    public void Port_settings_are_decoded_by_the_masters_kind_and_unknown_kinds_stay_raw()
+    {
+        // A bond port: IFLA_BOND_SLAVE_STATE (1) and IFLA_BOND_SLAVE_MII_STATUS (2). Type 2 is also
+        // IFLA_BRPORT_PRIORITY, so reading this as bridge port settings would misread it.
+        var bondPort = new LinkMessage
+        {
+            Index = 5,
+            SlaveData = new OpaqueSlaveData("bond", [new RawAttribute(1, [0]), new RawAttribute(2, [1])]),
+        };
+        var bytes = EncodeBody(bondPort);
+        var decoded = LinkMessage.DecodeBody(bytes);
+        var raw = Assert.IsType<OpaqueSlaveData>(decoded.SlaveData);
+        Assert.Equal("bond", decoded.SlaveKind);
+        Assert.Equal(2, raw.Attributes.Count);
+        Assert.Equal(Convert.ToHexStringLower(bytes), Convert.ToHexStringLower(EncodeBody(decoded)));
+
+        var bridgePort = new LinkMessage { Index = 6, SlaveData = BridgePortInfo.Create(isolated: true, hairpin: null) };
+        var port = Assert.IsType<BridgePortInfo>(LinkMessage.DecodeObserved(EncodeBody(bridgePort)).SlaveData);
+        Assert.True(port.Isolated);
+    }
+
+    private static byte[] EncodeBody(LinkMessage m)
+    {
+        var buffer = new MessageBuffer();
+        var writer = new NetlinkWriter(buffer);
+        m.EncodeBody(ref writer);
+        return buffer.Written.ToArray();
+    }
+
+    [Fact]
     public void Address_and_route_round_trip()
     {
         foreach (var hex in new[] { Fixtures.AddAddress, Fixtures.AddRoute })
@@ -91,21 +122,21 @@ public sealed class CodecTests
 
     [Fact]
     public void Our_bridge_request_equals_iproute2s() =>
-        Assert.Equal(Fixtures.AddBridge, Encode(LinkRequests.Bridge("br0", default), RtmType.NewLink, Create));
+        Assert.Equal(Fixtures.AddBridge, Encode(BridgeDriver.Request("br0", default), RtmType.NewLink, Create));
 
     [Fact]
     public void Our_veth_request_equals_iproute2s() =>
-        Assert.Equal(Fixtures.AddVeth, Encode(LinkRequests.Veth("vethA", default, "vethB", default), RtmType.NewLink, Create));
+        Assert.Equal(Fixtures.AddVeth, Encode(VethDriver.Request("vethA", default, "vethB", default), RtmType.NewLink, Create));
 
     [Fact]
     public void Our_macvlan_request_equals_iproute2s() =>
         Assert.Equal(Fixtures.AddMacvlan, Encode(
-            LinkRequests.Macvlan("mv0", MacvlanModeValue.Bridge, new LinkOptions(LowerIndex: 2)), RtmType.NewLink, Create));
+            MacvlanDriver.Request("mv0", MacvlanMode.Bridge, new LinkOptions(LowerIndex: 2)), RtmType.NewLink, Create));
 
     [Fact]
     public void Our_vlan_request_equals_iproute2s() =>
         Assert.Equal(Fixtures.AddVlan, Encode(
-            LinkRequests.Vlan("br0.10", 10, new LinkOptions(LowerIndex: 2)), RtmType.NewLink, Create));
+            VlanDriver.Request("br0.10", 10, new LinkOptions(LowerIndex: 2)), RtmType.NewLink, Create));
 
     [Fact]
     public void Vlan_data_encodes_id_as_u16_and_protocol_big_endian()

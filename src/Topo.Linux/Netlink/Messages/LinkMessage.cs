@@ -32,10 +32,8 @@ internal sealed class LinkMessage
 
     /// <summary>IFLA_LINKINFO / IFLA_INFO_KIND + IFLA_INFO_DATA.</summary>
     public LinkKindData? KindData { get; set; }
-    /// <summary>IFLA_LINKINFO / IFLA_INFO_SLAVE_KIND, e.g. "bridge" for a bridge port.</summary>
-    public string? SlaveKind { get; set; }
-    /// <summary>IFLA_LINKINFO / IFLA_INFO_SLAVE_DATA of a bridge port.</summary>
-    public BridgePortInfo? SlaveData { get; set; }
+    /// <summary>IFLA_LINKINFO / IFLA_INFO_SLAVE_KIND + IFLA_INFO_SLAVE_DATA: a port's settings, as its master's kind has them.</summary>
+    public SlaveKindData? SlaveData { get; set; }
 
     public List<RawAttribute> Unknown { get; } = [];
     public List<RawAttribute> UnknownLinkInfo { get; } = [];
@@ -43,9 +41,13 @@ internal sealed class LinkMessage
     private AttributeLayout? _layout;
     private AttributeLayout? _linkInfoLayout;
     private bool _infoDataPresent;
+    private bool _slaveDataPresent;
     private bool _linkInfoSeen;
 
     public string? Kind => KindData?.Kind;
+
+    /// <summary>The master's kind, e.g. "bridge" for a bridge port.</summary>
+    public string? SlaveKind => SlaveData?.Kind;
 
     public bool IsUp => (Flags & InterfaceFlags.Up) != 0;
 
@@ -109,7 +111,7 @@ internal sealed class LinkMessage
                 writer.EndNested(nest);
                 break;
             }
-            case Ifla.LinkInfo when KindData is not null || SlaveKind is not null || UnknownLinkInfo.Count > 0:
+            case Ifla.LinkInfo when KindData is not null || SlaveData is not null || UnknownLinkInfo.Count > 0:
             {
                 var nest = writer.BeginNested(rawType);
                 EncodeLinkInfo(ref writer);
@@ -149,10 +151,10 @@ internal sealed class LinkMessage
                 writer.EndNested(nest);
                 break;
             }
-            case IflaInfo.SlaveKind when SlaveKind is not null:
-                WriteString(ref writer, rawType, SlaveKind, stringNul);
+            case IflaInfo.SlaveKind when SlaveData is not null:
+                WriteString(ref writer, rawType, SlaveData.Kind, stringNul);
                 break;
-            case IflaInfo.SlaveData when SlaveData is not null:
+            case IflaInfo.SlaveData when SlaveData is not null && (SlaveData.HasData || _slaveDataPresent):
             {
                 var nest = writer.BeginNested(rawType);
                 SlaveData.Encode(ref writer);
@@ -232,8 +234,8 @@ internal sealed class LinkMessage
     {
         _linkInfoSeen = true;
         _linkInfoLayout = keepUnknown ? new AttributeLayout() : null;
-        string? kind = null;
-        var data = ReadOnlySpan<byte>.Empty;
+        string? kind = null, slaveKind = null;
+        ReadOnlySpan<byte> data = default, slaveData = default;
         var reader = new AttributeReader(nest);
         while (reader.MoveNext())
         {
@@ -242,10 +244,8 @@ internal sealed class LinkMessage
             {
                 case IflaInfo.Kind when kind is null: kind = reader.String(); break;
                 case IflaInfo.Data when !_infoDataPresent: data = reader.Value; _infoDataPresent = true; break;
-                case IflaInfo.SlaveKind when SlaveKind is null: SlaveKind = reader.String(); break;
-                case IflaInfo.SlaveData when SlaveData is null:
-                    SlaveData = keepUnknown ? BridgePortInfo.Decode(reader.Value) : BridgePortInfo.DecodeFlags(reader.Value);
-                    break;
+                case IflaInfo.SlaveKind when slaveKind is null: slaveKind = reader.String(); break;
+                case IflaInfo.SlaveData when !_slaveDataPresent: slaveData = reader.Value; _slaveDataPresent = true; break;
                 default:
                     known = false;
                     if (keepUnknown) UnknownLinkInfo.Add(reader.Raw());
@@ -255,13 +255,9 @@ internal sealed class LinkMessage
             if (known) _linkInfoLayout.AddKnown(reader.RawType, reader.StringHasNul);
             else _linkInfoLayout.AddUnknown();
         }
-        if (kind is not null)
-        {
-            KindData = LinkKindRegistry.Decode(kind, data, _infoDataPresent);
-        }
-        else if (_infoDataPresent)
-        {
-            ThrowHelper.Malformed("IFLA_INFO_DATA without IFLA_INFO_KIND");
-        }
+        if (kind is not null) KindData = LinkKindRegistry.Decode(kind, data);
+        else if (_infoDataPresent) ThrowHelper.Malformed("IFLA_INFO_DATA without IFLA_INFO_KIND");
+        if (slaveKind is not null) SlaveData = LinkKindRegistry.DecodeSlave(slaveKind, slaveData, observedOnly: !keepUnknown);
+        else if (_slaveDataPresent) ThrowHelper.Malformed("IFLA_INFO_SLAVE_DATA without IFLA_INFO_SLAVE_KIND");
     }
 }
