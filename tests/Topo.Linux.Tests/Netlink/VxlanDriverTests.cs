@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Topo.Core.Model;
 using Topo.Linux.Netlink;
 using Topo.Linux.Netlink.Constants;
@@ -23,7 +22,7 @@ public sealed class VxlanDriverTests
 
     /// <summary>The kernel's RTM_NEWLINK for vx0 (the capture also holds the ENODEV of iproute2's probe).</summary>
     private static byte[] KernelReply => StraceCapture.Buffers("vxlan-show.strace")
-        .Single(b => BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(4)) == RtmType.NewLink);
+        .Single(b => HostOrder.ReadUInt16(b.AsSpan(4)) == RtmType.NewLink);
 
     private static LinkState Vx0 => new("", "vx0", LinkKind.Vxlan) { Vni = 42, VxlanPort = 4789, Parent = new LinkRef("", "lower0") };
 
@@ -84,7 +83,7 @@ public sealed class VxlanDriverTests
     {
         var buffer = new MessageBuffer();
         var writer = new NetlinkWriter(buffer);
-        request.Encode(ref writer, RtmType.NewLink, Create, BinaryPrimitives.ReadUInt32LittleEndian(captured.AsSpan(8)));
+        request.Encode(ref writer, RtmType.NewLink, Create, HostOrder.ReadUInt32(captured.AsSpan(8)));
         return Hex(buffer.Written);
     }
 

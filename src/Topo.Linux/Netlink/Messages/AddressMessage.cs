@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Topo.Core.Addressing;
 using Topo.Linux.Netlink.Constants;
 
@@ -38,7 +37,7 @@ internal sealed class AddressMessage
         h[1] = PrefixLength;
         h[2] = Flags;
         h[3] = (byte)Scope;
-        BinaryPrimitives.WriteInt32LittleEndian(h[4..], Index);
+        HostOrder.WriteInt32(h[4..], Index);
         if (_layout is null)
         {
             // iproute2 order: IFA_LOCAL, then IFA_ADDRESS.
@@ -82,7 +81,7 @@ internal sealed class AddressMessage
             PrefixLength = body[1],
             Flags = body[2],
             Scope = (RouteScope)body[3],
-            Index = BinaryPrimitives.ReadInt32LittleEndian(body[4..]),
+            Index = HostOrder.ReadInt32(body[4..]),
             _layout = new AttributeLayout(),
         };
         var ipv4 = m.Family == AddressFamily.Inet;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.LinkKinds;
 
@@ -73,10 +72,10 @@ internal sealed class LinkMessage
     {
         var header = writer.FixedHeader(RtnlHeaderSize.IfInfo);
         header[0] = Family;
-        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], DeviceType);
-        BinaryPrimitives.WriteInt32LittleEndian(header[4..], Index);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)Flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], (uint)Change);
+        HostOrder.WriteUInt16(header[2..], DeviceType);
+        HostOrder.WriteInt32(header[4..], Index);
+        HostOrder.WriteUInt32(header[8..], (uint)Flags);
+        HostOrder.WriteUInt32(header[12..], (uint)Change);
 
         if (_layout is null)
         {
@@ -192,10 +191,10 @@ internal sealed class LinkMessage
         var m = new LinkMessage
         {
             Family = body[0],
-            DeviceType = BinaryPrimitives.ReadUInt16LittleEndian(body[2..]),
-            Index = BinaryPrimitives.ReadInt32LittleEndian(body[4..]),
-            Flags = (InterfaceFlags)BinaryPrimitives.ReadUInt32LittleEndian(body[8..]),
-            Change = (InterfaceFlags)BinaryPrimitives.ReadUInt32LittleEndian(body[12..]),
+            DeviceType = HostOrder.ReadUInt16(body[2..]),
+            Index = HostOrder.ReadInt32(body[4..]),
+            Flags = (InterfaceFlags)HostOrder.ReadUInt32(body[8..]),
+            Change = (InterfaceFlags)HostOrder.ReadUInt32(body[12..]),
             _layout = keepUnknown ? new AttributeLayout() : null,
         };
         var reader = new AttributeReader(body[RtnlHeaderSize.IfInfo..]);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Topo.Core.Addressing;
 using Topo.Linux.Netlink.Constants;
 
@@ -45,7 +44,7 @@ internal sealed class RouteMessage
         h[5] = (byte)Protocol;
         h[6] = (byte)Scope;
         h[7] = (byte)Type;
-        BinaryPrimitives.WriteUInt32LittleEndian(h[8..], RouteFlags);
+        HostOrder.WriteUInt32(h[8..], RouteFlags);
         if (_layout is null)
         {
             foreach (var t in CanonicalOrder) WriteKnown(ref writer, t);
@@ -89,7 +88,7 @@ internal sealed class RouteMessage
             Protocol = (RouteProtocol)body[5],
             Scope = (RouteScope)body[6],
             Type = (RouteType)body[7],
-            RouteFlags = BinaryPrimitives.ReadUInt32LittleEndian(body[8..]),
+            RouteFlags = HostOrder.ReadUInt32(body[8..]),
             _layout = new AttributeLayout(),
         };
         var ipv4 = m.Family == AddressFamily.Inet;
