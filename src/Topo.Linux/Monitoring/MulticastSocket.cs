@@ -1,8 +1,8 @@
 using Tmds.Linux;
 using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.Messages;
 using Topo.Linux.Netlink.Transport;
 using static Tmds.Linux.LibC;
-using Topo.Linux.Netlink.Messages;
 
 namespace Topo.Linux.Monitoring;
 

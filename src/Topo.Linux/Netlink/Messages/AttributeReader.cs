@@ -77,9 +77,6 @@ internal ref struct AttributeReader
         }
     }
 
-    /// <summary>True when a string attribute was sent with its terminating NUL (for exact re-encoding).</summary>
-    public readonly bool StringHasNul => Value.Length > 0 && Value[^1] == 0;
-
     public readonly ReadOnlySpan<byte> Fixed(int size) =>
         Value.Length == size ? Value : ThrowHelper.Malformed<byte[]>(Describe($"{size}-byte value"));
 

@@ -23,8 +23,6 @@ internal sealed class RouteMessage
     public uint? TableId { get; set; }
     public List<RawAttribute> Unknown { get; } = [];
 
-    private AttributeLayout? _layout;
-
     /// <summary>The table: RTA_TABLE when present (tables above 255), else rtm_table.</summary>
     public uint EffectiveTable => TableId ?? Table;
 
@@ -45,20 +43,8 @@ internal sealed class RouteMessage
         h[6] = (byte)Scope;
         h[7] = (byte)Type;
         HostOrder.WriteUInt32(h[8..], RouteFlags);
-        if (_layout is null)
-        {
-            foreach (var t in CanonicalOrder) WriteKnown(ref writer, t);
-            foreach (var u in Unknown) u.WriteTo(ref writer);
-        }
-        else
-        {
-            var next = 0;
-            foreach (var slot in _layout.Slots)
-            {
-                if (slot.Known) WriteKnown(ref writer, slot.RawType);
-                else Unknown[next++].WriteTo(ref writer);
-            }
-        }
+        foreach (var t in CanonicalOrder) WriteKnown(ref writer, t);
+        RawAttribute.WriteAll(ref writer, Unknown);
         writer.EndMessage();
     }
 
@@ -89,13 +75,11 @@ internal sealed class RouteMessage
             Scope = (RouteScope)body[6],
             Type = (RouteType)body[7],
             RouteFlags = HostOrder.ReadUInt32(body[8..]),
-            _layout = new AttributeLayout(),
         };
         var ipv4 = m.Family == AddressFamily.Inet;
         var reader = new AttributeReader(body[RtnlHeaderSize.Rt..]);
         while (reader.MoveNext())
         {
-            var known = true;
             switch (reader.Type)
             {
                 case Rta.Table when m.TableId is null: m.TableId = reader.U32(); break;
@@ -103,10 +87,8 @@ internal sealed class RouteMessage
                 case Rta.Gateway when ipv4 && m.Gateway is null: m.Gateway = Ipv4Address.FromBytes(reader.Fixed(Ipv4Sizes.Address)); break;
                 case Rta.OutputInterface when m.OutputInterface is null: m.OutputInterface = reader.I32(); break;
                 case Rta.Priority when m.Priority is null: m.Priority = reader.U32(); break;
-                default: known = false; m.Unknown.Add(reader.Raw()); break;
+                default: m.Unknown.Add(reader.Raw()); break;
             }
-            if (known) m._layout.AddKnown(reader.RawType);
-            else m._layout.AddUnknown();
         }
         if (m.DestinationLength > 32 && ipv4) ThrowHelper.Malformed($"IPv4 prefix length {m.DestinationLength}");
         return m;
