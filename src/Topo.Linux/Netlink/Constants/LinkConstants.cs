@@ -39,24 +39,6 @@ internal static class IflaBridgePort
     public const ushort Isolated = 33; // IFLA_BRPORT_ISOLATED
 }
 
-internal static class IflaVeth
-{
-    public const ushort Peer = 1;      // VETH_INFO_PEER
-}
-
-internal static class IflaMacvlan
-{
-    public const ushort Mode = 1;      // IFLA_MACVLAN_MODE
-    public const ushort Flags = 2;     // IFLA_MACVLAN_FLAGS
-}
-
-internal static class IflaVlan
-{
-    public const ushort Id = 1;        // IFLA_VLAN_ID
-    public const ushort Flags = 2;     // IFLA_VLAN_FLAGS
-    public const ushort Protocol = 5;  // IFLA_VLAN_PROTOCOL
-}
-
 /// <summary>net_device_flags (IFF_*), ifinfomsg.ifi_flags.</summary>
 [Flags]
 internal enum InterfaceFlags : uint

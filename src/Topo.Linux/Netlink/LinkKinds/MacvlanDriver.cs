@@ -4,6 +4,13 @@ using Topo.Linux.Netlink.Messages;
 
 namespace Topo.Linux.Netlink.LinkKinds;
 
+/// <summary>IFLA_MACVLAN_* (include/uapi/linux/if_link.h): the ones topo writes or reads.</summary>
+internal static class IflaMacvlan
+{
+    public const ushort Mode = 1;      // IFLA_MACVLAN_MODE
+    public const ushort Flags = 2;     // IFLA_MACVLAN_FLAGS
+}
+
 internal sealed class MacvlanData(MacvlanMode? mode, IReadOnlyList<RawAttribute> others) : LinkKindData
 {
     public MacvlanData(MacvlanMode? mode) : this(mode, []) { }

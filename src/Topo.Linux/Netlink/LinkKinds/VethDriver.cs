@@ -4,6 +4,12 @@ using Topo.Linux.Netlink.Messages;
 
 namespace Topo.Linux.Netlink.LinkKinds;
 
+/// <summary>VETH_INFO_* (include/uapi/linux/veth.h).</summary>
+internal static class IflaVeth
+{
+    public const ushort Peer = 1;      // VETH_INFO_PEER
+}
+
 /// <summary>
 /// A veth pair. On create, VETH_INFO_PEER carries the peer's own ifinfomsg and attributes (name,
 /// mac, mtu, alias, IFLA_NET_NS_FD to create it directly in another namespace).

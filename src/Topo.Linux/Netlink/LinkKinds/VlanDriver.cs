@@ -4,6 +4,14 @@ using Topo.Linux.Netlink.Messages;
 
 namespace Topo.Linux.Netlink.LinkKinds;
 
+/// <summary>IFLA_VLAN_* (include/uapi/linux/if_link.h): the ones topo writes or reads.</summary>
+internal static class IflaVlan
+{
+    public const ushort Id = 1;        // IFLA_VLAN_ID
+    public const ushort Flags = 2;     // IFLA_VLAN_FLAGS
+    public const ushort Protocol = 5;  // IFLA_VLAN_PROTOCOL
+}
+
 /// <summary>An 802.1Q sub-interface. Kernels built without CONFIG_VLAN_8021Q answer EOPNOTSUPP.</summary>
 internal sealed class VlanData(ushort? id, ushort? protocol = null, IReadOnlyList<RawAttribute>? others = null) : LinkKindData
 {
