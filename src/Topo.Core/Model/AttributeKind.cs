@@ -8,7 +8,7 @@ namespace Topo.Core.Model;
 public enum AttributeKind
 {
     // links
-    Type, Peer, Parent, VlanId, MacvlanMode, Label, Master, Mac, Mtu, Isolated, Hairpin, State,
+    Type, Peer, Parent, VlanId, Vni, VxlanPort, MacvlanMode, Label, Master, Mac, Mtu, Isolated, Hairpin, State,
     // namespaces (Label too)
     Shares,
     // addresses, routes, sysctls

@@ -7,17 +7,12 @@ namespace Topo.Core.Model;
 /// </summary>
 public static class EnumNames
 {
-    public static string Name(this LinkKind kind) => kind switch
-    {
-        LinkKind.Bridge => "bridge",
-        LinkKind.Veth => "veth",
-        LinkKind.Macvlan => "macvlan",
-        LinkKind.Vlan => "vlan",
-        LinkKind.Vxlan => "vxlan",
-        LinkKind.Loopback => "loopback",
-        LinkKind.Other => "other",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+    /// <summary>A link kind's name is its member's, folded once here: a new kind is one enum member and nothing more.</summary>
+    public static string Name(this LinkKind kind) =>
+        (uint)kind < (uint)LinkKindNames.Length ? LinkKindNames[(int)kind] : throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+
+    private static readonly string[] LinkKindNames =
+        Enum.GetValues<LinkKind>().Select((k, i) => k == (LinkKind)i ? k.ToString().ToLowerInvariant() : throw new InvalidOperationException("LinkKind members must be numbered 0, 1, 2, ...")).ToArray();
 
     public static string Name(this MacvlanMode mode) => mode switch
     {
@@ -62,6 +57,8 @@ public static class EnumNames
         AttributeKind.Peer => "peer",
         AttributeKind.Parent => "parent",
         AttributeKind.VlanId => "vlan_id",
+        AttributeKind.Vni => "vni",
+        AttributeKind.VxlanPort => "dstport",
         AttributeKind.MacvlanMode => "mode",
         AttributeKind.Label => "label",
         AttributeKind.Master => "master",

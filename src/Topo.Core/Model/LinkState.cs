@@ -33,6 +33,10 @@ public sealed record LinkState(string Namespace, string Name, LinkKind Type) : R
     public LinkRef? Parent { get; init; }
     public MacvlanMode? MacvlanMode { get; init; }
     public int? VlanId { get; init; }
+    /// <summary>A VXLAN link's network identifier (24 bits).</summary>
+    public int? Vni { get; init; }
+    /// <summary>A VXLAN link's UDP destination port.</summary>
+    public int? VxlanPort { get; init; }
     /// <summary>Bridge port flag: no layer-2 path to other isolated ports (ICC off).</summary>
     public bool? Isolated { get; init; }
     public bool? Hairpin { get; init; }
@@ -46,6 +50,8 @@ public sealed record LinkState(string Namespace, string Name, LinkKind Type) : R
         if (Peer is { } peer) yield return new(AttributeKind.Peer, peer.ToString(), ForcesReplace: true);
         if (Parent is { } parent) yield return new(AttributeKind.Parent, parent.ToString(), ForcesReplace: true);
         if (VlanId is { } vid) yield return new(AttributeKind.VlanId, vid.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
+        if (Vni is { } vni) yield return new(AttributeKind.Vni, vni.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
+        if (VxlanPort is { } port) yield return new(AttributeKind.VxlanPort, port.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
         if (MacvlanMode is { } mode) yield return new(AttributeKind.MacvlanMode, mode.Name());
         yield return new(AttributeKind.Label, Owner?.ToString());
         if (Master is not null) yield return new(AttributeKind.Master, Master);
@@ -61,6 +67,8 @@ public sealed record LinkState(string Namespace, string Name, LinkKind Type) : R
         (Peer is null || Peer == h.Peer) &&
         (Parent is null || Parent == h.Parent) &&
         (VlanId is null || VlanId == h.VlanId) &&
+        (Vni is null || Vni == h.Vni) &&
+        (VxlanPort is null || VxlanPort == h.VxlanPort) &&
         (MacvlanMode is null || MacvlanMode == h.MacvlanMode) &&
         SameLabel(Owner, h.Owner) &&
         (Master is null || Master == h.Master) &&

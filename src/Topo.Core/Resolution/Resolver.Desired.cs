@@ -118,7 +118,7 @@ public static partial class Resolver
             resources.Add(new LinkState(ns, e.Interface, LinkKind.Macvlan)
             {
                 Owner = e.Label, Up = true, Mtu = network.Mtu, Mac = e.Mac,
-                Parent = network.Parent, MacvlanMode = ToModel(network.Mode!.Value),
+                Parent = network.Parent, MacvlanMode = network.Mode!.Value,
             });
         }
         resources.Add(new AddressState(ns, e.Interface, new Ipv4Prefix(e.Address, e.PrefixLength)) { Owner = e.Label });
@@ -128,13 +128,4 @@ public static partial class Resolver
                 Owner = containerLabel, Gateway = network.Gateway, Device = e.Interface,
             });
     }
-
-    private static Model.MacvlanMode ToModel(Spec.MacvlanMode mode) => mode switch
-    {
-        Spec.MacvlanMode.Bridge => Model.MacvlanMode.Bridge,
-        Spec.MacvlanMode.Private => Model.MacvlanMode.Private,
-        Spec.MacvlanMode.Vepa => Model.MacvlanMode.Vepa,
-        Spec.MacvlanMode.Passthru => Model.MacvlanMode.Passthru,
-        _ => throw new ArgumentOutOfRangeException(nameof(mode)),
-    };
 }

@@ -73,7 +73,7 @@ public static partial class Resolver
                 DnsTtl: network.DnsTtl ?? ResolvedNetwork.DefaultDnsTtl,
                 BridgeName: network.Driver == NetworkDriver.Bridge ? Naming.BridgeNameOf(context.Project, network) : null,
                 Parent: parent,
-                Mode: network.Driver == NetworkDriver.Macvlan ? network.Mode ?? Spec.MacvlanMode.Bridge : null,
+                Mode: network.Driver == NetworkDriver.Macvlan ? network.Mode ?? Model.MacvlanMode.Bridge : null,
                 HostBindingIpv4: network.HostBindingIpv4,
                 Label: label));
         }

@@ -43,7 +43,7 @@ public sealed record ResolvedNetwork(
     uint DnsTtl,
     string? BridgeName,
     LinkRef? Parent,
-    Spec.MacvlanMode? Mode,
+    Model.MacvlanMode? Mode,
     Ipv4Address? HostBindingIpv4,
     Label Label)
 {

@@ -129,7 +129,7 @@ internal ref partial struct StateJsonReader
         LinkKind? type = null;
         Label? label = null;
         bool up = false;
-        int? mtu = null, vlanId = null;
+        int? mtu = null, vlanId = null, vni = null, port = null;
         MacAddress? mac = null;
         LinkRef? peer = null, parent = null;
         MacvlanMode? mode = null;
@@ -151,10 +151,12 @@ internal ref partial struct StateJsonReader
                 case "parent": parent = ReadOptional(static (ref StateJsonReader r) => r.ReadLinkRef()); break;
                 case "macvlan_mode": mode = ReadOptional(static (ref StateJsonReader r) => r.ReadEnum<MacvlanMode>()); break;
                 case "vlan_id": vlanId = ReadOptionalInt(); break;
+                case "vni": vni = ReadOptionalInt(); break;
+                case "dstport": port = ReadOptionalInt(); break;
                 case "isolated": isolated = ReadOptional(static (ref StateJsonReader r) => r.ReadBool()); break;
                 case "hairpin": hairpin = ReadOptional(static (ref StateJsonReader r) => r.ReadBool()); break;
                 default:
-                    throw UnknownField(field, "namespace, name, type, label, up, mtu, mac, master, peer, parent, macvlan_mode, vlan_id, isolated, hairpin");
+                    throw UnknownField(field, "namespace, name, type, label, up, mtu, mac, master, peer, parent, macvlan_mode, vlan_id, vni, dstport, isolated, hairpin");
             }
             Pop();
         }
@@ -169,6 +171,8 @@ internal ref partial struct StateJsonReader
             Parent = parent,
             MacvlanMode = mode,
             VlanId = vlanId,
+            Vni = vni,
+            VxlanPort = port,
             Isolated = isolated,
             Hairpin = hairpin,
         };

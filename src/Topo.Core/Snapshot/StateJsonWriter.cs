@@ -42,6 +42,8 @@ internal static class StateJsonWriter
             if (l.Parent is { } parent) WriteLinkRef(w, "parent", parent);
             if (l.MacvlanMode is { } mode) w.WriteString("macvlan_mode", mode.Name());
             if (l.VlanId is { } vid) w.WriteNumber("vlan_id", vid);
+            if (l.Vni is { } vni) w.WriteNumber("vni", vni);
+            if (l.VxlanPort is { } port) w.WriteNumber("dstport", port);
             if (l.Isolated is { } isolated) w.WriteBoolean("isolated", isolated);
             if (l.Hairpin is { } hairpin) w.WriteBoolean("hairpin", hairpin);
             w.WriteEndObject();

@@ -13,12 +13,13 @@ internal static class Enums
         _ => null,
     };
 
-    public static MacvlanMode? MacvlanMode(string text) => text switch
+    /// <summary>The modes a network may ask for: the model's, less <c>source</c> (Docker offers none such).</summary>
+    public static Model.MacvlanMode? MacvlanMode(string text) => text switch
     {
-        "bridge" => Spec.MacvlanMode.Bridge,
-        "private" => Spec.MacvlanMode.Private,
-        "vepa" => Spec.MacvlanMode.Vepa,
-        "passthru" => Spec.MacvlanMode.Passthru,
+        "bridge" => Model.MacvlanMode.Bridge,
+        "private" => Model.MacvlanMode.Private,
+        "vepa" => Model.MacvlanMode.Vepa,
+        "passthru" => Model.MacvlanMode.Passthru,
         _ => null,
     };
 

@@ -23,7 +23,7 @@ internal sealed class NetworkDraft(string name, SourceSpan span)
     public bool? Dns { get; set; }
     public uint? DnsTtl { get; set; }
     public string? Parent { get; set; }
-    public MacvlanMode? Mode { get; set; }
+    public Model.MacvlanMode? Mode { get; set; }
     public Ipv4Address? HostBindingIpv4 { get; set; }
     public ImmutableSortedDictionary<string, string>.Builder Options { get; } =
         ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);

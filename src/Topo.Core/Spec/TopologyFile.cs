@@ -22,8 +22,6 @@ public sealed record TopologyFile(
 
 public enum NetworkDriver { Bridge, Macvlan }
 
-public enum MacvlanMode { Bridge, Private, Vepa, Passthru }
-
 /// <summary>
 /// A network as declared. Null means "not given": the resolver fills in the default.
 /// <see cref="Positions"/> maps a field's YAML key (e.g. <c>subnet</c>) to where its value is.
@@ -42,7 +40,8 @@ public sealed record NetworkSpec(
     string? BridgeName,
     bool? Dns,
     string? Parent,
-    MacvlanMode? Mode,
+    /// <summary>One of the model's modes; the spec accepts all but <c>source</c> (Docker offers no such mode).</summary>
+    Model.MacvlanMode? Mode,
     Addressing.Ipv4Address? HostBindingIpv4,
     ImmutableSortedDictionary<string, string> Options,
     SourceSpan Span,

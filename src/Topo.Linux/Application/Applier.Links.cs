@@ -1,7 +1,6 @@
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Linux.Namespaces;
-using Topo.Linux.Netlink;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.LinkKinds;
 using Topo.Linux.Netlink.Messages;
@@ -26,72 +25,30 @@ public sealed partial class Applier
         if (peer is not null) Configure(peer);
     }
 
-    /// <summary>The create request, per kind, with what the kernel takes at creation (name, mtu, mac, master, namespace, peer).</summary>
+    /// <summary>The create request is the kind driver's: what the kernel takes at creation (name, mtu, mac, master, namespace, peer).</summary>
     private void CreateLinkObject(LinkState link, LinkState? peer)
     {
         // An interface arriving in a namespace made by this apply finds its defaults in place.
         _sessions.AwaitDefaults(link.Namespace);
         if (peer is not null) _sessions.AwaitDefaults(peer.Namespace);
         else if (link.Peer is { } far) _sessions.AwaitDefaults(far.Namespace);
-        var options = new LinkOptions(
-            // A bridge's MTU given at creation is not "set by the user": the kernel lowers it to its
-            // ports' as they join. Set it afterwards (Configure) so that it sticks.
-            Mtu: link.Type == LinkKind.Bridge ? null : link.Mtu,
-            Mac: link.Mac,
-            MasterIndex: link.Master is { } master ? IndexOf(link.Namespace, master) : null);
-        var operation = $"create {link.Display} ({link.Type.ToString().ToLowerInvariant()})";
-        switch (link.Type)
-        {
-            case LinkKind.Bridge:
-                Session(link.Namespace).CreateLink(LinkRequests.Bridge(link.Name, options), operation);
-                break;
-            case LinkKind.Veth:
-            {
-                var peerRef = peer?.Ref ?? link.Peer ?? throw new InvalidOperationException($"veth {link.Key} has no peer");
-                var peerOptions = new LinkOptions(
-                    Mtu: peer?.Mtu,
-                    Mac: peer?.Mac,
-                    NamespaceFd: peerRef.Namespace != link.Namespace ? _sessions.Handle(peerRef.Namespace).Fd : null);
-                Session(link.Namespace).CreateLink(LinkRequests.Veth(link.Name, options, peerRef.Name, peerOptions), operation);
-                // The peer's namespace needed its fd only for this; its socket does the rest.
-                if (peerRef.Namespace != link.Namespace) _sessions.Release(peerRef.Namespace);
-                break;
-            }
-            case LinkKind.Macvlan or LinkKind.Vlan:
-            {
-                // Created from the parent's namespace (the host) directly into the link's namespace.
-                var parent = link.Parent ?? throw new InvalidOperationException($"{link.Key} has no parent");
-                var lower = options with
-                {
-                    LowerIndex = IndexOf(parent.Namespace, parent.Name),
-                    NamespaceFd = link.Namespace != parent.Namespace ? _sessions.Handle(link.Namespace).Fd : null,
-                    MasterIndex = link.Namespace != parent.Namespace ? null : options.MasterIndex,
-                };
-                var message = link.Type == LinkKind.Macvlan
-                    ? LinkRequests.Macvlan(link.Name, MacvlanData.FromModel(link.MacvlanMode ?? MacvlanMode.Bridge), lower)
-                    : LinkRequests.Vlan(link.Name, (ushort)(link.VlanId ?? throw new InvalidOperationException($"{link.Key} has no VLAN id")), lower);
-                Session(parent.Namespace).CreateLink(message, operation);
-                break;
-            }
-            default:
-                throw new NotSupportedException($"topo cannot create links of type {link.Type} ({link.Key})");
-        }
+        var placement = new Placement(this, link.Namespace);
+        var create = LinkKindRegistry.For(link).Create(link, peer, placement);
+        Session(create.SendFrom).CreateLink(create.Request, $"create {link.Display} ({link.Type.Name()})");
+        // A namespace whose fd only served to put the peer there: its socket does the rest.
+        foreach (var ns in placement.Others) _sessions.Release(ns);
     }
 
-    /// <summary>What the kernel does not take at creation: alias, admin state, master (if moved), bridge port flags.</summary>
+    /// <summary>What the kernel does not take at creation: alias, admin state, what the kind sets afterwards, bridge port flags.</summary>
     private void Configure(LinkState link)
     {
         var change = new LinkMessage { Name = link.Name, Alias = link.Owner?.ToString() };
-        if (link.Type == LinkKind.Bridge && link.Mtu is { } mtu) change.Mtu = (uint)mtu;
         if (link.Up)
         {
             change.Flags = InterfaceFlags.Up;
             change.Change = InterfaceFlags.Up;
         }
-        if (link.Type is LinkKind.Macvlan or LinkKind.Vlan && link.Parent is { } p && p.Namespace != link.Namespace && link.Master is { } m)
-        {
-            change.Master = IndexOf(link.Namespace, m);
-        }
+        LinkKindRegistry.Find(link.Type)?.Configure(link, change, new Placement(this, link.Namespace));
         if (change.Alias is not null || link.Up || change.Master is not null || change.Mtu is not null)
         {
             Session(link.Namespace).ChangeLink(change, $"configure {link.Display}");
@@ -99,6 +56,20 @@ public sealed partial class Applier
         if (link.Master is not null && (link.Isolated == true || link.Hairpin == true))
         {
             Session(link.Namespace).SetBridgePort(IndexOf(link.Namespace, link.Name), link.Isolated, link.Hairpin, $"set port flags of {link.Display}");
+        }
+    }
+
+    /// <summary>The applier's indexes and namespace handles, as a driver asks for them; remembers which other namespaces it opened.</summary>
+    private sealed class Placement(Applier applier, string home) : ILinkPlacement
+    {
+        public List<string> Others { get; } = [];
+
+        public int IndexOf(string ns, string name) => applier.IndexOf(ns, name);
+
+        public int NamespaceFd(string ns)
+        {
+            if (ns != home && !Others.Contains(ns)) Others.Add(ns);
+            return applier._sessions.Handle(ns).Fd;
         }
     }
 

@@ -35,7 +35,8 @@ internal static class InPlaceUpdates
     public static UpdatePath PathOf(ResourceKind kind, AttributeKind attribute) => (kind, attribute) switch
     {
         (ResourceKind.Link, AttributeKind.State or AttributeKind.Mtu or AttributeKind.Mac or AttributeKind.Master
-            or AttributeKind.Label or AttributeKind.MacvlanMode) => UpdatePath.LinkRequest,
+            or AttributeKind.Label) => UpdatePath.LinkRequest,
+        (ResourceKind.Link, _) when LinkKindRegistry.InPlaceAttributes.Contains(attribute) => UpdatePath.LinkRequest,
         (ResourceKind.Link, AttributeKind.Isolated or AttributeKind.Hairpin) => UpdatePath.BridgePort,
         (ResourceKind.Namespace, AttributeKind.Label) => UpdatePath.LoopbackAlias,
         (ResourceKind.Route, AttributeKind.Via or AttributeKind.Dev) => UpdatePath.RouteReplace,
@@ -51,8 +52,9 @@ internal static class InPlaceUpdates
 /// <summary>
 /// The requests that change a link in place: one RTM_NEWLINK with the changed attributes (values
 /// from <c>link</c>: the desired link, or the observed one on undo), and the bridge port flags.
-/// One case per attribute <see cref="InPlaceUpdates.PathOf"/> sends as
-/// <see cref="UpdatePath.LinkRequest"/> or <see cref="UpdatePath.BridgePort"/>; any other throws.
+/// One case per common attribute <see cref="InPlaceUpdates.PathOf"/> sends as
+/// <see cref="UpdatePath.LinkRequest"/> or <see cref="UpdatePath.BridgePort"/>; the kind's own go to its
+/// driver, which throws for any it cannot change in place.
 /// </summary>
 internal sealed class LinkEdit(LinkState link)
 {
@@ -92,11 +94,6 @@ internal sealed class LinkEdit(LinkState link)
                 Message.Alias = link.Owner?.ToString() ?? "";
                 ChangesLink = true;
                 break;
-            case AttributeKind.MacvlanMode:
-                if (link.MacvlanMode is not { } mode) break;
-                Message.KindData = new MacvlanData(MacvlanData.FromModel(mode));
-                ChangesLink = true;
-                break;
             case AttributeKind.Isolated:
                 Isolated = link.Isolated ?? false;
                 break;
@@ -104,7 +101,11 @@ internal sealed class LinkEdit(LinkState link)
                 Hairpin = link.Hairpin ?? false;
                 break;
             default:
-                throw new NotSupportedException($"{attribute.Name()} of {link.Display} cannot change in place");
+                // The kind's own attributes (a macvlan's mode) are its driver's to send.
+                var driver = LinkKindRegistry.Find(link.Type)
+                    ?? throw new NotSupportedException($"{attribute.Name()} of {link.Display} cannot change in place");
+                if (driver.Update(attribute, link, Message)) ChangesLink = true;
+                break;
         }
     }
 }

@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
 using Tmds.Linux;
 using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.Messages;
 using Topo.Linux.Netlink.Transport;
 using static Tmds.Linux.LibC;
 
@@ -136,13 +136,13 @@ internal sealed unsafe class MulticastSocket : IDisposable
         var header = word + 2 * sizeof(int);
         while (control.Length >= header)
         {
-            var length = word == 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(control) : BinaryPrimitives.ReadUInt32LittleEndian(control);
+            var length = word == 8 ? (long)HostOrder.ReadUInt64(control) : HostOrder.ReadUInt32(control);
             if (length < header || length > control.Length) break;
-            var level = BinaryPrimitives.ReadInt32LittleEndian(control[word..]);
-            var type = BinaryPrimitives.ReadInt32LittleEndian(control[(word + sizeof(int))..]);
+            var level = HostOrder.ReadInt32(control[word..]);
+            var type = HostOrder.ReadInt32(control[(word + sizeof(int))..]);
             if (level == NetlinkSocketOption.SolNetlink && type == NetlinkSocketOption.ListenAllNsid && length >= header + sizeof(int))
             {
-                return BinaryPrimitives.ReadInt32LittleEndian(control[header..]);
+                return HostOrder.ReadInt32(control[header..]);
             }
             var next = ((int)length + word - 1) & ~(word - 1);
             if (next >= control.Length) break;

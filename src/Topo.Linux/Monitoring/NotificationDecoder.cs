@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
@@ -95,7 +94,7 @@ internal static class NotificationDecoder
         {
             if (reader.Type == Ifla.IfName) return Utf8(reader.Value);
         }
-        return $"ifindex {BinaryPrimitives.ReadInt32LittleEndian(payload[4..])}";
+        return $"ifindex {HostOrder.ReadInt32(payload[4..])}";
     }
 
     private static string AddressText(ReadOnlySpan<byte> payload)
@@ -116,7 +115,7 @@ internal static class NotificationDecoder
         Span<char> text = stackalloc char[MaxObjectChars];
         var n = WriteAddress(text, local.IsEmpty ? address : local);
         n += Write(text[n..], $"/{prefixLength} on ");
-        if (label.IsEmpty) n += Write(text[n..], $"ifindex {BinaryPrimitives.ReadInt32LittleEndian(payload[4..])}");
+        if (label.IsEmpty) n += Write(text[n..], $"ifindex {HostOrder.ReadInt32(payload[4..])}");
         else n += WriteUtf8(text[n..], label);
         return new string(text[..n]);
     }

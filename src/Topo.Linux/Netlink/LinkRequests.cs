@@ -5,7 +5,10 @@ using Topo.Linux.Netlink.Messages;
 
 namespace Topo.Linux.Netlink;
 
-/// <summary>Builders for the link requests topo sends (kept apart from the wire code so tests can compare bytes).</summary>
+/// <summary>
+/// The part of a link request every kind shares; each kind's driver (LinkKinds/) builds its own
+/// request on it, kept apart from the wire code so that tests can compare bytes.
+/// </summary>
 internal static class LinkRequests
 {
     /// <summary>Common attributes of a new link: name, mac, mtu, alias, admin state, master, target namespace.</summary>
@@ -22,24 +25,6 @@ internal static class LinkRequests
         Flags = options.Up ? InterfaceFlags.Up : InterfaceFlags.None,
         Change = options.Up ? InterfaceFlags.Up : InterfaceFlags.None,
     };
-
-    public static LinkMessage Bridge(string name, LinkOptions options) => NewLink(name, new BridgeData(), options);
-
-    /// <summary>A veth pair; the peer can be created directly in another namespace (its options' NamespaceFd).</summary>
-    public static LinkMessage Veth(string name, LinkOptions options, string peerName, LinkOptions peer)
-    {
-        var peerMessage = NewLink(peerName, null, peer);
-        return NewLink(name, new VethData(peerMessage), options);
-    }
-
-    public static LinkMessage Macvlan(string name, MacvlanModeValue mode, LinkOptions options) =>
-        NewLink(name, new MacvlanData(mode), options);
-
-    public static LinkMessage Vlan(string name, ushort id, LinkOptions options) =>
-        NewLink(name, new VlanData(id), options);
-
-    public static LinkMessage Vxlan(string name, uint vni, ushort? port, LinkOptions options) =>
-        NewLink(name, new VxlanData(vni, null, port), options);
 
     public static byte[]? Mac(MacAddress? mac)
     {

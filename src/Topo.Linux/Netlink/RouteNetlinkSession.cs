@@ -8,8 +8,8 @@ namespace Topo.Linux.Netlink;
 
 /// <summary>
 /// The rtnetlink operations topo needs, over one socket (so in one namespace). Write requests
-/// are counted, so a test can prove that a no-op apply sent none. Requests can be queued and
-/// sent back to back with <see cref="Flush"/> (pipelining), or sent one by one.
+/// are counted, so a test can prove that a no-op apply sent none. Each is sent and acked before
+/// the next: the applier needs the outcome of one (an index, an error to undo) before it builds the next.
 /// </summary>
 internal sealed class RouteNetlinkSession : IDisposable
 {
@@ -25,11 +25,8 @@ internal sealed class RouteNetlinkSession : IDisposable
 
     public RouteNetlinkSession(NetlinkSocket socket) => _socket = socket;
 
-    /// <summary>Write requests sent (queued ones count when flushed).</summary>
+    /// <summary>Write requests sent.</summary>
     public long WriteRequests { get; private set; }
-
-    /// <summary>When true, write requests are queued until <see cref="Flush"/>.</summary>
-    public bool Pipelining { get; set; }
 
     public List<LinkMessage> DumpLinks()
     {
@@ -140,8 +137,8 @@ internal sealed class RouteNetlinkSession : IDisposable
     public void DeleteRoute(RouteMessage route, string operation) =>
         Write(route, RtmType.DelRoute, ChangeFlags, operation);
 
-    /// <summary>Sends the queued requests back to back and waits for all acks.</summary>
-    public void Flush()
+    /// <summary>Sends the request just written and waits for its ack.</summary>
+    private void Send()
     {
         if (_queue.MessageCount == 0) return;
         try
@@ -180,7 +177,7 @@ internal sealed class RouteNetlinkSession : IDisposable
     private void Queued(string operation)
     {
         _operations.Add(operation);
-        if (!Pipelining) Flush();
+        Send();
     }
 
     public void Dispose() => _socket.Dispose();

@@ -21,6 +21,7 @@ public sealed partial class Observer
     {
         var isHost = namespaceOwner is null;
         var owners = new Dictionary<int, Label?>();
+        var neighbours = new LinkNeighbours(snapshot, host, peers);
         foreach (var link in snapshot.Links)
         {
             if (link.Name is null) continue;
@@ -30,11 +31,11 @@ public sealed partial class Observer
             {
                 // The namespace's lo: its label is the NamespaceState's, but whether it is up is
                 // its own (down, a container cannot reach itself). Its addresses are the kernel's.
-                links.Add(ToLinkState(link, snapshot, host, peers, isLoopback) with { Owner = owner });
+                links.Add(ToLinkState(link, snapshot, neighbours, isLoopback) with { Owner = owner });
                 continue;
             }
             owners[link.Index] = owner;
-            links.Add(ToLinkState(link, snapshot, host, peers, isLoopback) with { Owner = owner });
+            links.Add(ToLinkState(link, snapshot, neighbours, isLoopback) with { Owner = owner });
         }
 
         foreach (var address in snapshot.Addresses)
@@ -61,13 +62,10 @@ public sealed partial class Observer
         }
     }
 
-    private static LinkState ToLinkState(
-        LinkMessage link, NamespaceSnapshot snapshot, NamespaceSnapshot host,
-        VethPeers peers, bool isLoopback)
+    private static LinkState ToLinkState(LinkMessage link, NamespaceSnapshot snapshot, LinkNeighbours neighbours, bool isLoopback)
     {
-        var kind = link.Kind is { } k && LinkKindRegistry.Find(k) is { } driver
-            ? driver.ModelKind
-            : isLoopback ? LinkKind.Loopback : LinkKind.Other;
+        var driver = link.Kind is { } k ? LinkKindRegistry.Find(k) : null;
+        var kind = driver?.ModelKind ?? (isLoopback ? LinkKind.Loopback : LinkKind.Other);
         var state = new LinkState(snapshot.Name, link.Name!, kind)
         {
             Up = link.IsUp,
@@ -75,40 +73,32 @@ public sealed partial class Observer
             Mac = link.Address is { Length: LinkSizes.MacAddress } mac && !isLoopback ? MacAddress.FromBytes(mac) : null,
             Master = link.Master is { } master and > 0 ? snapshot.NameOf(master) : null,
         };
-        if (state.Master is not null && link.SlaveKind == BridgeDriver.KindName && link.SlaveData is { } port)
+        if (state.Master is not null && link.SlaveData is { } port && LinkKindRegistry.FindSlave(port.Kind) is { } slaveDriver)
         {
-            state = state with { Isolated = port.Isolated ?? false, Hairpin = port.Hairpin ?? false };
+            state = slaveDriver.Observe(state, port);
         }
-        switch (link.KindData)
-        {
-            case VethData when link.Link is { } peerIndex:
-                state = state with { Peer = FindPeer(link, peerIndex, snapshot, peers) };
-                break;
-            case MacvlanData macvlan:
-                state = state with { MacvlanMode = MacvlanData.ToModel(macvlan.Mode), Parent = Lower(link, snapshot, host) };
-                break;
-            case VlanData vlan:
-                state = state with { VlanId = vlan.Id, Parent = Lower(link, snapshot, host) };
-                break;
-        }
-        return state;
+        return driver is null ? state : driver.Observe(state, link, neighbours);
     }
+}
 
-    /// <summary>The lower device of a macvlan/vlan: in the same namespace, or (IFLA_LINK_NETNSID set) in the host.</summary>
-    private static LinkRef? Lower(LinkMessage link, NamespaceSnapshot snapshot, NamespaceSnapshot host)
+/// <summary>The links an observed link points at (lower device, veth peer), named for the model.</summary>
+internal sealed class LinkNeighbours(NamespaceSnapshot snapshot, NamespaceSnapshot host, VethPeers peers) : ILinkNeighbours
+{
+    public LinkRef? Lower(LinkMessage link, int index)
     {
-        if (link.Link is not { } index || index == 0) return null;
+        if (index == 0) return null;
         var where = link.LinkNetNsId is null ? snapshot : host;
         return where.NameOf(index) is { } name ? new LinkRef(where.Name, name) : null;
     }
 
     /// <summary>
-    /// The other end of a veth: same namespace when there is no IFLA_LINK_NETNSID; else the veth
-    /// in another observed namespace whose index is our IFLA_LINK and whose IFLA_LINK is our index
-    /// (the host first: topo's veths always have one end there).
+    /// Same namespace when there is no IFLA_LINK_NETNSID; else the veth in another observed
+    /// namespace whose index is our IFLA_LINK and whose IFLA_LINK is our index (the host first:
+    /// topo's veths always have one end there).
     /// </summary>
-    private static LinkRef? FindPeer(LinkMessage link, int peerIndex, NamespaceSnapshot snapshot, VethPeers peers)
+    public LinkRef? Peer(LinkMessage link)
     {
+        if (link.Link is not { } peerIndex) return null;
         if (link.LinkNetNsId is null)
         {
             return snapshot.NameOf(peerIndex) is { } name ? new LinkRef(snapshot.Name, name) : null;

@@ -16,13 +16,13 @@ public sealed class EnumNamesTests
     }
 
     // Attribute names are what plans print and plan JSON keys objects by (docs/plan-json.md):
-    // each is the folded member name but for two spelled as Docker and iproute2 do, and no two alike.
+    // each is the folded member name but for three spelled as Docker and iproute2 do, and no two alike.
     [Fact]
     public void Every_attribute_has_its_own_printed_name()
     {
         foreach (var v in Enum.GetValues<AttributeKind>())
         {
-            var expected = v switch { AttributeKind.VlanId => "vlan_id", AttributeKind.MacvlanMode => "mode", _ => v.ToString().ToLowerInvariant() };
+            var expected = v switch { AttributeKind.VlanId => "vlan_id", AttributeKind.VxlanPort => "dstport", AttributeKind.MacvlanMode => "mode", _ => v.ToString().ToLowerInvariant() };
             Assert.Equal(expected, v.Name());
         }
         Assert.Equal(Enum.GetValues<AttributeKind>().Length, Enum.GetValues<AttributeKind>().Select(v => v.Name()).Distinct().Count());

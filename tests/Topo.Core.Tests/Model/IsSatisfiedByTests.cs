@@ -29,6 +29,8 @@ public sealed class IsSatisfiedByTests
         Parent = Pick<LinkRef?>(r, null, new LinkRef("", "eth9")),
         MacvlanMode = Pick<MacvlanMode?>(r, null, MacvlanMode.Bridge, MacvlanMode.Private),
         VlanId = Pick<int?>(r, null, 10, 20),
+        Vni = Pick<int?>(r, null, 42, 43),
+        VxlanPort = Pick<int?>(r, null, 4789, 8472),
         Isolated = Pick<bool?>(r, null, true, false),
         Hairpin = Pick<bool?>(r, null, true, false),
     };

@@ -37,11 +37,13 @@ public sealed class StateJsonPropertyTests
         Gen.Select(Namespace, Name, Gen.Enum<LinkKind>(), Owner, Gen.Bool),
         Gen.Select(Optional(Gen.Int[68, 65535]), Optional(Gen.ULong[0, 0xFFFF_FFFF_FFFF].Select(v => new MacAddress(v))), OptionalName, Optional(Ref)),
         Gen.Select(Optional(Ref), Optional(Gen.Enum<MacvlanMode>()), Optional(Gen.Int[1, 4094]), Optional(Gen.Bool), Optional(Gen.Bool)),
-        (a, b, c) => (Resource)new LinkState(a.Item1, a.Item2, a.Item3)
+        Gen.Select(Optional(Gen.Int[0, (1 << 24) - 1]), Optional(Gen.Int[1, 65535])),
+        (a, b, c, d) => (Resource)new LinkState(a.Item1, a.Item2, a.Item3)
         {
             Owner = a.Item4, Up = a.Item5,
             Mtu = b.Item1, Mac = b.Item2, Master = b.Item3, Peer = b.Item4,
             Parent = c.Item1, MacvlanMode = c.Item2, VlanId = c.Item3, Isolated = c.Item4, Hairpin = c.Item5,
+            Vni = d.Item1, VxlanPort = d.Item2,
         });
 
     private static readonly Gen<Resource> Other = Gen.OneOf(

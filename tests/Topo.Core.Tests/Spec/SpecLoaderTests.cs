@@ -143,7 +143,7 @@ public sealed class SpecLoaderTests
         Assert.Equal((false, true, true, 1400, "bridge2", false), (front.Internal, front.Icc, front.Masquerade, front.Mtu, front.BridgeName, front.Dns));
         Assert.Equal(new SourceSpan("t.yaml", 6, 13), front.At("subnet"));
         var ext = file.FindNetwork("ext")!;
-        Assert.Equal((NetworkDriver.Macvlan, "uplink0.21", MacvlanMode.Private), (ext.Driver, ext.Parent, ext.Mode));
+        Assert.Equal((NetworkDriver.Macvlan, "uplink0.21", Topo.Core.Model.MacvlanMode.Private), (ext.Driver, ext.Parent, ext.Mode));
         Assert.Null(ext.Icc);
     }
 
@@ -177,7 +177,7 @@ public sealed class SpecLoaderTests
         Assert.Equal(new SourceSpan("t.yaml", 5, 10), n.At("icc"));          // given directly: the field's place
         Assert.Equal(new SourceSpan("t.yaml", 7, 39), n.At("bridge_name"));  // from an option: the option's place
         var ext = file.FindNetwork("ext")!;
-        Assert.Equal(("uplink0", MacvlanMode.Vepa), (ext.Parent, ext.Mode));
+        Assert.Equal(("uplink0", Topo.Core.Model.MacvlanMode.Vepa), (ext.Parent, ext.Mode));
     }
 
     [Fact]

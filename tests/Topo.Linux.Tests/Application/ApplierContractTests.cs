@@ -29,6 +29,7 @@ public sealed class ApplierContractTests
             Owner = Endpoint, Up = true, Mtu = 1500, Parent = new LinkRef("", "enp1s0.10"), MacvlanMode = MacvlanMode.Bridge,
         },
         new LinkState("", "enp1s0.10", LinkKind.Vlan) { Owner = Endpoint, Up = true, Parent = new LinkRef("", "enp1s0"), VlanId = 10 },
+        new LinkState("", "vx-overlay", LinkKind.Vxlan) { Owner = Endpoint, Up = true, Parent = new LinkRef("", "enp1s0"), Vni = 42, VxlanPort = 4789 },
         new NamespaceState("web") { Owner = Container },
         new NamespaceState("side", SharesWith: "web") { Owner = Container },
         new AddressState("web", "eth0", Ipv4Prefix.Parse("10.0.0.2/24")) { Owner = Endpoint },

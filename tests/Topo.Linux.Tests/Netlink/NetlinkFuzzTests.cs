@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using CsCheck;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
@@ -51,8 +50,8 @@ public sealed class NetlinkFuzzTests(ITestOutputHelper output)
         var value = a.Nested ? [.. a.Children.SelectMany(Encode)] : a.Value;
         var length = NetlinkProtocol.AttributeHeaderSize + value.Length;
         var bytes = new byte[NetlinkProtocol.Align(length)];
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)Math.Min(length, ushort.MaxValue));
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2), (ushort)(a.Type | (a.Nested ? NetlinkProtocol.AttributeNested : 0)));
+        HostOrder.WriteUInt16(bytes, (ushort)Math.Min(length, ushort.MaxValue));
+        HostOrder.WriteUInt16(bytes.AsSpan(2), (ushort)(a.Type | (a.Nested ? NetlinkProtocol.AttributeNested : 0)));
         value.CopyTo(bytes, NetlinkProtocol.AttributeHeaderSize);
         return bytes;
     }
@@ -65,7 +64,7 @@ public sealed class NetlinkFuzzTests(ITestOutputHelper output)
         {
             case 1: return bytes[..Math.Min(m.Damage.At, bytes.Length)];
             case 2 when m.Damage.At + 2 <= bytes.Length:
-                BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(m.Damage.At), m.Damage.Value);
+                HostOrder.WriteUInt16(bytes.AsSpan(m.Damage.At), m.Damage.Value);
                 break;
         }
         return bytes;
@@ -118,7 +117,7 @@ public sealed class NetlinkFuzzTests(ITestOutputHelper output)
                 // Damage only the attributes, never the nlmsghdr or the errno: the errno is what must survive.
                 var first = NetlinkProtocol.HeaderSize + 4;
                 if (damage.Kind == 2 && first + damage.At + 2 <= reply.Length)
-                    BinaryPrimitives.WriteUInt16LittleEndian(reply.AsSpan(first + damage.At), damage.Value);
+                    HostOrder.WriteUInt16(reply.AsSpan(first + damage.At), damage.Value);
                 var e = ReplyCheckTests.Check(reply, request);
                 Assert.NotNull(e);
                 Assert.Equal(errno, e.Errno);

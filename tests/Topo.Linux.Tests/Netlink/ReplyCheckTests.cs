@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
@@ -32,8 +31,8 @@ public sealed class ReplyCheckTests
     {
         var length = NetlinkProtocol.AttributeHeaderSize + value.Length;
         var bytes = new byte[NetlinkProtocol.Align(length)];
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)length);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2), type);
+        HostOrder.WriteUInt16(bytes, (ushort)length);
+        HostOrder.WriteUInt16(bytes.AsSpan(2), type);
         value.CopyTo(bytes, NetlinkProtocol.AttributeHeaderSize);
         return bytes;
     }
@@ -41,17 +40,17 @@ public sealed class ReplyCheckTests
     internal static byte[] U32(uint value)
     {
         var bytes = new byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+        HostOrder.WriteUInt32(bytes, value);
         return bytes;
     }
 
     internal static byte[] Message(ushort type, NetlinkFlags flags, uint sequence, byte[] payload)
     {
         var bytes = new byte[NetlinkProtocol.HeaderSize + payload.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, (uint)bytes.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), type);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(6), (ushort)flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), sequence);
+        HostOrder.WriteUInt32(bytes, (uint)bytes.Length);
+        HostOrder.WriteUInt16(bytes.AsSpan(4), type);
+        HostOrder.WriteUInt16(bytes.AsSpan(6), (ushort)flags);
+        HostOrder.WriteUInt32(bytes.AsSpan(8), sequence);
         payload.CopyTo(bytes, NetlinkProtocol.HeaderSize);
         return bytes;
     }
@@ -174,7 +173,7 @@ public sealed class ReplyCheckTests
     {
         var request = Request();
         var reply = ErrorFor(request, Einval, capped: false, Text(NetlinkErrorAttribute.Message, "x"));
-        BinaryPrimitives.WriteUInt32LittleEndian(reply.AsSpan(NetlinkProtocol.HeaderSize + 4), 60_000); // the echoed header's length
+        HostOrder.WriteUInt32(reply.AsSpan(NetlinkProtocol.HeaderSize + 4), 60_000); // the echoed header's length
         var e = Check(reply, request)!;
         Assert.Equal(Einval, e.Errno);
         Assert.Null(e.KernelMessage);

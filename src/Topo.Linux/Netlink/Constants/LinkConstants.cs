@@ -39,43 +39,6 @@ internal static class IflaBridgePort
     public const ushort Isolated = 33; // IFLA_BRPORT_ISOLATED
 }
 
-internal static class IflaVeth
-{
-    public const ushort Peer = 1;      // VETH_INFO_PEER
-}
-
-internal static class IflaMacvlan
-{
-    public const ushort Mode = 1;      // IFLA_MACVLAN_MODE
-    public const ushort Flags = 2;     // IFLA_MACVLAN_FLAGS
-}
-
-/// <summary>enum macvlan_mode (MACVLAN_MODE_*).</summary>
-internal enum MacvlanModeValue : uint
-{
-    Private = 1,   // MACVLAN_MODE_PRIVATE
-    Vepa = 2,      // MACVLAN_MODE_VEPA
-    Bridge = 4,    // MACVLAN_MODE_BRIDGE
-    Passthru = 8,  // MACVLAN_MODE_PASSTHRU
-    Source = 16,   // MACVLAN_MODE_SOURCE
-}
-
-internal static class IflaVlan
-{
-    public const ushort Id = 1;        // IFLA_VLAN_ID
-    public const ushort Flags = 2;     // IFLA_VLAN_FLAGS
-    public const ushort Protocol = 5;  // IFLA_VLAN_PROTOCOL
-}
-
-internal static class IflaVxlan
-{
-    public const ushort Id = 1;        // IFLA_VXLAN_ID
-    public const ushort Group = 2;     // IFLA_VXLAN_GROUP
-    public const ushort Link = 3;      // IFLA_VXLAN_LINK
-    public const ushort Local = 4;     // IFLA_VXLAN_LOCAL
-    public const ushort Port = 15;     // IFLA_VXLAN_PORT (network byte order)
-}
-
 /// <summary>net_device_flags (IFF_*), ifinfomsg.ifi_flags.</summary>
 [Flags]
 internal enum InterfaceFlags : uint

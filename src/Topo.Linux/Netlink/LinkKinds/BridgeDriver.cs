@@ -1,3 +1,4 @@
+using Topo.Core.Model;
 using Topo.Linux.Netlink.Messages;
 
 namespace Topo.Linux.Netlink.LinkKinds;
@@ -13,28 +14,43 @@ internal sealed class BridgeData(IReadOnlyList<RawAttribute> attributes) : LinkK
 
     public override bool HasData => Attributes.Count > 0;
 
-    public override void Encode(ref NetlinkWriter writer)
-    {
-        foreach (var a in Attributes) a.WriteTo(ref writer);
-    }
+    public override void Encode(ref NetlinkWriter writer) => RawAttribute.WriteAll(ref writer, Attributes);
 }
 
-internal sealed class BridgeDriver : ILinkKindDriver
+internal sealed class BridgeDriver : LinkKindDriver
 {
     public const string KindName = "bridge";
     public static readonly BridgeDriver Instance = new();
 
-    public string Kind => KindName;
-    public string KernelFeature => "bridge support (CONFIG_BRIDGE)";
-    public Topo.Core.Model.LinkKind ModelKind => Topo.Core.Model.LinkKind.Bridge;
+    public override string Kind => KindName;
+    public override string KernelFeature => "bridge support (CONFIG_BRIDGE)";
+    public override LinkKind ModelKind => LinkKind.Bridge;
 
-    public LinkKindData Decode(ReadOnlySpan<byte> infoData)
+    public override LinkKindData Decode(ReadOnlySpan<byte> infoData) => new BridgeData(RawAttribute.ReadAll(infoData));
+
+    public static LinkMessage Request(string name, LinkOptions options) => LinkRequests.NewLink(name, new BridgeData(), options);
+
+    // A bridge's MTU given at creation is not "set by the user": the kernel lowers it to its ports'
+    // as they join. It is set afterwards (Configure) so that it sticks.
+    public override LinkCreate Create(LinkState link, LinkState? peer, ILinkPlacement placement) =>
+        new(link.Namespace, NewLink(link with { Mtu = null }, new BridgeData(), placement));
+
+    public override void Configure(LinkState link, LinkMessage change, ILinkPlacement placement)
     {
-        var list = new List<RawAttribute>();
-        var reader = new AttributeReader(infoData);
-        while (reader.MoveNext()) list.Add(reader.Raw());
-        return new BridgeData(list);
+        if (link.Mtu is { } mtu) change.Mtu = (uint)mtu;
     }
+}
 
-    public LinkKindData Empty() => new BridgeData();
+/// <summary>A bridge port's settings (IFLA_INFO_SLAVE_DATA with IFLA_INFO_SLAVE_KIND "bridge").</summary>
+internal sealed class BridgePortDriver : SlaveKindDriver
+{
+    public static readonly BridgePortDriver Instance = new();
+
+    public override string Kind => BridgeDriver.KindName;
+
+    public override SlaveKindData Decode(ReadOnlySpan<byte> slaveData, bool observedOnly) =>
+        observedOnly ? BridgePortInfo.DecodeFlags(slaveData) : BridgePortInfo.Decode(slaveData);
+
+    public override LinkState Observe(LinkState port, SlaveKindData data) =>
+        data is BridgePortInfo info ? port with { Isolated = info.Isolated ?? false, Hairpin = info.Hairpin ?? false } : port;
 }

@@ -18,20 +18,18 @@ internal abstract class LinkKindData
     public abstract bool HasData { get; }
 }
 
-/// <summary>A driver: knows one kind string and how to decode its IFLA_INFO_DATA.</summary>
-internal interface ILinkKindDriver
+/// <summary>
+/// The part of a port's link that belongs to its master's kind (IFLA_INFO_SLAVE_DATA), e.g. the
+/// settings of a bridge port; decoded by the master kind's <see cref="ISlaveKindDriver"/>.
+/// </summary>
+internal abstract class SlaveKindData
 {
-    string Kind { get; }
+    /// <summary>The IFLA_INFO_SLAVE_KIND string: the master's kind, e.g. "bridge".</summary>
+    public abstract string Kind { get; }
 
-    Topo.Core.Model.LinkKind ModelKind { get; }
+    public abstract void Encode(ref NetlinkWriter writer);
 
-    LinkKindData Decode(ReadOnlySpan<byte> infoData);
-
-    /// <summary>Data for a link with IFLA_INFO_KIND but no IFLA_INFO_DATA.</summary>
-    LinkKindData Empty();
-
-    /// <summary>The kernel feature this kind needs, named for an error when the kernel answers EOPNOTSUPP.</summary>
-    string KernelFeature { get; }
+    public abstract bool HasData { get; }
 }
 
 /// <summary>A kind no driver knows: its data is kept as bytes.</summary>
@@ -43,8 +41,17 @@ internal sealed class OpaqueKindData(string kind, IReadOnlyList<RawAttribute> at
 
     public override bool HasData => Attributes.Count > 0;
 
-    public override void Encode(ref NetlinkWriter writer)
-    {
-        foreach (var a in Attributes) a.WriteTo(ref writer);
-    }
+    public override void Encode(ref NetlinkWriter writer) => RawAttribute.WriteAll(ref writer, Attributes);
+}
+
+/// <summary>A port of a master kind no slave driver knows (a bond, a team): its data is kept as bytes.</summary>
+internal sealed class OpaqueSlaveData(string kind, IReadOnlyList<RawAttribute> attributes) : SlaveKindData
+{
+    public override string Kind { get; } = kind;
+
+    public IReadOnlyList<RawAttribute> Attributes { get; } = attributes;
+
+    public override bool HasData => Attributes.Count > 0;
+
+    public override void Encode(ref NetlinkWriter writer) => RawAttribute.WriteAll(ref writer, Attributes);
 }

@@ -1,76 +1,99 @@
+using Topo.Core.Model;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
 
 namespace Topo.Linux.Netlink.LinkKinds;
 
-internal sealed class MacvlanData(MacvlanModeValue? mode, IReadOnlyList<RawAttribute> others) : LinkKindData
+/// <summary>IFLA_MACVLAN_* (include/uapi/linux/if_link.h): the ones topo writes or reads.</summary>
+internal static class IflaMacvlan
 {
-    public MacvlanData(MacvlanModeValue? mode) : this(mode, []) { }
+    public const ushort Mode = 1;      // IFLA_MACVLAN_MODE
+    public const ushort Flags = 2;     // IFLA_MACVLAN_FLAGS
+}
+
+internal sealed class MacvlanData(MacvlanMode? mode, IReadOnlyList<RawAttribute> others) : LinkKindData
+{
+    public MacvlanData(MacvlanMode? mode) : this(mode, []) { }
 
     public override string Kind => MacvlanDriver.KindName;
 
-    public MacvlanModeValue? Mode { get; } = mode;
+    public MacvlanMode? Mode { get; } = mode;
 
-    /// <summary>Attributes the kernel reports that topo does not model (flags, queue lengths), in order after the mode.</summary>
+    /// <summary>
+    /// Attributes the kernel reports that topo does not model (flags, queue lengths), in order after
+    /// the mode; a mode this code has no name for (a newer kernel's) stays here too.
+    /// </summary>
     public IReadOnlyList<RawAttribute> Others { get; } = others;
 
     public override bool HasData => Mode is not null || Others.Count > 0;
 
     public override void Encode(ref NetlinkWriter writer)
     {
-        if (Mode is { } mode) writer.WriteU32(IflaMacvlan.Mode, (uint)mode);
-        foreach (var a in Others) a.WriteTo(ref writer);
+        if (Mode is { } mode) writer.WriteU32(IflaMacvlan.Mode, MacvlanDriver.WireValue(mode));
+        RawAttribute.WriteAll(ref writer, Others);
     }
-
-    public static Topo.Core.Model.MacvlanMode? ToModel(MacvlanModeValue? mode) => mode switch
-    {
-        MacvlanModeValue.Private => Topo.Core.Model.MacvlanMode.Private,
-        MacvlanModeValue.Vepa => Topo.Core.Model.MacvlanMode.Vepa,
-        MacvlanModeValue.Bridge => Topo.Core.Model.MacvlanMode.Bridge,
-        MacvlanModeValue.Passthru => Topo.Core.Model.MacvlanMode.Passthru,
-        MacvlanModeValue.Source => Topo.Core.Model.MacvlanMode.Source,
-        _ => null,
-    };
-
-    public static MacvlanModeValue FromModel(Topo.Core.Model.MacvlanMode mode) => mode switch
-    {
-        Topo.Core.Model.MacvlanMode.Private => MacvlanModeValue.Private,
-        Topo.Core.Model.MacvlanMode.Vepa => MacvlanModeValue.Vepa,
-        Topo.Core.Model.MacvlanMode.Bridge => MacvlanModeValue.Bridge,
-        Topo.Core.Model.MacvlanMode.Passthru => MacvlanModeValue.Passthru,
-        Topo.Core.Model.MacvlanMode.Source => MacvlanModeValue.Source,
-        _ => throw new ArgumentOutOfRangeException(nameof(mode)),
-    };
 }
 
-internal sealed class MacvlanDriver : ILinkKindDriver
+internal sealed class MacvlanDriver : LinkKindDriver
 {
     public const string KindName = "macvlan";
     public static readonly MacvlanDriver Instance = new();
 
-    public string Kind => KindName;
-    public string KernelFeature => "MACVLAN support (CONFIG_MACVLAN)";
-    public Topo.Core.Model.LinkKind ModelKind => Topo.Core.Model.LinkKind.Macvlan;
+    public override string Kind => KindName;
+    public override string KernelFeature => "MACVLAN support (CONFIG_MACVLAN)";
+    public override LinkKind ModelKind => LinkKind.Macvlan;
 
-    public LinkKindData Decode(ReadOnlySpan<byte> infoData)
+    /// <summary>enum macvlan_mode (MACVLAN_MODE_*), by model mode: the one table between the two.</summary>
+    private static readonly (MacvlanMode Mode, uint Wire)[] Modes =
+    [
+        (MacvlanMode.Private, 1),   // MACVLAN_MODE_PRIVATE
+        (MacvlanMode.Vepa, 2),      // MACVLAN_MODE_VEPA
+        (MacvlanMode.Bridge, 4),    // MACVLAN_MODE_BRIDGE
+        (MacvlanMode.Passthru, 8),  // MACVLAN_MODE_PASSTHRU
+        (MacvlanMode.Source, 16),   // MACVLAN_MODE_SOURCE
+    ];
+
+    public static uint WireValue(MacvlanMode mode) =>
+        Array.Find(Modes, m => m.Mode == mode) is { Wire: not 0 } found ? found.Wire : throw new ArgumentOutOfRangeException(nameof(mode));
+
+    private static MacvlanMode? FromWire(uint wire) => Array.FindIndex(Modes, m => m.Wire == wire) is var i and >= 0 ? Modes[i].Mode : null;
+
+    public override LinkKindData Decode(ReadOnlySpan<byte> infoData)
     {
-        MacvlanModeValue? mode = null;
+        MacvlanMode? mode = null;
         var others = new List<RawAttribute>();
         var reader = new AttributeReader(infoData);
         while (reader.MoveNext())
         {
-            switch (reader.Type)
-            {
-                case IflaMacvlan.Mode when mode is null:
-                    mode = (MacvlanModeValue)reader.U32();
-                    break;
-                default:
-                    others.Add(reader.Raw());
-                    break;
-            }
+            if (reader.Type == IflaMacvlan.Mode && mode is null && FromWire(reader.U32()) is { } known) mode = known;
+            else others.Add(reader.Raw());
         }
         return new MacvlanData(mode, others);
     }
 
-    public LinkKindData Empty() => new MacvlanData(null);
+    public static LinkMessage Request(string name, MacvlanMode mode, LinkOptions options) =>
+        LinkRequests.NewLink(name, new MacvlanData(mode), options);
+
+    /// <summary>Created from the parent's namespace (the host) directly into the link's namespace; bridge mode unless the model says.</summary>
+    public override LinkCreate Create(LinkState link, LinkState? peer, ILinkPlacement placement) =>
+        LowerDevice.Create(link, placement, _ => new MacvlanData(link.MacvlanMode ?? MacvlanMode.Bridge));
+
+    public override void Configure(LinkState link, LinkMessage change, ILinkPlacement placement) =>
+        LowerDevice.Configure(link, change, placement);
+
+    public override LinkState Observe(LinkState common, LinkMessage link, ILinkNeighbours neighbours) => common with
+    {
+        MacvlanMode = (link.KindData as MacvlanData)?.Mode,
+        Parent = link.Link is { } lower ? neighbours.Lower(link, lower) : null,
+    };
+
+    public override IReadOnlyCollection<AttributeKind> InPlaceAttributes => [AttributeKind.MacvlanMode];
+
+    public override bool Update(AttributeKind attribute, LinkState link, LinkMessage edit)
+    {
+        if (attribute != AttributeKind.MacvlanMode) return base.Update(attribute, link, edit);
+        if (link.MacvlanMode is not { } mode) return false;
+        edit.KindData = new MacvlanData(mode);
+        return true;
+    }
 }

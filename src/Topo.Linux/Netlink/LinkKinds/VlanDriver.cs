@@ -1,7 +1,16 @@
+using Topo.Core.Model;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
 
 namespace Topo.Linux.Netlink.LinkKinds;
+
+/// <summary>IFLA_VLAN_* (include/uapi/linux/if_link.h): the ones topo writes or reads.</summary>
+internal static class IflaVlan
+{
+    public const ushort Id = 1;        // IFLA_VLAN_ID
+    public const ushort Flags = 2;     // IFLA_VLAN_FLAGS
+    public const ushort Protocol = 5;  // IFLA_VLAN_PROTOCOL
+}
 
 /// <summary>An 802.1Q sub-interface. Kernels built without CONFIG_VLAN_8021Q answer EOPNOTSUPP.</summary>
 internal sealed class VlanData(ushort? id, ushort? protocol = null, IReadOnlyList<RawAttribute>? others = null) : LinkKindData
@@ -21,20 +30,20 @@ internal sealed class VlanData(ushort? id, ushort? protocol = null, IReadOnlyLis
     {
         if (Id is { } id) writer.WriteU16(IflaVlan.Id, id);
         if (Protocol is { } protocol) writer.WriteU16BigEndian(IflaVlan.Protocol, protocol);
-        foreach (var a in Others) a.WriteTo(ref writer);
+        RawAttribute.WriteAll(ref writer, Others);
     }
 }
 
-internal sealed class VlanDriver : ILinkKindDriver
+internal sealed class VlanDriver : LinkKindDriver
 {
     public const string KindName = "vlan";
     public static readonly VlanDriver Instance = new();
 
-    public string Kind => KindName;
-    public string KernelFeature => "802.1Q VLAN support (CONFIG_VLAN_8021Q)";
-    public Topo.Core.Model.LinkKind ModelKind => Topo.Core.Model.LinkKind.Vlan;
+    public override string Kind => KindName;
+    public override string KernelFeature => "802.1Q VLAN support (CONFIG_VLAN_8021Q)";
+    public override LinkKind ModelKind => LinkKind.Vlan;
 
-    public LinkKindData Decode(ReadOnlySpan<byte> infoData)
+    public override LinkKindData Decode(ReadOnlySpan<byte> infoData)
     {
         ushort? id = null, protocol = null;
         var others = new List<RawAttribute>();
@@ -57,5 +66,17 @@ internal sealed class VlanDriver : ILinkKindDriver
         return new VlanData(id, protocol, others);
     }
 
-    public LinkKindData Empty() => new VlanData(null);
+    public static LinkMessage Request(string name, ushort id, LinkOptions options) => LinkRequests.NewLink(name, new VlanData(id), options);
+
+    public override LinkCreate Create(LinkState link, LinkState? peer, ILinkPlacement placement) =>
+        LowerDevice.Create(link, placement, _ => new VlanData((ushort)(link.VlanId ?? throw new InvalidOperationException($"{link.Key} has no VLAN id"))));
+
+    public override void Configure(LinkState link, LinkMessage change, ILinkPlacement placement) =>
+        LowerDevice.Configure(link, change, placement);
+
+    public override LinkState Observe(LinkState common, LinkMessage link, ILinkNeighbours neighbours) => common with
+    {
+        VlanId = (link.KindData as VlanData)?.Id,
+        Parent = link.Link is { } lower ? neighbours.Lower(link, lower) : null,
+    };
 }

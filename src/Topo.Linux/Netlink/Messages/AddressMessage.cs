@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Topo.Core.Addressing;
 using Topo.Linux.Netlink.Constants;
 
@@ -18,8 +17,6 @@ internal sealed class AddressMessage
     public string? Label { get; set; }
     public List<RawAttribute> Unknown { get; } = [];
 
-    private AttributeLayout? _layout;
-
     public static AddressMessage ForPrefix(int index, Ipv4Prefix prefix) => new()
     {
         Index = index,
@@ -38,38 +35,23 @@ internal sealed class AddressMessage
         h[1] = PrefixLength;
         h[2] = Flags;
         h[3] = (byte)Scope;
-        BinaryPrimitives.WriteInt32LittleEndian(h[4..], Index);
-        if (_layout is null)
-        {
-            // iproute2 order: IFA_LOCAL, then IFA_ADDRESS.
-            WriteKnown(ref writer, Ifa.Local, true);
-            WriteKnown(ref writer, Ifa.Address, true);
-            WriteKnown(ref writer, Ifa.Label, true);
-            foreach (var u in Unknown) u.WriteTo(ref writer);
-        }
-        else
-        {
-            var next = 0;
-            foreach (var slot in _layout.Slots)
-            {
-                if (slot.Known) WriteKnown(ref writer, slot.RawType, slot.StringNul);
-                else Unknown[next++].WriteTo(ref writer);
-            }
-        }
+        HostOrder.WriteInt32(h[4..], Index);
+        // iproute2's order: IFA_LOCAL, then IFA_ADDRESS; what topo does not model after them.
+        WriteKnown(ref writer, Ifa.Local);
+        WriteKnown(ref writer, Ifa.Address);
+        WriteKnown(ref writer, Ifa.Label);
+        RawAttribute.WriteAll(ref writer, Unknown);
         writer.EndMessage();
     }
 
-    private void WriteKnown(ref NetlinkWriter writer, ushort type, bool nul)
+    private void WriteKnown(ref NetlinkWriter writer, ushort type)
     {
         Span<byte> b = stackalloc byte[Ipv4Sizes.Address];
         switch (type)
         {
             case Ifa.Local when Local is { } local: local.WriteBytes(b); writer.WriteBytes(type, b); break;
             case Ifa.Address when Address is { } address: address.WriteBytes(b); writer.WriteBytes(type, b); break;
-            case Ifa.Label when Label is not null:
-                if (nul) writer.WriteString(type, Label);
-                else writer.WriteBytes(type, System.Text.Encoding.UTF8.GetBytes(Label));
-                break;
+            case Ifa.Label when Label is not null: writer.WriteString(type, Label); break;
         }
     }
 
@@ -82,23 +64,19 @@ internal sealed class AddressMessage
             PrefixLength = body[1],
             Flags = body[2],
             Scope = (RouteScope)body[3],
-            Index = BinaryPrimitives.ReadInt32LittleEndian(body[4..]),
-            _layout = new AttributeLayout(),
+            Index = HostOrder.ReadInt32(body[4..]),
         };
         var ipv4 = m.Family == AddressFamily.Inet;
         var reader = new AttributeReader(body[RtnlHeaderSize.IfAddr..]);
         while (reader.MoveNext())
         {
-            var known = true;
             switch (reader.Type)
             {
                 case Ifa.Local when ipv4 && m.Local is null: m.Local = Ipv4Address.FromBytes(reader.Fixed(Ipv4Sizes.Address)); break;
                 case Ifa.Address when ipv4 && m.Address is null: m.Address = Ipv4Address.FromBytes(reader.Fixed(Ipv4Sizes.Address)); break;
                 case Ifa.Label when m.Label is null: m.Label = reader.String(); break;
-                default: known = false; m.Unknown.Add(reader.Raw()); break;
+                default: m.Unknown.Add(reader.Raw()); break;
             }
-            if (known) m._layout.AddKnown(reader.RawType, reader.StringHasNul);
-            else m._layout.AddUnknown();
         }
         return m;
     }

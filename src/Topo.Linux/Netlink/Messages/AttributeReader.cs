@@ -33,12 +33,12 @@ internal ref struct AttributeReader
     {
         if (_rest.IsEmpty) return false;
         if (_rest.Length < NetlinkProtocol.AttributeHeaderSize) ThrowHelper.Malformed("attribute header truncated");
-        int length = BinaryPrimitives.ReadUInt16LittleEndian(_rest);
+        int length = HostOrder.ReadUInt16(_rest);
         if (length < NetlinkProtocol.AttributeHeaderSize || length > _rest.Length)
         {
             ThrowHelper.Malformed($"attribute length {length} with {_rest.Length} bytes left");
         }
-        RawType = BinaryPrimitives.ReadUInt16LittleEndian(_rest[2..]);
+        RawType = HostOrder.ReadUInt16(_rest[2..]);
         Type = (ushort)(RawType & NetlinkProtocol.AttributeTypeMask);
         Value = _rest[NetlinkProtocol.AttributeHeaderSize..length];
         var aligned = NetlinkProtocol.Align(length);
@@ -51,13 +51,13 @@ internal ref struct AttributeReader
     public readonly byte U8() => Value.Length == sizeof(byte) ? Value[0] : ThrowHelper.Malformed<byte>(Describe("u8"));
 
     public readonly ushort U16() => Value.Length == sizeof(ushort)
-        ? BinaryPrimitives.ReadUInt16LittleEndian(Value) : ThrowHelper.Malformed<ushort>(Describe("u16"));
+        ? HostOrder.ReadUInt16(Value) : ThrowHelper.Malformed<ushort>(Describe("u16"));
 
     public readonly ushort U16BigEndian() => Value.Length == sizeof(ushort)
         ? BinaryPrimitives.ReadUInt16BigEndian(Value) : ThrowHelper.Malformed<ushort>(Describe("u16"));
 
     public readonly uint U32() => Value.Length == sizeof(uint)
-        ? BinaryPrimitives.ReadUInt32LittleEndian(Value) : ThrowHelper.Malformed<uint>(Describe("u32"));
+        ? HostOrder.ReadUInt32(Value) : ThrowHelper.Malformed<uint>(Describe("u32"));
 
     public readonly int I32() => unchecked((int)U32());
 
@@ -76,9 +76,6 @@ internal ref struct AttributeReader
             throw new NetlinkParseException(Describe("string"), e);
         }
     }
-
-    /// <summary>True when a string attribute was sent with its terminating NUL (for exact re-encoding).</summary>
-    public readonly bool StringHasNul => Value.Length > 0 && Value[^1] == 0;
 
     public readonly ReadOnlySpan<byte> Fixed(int size) =>
         Value.Length == size ? Value : ThrowHelper.Malformed<byte[]>(Describe($"{size}-byte value"));

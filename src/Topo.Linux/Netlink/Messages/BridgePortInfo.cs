@@ -1,4 +1,5 @@
 using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.LinkKinds;
 
 namespace Topo.Linux.Netlink.Messages;
 
@@ -7,9 +8,13 @@ namespace Topo.Linux.Netlink.Messages;
 /// IFLA_INFO_SLAVE_DATA of a port's link message. Attributes are kept in order; the typed
 /// properties read them.
 /// </summary>
-internal sealed class BridgePortInfo(IReadOnlyList<RawAttribute> attributes)
+internal sealed class BridgePortInfo(IReadOnlyList<RawAttribute> attributes) : SlaveKindData
 {
+    public override string Kind => BridgeDriver.KindName;
+
     public IReadOnlyList<RawAttribute> Attributes { get; } = attributes;
+
+    public override bool HasData => Attributes.Count > 0;
 
     public bool? Hairpin => Flag(IflaBridgePort.Mode);
 
@@ -24,16 +29,7 @@ internal sealed class BridgePortInfo(IReadOnlyList<RawAttribute> attributes)
         return new BridgePortInfo(list);
     }
 
-    public static BridgePortInfo Decode(ReadOnlySpan<byte> nest)
-    {
-        var list = new List<RawAttribute>();
-        var reader = new AttributeReader(nest);
-        while (reader.MoveNext())
-        {
-            list.Add(reader.Raw());
-        }
-        return new BridgePortInfo(list);
-    }
+    public static BridgePortInfo Decode(ReadOnlySpan<byte> nest) => new(RawAttribute.ReadAll(nest));
 
     /// <summary>
     /// Keeps only the flags topo reads (hairpin, isolated): a port reports some forty settings,
@@ -51,10 +47,7 @@ internal sealed class BridgePortInfo(IReadOnlyList<RawAttribute> attributes)
         return new BridgePortInfo(list);
     }
 
-    public void Encode(ref NetlinkWriter writer)
-    {
-        foreach (var a in Attributes) a.WriteTo(ref writer);
-    }
+    public override void Encode(ref NetlinkWriter writer) => RawAttribute.WriteAll(ref writer, Attributes);
 
     private bool? Flag(ushort type)
     {

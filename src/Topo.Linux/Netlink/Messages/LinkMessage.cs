@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.LinkKinds;
 
@@ -7,6 +6,9 @@ namespace Topo.Linux.Netlink.Messages;
 /// <summary>
 /// An RTM_NEWLINK / RTM_SETLINK / RTM_DELLINK body: struct ifinfomsg and the IFLA_* attributes.
 /// Kind-specific data is the driver's (<see cref="LinkKindData"/>); unknown attributes are kept.
+/// Encoding writes the known attributes in iproute2's order and the unknown ones after them, so a
+/// request topo builds is byte for byte iproute2's; a kernel reply re-encodes to the same attributes,
+/// not to the same order (nothing in topo re-sends what it read).
 /// </summary>
 internal sealed class LinkMessage
 {
@@ -32,20 +34,20 @@ internal sealed class LinkMessage
 
     /// <summary>IFLA_LINKINFO / IFLA_INFO_KIND + IFLA_INFO_DATA.</summary>
     public LinkKindData? KindData { get; set; }
-    /// <summary>IFLA_LINKINFO / IFLA_INFO_SLAVE_KIND, e.g. "bridge" for a bridge port.</summary>
-    public string? SlaveKind { get; set; }
-    /// <summary>IFLA_LINKINFO / IFLA_INFO_SLAVE_DATA of a bridge port.</summary>
-    public BridgePortInfo? SlaveData { get; set; }
+    /// <summary>IFLA_LINKINFO / IFLA_INFO_SLAVE_KIND + IFLA_INFO_SLAVE_DATA: a port's settings, as its master's kind has them.</summary>
+    public SlaveKindData? SlaveData { get; set; }
 
     public List<RawAttribute> Unknown { get; } = [];
     public List<RawAttribute> UnknownLinkInfo { get; } = [];
 
-    private AttributeLayout? _layout;
-    private AttributeLayout? _linkInfoLayout;
     private bool _infoDataPresent;
+    private bool _slaveDataPresent;
     private bool _linkInfoSeen;
 
     public string? Kind => KindData?.Kind;
+
+    /// <summary>The master's kind, e.g. "bridge" for a bridge port.</summary>
+    public string? SlaveKind => SlaveData?.Kind;
 
     public bool IsUp => (Flags & InterfaceFlags.Up) != 0;
 
@@ -71,35 +73,25 @@ internal sealed class LinkMessage
     {
         var header = writer.FixedHeader(RtnlHeaderSize.IfInfo);
         header[0] = Family;
-        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], DeviceType);
-        BinaryPrimitives.WriteInt32LittleEndian(header[4..], Index);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)Flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], (uint)Change);
+        HostOrder.WriteUInt16(header[2..], DeviceType);
+        HostOrder.WriteInt32(header[4..], Index);
+        HostOrder.WriteUInt32(header[8..], (uint)Flags);
+        HostOrder.WriteUInt32(header[12..], (uint)Change);
 
-        if (_layout is null)
-        {
-            foreach (var t in CanonicalOrder) WriteKnown(ref writer, t, stringNul: t != Ifla.IfAlias);
-            foreach (var u in Unknown) u.WriteTo(ref writer);
-            return;
-        }
-        var next = 0;
-        foreach (var slot in _layout.Slots)
-        {
-            if (slot.Known) WriteKnown(ref writer, slot.RawType, slot.StringNul);
-            else Unknown[next++].WriteTo(ref writer);
-        }
+        foreach (var t in CanonicalOrder) WriteKnown(ref writer, t);
+        RawAttribute.WriteAll(ref writer, Unknown);
     }
 
-    private void WriteKnown(ref NetlinkWriter writer, ushort rawType, bool stringNul)
+    private void WriteKnown(ref NetlinkWriter writer, ushort rawType)
     {
         switch ((ushort)(rawType & NetlinkProtocol.AttributeTypeMask))
         {
             case Ifla.Link when Link is { } link: writer.WriteI32(rawType, link); break;
-            case Ifla.IfName when Name is not null: WriteString(ref writer, rawType, Name, stringNul); break;
+            case Ifla.IfName when Name is not null: writer.WriteString(rawType, Name); break;
             case Ifla.Address when Address is not null: writer.WriteBytes(rawType, Address); break;
             case Ifla.Mtu when Mtu is { } mtu: writer.WriteU32(rawType, mtu); break;
             case Ifla.Master when Master is { } master: writer.WriteI32(rawType, master); break;
-            case Ifla.IfAlias when Alias is not null: WriteString(ref writer, rawType, Alias, stringNul); break;
+            case Ifla.IfAlias when Alias is not null: WriteUnterminated(ref writer, rawType, Alias); break;
             case Ifla.NetNsFd when NetNsFd is { } fd: writer.WriteI32(rawType, fd); break;
             case Ifla.LinkNetNsId when LinkNetNsId is { } id: writer.WriteI32(rawType, id); break;
             case Ifla.ProtInfo when ProtInfo is not null:
@@ -109,7 +101,7 @@ internal sealed class LinkMessage
                 writer.EndNested(nest);
                 break;
             }
-            case Ifla.LinkInfo when KindData is not null || SlaveKind is not null || UnknownLinkInfo.Count > 0:
+            case Ifla.LinkInfo when KindData is not null || SlaveData is not null || UnknownLinkInfo.Count > 0:
             {
                 var nest = writer.BeginNested(rawType);
                 EncodeLinkInfo(ref writer);
@@ -121,26 +113,16 @@ internal sealed class LinkMessage
 
     private void EncodeLinkInfo(ref NetlinkWriter writer)
     {
-        if (_linkInfoLayout is null)
-        {
-            foreach (var t in CanonicalLinkInfoOrder) WriteLinkInfo(ref writer, t, stringNul: false);
-            foreach (var u in UnknownLinkInfo) u.WriteTo(ref writer);
-            return;
-        }
-        var next = 0;
-        foreach (var slot in _linkInfoLayout.Slots)
-        {
-            if (slot.Known) WriteLinkInfo(ref writer, slot.RawType, slot.StringNul);
-            else UnknownLinkInfo[next++].WriteTo(ref writer);
-        }
+        foreach (var t in CanonicalLinkInfoOrder) WriteLinkInfo(ref writer, t);
+        RawAttribute.WriteAll(ref writer, UnknownLinkInfo);
     }
 
-    private void WriteLinkInfo(ref NetlinkWriter writer, ushort rawType, bool stringNul)
+    private void WriteLinkInfo(ref NetlinkWriter writer, ushort rawType)
     {
         switch ((ushort)(rawType & NetlinkProtocol.AttributeTypeMask))
         {
             case IflaInfo.Kind when KindData is not null:
-                WriteString(ref writer, rawType, KindData.Kind, stringNul);
+                WriteUnterminated(ref writer, rawType, KindData.Kind);
                 break;
             case IflaInfo.Data when KindData is not null && (KindData.HasData || _infoDataPresent):
             {
@@ -149,10 +131,10 @@ internal sealed class LinkMessage
                 writer.EndNested(nest);
                 break;
             }
-            case IflaInfo.SlaveKind when SlaveKind is not null:
-                WriteString(ref writer, rawType, SlaveKind, stringNul);
+            case IflaInfo.SlaveKind when SlaveData is not null:
+                WriteUnterminated(ref writer, rawType, SlaveData.Kind);
                 break;
-            case IflaInfo.SlaveData when SlaveData is not null:
+            case IflaInfo.SlaveData when SlaveData is not null && (SlaveData.HasData || _slaveDataPresent):
             {
                 var nest = writer.BeginNested(rawType);
                 SlaveData.Encode(ref writer);
@@ -162,17 +144,9 @@ internal sealed class LinkMessage
         }
     }
 
-    private static void WriteString(ref NetlinkWriter writer, ushort type, string value, bool nul)
-    {
-        if (nul)
-        {
-            writer.WriteString(type, value);
-        }
-        else
-        {
-            writer.WriteBytes(type, System.Text.Encoding.UTF8.GetBytes(value));
-        }
-    }
+    /// <summary>A string without its NUL, as iproute2 sends an alias and a kind (the kernel takes both).</summary>
+    private static void WriteUnterminated(ref NetlinkWriter writer, ushort type, string value) =>
+        writer.WriteBytes(type, System.Text.Encoding.UTF8.GetBytes(value));
 
     /// <summary>Decodes ifinfomsg and attributes (a message payload, or VETH_INFO_PEER's).</summary>
     public static LinkMessage DecodeBody(ReadOnlySpan<byte> body) => Decode(body, keepUnknown: true);
@@ -180,7 +154,7 @@ internal sealed class LinkMessage
     /// <summary>
     /// Decodes what the observer reads and drops the rest (statistics and the like): a dump of
     /// 500 namespaces is otherwise mostly copies of attributes nobody looks at. The message
-    /// cannot be re-encoded byte for byte (it has no layout).
+    /// cannot stand for the link it came from (never re-encode it).
     /// </summary>
     public static LinkMessage DecodeObserved(ReadOnlySpan<byte> body) => Decode(body, keepUnknown: false);
 
@@ -190,16 +164,14 @@ internal sealed class LinkMessage
         var m = new LinkMessage
         {
             Family = body[0],
-            DeviceType = BinaryPrimitives.ReadUInt16LittleEndian(body[2..]),
-            Index = BinaryPrimitives.ReadInt32LittleEndian(body[4..]),
-            Flags = (InterfaceFlags)BinaryPrimitives.ReadUInt32LittleEndian(body[8..]),
-            Change = (InterfaceFlags)BinaryPrimitives.ReadUInt32LittleEndian(body[12..]),
-            _layout = keepUnknown ? new AttributeLayout() : null,
+            DeviceType = HostOrder.ReadUInt16(body[2..]),
+            Index = HostOrder.ReadInt32(body[4..]),
+            Flags = (InterfaceFlags)HostOrder.ReadUInt32(body[8..]),
+            Change = (InterfaceFlags)HostOrder.ReadUInt32(body[12..]),
         };
         var reader = new AttributeReader(body[RtnlHeaderSize.IfInfo..]);
         while (reader.MoveNext())
         {
-            var known = true;
             switch (reader.Type)
             {
                 case Ifla.IfName when m.Name is null: m.Name = reader.String(); break;
@@ -217,13 +189,9 @@ internal sealed class LinkMessage
                     m.DecodeLinkInfo(reader.Value, keepUnknown);
                     break;
                 default:
-                    known = false;
                     if (keepUnknown) m.Unknown.Add(reader.Raw());
                     break;
             }
-            if (m._layout is null) continue;
-            if (known) m._layout.AddKnown(reader.RawType, reader.StringHasNul);
-            else m._layout.AddUnknown();
         }
         return m;
     }
@@ -231,37 +199,25 @@ internal sealed class LinkMessage
     private void DecodeLinkInfo(ReadOnlySpan<byte> nest, bool keepUnknown)
     {
         _linkInfoSeen = true;
-        _linkInfoLayout = keepUnknown ? new AttributeLayout() : null;
-        string? kind = null;
-        var data = ReadOnlySpan<byte>.Empty;
+        string? kind = null, slaveKind = null;
+        ReadOnlySpan<byte> data = default, slaveData = default;
         var reader = new AttributeReader(nest);
         while (reader.MoveNext())
         {
-            var known = true;
             switch (reader.Type)
             {
                 case IflaInfo.Kind when kind is null: kind = reader.String(); break;
                 case IflaInfo.Data when !_infoDataPresent: data = reader.Value; _infoDataPresent = true; break;
-                case IflaInfo.SlaveKind when SlaveKind is null: SlaveKind = reader.String(); break;
-                case IflaInfo.SlaveData when SlaveData is null:
-                    SlaveData = keepUnknown ? BridgePortInfo.Decode(reader.Value) : BridgePortInfo.DecodeFlags(reader.Value);
-                    break;
+                case IflaInfo.SlaveKind when slaveKind is null: slaveKind = reader.String(); break;
+                case IflaInfo.SlaveData when !_slaveDataPresent: slaveData = reader.Value; _slaveDataPresent = true; break;
                 default:
-                    known = false;
                     if (keepUnknown) UnknownLinkInfo.Add(reader.Raw());
                     break;
             }
-            if (_linkInfoLayout is null) continue;
-            if (known) _linkInfoLayout.AddKnown(reader.RawType, reader.StringHasNul);
-            else _linkInfoLayout.AddUnknown();
         }
-        if (kind is not null)
-        {
-            KindData = LinkKindRegistry.Decode(kind, data, _infoDataPresent);
-        }
-        else if (_infoDataPresent)
-        {
-            ThrowHelper.Malformed("IFLA_INFO_DATA without IFLA_INFO_KIND");
-        }
+        if (kind is not null) KindData = LinkKindRegistry.Decode(kind, data);
+        else if (_infoDataPresent) ThrowHelper.Malformed("IFLA_INFO_DATA without IFLA_INFO_KIND");
+        if (slaveKind is not null) SlaveData = LinkKindRegistry.DecodeSlave(slaveKind, slaveData, observedOnly: !keepUnknown);
+        else if (_slaveDataPresent) ThrowHelper.Malformed("IFLA_INFO_SLAVE_DATA without IFLA_INFO_SLAVE_KIND");
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Topo.Linux.Netlink.Constants;
 
 namespace Topo.Linux.Netlink.Messages;
@@ -31,17 +30,17 @@ internal ref struct NetlinkMessageReader
     {
         if (_rest.IsEmpty) return false;
         if (_rest.Length < NetlinkProtocol.HeaderSize) ThrowHelper.Malformed("message header truncated");
-        var length = BinaryPrimitives.ReadUInt32LittleEndian(_rest);
+        var length = HostOrder.ReadUInt32(_rest);
         if (length < NetlinkProtocol.HeaderSize || length > (uint)_rest.Length)
         {
             ThrowHelper.Malformed($"message length {length} with {_rest.Length} bytes left");
         }
         Header = new NetlinkHeader(
             (int)length,
-            BinaryPrimitives.ReadUInt16LittleEndian(_rest[4..]),
-            (NetlinkFlags)BinaryPrimitives.ReadUInt16LittleEndian(_rest[6..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(_rest[8..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(_rest[12..]));
+            HostOrder.ReadUInt16(_rest[4..]),
+            (NetlinkFlags)HostOrder.ReadUInt16(_rest[6..]),
+            HostOrder.ReadUInt32(_rest[8..]),
+            HostOrder.ReadUInt32(_rest[12..]));
         Message = _rest[..(int)length];
         Payload = Message[NetlinkProtocol.HeaderSize..];
         var aligned = NetlinkProtocol.Align((int)length);

@@ -28,17 +28,17 @@ internal ref struct NetlinkWriter
         if (_messageStart >= 0) throw new InvalidOperationException("a message is already open");
         _messageStart = _buffer.Append(NetlinkProtocol.HeaderSize);
         var header = _buffer.Slice(_messageStart, NetlinkProtocol.HeaderSize);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], type);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], sequence);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], portId);
+        HostOrder.WriteUInt16(header[4..], type);
+        HostOrder.WriteUInt16(header[6..], (ushort)flags);
+        HostOrder.WriteUInt32(header[8..], sequence);
+        HostOrder.WriteUInt32(header[12..], portId);
     }
 
     public void EndMessage()
     {
         if (_messageStart < 0) throw new InvalidOperationException("no message is open");
         var length = _buffer.Length - _messageStart;
-        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.Slice(_messageStart, 4), (uint)length);
+        HostOrder.WriteUInt32(_buffer.Slice(_messageStart, 4), (uint)length);
         _messageStart = -1;
         _buffer.MessageCount++;
     }
@@ -50,8 +50,8 @@ internal ref struct NetlinkWriter
     {
         var offset = _buffer.Append(NetlinkProtocol.Align(NetlinkProtocol.AttributeHeaderSize + value.Length));
         var span = _buffer.Slice(offset, NetlinkProtocol.AttributeHeaderSize + value.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)(NetlinkProtocol.AttributeHeaderSize + value.Length));
-        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], type);
+        HostOrder.WriteUInt16(span, (ushort)(NetlinkProtocol.AttributeHeaderSize + value.Length));
+        HostOrder.WriteUInt16(span[2..], type);
         value.CopyTo(span[NetlinkProtocol.AttributeHeaderSize..]);
     }
 
@@ -60,7 +60,7 @@ internal ref struct NetlinkWriter
     public void WriteU16(ushort type, ushort value)
     {
         Span<byte> b = stackalloc byte[sizeof(ushort)];
-        BinaryPrimitives.WriteUInt16LittleEndian(b, value);
+        HostOrder.WriteUInt16(b, value);
         WriteBytes(type, b);
     }
 
@@ -74,7 +74,7 @@ internal ref struct NetlinkWriter
     public void WriteU32(ushort type, uint value)
     {
         Span<byte> b = stackalloc byte[sizeof(uint)];
-        BinaryPrimitives.WriteUInt32LittleEndian(b, value);
+        HostOrder.WriteUInt32(b, value);
         WriteBytes(type, b);
     }
 
@@ -94,7 +94,7 @@ internal ref struct NetlinkWriter
     public int BeginNested(ushort type)
     {
         var offset = _buffer.Append(NetlinkProtocol.AttributeHeaderSize);
-        BinaryPrimitives.WriteUInt16LittleEndian(_buffer.Slice(offset + 2, 2), type);
+        HostOrder.WriteUInt16(_buffer.Slice(offset + 2, 2), type);
         return offset;
     }
 
@@ -102,6 +102,6 @@ internal ref struct NetlinkWriter
     {
         var length = _buffer.Length - token;
         if (length > ushort.MaxValue) throw new InvalidOperationException("nested attribute longer than 65535 bytes");
-        BinaryPrimitives.WriteUInt16LittleEndian(_buffer.Slice(token, 2), (ushort)length);
+        HostOrder.WriteUInt16(_buffer.Slice(token, 2), (ushort)length);
     }
 }

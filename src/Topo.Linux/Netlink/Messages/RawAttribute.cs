@@ -8,4 +8,18 @@ internal readonly record struct RawAttribute(ushort Type, byte[] Value)
     public bool Equals(RawAttribute other) => Type == other.Type && Value.AsSpan().SequenceEqual(other.Value);
 
     public override int GetHashCode() => HashCode.Combine(Type, Value.Length);
+
+    /// <summary>Every attribute of a nest, as it came (what a driver keeps of a kind it does not model).</summary>
+    public static List<RawAttribute> ReadAll(ReadOnlySpan<byte> nest)
+    {
+        var list = new List<RawAttribute>();
+        var reader = new AttributeReader(nest);
+        while (reader.MoveNext()) list.Add(reader.Raw());
+        return list;
+    }
+
+    public static void WriteAll(ref NetlinkWriter writer, IReadOnlyList<RawAttribute> attributes)
+    {
+        foreach (var a in attributes) a.WriteTo(ref writer);
+    }
 }

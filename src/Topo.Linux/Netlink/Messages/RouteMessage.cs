@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Topo.Core.Addressing;
 using Topo.Linux.Netlink.Constants;
 
@@ -24,8 +23,6 @@ internal sealed class RouteMessage
     public uint? TableId { get; set; }
     public List<RawAttribute> Unknown { get; } = [];
 
-    private AttributeLayout? _layout;
-
     /// <summary>The table: RTA_TABLE when present (tables above 255), else rtm_table.</summary>
     public uint EffectiveTable => TableId ?? Table;
 
@@ -45,21 +42,9 @@ internal sealed class RouteMessage
         h[5] = (byte)Protocol;
         h[6] = (byte)Scope;
         h[7] = (byte)Type;
-        BinaryPrimitives.WriteUInt32LittleEndian(h[8..], RouteFlags);
-        if (_layout is null)
-        {
-            foreach (var t in CanonicalOrder) WriteKnown(ref writer, t);
-            foreach (var u in Unknown) u.WriteTo(ref writer);
-        }
-        else
-        {
-            var next = 0;
-            foreach (var slot in _layout.Slots)
-            {
-                if (slot.Known) WriteKnown(ref writer, slot.RawType);
-                else Unknown[next++].WriteTo(ref writer);
-            }
-        }
+        HostOrder.WriteUInt32(h[8..], RouteFlags);
+        foreach (var t in CanonicalOrder) WriteKnown(ref writer, t);
+        RawAttribute.WriteAll(ref writer, Unknown);
         writer.EndMessage();
     }
 
@@ -89,14 +74,12 @@ internal sealed class RouteMessage
             Protocol = (RouteProtocol)body[5],
             Scope = (RouteScope)body[6],
             Type = (RouteType)body[7],
-            RouteFlags = BinaryPrimitives.ReadUInt32LittleEndian(body[8..]),
-            _layout = new AttributeLayout(),
+            RouteFlags = HostOrder.ReadUInt32(body[8..]),
         };
         var ipv4 = m.Family == AddressFamily.Inet;
         var reader = new AttributeReader(body[RtnlHeaderSize.Rt..]);
         while (reader.MoveNext())
         {
-            var known = true;
             switch (reader.Type)
             {
                 case Rta.Table when m.TableId is null: m.TableId = reader.U32(); break;
@@ -104,10 +87,8 @@ internal sealed class RouteMessage
                 case Rta.Gateway when ipv4 && m.Gateway is null: m.Gateway = Ipv4Address.FromBytes(reader.Fixed(Ipv4Sizes.Address)); break;
                 case Rta.OutputInterface when m.OutputInterface is null: m.OutputInterface = reader.I32(); break;
                 case Rta.Priority when m.Priority is null: m.Priority = reader.U32(); break;
-                default: known = false; m.Unknown.Add(reader.Raw()); break;
+                default: m.Unknown.Add(reader.Raw()); break;
             }
-            if (known) m._layout.AddKnown(reader.RawType);
-            else m._layout.AddUnknown();
         }
         if (m.DestinationLength > 32 && ipv4) ThrowHelper.Malformed($"IPv4 prefix length {m.DestinationLength}");
         return m;

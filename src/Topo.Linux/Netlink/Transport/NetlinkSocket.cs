@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Tmds.Linux;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
@@ -151,7 +150,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     /// <summary>Sends one request that expects a single reply message (e.g. RTM_GETLINK by name) and returns a copy of its payload.</summary>
     public byte[] Get(MessageBuffer request, string operation)
     {
-        var sequence = BinaryPrimitives.ReadUInt32LittleEndian(request.Written[8..]);
+        var sequence = HostOrder.ReadUInt32(request.Written[8..]);
         Send(request.Written);
         while (true)
         {
@@ -180,7 +179,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             var sequence = NextSequence();
-            BinaryPrimitives.WriteUInt32LittleEndian(request.Array.AsSpan(8), sequence);
+            HostOrder.WriteUInt32(request.Array.AsSpan(8), sequence);
             Send(request.Written);
             var results = new List<T>();
             var interrupted = false;

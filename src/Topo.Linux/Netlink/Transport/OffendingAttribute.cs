@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.Messages;
 
 namespace Topo.Linux.Netlink.Transport;
 
@@ -17,8 +17,8 @@ internal static class OffendingAttribute
     {
         if (request.Length < NetlinkProtocol.HeaderSize || offset >= (uint)request.Length)
             return $"byte {offset} of the request, which is only {request.Length} bytes long";
-        var messageLength = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(request), (uint)request.Length);
-        var type = BinaryPrimitives.ReadUInt16LittleEndian(request[4..]);
+        var messageLength = (int)Math.Min(HostOrder.ReadUInt32(request), (uint)request.Length);
+        var type = HostOrder.ReadUInt16(request[4..]);
         var family = FamilyOf(type);
         var path = new List<string>();
         var start = NetlinkProtocol.HeaderSize + NetlinkProtocol.Align(FixedHeaderSize(family));
@@ -34,9 +34,9 @@ internal static class OffendingAttribute
         var position = start;
         while (position + NetlinkProtocol.AttributeHeaderSize <= end)
         {
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(request[position..]);
+            int length = HostOrder.ReadUInt16(request[position..]);
             if (length < NetlinkProtocol.AttributeHeaderSize || position + length > end) return false;
-            var type = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(request[(position + 2)..]) & NetlinkProtocol.AttributeTypeMask);
+            var type = (ushort)(HostOrder.ReadUInt16(request[(position + 2)..]) & NetlinkProtocol.AttributeTypeMask);
             if (position == offset)
             {
                 path.Add(Name(family, parent, depth, type));

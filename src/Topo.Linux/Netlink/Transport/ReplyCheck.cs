@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
 
@@ -24,7 +23,7 @@ internal static class ReplyCheck
         var done = header.Type == NetlinkMessageType.Done;
         if (done && payload.Length < ErrorField) return null; // a DONE without the errno field: old kernels, success
         if (payload.Length < ErrorField) ThrowHelper.Malformed("NLMSG_ERROR too short");
-        var error = BinaryPrimitives.ReadInt32LittleEndian(payload);
+        var error = HostOrder.ReadInt32(payload);
         if (error == 0) return null;
         if (!done && payload.Length < ErrorField + NetlinkProtocol.HeaderSize && (header.Flags & NetlinkFlags.Capped) == 0)
         {
@@ -42,7 +41,7 @@ internal static class ReplyCheck
                 // NLM_F_CAPPED: only the request's header is echoed; else all of it.
                 var echoedLength = (header.Flags & NetlinkFlags.Capped) != 0
                     ? NetlinkProtocol.HeaderSize
-                    : (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(payload[ErrorField..]), int.MaxValue / 2);
+                    : (int)Math.Min(HostOrder.ReadUInt32(payload[ErrorField..]), int.MaxValue / 2);
                 tlvStart = ErrorField + NetlinkProtocol.Align(echoedLength);
                 if ((header.Flags & NetlinkFlags.Capped) == 0 && tlvStart <= payload.Length) echoed = payload[ErrorField..tlvStart];
             }
