@@ -6,18 +6,18 @@ using Topo.Core.Spec;
 namespace Topo.Core.Firewall;
 
 /// <summary>
-/// Other firewall managers: a drop in any base chain on the forward hook is final, whatever topo's
-/// own table accepts. For each foreign base chain there (<see cref="HostState.ForeignFirewall"/>),
-/// walk the classes of the project's forwarded traffic through it (<see cref="ForwardPath"/>); one
-/// that is dropped on every path is an error naming the table, chain and rule, with a one-line fix:
-/// the plan would otherwise say "No changes" while the traffic goes nowhere.
+/// Other firewall managers: a drop in any base chain is final, whatever topo's own table accepts.
+/// For each foreign base chain (<see cref="HostState.ForeignFirewall"/>), walk the packets of the
+/// project's traffic classes that pass its hook (<see cref="TrafficClasses"/>, <see cref="ChainPath"/>);
+/// one dropped on every path is an error naming the table, chain and rule, with a one-line fix: the
+/// plan would otherwise say "No changes" while the traffic goes nowhere.
 /// </summary>
 public static class ForeignDrops
 {
     public static ImmutableArray<Diagnostic> Check(Topology topology, HostState observed)
     {
         if (observed.ForeignFirewall.IsEmpty) return [];
-        var classes = Classes(topology);
+        var classes = TrafficClasses.Of(topology);
         if (classes.Count == 0) return [];
         var bridges = observed.Links.Where(l => l.Namespace == HostState.Host && l.Type == LinkKind.Bridge && l.Owner is not null)
             .Select(l => l.Name)
@@ -26,48 +26,43 @@ public static class ForeignDrops
         var errors = ImmutableArray.CreateBuilder<Diagnostic>();
         foreach (var table in observed.ForeignFirewall)
         {
-            foreach (var chain in table.Chains.Where(c => c.Hook == "forward"))
+            if (FamilyKind(table.Family) is not { } kind) continue;
+            foreach (var chain in table.Chains.Where(c => c.Hook is not null))
             {
-                var dropped = new List<(TrafficClass Class, string By)>();
+                // Docker's FORWARD: topo keeps its own accepts in DOCKER-USER, which FORWARD jumps to first.
+                if (observed.DockerUserChain && IsDockers(table) && chain.Hook == "forward") continue;
+                var dropped = new List<(TrafficClass Class, HookPacket Packet, string By)>();
                 foreach (var c in classes)
                 {
-                    var outcome = ForwardPath.Walk(table, chain, c, bridges);
-                    if (outcome.Verdict == PathVerdict.Dropped) dropped.Add((c, outcome.By!));
+                    foreach (var packet in c.Packets.Where(p => p.Family == kind && p.Hook == chain.Hook))
+                    {
+                        var outcome = ChainPath.Walk(table, chain, packet, bridges);
+                        if (outcome.Verdict == PathVerdict.Dropped) dropped.Add((c, packet, outcome.By!));
+                    }
                 }
                 foreach (var group in dropped.GroupBy(d => d.By))
                 {
-                    var what = string.Join("; ", group.Select(d => d.Class.What));
-                    var hit = group.SelectMany(d => new[] { d.Class.In, d.Class.Out }).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+                    var what = string.Join("; ", group.Select(d => d.Class.What).Distinct());
+                    var type = chain.Type is null or "filter" ? "" : $"type {chain.Type}, ";
                     errors.Add(Diagnostic.Error(null,
-                        $"table {table.Family} {table.Name}, chain {chain.Name} (hook forward, priority {chain.Priority}, policy {chain.Policy}) " +
+                        $"table {table.Family} {table.Name}, chain {chain.Name} ({type}hook {chain.Hook}, priority {chain.Priority}, policy {chain.Policy}) " +
                         $"drops topo's traffic by {group.Key}: {what}. A drop in any table is final: topo's own table cannot accept it. " +
-                        $"Fix ({Manager(table)}): {Fix(table, chain, hit)}"));
+                        $"Fix ({Manager(table)}): {Fix(table, chain, [.. group.Select(d => (d.Class, d.Packet))], bridges)}"));
                 }
             }
         }
         return errors.ToImmutable();
     }
 
-    /// <summary>
-    /// What the project forwards, per bridge network that is not internal: its containers'
-    /// connections out and the replies, and where it publishes ports, connections to them and
-    /// their replies.
-    /// </summary>
-    public static List<TrafficClass> Classes(Topology topology)
+    /// <summary>Which packets a table's family sees: ip and inet the IPv4 hooks, bridge the bridge's; ip6, arp and netdev none of topo's.</summary>
+    private static string? FamilyKind(string family) => family switch
     {
-        var published = topology.Containers.Where(c => !c.Ports.IsEmpty).SelectMany(c => c.Endpoints).Select(e => e.Network).ToHashSet(StringComparer.Ordinal);
-        var classes = new List<TrafficClass>();
-        foreach (var n in topology.Networks.Where(n => n.Driver == NetworkDriver.Bridge && !n.Internal && n.BridgeName is not null))
-        {
-            var b = n.BridgeName!;
-            classes.Add(new TrafficClass($"connections from containers on {b} out", b, null, New: true, Dnat: false));
-            classes.Add(new TrafficClass($"replies to them on {b}", null, b, New: false, Dnat: false));
-            if (!published.Contains(n.Name)) continue;
-            classes.Add(new TrafficClass($"connections to published ports on {b}", null, b, New: true, Dnat: true));
-            classes.Add(new TrafficClass($"replies from published ports on {b}", b, null, New: false, Dnat: true));
-        }
-        return classes;
-    }
+        "ip" or "inet" => "ip",
+        "bridge" => "bridge",
+        _ => null,
+    };
+
+    private static bool IsDockers(ForeignTable table) => table.Family == DockerUser.Family && table.Name == DockerUser.Table;
 
     /// <summary>Who manages the table, when recognisably someone: their fix, not an nft rule they would remove again.</summary>
     public static string Manager(ForeignTable table) => table switch
@@ -77,18 +72,44 @@ public static class ForeignDrops
         _ => "nft",
     };
 
-    public static string Fix(ForeignTable table, ForeignChain chain, IReadOnlyList<string> bridges) => Manager(table) switch
+    private static string Fix(ForeignTable table, ForeignChain chain, IReadOnlyList<(TrafficClass Class, HookPacket Packet)> dropped, IReadOnlySet<string> bridges)
     {
-        "firewalld" => $"firewall-cmd --permanent --zone=trusted {string.Join(' ', bridges.Select(b => $"--add-interface={b}"))} && firewall-cmd --reload",
-        "ufw" => string.Join(" && ", bridges.SelectMany(b => new[] { $"ufw route allow in on {b}", $"ufw route allow out on {b}" })),
-        _ => NftFix(table, chain, bridges),
-    };
+        var named = dropped.Select(d => d.Class.Bridge).Distinct().Order(StringComparer.Ordinal).ToList();
+        return (Manager(table), chain.Hook) switch
+        {
+            // A trusted zone accepts everything its interfaces send, as Docker's own zone does.
+            ("firewalld", _) => $"firewall-cmd --permanent --zone=trusted {string.Join(' ', named.Select(b => $"--add-interface={b}"))} && firewall-cmd --reload",
+            ("ufw", "forward") => string.Join(" && ", named.SelectMany(b => new[] { $"ufw route allow in on {b}", $"ufw route allow out on {b}" })),
+            ("ufw", "input") => string.Join(" && ", named.Select(b => $"ufw allow in on {b}")),
+            _ => NftFix(table, chain, dropped, bridges),
+        };
+    }
 
-    /// <summary>Accepts for the bridges at the top of the chain, both ways (as in Docker's DOCKER-USER), as one nft command line.</summary>
-    private static string NftFix(ForeignTable table, ForeignChain chain, IReadOnlyList<string> bridges)
+    /// <summary>
+    /// Accepts at the top of the chain for exactly what it drops, as one nft command line: by topo's
+    /// bridge where the packet has one as an interface (as in Docker's DOCKER-USER), else replies by
+    /// their state, and connections to published ports by DNAT or, before it, by the host's port.
+    /// </summary>
+    private static string NftFix(ForeignTable table, ForeignChain chain, IReadOnlyList<(TrafficClass Class, HookPacket Packet)> dropped, IReadOnlySet<string> bridges)
     {
-        var set = "{ " + string.Join(", ", bridges.Select(NftText.Quote)) + " }";
+        var byKey = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        void Add(string key, string? value = null)
+        {
+            if (!byKey.TryGetValue(key, out var values)) byKey[key] = values = new SortedSet<string>(StringComparer.Ordinal);
+            if (value is not null) values.Add(value);
+        }
+        foreach (var (c, p) in dropped)
+        {
+            if (p.InBridge is { } inBridge) Add("meta ibrname", NftText.Quote(inBridge));
+            else if (p.OutBridge is { } outBridge) Add("meta obrname", NftText.Quote(outBridge));
+            else if (p.In is { } i && bridges.Contains(i)) Add("iifname", NftText.Quote(i));
+            else if (p.Out is { } o && bridges.Contains(o)) Add("oifname", NftText.Quote(o));
+            else if (!p.New) Add("ct state established,related");
+            else if (ChainPath.DnatSeen(chain, p) == true) Add("ct status dnat");
+            else foreach (var port in c.Ports) Add($"{port.Protocol.ToString().ToLowerInvariant()} dport", port.HostPorts);
+        }
         var at = $"{table.Family} {table.Name} {chain.Name}";
-        return $"nft 'insert rule {at} iifname {set} accept; insert rule {at} oifname {set} accept'";
+        var rules = byKey.Select(kv => kv.Value.Count == 0 ? $"insert rule {at} {kv.Key} accept" : $"insert rule {at} {kv.Key} {{ {string.Join(", ", kv.Value)} }} accept");
+        return $"nft '{string.Join("; ", rules)}'";
     }
 }

@@ -14,7 +14,7 @@ public static class ForeignTableJson
         if (!doc.RootElement.TryGetProperty("nftables", out var items) || items.ValueKind != JsonValueKind.Array)
             throw new FormatException("not libnftables JSON: no \"nftables\" array");
         var found = false;
-        var order = new List<(string Name, string? Hook, int Priority, string? Policy)>();
+        var order = new List<(string Name, string? Hook, int Priority, string? Policy, string? Type)>();
         var rules = new Dictionary<string, ImmutableArray<ForeignRule>.Builder>(StringComparer.Ordinal);
         foreach (var item in items.EnumerateArray())
         {
@@ -26,7 +26,7 @@ public static class ForeignTableJson
             {
                 var prio = c.TryGetProperty("prio", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : 0;
                 var hook = String(c, "hook");
-                order.Add((String(c, "name") ?? "", hook, prio, hook is null ? null : String(c, "policy") ?? "accept"));
+                order.Add((String(c, "name") ?? "", hook, prio, hook is null ? null : String(c, "policy") ?? "accept", hook is null ? null : String(c, "type") ?? "filter"));
             }
             else if (item.TryGetProperty("rule", out var r) && Is(r, "family", family) && Is(r, "table", table))
             {
@@ -39,7 +39,7 @@ public static class ForeignTableJson
         }
         if (!found) return null;
         return new ForeignTable(family, table, [.. order.Select(o =>
-            new ForeignChain(o.Name, o.Hook, o.Priority, o.Policy, rules.TryGetValue(o.Name, out var list) ? list.ToImmutable() : []))]);
+            new ForeignChain(o.Name, o.Hook, o.Priority, o.Policy, rules.TryGetValue(o.Name, out var list) ? list.ToImmutable() : []) { Type = o.Type })]);
     }
 
     private static bool Is(JsonElement e, string property, string value) => String(e, property) == value;

@@ -63,7 +63,7 @@ public static partial class Resolver
                 Name: network.Name,
                 Driver: network.Driver,
                 Subnet: s,
-                Gateway: network.Gateway ?? s.First.Add(1),
+                Gateway: network.Gateway ?? DefaultGateway(s, network.IpRange),
                 IpRange: network.IpRange,
                 Internal: network.Internal ?? false,
                 Icc: network.Icc ?? true,
@@ -79,6 +79,14 @@ public static partial class Resolver
         }
         return result.ToImmutable();
     }
+
+    /// <summary>
+    /// Docker's: the first address IPAM hands out, which with an ip_range is the range's first
+    /// (libnetwork asks for the gateway from the range's pool): 10.30.0.128 for 10.30.0.128/25 in
+    /// 10.30.0.0/24; never the subnet's own network address.
+    /// </summary>
+    private static Ipv4Address DefaultGateway(Ipv4Prefix subnet, Ipv4Prefix? ipRange) =>
+        ipRange is { } r && r.First != subnet.First ? r.First : subnet.First.Add(1);
 
     private static bool UsesDefaultBridge(TopologyFile spec) => spec.Containers.Any(c =>
         c.Mode == NetworkModeKind.Networks &&

@@ -19,7 +19,7 @@ internal ref partial struct StateJsonReader
     public StateJsonReader(ReadOnlySpan<byte> utf8)
     {
         _utf8 = utf8;
-        _reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
+        _reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 32 });
     }
 
     private delegate T ItemReader<T>(ref StateJsonReader reader);
@@ -77,6 +77,8 @@ internal ref partial struct StateJsonReader
         var firewall = ImmutableArray<Resource>.Empty;
         var files = ImmutableArray<NamespaceFileState>.Empty;
         var resolvConf = ResolvConf.Empty;
+        var dockerUserChain = false;
+        var foreign = ImmutableArray<ForeignTable>.Empty;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (NextProperty(seen, out var name))
         {
@@ -92,13 +94,17 @@ internal ref partial struct StateJsonReader
                 case "firewall": firewall = ReadFirewall(); break;
                 case "files": files = ReadArray(static (ref StateJsonReader r) => r.ReadFile()); break;
                 case "resolv_conf": resolvConf = ReadResolvConf(); break;
-                default: throw UnknownField(name, "format, version, namespaces, links, addresses, routes, sysctls, firewall, files, resolv_conf");
+                case "docker_user_chain": dockerUserChain = ReadBool(); break;
+                case "foreign_firewall": foreign = ReadForeignFirewall(); break;
+                default: throw UnknownField(name, "format, version, namespaces, links, addresses, routes, sysctls, firewall, files, resolv_conf, docker_user_chain, foreign_firewall");
             }
             Pop();
         }
         // Trailing content after the root value makes the reader throw, with its position.
         if (Next()) throw Error("unexpected content after the snapshot object", _reader.TokenStartIndex);
-        return new HostState(namespaces, links, addresses, routes, sysctls) { Firewall = firewall, Files = files, HostResolvConf = resolvConf };
+        return new HostState(namespaces, links, addresses, routes, sysctls) {
+            Firewall = firewall, Files = files, HostResolvConf = resolvConf, DockerUserChain = dockerUserChain, ForeignFirewall = foreign,
+        };
     }
 
     private NamespaceState ReadNamespace()

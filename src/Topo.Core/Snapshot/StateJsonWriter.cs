@@ -7,7 +7,7 @@ namespace Topo.Core.Snapshot;
 /// Writes a <see cref="HostState"/> in snapshot form. Absent (null) attributes are left out rather
 /// than written as null, and so is <c>namespace</c> for the host: a snapshot shows only what is set.
 /// </summary>
-internal static class StateJsonWriter
+internal static partial class StateJsonWriter
 {
     public static void Write(Utf8JsonWriter w, HostState state)
     {
@@ -95,6 +95,8 @@ internal static class StateJsonWriter
         w.WriteEndArray();
 
         if (!state.Firewall.IsEmpty) WriteFirewall(w, state);
+        if (state.DockerUserChain) w.WriteBoolean("docker_user_chain", true);
+        if (!state.ForeignFirewall.IsEmpty) WriteForeignFirewall(w, state);
         if (!state.Files.IsEmpty) WriteFiles(w, state);
         if (!state.HostResolvConf.IsEmpty) WriteResolvConf(w, state.HostResolvConf);
         w.WriteEndObject();

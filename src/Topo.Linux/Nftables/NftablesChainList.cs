@@ -8,8 +8,9 @@ namespace Topo.Linux.Nftables;
 /// <summary>
 /// Every chain of the namespace with its hook, from one NFT_MSG_GETCHAIN dump on our own netlink
 /// socket: chain headers only (no rules, no sets). It says which foreign tables have a base chain
-/// on the forward hook — the only ones then listed whole (<see cref="Observation.FirewallObserver"/>);
-/// on a host without any, reading other firewalls costs this one dump.
+/// on a hook topo's traffic passes — the only ones then listed whole
+/// (<see cref="Observation.FirewallObserver"/>); on a host without any, reading other firewalls
+/// costs this one dump.
 /// </summary>
 internal static class NftablesChainList
 {
@@ -21,8 +22,12 @@ internal static class NftablesChainList
     private const ushort ChainHook = 4;          // NFTA_CHAIN_HOOK (nested)
     private const ushort HookNumber = 1;         // NFTA_HOOK_HOOKNUM, u32 big endian
 
-    /// <summary>NF_INET_FORWARD: the hook number of forward in families ip, ip6 and inet.</summary>
-    public const uint InetForward = 2;
+    /// <summary>
+    /// NF_INET_PRE_ROUTING (0) to NF_INET_POST_ROUTING (4): prerouting, input, forward, output,
+    /// postrouting in families ip and inet, and the same numbers (NF_BR_*) in family bridge.
+    /// Above: inet's ingress, per device, before all of them (not read).
+    /// </summary>
+    public const uint LastPacketPathHook = 4;
 
     /// <summary>A chain: its family, table and name, and its hook number (null: a regular chain).</summary>
     internal sealed record Chain(string Family, string Table, string Name, uint? Hook);

@@ -9,16 +9,16 @@ namespace Topo.Linux.Observation;
 /// Reads every topo table (<c>topo-*</c>) of the host namespace back into firewall resources.
 /// Other tables are not topo's and are not read, but for topo's own rules in Docker's DOCKER-USER
 /// chain (<see cref="DockerUserChain"/>) — and, read only, every other table with a base chain
-/// on the forward hook (family ip or inet): a drop there is final for topo's traffic too
-/// (<see cref="ForeignDrops"/>). Docker's <c>ip filter</c> with DOCKER-USER is not read so: topo
-/// keeps its accepts there. One dump of chain headers finds them; only those tables are listed.
+/// on prerouting, input, forward, output or postrouting in family ip, inet or bridge: a drop there is
+/// final for topo's traffic too (<see cref="ForeignDrops"/>). Family ip6 never sees an IPv4 packet.
+/// One dump of chain headers finds them; only those tables are listed.
 /// </summary>
 public static class FirewallObserver
 {
     /// <summary>The firewall as topo sees it: its tables, its rules in Docker's chain, and whether that chain is there.</summary>
     public sealed record Reading(ImmutableArray<Resource> Resources, bool DockerUserChain)
     {
-        /// <summary>Foreign tables with a base chain on the forward hook.</summary>
+        /// <summary>Foreign tables with a base chain on a hook topo's traffic passes.</summary>
         public ImmutableArray<ForeignTable> Foreign { get; init; } = [];
     }
 
@@ -39,11 +39,9 @@ public static class FirewallObserver
 
     private static ImmutableArray<ForeignTable> ReadForeign(NftablesClient client)
     {
-        var chains = client.ListChains();
-        var dockerUser = chains.Any(c => c.Family == DockerUser.Family && c.Table == DockerUser.Table && c.Name == DockerUser.Chain);
-        var tables = chains
-            .Where(c => c.Hook == NftablesChainList.InetForward && c.Family is "ip" or "inet" && FirewallResources.ProjectOf(c.Table) is null)
-            .Where(c => !(dockerUser && c.Family == DockerUser.Family && c.Table == DockerUser.Table))
+        // Docker's ip filter is read too: its FORWARD is left to topo's accepts in DOCKER-USER, its other hooks are not.
+        var tables = client.ListChains()
+            .Where(c => c.Hook <= NftablesChainList.LastPacketPathHook && c.Family is "ip" or "inet" or "bridge" && FirewallResources.ProjectOf(c.Table) is null)
             .Select(c => (c.Family, c.Table))
             .Distinct();
         var found = ImmutableArray.CreateBuilder<ForeignTable>();

@@ -1,4 +1,3 @@
-using System.Text;
 using Topo.Core.Firewall;
 using Topo.Core.Model;
 using Topo.Core.Planning;
@@ -19,22 +18,8 @@ public sealed class ForeignDropsTests
 
     private static string Front => Pipeline.Resolve(Spec()).FindNetwork("front")!.BridgeName!;
 
-    /// <summary>A listing of one table: its chains (name, hook or null, policy) and their rules (expr JSON arrays).</summary>
-    private static ForeignTable Table(string family, string name, params (string Chain, string? Hook, string Policy, string[] Rules)[] chains)
-    {
-        var items = new List<string> { $$$"""{"table":{"family":"{{{family}}}","name":"{{{name}}}","handle":1}}""" };
-        var handle = 2;
-        foreach (var c in chains)
-        {
-            items.Add(c.Hook is { } hook
-                ? $$$"""{"chain":{"family":"{{{family}}}","table":"{{{name}}}","name":"{{{c.Chain}}}","handle":{{{handle++}}},"type":"filter","hook":"{{{hook}}}","prio":0,"policy":"{{{c.Policy}}}"}}"""
-                : $$$"""{"chain":{"family":"{{{family}}}","table":"{{{name}}}","name":"{{{c.Chain}}}","handle":{{{handle++}}}}}""");
-            foreach (var r in c.Rules)
-                items.Add($$$"""{"rule":{"family":"{{{family}}}","table":"{{{name}}}","chain":"{{{c.Chain}}}","handle":{{{handle++}}},"expr":{{{r}}}}}""");
-        }
-        var json = "{\"nftables\":[" + string.Join(",", items) + "]}";
-        return ForeignTableJson.Parse(Encoding.UTF8.GetBytes(json), family, name)!;
-    }
+    private static ForeignTable Table(string family, string name, params (string Chain, string? Hook, string Policy, string[] Rules)[] chains) =>
+        ForeignListing.Table(family, name, [.. chains.Select(c => new ForeignListing.Chain(c.Chain, c.Hook, c.Policy, c.Rules))]);
 
     private const string Established = """[{"match":{"op":"in","left":{"ct":{"key":"state"}},"right":["established","related"]}},{"accept":null}]""";
     private const string DnatAccept = """[{"match":{"op":"in","left":{"ct":{"key":"status"}},"right":"dnat"}},{"accept":null}]""";
@@ -110,12 +95,15 @@ public sealed class ForeignDropsTests
     }
 
     [Fact]
-    public void Drops_of_other_traffic_and_chains_on_other_hooks_are_not_topos_business()
+    public void Drops_of_other_traffic_are_not_topos_business()
     {
         var udp = """[{"match":{"op":"==","left":{"payload":{"protocol":"udp","field":"dport"}},"right":53}},{"drop":null}]""";
         var otherBridge = """[{"match":{"op":"==","left":{"meta":{"key":"iifname"}},"right":"eth0"}},{"drop":null}]""";
         Assert.True(Plan(Table("inet", "hand", ("forward", "forward", "accept", [udp, otherBridge]))).Succeeded);
-        Assert.True(Plan(Table("inet", "hand", ("input", "input", "drop", []))).Succeeded);
+        // A host firewall's usual input chain: topo's traffic reaches the host only as replies.
+        Assert.True(Plan(Table("inet", "hand", ("input", "input", "drop", [Established]))).Succeeded);
+        // Family ip6 sees no IPv4 packet, whatever it drops.
+        Assert.True(Plan(Table("ip6", "hand", ("forward", "forward", "drop", []), ("pre", "prerouting", "drop", []), ("in", "input", "drop", []))).Succeeded);
         // An unconditional drop is.
         var error = Assert.Single(Plan(Table("inet", "hand", ("forward", "forward", "accept", ["""[{"counter":null},{"drop":null}]"""]))).Errors);
         Assert.Contains("by rule \"counter drop\" (chain forward, handle 3)", error.Message);

@@ -3,14 +3,7 @@ using Topo.Core.Model;
 
 namespace Topo.Core.Firewall;
 
-/// <summary>
-/// One class of topo's forwarded traffic, as a representative packet: a TCP/IPv4 packet from one
-/// interface to another, new or part of an established connection, DNATed (a published port) or not.
-/// An interface is a topo bridge by name, or null: "the outside", some interface that is none of them.
-/// </summary>
-public sealed record TrafficClass(string What, string? In, string? Out, bool New, bool Dnat);
-
-/// <summary>What a chain does to a <see cref="TrafficClass"/>; <see cref="By"/> says why when it drops.</summary>
+/// <summary>What a chain does to a <see cref="HookPacket"/>; <see cref="By"/> says why when it drops.</summary>
 public sealed record PathOutcome(PathVerdict Verdict, string? By = null);
 
 public enum PathVerdict
@@ -24,24 +17,51 @@ public enum PathVerdict
 }
 
 /// <summary>
-/// Walks a foreign base chain for one traffic class, following jumps and gotos into the table's
-/// regular chains, in three-valued logic: a match is yes, no or unknown (anything but interface
-/// names, ct state, ct status dnat, the layer-4 protocol and the IP family is unknown). Only a
-/// drop that happens on every path is reported: an unknown rule that might accept stops the walk.
+/// Walks a foreign base chain for one packet of a traffic class, following jumps and gotos into the
+/// table's regular chains, in three-valued logic: a match is yes, no or unknown (anything but
+/// interface and bridge names, ct state, ct status dnat, the layer-4 protocol and the IP family is
+/// unknown). Only a drop that happens on every path is reported: an unknown rule that might accept
+/// stops the walk.
 /// </summary>
-public static class ForwardPath
+/// <remarks>
+/// Where the chain sits matters. A nat chain sees only a connection's first packet, and nat chains of
+/// one hook are asked in priority order until one binds (nf_nat_inet_fn): one after topo's binding
+/// nat chain never sees the packet. A filter chain before topo's DNAT (priority below dstnat) sees
+/// the packet untranslated: no <c>ct status dnat</c> yet.
+/// </remarks>
+public static class ChainPath
 {
     private const int MaxDepth = 16;
 
     /// <param name="bridges">Every topo bridge: "the outside" is none of them.</param>
-    public static PathOutcome Walk(ForeignTable table, ForeignChain baseChain, TrafficClass packet, IReadOnlySet<string> bridges)
+    public static PathOutcome Walk(ForeignTable table, ForeignChain baseChain, HookPacket packet, IReadOnlySet<string> bridges)
     {
-        var result = Chain(table, baseChain, packet, bridges, 0);
+        if (baseChain.Type == "nat")
+        {
+            if (!packet.New) return new PathOutcome(PathVerdict.Accepted);
+            if (packet.Nat is { } nat && baseChain.Priority > nat.Priority) return new PathOutcome(PathVerdict.Accepted);
+            if (packet.Nat is { } same && baseChain.Priority == same.Priority) return new PathOutcome(PathVerdict.Unknown);   // order among equals is not defined
+        }
+        var dnat = DnatSeen(baseChain, packet);
+        var view = new View(packet, dnat, bridges, table.Family == "bridge");
+        var result = Chain(table, baseChain, view, 0);
         if (result.Verdict != PathVerdict.FellThrough) return result;
         return baseChain.Policy == "drop" ? new PathOutcome(PathVerdict.Dropped, "its policy drop (no rule accepts it)") : new PathOutcome(PathVerdict.Accepted);
     }
 
-    private static PathOutcome Chain(ForeignTable table, ForeignChain chain, TrafficClass packet, IReadOnlySet<string> bridges, int depth)
+    /// <summary>Whether the chain sees the connection DNATed: after topo's DNAT binding, or not one made at this hook; null when unordered.</summary>
+    public static bool? DnatSeen(ForeignChain chain, HookPacket packet)
+    {
+        if (packet.Nat is not { Dnat: true } nat) return packet.Dnat;
+        // Every nat chain runs inside the nat hook at dstnat's priority, before topo's when its priority is lower.
+        if (chain.Type == "nat") return chain.Priority < nat.Priority ? false : null;
+        return chain.Priority > nat.Priority ? true : chain.Priority < nat.Priority ? false : null;
+    }
+
+    /// <summary>The packet as the chain sees it.</summary>
+    private sealed record View(HookPacket Packet, bool? Dnat, IReadOnlySet<string> Bridges, bool BridgeFamily);
+
+    private static PathOutcome Chain(ForeignTable table, ForeignChain chain, View packet, int depth)
     {
         if (depth > MaxDepth) return new PathOutcome(PathVerdict.Unknown);
         foreach (var rule in chain.Rules)
@@ -52,7 +72,7 @@ public static class ForwardPath
             foreach (var statement in doc.RootElement.EnumerateArray())
             {
                 if (IsVerdict(statement)) verdict = statement;
-                else match = And(match, Condition(statement, packet, bridges));
+                else match = And(match, Condition(statement, packet));
             }
             if (match == Match.No || verdict is not { } v) continue;
             var by = $"rule \"{NftText.Render(rule.Expression)}\" (chain {chain.Name}, handle {rule.Handle})";
@@ -60,7 +80,8 @@ public static class ForwardPath
             var body = v.EnumerateObject().First().Value;
             switch (name)
             {
-                case "accept":
+                // A NAT statement ends a nat chain with the binding made: the packet goes on.
+                case "accept" or "snat" or "dnat" or "masquerade" or "redirect":
                     if (match == Match.Yes) return new PathOutcome(PathVerdict.Accepted);
                     return new PathOutcome(PathVerdict.Unknown);
                 case "drop" or "reject":
@@ -74,7 +95,7 @@ public static class ForwardPath
                 case "jump" or "goto":
                     var target = body.TryGetProperty("target", out var t) ? table.FindChain(t.GetString() ?? "") : null;
                     if (target is null) return new PathOutcome(PathVerdict.Unknown);
-                    var inner = Chain(table, target, packet, bridges, depth + 1);
+                    var inner = Chain(table, target, packet, depth + 1);
                     if (match == Match.Yes)
                     {
                         if (inner.Verdict != PathVerdict.FellThrough) return inner;
@@ -97,9 +118,11 @@ public static class ForwardPath
 
     private static Match Of(bool value) => value ? Match.Yes : Match.No;
 
+    private static Match Of(bool? value) => value is { } v ? Of(v) : Match.Unknown;
+
     private static bool IsVerdict(JsonElement s) =>
         s.ValueKind == JsonValueKind.Object && s.EnumerateObject().FirstOrDefault().Name is { } n &&
-        (n is "accept" or "drop" or "reject" or "return" or "jump" or "goto" or "queue" ||
+        (n is "accept" or "drop" or "reject" or "return" or "jump" or "goto" or "queue" or "snat" or "dnat" or "masquerade" or "redirect" ||
          (n == "xt" && s.GetProperty("xt").TryGetProperty("type", out var type) && type.GetString() == "target" && !IsLog(s.GetProperty("xt"))));
 
     private static bool IsDropTarget(JsonElement xt) => xt.TryGetProperty("name", out var n) && n.GetString() is "REJECT" or "DROP";
@@ -107,7 +130,7 @@ public static class ForwardPath
     private static bool IsLog(JsonElement xt) => xt.TryGetProperty("name", out var n) && n.GetString() is "LOG" or "NFLOG";
 
     /// <summary>One statement that is not a verdict: a match, or something that does not decide (counter, log, …).</summary>
-    private static Match Condition(JsonElement statement, TrafficClass packet, IReadOnlySet<string> bridges)
+    private static Match Condition(JsonElement statement, View packet)
     {
         if (statement.ValueKind != JsonValueKind.Object) return Match.Unknown;
         var property = statement.EnumerateObject().First();
@@ -120,7 +143,7 @@ public static class ForwardPath
                 var m = property.Value;
                 if (!m.TryGetProperty("left", out var left) || !m.TryGetProperty("right", out var right) || !m.TryGetProperty("op", out var opElement))
                     return Match.Unknown;
-                var result = Compare(left, right, packet, bridges);
+                var result = Compare(left, right, packet);
                 return opElement.GetString() switch
                 {
                     "==" or "in" => result,
@@ -133,46 +156,60 @@ public static class ForwardPath
     }
 
     /// <summary>Whether the packet's field equals (one of) the right side.</summary>
-    private static Match Compare(JsonElement left, JsonElement right, TrafficClass packet, IReadOnlySet<string> bridges)
+    private static Match Compare(JsonElement left, JsonElement right, View view)
     {
         var values = Values(right);
         if (values is null) return Match.Unknown;
+        var packet = view.Packet;
         if (left.TryGetProperty("meta", out var meta) && meta.TryGetProperty("key", out var key))
         {
             switch (key.GetString())
             {
-                case "iifname" or "iif": return Interface(packet.In, values, bridges);
-                case "oifname" or "oif": return Interface(packet.Out, values, bridges);
+                case "iifname": return Interface(packet.In, values, view.Bridges);
+                case "oifname": return Interface(packet.Out, values, view.Bridges);
+                // By index: no device is no match at all, even for "!=".
+                case "iif" when packet.In != "": return Interface(packet.In, values, view.Bridges);
+                case "oif" when packet.Out != "": return Interface(packet.Out, values, view.Bridges);
+                case "ibrname" or "ibridgename" when view.BridgeFamily: return Bridge(packet.InBridge, values);
+                case "obrname" or "obridgename" when view.BridgeFamily: return Bridge(packet.OutBridge, values);
                 case "l4proto": return Of(values.Contains("tcp"));
-                case "nfproto": return Of(values.Contains("ipv4"));
+                case "protocol": return Of(values.Contains("ip"));
+                case "nfproto" when !view.BridgeFamily: return Of(values.Contains("ipv4"));
             }
             return Match.Unknown;
         }
-        if (left.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var ctKey) && !ct.TryGetProperty("dir", out _))
+        // Conntrack is the IP layer's: the bridge family's hooks may run before it (nf_conntrack_bridge is optional).
+        if (left.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var ctKey) && !ct.TryGetProperty("dir", out _) && !view.BridgeFamily)
         {
             switch (ctKey.GetString())
             {
                 case "state": return Of(values.Contains(packet.New ? "new" : "established"));
-                case "status" when values.Count == 1 && values[0] == "dnat": return Of(packet.Dnat);
+                case "status" when values.Count == 1 && values[0] == "dnat": return Of(view.Dnat);
             }
             return Match.Unknown;
         }
         if (left.TryGetProperty("payload", out var payload) && payload.TryGetProperty("protocol", out var protocol))
         {
             // A header of another protocol: the rule cannot match a TCP/IPv4 packet.
-            if (protocol.GetString() is "udp" or "icmp" or "icmpv6" or "sctp" or "dccp" or "ip6" or "udplite" or "igmp" or "esp" or "ah") return Match.No;
+            if (protocol.GetString() is "udp" or "icmp" or "icmpv6" or "sctp" or "dccp" or "ip6" or "udplite" or "igmp" or "esp" or "ah" or "arp") return Match.No;
             if (protocol.GetString() == "ip" && payload.TryGetProperty("field", out var field) && field.GetString() == "protocol")
                 return Of(values.Contains("tcp") || values.Contains("6"));
+            if (protocol.GetString() == "ether" && view.BridgeFamily && payload.TryGetProperty("field", out var etherField) && etherField.GetString() == "type")
+                return Of(values.Contains("ip"));
         }
         return Match.Unknown;
     }
 
     private static Match Interface(string? name, List<string> patterns, IReadOnlySet<string> bridges)
     {
+        if (name == HookPacket.Unknown) return Match.Unknown;
         if (name is not null) return Of(patterns.Any(p => Matches(name, p)));
         // The outside: some interface that is no topo bridge. Only names of topo's bridges are known not to be it.
         return patterns.All(p => !p.EndsWith('*') && bridges.Contains(p)) ? Match.No : Match.Unknown;
     }
+
+    private static Match Bridge(string? bridge, List<string> patterns) =>
+        bridge is null ? Match.Unknown : Of(patterns.Any(p => Matches(bridge, p)));
 
     private static bool Matches(string name, string pattern) =>
         pattern.EndsWith('*') && !pattern.EndsWith("\\*", StringComparison.Ordinal) ? name.StartsWith(pattern[..^1], StringComparison.Ordinal) : name == pattern;
