@@ -63,7 +63,7 @@ public static partial class Resolver
                 Name: network.Name,
                 Driver: network.Driver,
                 Subnet: s,
-                Gateway: network.Gateway ?? DefaultGateway(s, network.IpRange),
+                Gateway: network.Gateway ?? HeldGateway(context, label, s) ?? DefaultGateway(s, network.IpRange),
                 IpRange: network.IpRange,
                 Internal: network.Internal ?? false,
                 Icc: network.Icc ?? true,
@@ -78,6 +78,18 @@ public static partial class Resolver
                 Label: label));
         }
         return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// The gateway the network's bridge already has, when the file leaves it open: kept, as the
+    /// subnet is. A rule for choosing it may change between versions (the ip_range one did); a
+    /// bridge that was given .1 must not move under containers that hold the new choice.
+    /// </summary>
+    private static Ipv4Address? HeldGateway(ResolveContext context, Label label, Ipv4Prefix subnet)
+    {
+        foreach (var a in context.Observed.Addresses)
+            if (a.Namespace == HostState.Host && a.Owner == label && a.Address.Network == subnet) return a.Address.Address;
+        return null;
     }
 
     /// <summary>

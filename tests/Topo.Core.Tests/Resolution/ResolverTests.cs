@@ -102,6 +102,30 @@ public sealed class ResolverTests
     }
 
     [Fact]
+    public void With_an_ip_range_the_gateway_is_the_ranges_first_address_unless_the_bridge_already_has_one()
+    {
+        var spec = new SpecBuilder().Network("net", "10.30.0.0/24", ipRange: "10.30.0.128/25").Container("web", "net").Build();
+        var fresh = Pipeline.Resolve(spec);
+        Assert.Equal("10.30.0.128", fresh.FindNetwork("net")!.Gateway.ToString()); // Docker's choice
+        Assert.Equal("10.30.0.129", fresh.Containers[0].Endpoints[0].Address.ToString());
+
+        // A bridge made when topo gave .1 (and web .128) keeps its gateway: nothing moves under web.
+        var converged = Pipeline.Converge(spec);
+        var bridge = converged.Addresses.Single(a => a.Namespace == HostState.Host && a.Link == fresh.FindNetwork("net")!.BridgeName);
+        var web = converged.Addresses.Single(a => a.Namespace != HostState.Host && a.Link == "eth0");
+        var older = converged with
+        {
+            Addresses = [.. converged.Addresses.Select(a =>
+                a == bridge ? a with { Address = Ipv4Prefix.Parse("10.30.0.1/24") } :
+                a == web ? a with { Address = Ipv4Prefix.Parse("10.30.0.128/24") } : a)],
+        };
+        var kept = Pipeline.Resolve(spec, older);
+        Assert.Equal("10.30.0.1", kept.FindNetwork("net")!.Gateway.ToString());
+        Assert.Equal("10.30.0.128", kept.Containers[0].Endpoints[0].Address.ToString());
+        Assert.DoesNotContain(Pipeline.Plan(spec, older).Actions, a => a.Subject is AddressState);
+    }
+
+    [Fact]
     public void A_static_address_that_comes_later_in_the_file_is_not_taken_by_an_earlier_dynamic_one()
     {
         var spec = new SpecBuilder().Network("net", "10.1.0.0/24")
