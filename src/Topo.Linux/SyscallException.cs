@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Topo.Core.Errors;
 
 namespace Topo.Linux;
 
@@ -6,10 +7,11 @@ namespace Topo.Linux;
 /// A system call other than a netlink request failed (mount, umount, setns, unshare, poll,
 /// eventfd…): which call on what, and its errno. Kept apart from <see cref="Netlink.Transport.NetlinkException"/>
 /// (mdlayher/netlink: os.SyscallError beside OpError) so a reader never looks for a netlink
-/// message that was not sent. An <see cref="IOException"/>, so the applier's step-failure
-/// handling (undo, report) covers it as it covers file errors.
+/// message that was not sent. The calls on a netlink socket itself (socket, bind, sendmsg,
+/// recvmsg, setsockopt) are system calls too: the kernel's reply to a request is what
+/// NetlinkException is for.
 /// </summary>
-public sealed class SyscallException : IOException
+public sealed class SyscallException : TopoException
 {
     public SyscallException(string call, int errno)
         : base($"{call}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}, system call failed)")
@@ -25,6 +27,8 @@ public sealed class SyscallException : IOException
     public int Errno { get; }
 
     public bool IsPermissionDenied => Errno == Tmds.Linux.LibC.EPERM || Errno == Tmds.Linux.LibC.EACCES;
+
+    public override ErrorCategory Category => IsPermissionDenied ? ErrorCategory.Permission : ErrorCategory.Host;
 
     /// <summary>Reads errno right after the failed call (nothing in between may touch it).</summary>
     public static SyscallException FromErrno(string call) => new(call, Tmds.Linux.LibC.errno);

@@ -1,8 +1,8 @@
 using Topo.Cli.Output;
+using Topo.Core.Errors;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Rendering;
-using Topo.Linux.Application;
 
 namespace Topo.Cli.Commands;
 

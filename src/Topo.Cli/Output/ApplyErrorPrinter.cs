@@ -1,4 +1,4 @@
-using Topo.Linux.Application;
+using Topo.Core.Errors;
 
 namespace Topo.Cli.Output;
 

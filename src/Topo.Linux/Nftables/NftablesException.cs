@@ -1,9 +1,13 @@
+using Topo.Core.Errors;
+
 namespace Topo.Linux.Nftables;
 
 /// <summary>A command libnftables rejected (or the kernel refused), with nft's own error text.</summary>
 public sealed class NftablesException(string operation, string error, int result)
-    : Exception($"nftables {operation} failed: {Summarize(error)}")
+    : TopoException($"nftables {operation} failed: {Summarize(error)}")
 {
+    public override ErrorCategory Category => ErrorCategory.Host;
+
     public string Operation { get; } = operation;
 
     /// <summary>nft's error buffer as it printed it (may span several lines with the offending input marked).</summary>
@@ -17,4 +21,7 @@ public sealed class NftablesException(string operation, string error, int result
 }
 
 /// <summary>libnftables is not installed (or too old): names the package to install.</summary>
-public sealed class NftablesUnavailableException(string message) : Exception(message);
+public sealed class NftablesUnavailableException(string message) : TopoException(message)
+{
+    public override ErrorCategory Category => ErrorCategory.Unsupported;
+}

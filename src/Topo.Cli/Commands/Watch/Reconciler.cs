@@ -2,11 +2,11 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Topo.Cli.Output;
+using Topo.Core.Errors;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Rendering;
 using Topo.Core.Spec;
-using Topo.Linux.Application;
 
 namespace Topo.Cli.Commands.Watch;
 
