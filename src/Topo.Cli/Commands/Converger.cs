@@ -64,11 +64,6 @@ internal static class Converger
             ApplyErrorPrinter.Print(console, verb, e);
             return ExitCodes.Error;
         }
-        catch (ApplyLockException e)
-        {
-            console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.Error;
-        }
     }
 
     private static string Capitalized(string verb) => char.ToUpperInvariant(verb[0]) + verb[1..];

@@ -134,10 +134,6 @@ internal sealed partial class Reconciler(
             foreach (var failure in e.RollbackFailures) LogDiagnostic(log, LogLevel.Error, $"rollback failed: {failure}");
             Record(number, trigger, "failed", message, clock, failed: true);
         }
-        catch (ApplyLockException e)
-        {
-            Record(number, trigger, "failed", e.Message, clock, failed: true);
-        }
         catch (Exception e) when (CliApp.NeedsRoot(e))
         {
             throw; // EPERM/EACCES, the apply lock refused: not root; retrying will not help
