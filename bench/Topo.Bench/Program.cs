@@ -46,9 +46,9 @@ if (!PlanAgainst(converged).IsEmpty) throw new InvalidOperationException("a conv
 Console.WriteLine($"topo plan pipeline: {containers} containers, {networks} networks, {fresh.Actions.Length} actions from scratch, {Runs} runs each");
 Report("load only", () => Load());
 var loaded = Load();
-Report("resolve only, empty host", () => Topo.Core.Resolution.Resolver.Resolve(loaded, HostState.Empty));
-Report("resolve only, converged host", () => Topo.Core.Resolution.Resolver.Resolve(loaded, converged));
-var desired = Topo.Core.Resolution.Resolver.Resolve(loaded, HostState.Empty).Topology!.Desired;
+Report("resolve only, empty host", () => Topo.Core.Composition.DesiredHost.Resolve(loaded, HostState.Empty));
+Report("resolve only, converged host", () => Topo.Core.Composition.DesiredHost.Resolve(loaded, converged));
+var desired = Topo.Core.Composition.DesiredHost.Resolve(loaded, HostState.Empty).Topology!.Desired;
 Report("plan only, empty host", () => Planner.Plan("bench", desired, HostState.Empty));
 Report("plan only, converged host", () => Planner.Plan("bench", desired, converged));
 Report("render text, empty host", () => Topo.Core.Rendering.TextRenderer.Render(fresh));

@@ -14,8 +14,7 @@ namespace Topo.Core.Dns;
 /// </summary>
 public static class DnsViews
 {
-    /// <summary>Answers change as containers come and go: short enough to follow, long enough to spare a busy client a round trip per query.</summary>
-    public const uint DefaultTtl = 10;
+    public const uint DefaultTtl = ResolvedNetwork.DefaultDnsTtl;
 
     public static ImmutableArray<DnsView> Build(Topology topology, IReadOnlyList<DnsView>? previous = null)
     {

@@ -101,7 +101,7 @@ public static class FirewallElements
         foreach (var container in topology.Containers)
         {
             if (container.Ports.IsEmpty) continue;
-            if (RulesetBuilder.PublishEndpoint(container, name => byName.GetValueOrDefault(name)) is not var (endpoint, network)) continue;
+            if (container.PublishEndpoint(name => byName.GetValueOrDefault(name)) is not var (endpoint, network)) continue;
             var owner = container.Label;
             var target = endpoint.Address;
             var allowed = new Dictionary<string, List<(int First, int Last)>>(StringComparer.Ordinal);

@@ -19,15 +19,7 @@ public static class FirewallResources
             : null;
 
     /// <summary>The table a firewall resource is in (its own name for a table); null for other resources.</summary>
-    public static string? TableOf(Resource r) => r switch
-    {
-        FirewallTableState t => t.Name,
-        FirewallChainState c => c.Table,
-        FirewallSetState s => s.Table,
-        FirewallRuleState rule => rule.Table,
-        FirewallElementState e => e.Table,
-        _ => null,
-    };
+    public static string? TableOf(Resource r) => FirewallTableState.TableOf(r);
 
     /// <summary>Table, chains, sets or rules: a change to any of them writes the table whole.</summary>
     public static bool IsSkeleton(Resource r) => r is FirewallTableState or FirewallChainState or FirewallSetState or FirewallRuleState;

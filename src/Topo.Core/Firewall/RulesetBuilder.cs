@@ -69,9 +69,9 @@ public static class RulesetBuilder
         var elements = FirewallElements.Of(topology);
         var bridges = topology.Networks.Where(n => n.Driver == NetworkDriver.Bridge && n.BridgeName is not null).ToList();
         var sysctls = new List<(string, string)>();
-        if (bridges.Any(n => !n.Internal)) sysctls.Add((Resolver.IpForwardSysctl, "1"));
+        if (bridges.Any(n => !n.Internal)) sysctls.Add((FirewallDesired.IpForwardSysctl, "1"));
         foreach (var e in elements.Where(e => e.Set == FirewallSets.Localnet))
-            sysctls.Add((Resolver.RouteLocalnetSysctl(FirewallElements.NameOf(e)), "1"));
+            sysctls.Add((FirewallDesired.RouteLocalnetSysctl(FirewallElements.NameOf(e)), "1"));
         // No bridge, no table: containers on macvlan or in the host's namespace need no NAT nor isolation.
         if (bridges.Count == 0) return new Ruleset(Family, Ruleset.TableName(topology.Project), Chains, [], [.. sysctls]);
         return new Ruleset(Family, Ruleset.TableName(topology.Project), Chains, Rules(topology.Project), [.. sysctls])
@@ -144,23 +144,5 @@ public static class RulesetBuilder
 
         // Grouped by chain, in chain order; within a chain in the order added above.
         return [.. Chains.SelectMany(c => rules.Where(r => r.Chain == c.Name))];
-    }
-
-    /// <summary>
-    /// The endpoint a container's published ports forward to: the one that gives it its default
-    /// route if that is a non-internal bridge, else its first on a non-internal bridge (Docker
-    /// publishes on the gateway endpoint); null when it has none (host mode, macvlan only).
-    /// </summary>
-    public static (ResolvedEndpoint Endpoint, ResolvedNetwork Network)? PublishEndpoint(
-        ResolvedContainer container, Func<string, ResolvedNetwork?> network)
-    {
-        (ResolvedEndpoint, ResolvedNetwork)? first = null;
-        foreach (var e in container.Endpoints)
-        {
-            if (network(e.Network) is not { Driver: NetworkDriver.Bridge, Internal: false, BridgeName: not null } n) continue;
-            if (e.DefaultRoute) return (e, n);
-            first ??= (e, n);
-        }
-        return first;
     }
 }

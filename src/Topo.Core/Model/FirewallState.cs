@@ -18,6 +18,17 @@ public sealed record FirewallTableState(string Family, string Name) : Resource
 
     public static string NameFor(string project) => Prefix + project;
 
+    /// <summary>The table a firewall resource is in (its own name for a table); null for other resources.</summary>
+    public static string? TableOf(Resource r) => r switch
+    {
+        FirewallTableState t => t.Name,
+        FirewallChainState c => c.Table,
+        FirewallSetState s => s.Table,
+        FirewallRuleState rule => rule.Table,
+        FirewallElementState e => e.Table,
+        _ => null,
+    };
+
     public override IEnumerable<ResourceAttribute> Attributes()
     {
         yield return new(AttributeKind.Label, Owner?.ToString());

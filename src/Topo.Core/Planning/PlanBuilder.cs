@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Topo.Core.Composition;
 using Topo.Core.Model;
 using Topo.Core.Resolution;
 using Topo.Core.Spec;
@@ -16,7 +17,7 @@ public static class PlanBuilder
 {
     public static PlanOutcome Build(TopologyFile spec, HostState observed, ResolveOptions? options = null)
     {
-        var resolved = Resolver.Resolve(spec, observed, options);
+        var resolved = DesiredHost.Resolve(spec, observed, options);
         if (!resolved.Succeeded) return new PlanOutcome(null, null, resolved.Errors);
         var planned = Planner.Plan(spec.Name, resolved.Topology!.Desired, observed);
         // Another table's drop on the forward hook would leave the plan "done" and the traffic dropped.

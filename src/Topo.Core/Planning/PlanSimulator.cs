@@ -28,7 +28,7 @@ public static class PlanSimulator
                 // every bridge a file uses; a plan that wants 1 sets it after the bridge is made.
                 if (action.After is LinkState { Namespace: HostState.Host, Type: LinkKind.Bridge } bridge)
                 {
-                    var localnet = new SysctlState(HostState.Host, Resolution.Resolver.RouteLocalnetSysctl(bridge.Name), "0");
+                    var localnet = new SysctlState(HostState.Host, Firewall.FirewallDesired.RouteLocalnetSysctl(bridge.Name), "0");
                     objects.TryAdd((localnet.Kind, localnet.Key), localnet);
                 }
             }

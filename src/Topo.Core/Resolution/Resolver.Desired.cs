@@ -6,19 +6,10 @@ namespace Topo.Core.Resolution;
 
 public static partial class Resolver
 {
-    public const string IpForwardSysctl = "net.ipv4.ip_forward";
-
-    /// <summary>Set on a bridge that receives ports published on 127.0.0.1 (DNAT from the host's loopback).</summary>
-    public static string RouteLocalnetSysctl(string bridge) => $"net.ipv4.conf.{bridge}.route_localnet";
-
     /// <summary>The kernel objects the topology needs, each labelled with its owner.</summary>
     private static HostState BuildDesired(ResolveContext context, IReadOnlyList<ResolvedNetwork> networks, IReadOnlyList<ResolvedContainer> containers)
     {
         var resources = new List<Resource>();
-        // Routing between containers and the outside needs forwarding; Docker turns it on too.
-        if (networks.Any(n => n.Driver == NetworkDriver.Bridge && !n.Internal))
-            resources.Add(new SysctlState(HostState.Host, IpForwardSysctl, "1"));
-
         foreach (var network in networks)
         {
             if (network.Driver == NetworkDriver.Bridge)
@@ -62,7 +53,7 @@ public static partial class Resolver
             // The port the container's published ports lead to turns hairpin on: with
             // br_netfilter, the container reaching its own port through a host address gets the
             // DNATed packet bridged back out of the port it came in on.
-            var hairpin = container.Ports.IsEmpty ? null : Firewall.RulesetBuilder.PublishEndpoint(container, byNetwork.GetValueOrDefault)?.Endpoint;
+            var hairpin = container.Ports.IsEmpty ? null : container.PublishEndpoint(byNetwork.GetValueOrDefault)?.Endpoint;
             foreach (var e in container.Endpoints)
                 AddEndpoint(resources, ns, e, byNetwork[e.Network], container.Label, hairpin: ReferenceEquals(e, hairpin));
         }
@@ -103,25 +94,6 @@ public static partial class Resolver
         { } o => $"an interface of '{o.Name}'",
         null => "an interface",
     };
-
-    /// <summary>
-    /// The project's firewall (NAT, published ports, isolation, ICC) and the kernel settings its
-    /// rules rely on, added to the kernel objects. Per-interface settings go after their interface.
-    /// </summary>
-    private static HostState WithFirewall(Topology topology)
-    {
-        var ruleset = Firewall.RulesetBuilder.Build(topology);
-        var desired = topology.Desired;
-        var sysctls = desired.Sysctls.ToList();
-        foreach (var (key, value) in ruleset.RequiredSysctls)
-            if (!sysctls.Any(s => s.Name == key)) sysctls.Add(new SysctlState(HostState.Host, key, value));
-        return desired with
-        {
-            Sysctls = [.. sysctls],
-            Firewall = ruleset.Rules.IsEmpty ? [] :
-                [.. Firewall.FirewallResources.From(ruleset), .. topology.DockerUser ? Firewall.DockerUser.Resources(topology) : []],
-        };
-    }
 
     private static void AddEndpoint(List<Resource> resources, string ns, ResolvedEndpoint e, ResolvedNetwork network, Label containerLabel, bool hairpin)
     {

@@ -123,7 +123,7 @@ public static partial class Resolver
                 projects.Add(o.Project);
         var ourTable = FirewallTableState.NameFor(context.Project);
         foreach (var r in observed.Firewall)
-            if (DefaultBridgeLabel.Equals(r.Owner) && Firewall.FirewallResources.TableOf(r) is { } table && table != ourTable &&
+            if (DefaultBridgeLabel.Equals(r.Owner) && FirewallTableState.TableOf(r) is { } table && table != ourTable &&
                 table.StartsWith(FirewallTableState.Prefix, StringComparison.Ordinal))
                 projects.Add(table[FirewallTableState.Prefix.Length..]);
         if (projects.Count == 0) return null;

@@ -70,7 +70,7 @@ public static partial class Resolver
                 Masquerade: (network.Masquerade ?? true) && !(network.Internal ?? false),
                 Mtu: network.Mtu ?? (network.Driver == NetworkDriver.Bridge ? 1500 : null),
                 Dns: network.Dns ?? !isDefault,
-                DnsTtl: network.DnsTtl ?? Dns.DnsViews.DefaultTtl,
+                DnsTtl: network.DnsTtl ?? ResolvedNetwork.DefaultDnsTtl,
                 BridgeName: network.Driver == NetworkDriver.Bridge ? Naming.BridgeNameOf(context.Project, network) : null,
                 Parent: parent,
                 Mode: network.Driver == NetworkDriver.Macvlan ? network.Mode ?? Spec.MacvlanMode.Bridge : null,

@@ -10,7 +10,11 @@ namespace Topo.Core.Resolution;
 /// </summary>
 public static partial class Resolver
 {
-    public static ResolveResult Resolve(TopologyFile spec, HostState observed, ResolveOptions? options = null)
+    /// <summary>
+    /// The topology and its kernel objects, without the layers derived from it (firewall, files):
+    /// <see cref="Composition.DesiredHost.Resolve"/> adds those and is what commands call.
+    /// </summary>
+    public static ResolveResult ResolveTopology(TopologyFile spec, HostState observed, ResolveOptions? options = null)
     {
         var context = new ResolveContext(spec, observed, options ?? new ResolveOptions());
         var networks = ResolveNetworks(context);
@@ -19,17 +23,8 @@ public static partial class Resolver
         var desired = BuildDesired(context, networks, containers);
         CheckInterfaceNamesUnique(context, desired);
         if (context.Errors.Count > 0) return new ResolveResult(null, [.. context.Errors]);
-        var topology = new Topology(spec.Name, networks, containers, desired) { UplinkBridges = UplinkBridges(observed), DockerUser = HasDockerUser(observed) };
-        topology = topology with { Desired = WithFirewall(topology) };
-        return new ResolveResult(topology with { Desired = WithNamespaceFiles(topology, observed.HostResolvConf) }, []);
+        return new ResolveResult(new Topology(spec.Name, networks, containers, desired) { UplinkBridges = UplinkBridges(observed) }, []);
     }
-
-    /// <summary>
-    /// Docker's chain is there: observed as such, or known from topo's own rules in it (a state
-    /// snapshot, docs/state-json.md, carries the rules but not the chain).
-    /// </summary>
-    private static bool HasDockerUser(HostState observed) =>
-        observed.DockerUserChain || observed.Firewall.Any(Firewall.DockerUser.Holds);
 
     /// <summary>What one resolution works on, and the errors it collects (all of them, not the first).</summary>
     private sealed class ResolveContext(TopologyFile spec, HostState observed, ResolveOptions options)

@@ -47,6 +47,9 @@ public sealed record ResolvedNetwork(
     Ipv4Address? HostBindingIpv4,
     Label Label)
 {
+    /// <summary>Answers change as containers come and go: short enough to follow, long enough to spare a busy client a round trip per query.</summary>
+    public const uint DefaultDnsTtl = 10;
+
     public bool IsDefaultBridge => Name == Naming.DefaultBridgeNetwork;
 }
 

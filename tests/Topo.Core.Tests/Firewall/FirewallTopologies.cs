@@ -1,3 +1,4 @@
+using Topo.Core.Composition;
 using Topo.Core.Firewall;
 using Topo.Core.Model;
 using Topo.Core.Resolution;
@@ -12,7 +13,7 @@ internal static class FirewallTopologies
     {
         var loaded = SpecLoader.Parse(yaml, "test.yaml");
         Assert.False(loaded.HasErrors, string.Join("\n", loaded.Diagnostics));
-        var result = Resolver.Resolve(loaded.File!, HostState.Empty, new ResolveOptions { AssumeParentsExist = true });
+        var result = DesiredHost.Resolve(loaded.File!, HostState.Empty, new ResolveOptions { AssumeParentsExist = true });
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         return result.Topology!;
     }

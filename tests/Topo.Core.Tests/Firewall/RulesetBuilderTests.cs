@@ -1,4 +1,5 @@
 using System.Text;
+using Topo.Core.Composition;
 using Topo.Core.Addressing;
 using Topo.Core.Model;
 using Topo.Core.Resolution;
@@ -112,7 +113,7 @@ public sealed class RulesetBuilderTests
             Routes = [new RouteState(HostState.Host, Ipv4Prefix.Parse("0.0.0.0/0")) { Gateway = Ipv4Address.Parse("192.0.2.1"), Device = "br0" },
                       new RouteState(HostState.Host, Ipv4Prefix.Parse("198.51.100.0/24")) { Device = "docker0" }],
         };
-        var topology = Resolver.Resolve(loaded.File!, observed, new ResolveOptions { AssumeParentsExist = true }).Topology!;
+        var topology = DesiredHost.Resolve(loaded.File!, observed, new ResolveOptions { AssumeParentsExist = true }).Topology!;
         Assert.Equal(["br0"], topology.UplinkBridges);
         var ruleset = RulesetBuilder.Build(topology);
         Assert.Equal(["\"br0\""], ruleset.Elements(FirewallSets.UplinkBridges));

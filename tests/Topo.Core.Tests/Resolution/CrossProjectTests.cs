@@ -1,3 +1,4 @@
+using Topo.Core.Composition;
 using Topo.Core.Addressing;
 using Topo.Core.Model;
 using Topo.Core.Planning;
@@ -37,7 +38,7 @@ public sealed class SubnetConflictTests
             containers:
               d: {"{"}networks: [n]{"}"}
             """);
-        var result = Resolver.Resolve(spec, host);
+        var result = DesiredHost.Resolve(spec, host);
         var error = Assert.Single(result.Errors);
         Assert.Equal(new SourceSpan("qf.yaml", 4, 15), error.Span);
         Assert.Contains($"network 'n': subnet {subnet} overlaps network 'n' of project 'qa' (10.5.0.1/24 on bridge br-", error.Message);
@@ -47,11 +48,11 @@ public sealed class SubnetConflictTests
     public void A_subnet_overlapping_a_foreign_interfaces_address_is_refused_naming_the_interface()
     {
         var spec = new SpecBuilder("qf").Network("n", "192.168.50.0/24").Container("c", "n").Build();
-        var result = Resolver.Resolve(spec, Uplink("192.168.50.7/24"));
+        var result = DesiredHost.Resolve(spec, Uplink("192.168.50.7/24"));
         Assert.Contains("subnet 192.168.50.0/24 overlaps 192.168.50.7/24 on interface uplink0, which topo does not own",
             Assert.Single(result.Errors).Message);
         // The plan refuses before anything changes.
-        Assert.True(Resolver.Resolve(new SpecBuilder("qf").Network("n", "192.168.51.0/24").Container("c", "n").Build(),
+        Assert.True(DesiredHost.Resolve(new SpecBuilder("qf").Network("n", "192.168.51.0/24").Container("c", "n").Build(),
             Uplink("192.168.50.7/24")).Succeeded);
     }
 
@@ -60,7 +61,7 @@ public sealed class SubnetConflictTests
     {
         var spec = new SpecBuilder("lan").Network("ext", "192.168.50.0/24", driver: NetworkDriver.Macvlan, parent: "uplink0")
             .Container("c", "ext").Build();
-        Assert.True(Resolver.Resolve(spec, Uplink("192.168.50.7/24")).Succeeded);
+        Assert.True(DesiredHost.Resolve(spec, Uplink("192.168.50.7/24")).Succeeded);
     }
 
     [Fact]
@@ -68,7 +69,7 @@ public sealed class SubnetConflictTests
     {
         var host = Pipeline.Converge(new SpecBuilder("lan").Network("ext", "172.17.0.0/24", driver: NetworkDriver.Macvlan, parent: "uplink0")
             .Container("c", "ext").Build(), Uplink("10.99.0.2/24"));
-        var declared = Resolver.Resolve(new SpecBuilder("qf").Network("n", "172.17.0.0/16").Container("d", "n").Build(), host);
+        var declared = DesiredHost.Resolve(new SpecBuilder("qf").Network("n", "172.17.0.0/16").Container("d", "n").Build(), host);
         Assert.Contains("overlaps macvlan network 'ext' of project 'lan' (container 'c' has 172.17.0.2/24)", Assert.Single(declared.Errors).Message);
         var pooled = Pipeline.Resolve(new SpecBuilder("qf").Network("n").Container("d", "n").Build(), host);
         Assert.Equal("172.18.0.0/16", pooled.Networks[0].Subnet.ToString());
@@ -102,7 +103,7 @@ public sealed class SubnetConflictTests
         var host = Pipeline.Converge(new SpecBuilder("a").Container("one").Build());
         Assert.Equal("172.17.0.0/16", host.Addresses.Single(x => x.Link == "topo0").Address.Network.ToString());
 
-        var declared = Resolver.Resolve(new SpecBuilder("b").Network("n", "172.17.0.0/24").Container("c", "n").Build(), host);
+        var declared = DesiredHost.Resolve(new SpecBuilder("b").Network("n", "172.17.0.0/24").Container("c", "n").Build(), host);
         Assert.Contains("overlaps the default bridge topo0 (172.17.0.1/16), which project 'a' uses", Assert.Single(declared.Errors).Message);
         var pooled = Pipeline.Resolve(new SpecBuilder("b").Network("n").Container("c", "n").Build(), host);
         Assert.Equal("172.18.0.0/16", pooled.Networks[0].Subnet.ToString());
@@ -139,7 +140,7 @@ public sealed class SharedDefaultBridgeTests
             containers:
               b: {}
             """);
-        var result = Resolver.Resolve(hb, host);
+        var result = DesiredHost.Resolve(hb, host);
         Assert.Equal(2, result.Errors.Length);
         var subnet = result.Errors.Single(e => e.Message.Contains("subnet"));
         Assert.Equal(new SourceSpan("hb.yaml", 4, 20), subnet.Span);
@@ -171,7 +172,7 @@ public sealed class SharedDefaultBridgeTests
         Assert.True(Pipeline.Plan(hm, host).IsEmpty, Pipeline.Lines(Pipeline.Plan(hm, host)));
         Assert.True(Pipeline.Plan(hb, host).IsEmpty, Pipeline.Lines(Pipeline.Plan(hb, host)));
         // Repeating the settings is fine too.
-        Assert.True(Resolver.Resolve(hm with { Name = "hc" }, host).Succeeded);
+        Assert.True(DesiredHost.Resolve(hm with { Name = "hc" }, host).Succeeded);
     }
 
     [Fact]
@@ -202,7 +203,7 @@ public sealed class SharedDefaultBridgeTests
             """);
         var host = Pipeline.Converge(declaresOnly);
         Assert.DoesNotContain(host.Links, l => l.Master == "topo0");
-        var result = Resolver.Resolve(new SpecBuilder("hb").Network("bridge", "10.8.0.0/16").Container("b").Build(), host);
+        var result = DesiredHost.Resolve(new SpecBuilder("hb").Network("bridge", "10.8.0.0/16").Container("b").Build(), host);
         Assert.Contains("while project 'hm' uses it", Assert.Single(result.Errors).Message);
     }
 }

@@ -1,3 +1,4 @@
+using Topo.Core.Composition;
 using Topo.Core.Addressing;
 using Topo.Core.Model;
 using Topo.Core.Spec;
@@ -132,7 +133,7 @@ public sealed class ResolverTests
         var host = Pipeline.Converge(Load(before));
         Assert.Equal("10.20.0.2", host.Addresses.Single(a => a.Namespace == "web").Address.Address.ToString());
 
-        var result = Resolver.Resolve(Load(before + """
+        var result = DesiredHost.Resolve(Load(before + """
 
               db:
                 networks:
@@ -176,7 +177,7 @@ public sealed class ResolverTests
               web:
                 networks: [back, front]
             """);
-        var result = Resolver.Resolve(spec, HostState.Empty);
+        var result = DesiredHost.Resolve(spec, HostState.Empty);
         Assert.False(result.Succeeded);
         Assert.Equal(
             $"shop.yaml:6:18: error: interface {taken} would be both the bridge of network 'back' and the bridge of network 'front'; choose another bridge_name",
@@ -187,7 +188,7 @@ public sealed class ResolverTests
     public void Full_range_is_an_error_naming_the_container()
     {
         var spec = new SpecBuilder().Network("tiny", "10.9.0.0/30").Container("a", "tiny").Container("b", "tiny").Build();
-        var result = Resolver.Resolve(spec, HostState.Empty);
+        var result = DesiredHost.Resolve(spec, HostState.Empty);
         Assert.False(result.Succeeded);
         Assert.Contains(result.Errors, d => d.Message.Contains("container 'b'") && d.Message.Contains("no free address"));
     }
@@ -270,7 +271,7 @@ public sealed class ResolverTests
     {
         var spec = new SpecBuilder().Network("ext", "172.21.1.0/24", driver: Topo.Core.Spec.NetworkDriver.Macvlan, parent: "ens99")
             .Container("c", "ext").Build();
-        var result = Resolver.Resolve(spec, HostState.Empty);
+        var result = DesiredHost.Resolve(spec, HostState.Empty);
         Assert.Contains(result.Errors, d => d.Message.Contains("ens99 does not exist"));
     }
 }

@@ -1,3 +1,4 @@
+using Topo.Core.Composition;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Resolution;
@@ -10,7 +11,7 @@ internal static class Pipeline
 {
     public static Topology Resolve(TopologyFile spec, HostState? observed = null)
     {
-        var result = Resolver.Resolve(spec, observed ?? HostState.Empty);
+        var result = DesiredHost.Resolve(spec, observed ?? HostState.Empty);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         return result.Topology!;
     }

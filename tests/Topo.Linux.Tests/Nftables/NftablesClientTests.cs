@@ -1,3 +1,4 @@
+using Topo.Core.Composition;
 using Topo.Core.Firewall;
 using Topo.Core.Model;
 using Topo.Core.Resolution;
@@ -28,7 +29,7 @@ public sealed class NftablesClientTests
     {
         var loaded = SpecLoader.Parse(yaml, "test.yaml");
         Assert.False(loaded.HasErrors, string.Join("\n", loaded.Diagnostics));
-        var result = Resolver.Resolve(loaded.File!, HostState.Empty);
+        var result = DesiredHost.Resolve(loaded.File!, HostState.Empty);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         return result.Topology!;
     }

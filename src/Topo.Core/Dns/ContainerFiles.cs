@@ -1,10 +1,11 @@
-using Topo.Core.Dns;
 using Topo.Core.Model;
+using Topo.Core.Resolution;
 using Topo.Core.Spec;
 
-namespace Topo.Core.Resolution;
+namespace Topo.Core.Dns;
 
-public static partial class Resolver
+/// <summary>The /etc/netns files of the topology's containers, added to its desired state.</summary>
+public static class ContainerFiles
 {
     /// <summary>
     /// The resolv.conf and hosts of every named namespace (docs/dns-files.md): a container on a
@@ -13,7 +14,7 @@ public static partial class Resolver
     /// DNS view answers. A name in container mode gets its root's files under its own label
     /// (<c>ip netns exec shell</c> sees what its root sees); host mode has no namespace, so none.
     /// </summary>
-    private static HostState WithNamespaceFiles(Topology topology, ResolvConf hostResolvConf)
+    public static HostState Add(Topology topology, ResolvConf hostResolvConf)
     {
         var views = DnsViews.Build(topology).ToDictionary(v => v.Namespace, StringComparer.Ordinal);
         var hosts = new ContainerHosts();
