@@ -1,4 +1,4 @@
-using Topo.Core.Errors;
+using Topo.Core.Host;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
 using Topo.Linux.Netlink.Transport;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Topo.Core.Errors;
+using Topo.Core.Host;
 using Topo.Linux.Namespaces;
 using static Tmds.Linux.LibC;
 

@@ -1,5 +1,5 @@
 using Topo.Cli.Output;
-using Topo.Core.Errors;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Rendering;

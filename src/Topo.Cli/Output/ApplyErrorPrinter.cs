@@ -1,4 +1,4 @@
-using Topo.Core.Errors;
+using Topo.Core.Host;
 
 namespace Topo.Cli.Output;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Topo.Core.Errors;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Linux.Namespaces;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Topo.Core.Errors;
+using Topo.Core.Host;
 using static Tmds.Linux.LibC;
 
 namespace Topo.Linux.Application;

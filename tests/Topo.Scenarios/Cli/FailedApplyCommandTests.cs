@@ -1,5 +1,5 @@
 using Topo.Cli;
-using Topo.Core.Errors;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Scenarios.Support;
 

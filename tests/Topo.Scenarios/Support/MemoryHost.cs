@@ -1,5 +1,6 @@
 using Topo.Cli;
 using Topo.Core.Errors;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 

@@ -1,4 +1,6 @@
-namespace Topo.Core.Errors;
+using Topo.Core.Errors;
+
+namespace Topo.Core.Host;
 
 /// <summary>The kernel was built without what an object needs (it answered EOPNOTSUPP / "Unknown device type").</summary>
 public sealed class KernelFeatureMissingException(string feature, string link, Exception inner)

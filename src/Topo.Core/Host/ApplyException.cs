@@ -1,6 +1,7 @@
+using Topo.Core.Errors;
 using Topo.Core.Planning;
 
-namespace Topo.Core.Errors;
+namespace Topo.Core.Host;
 
 /// <summary>
 /// A plan step failed. Carries the failing action, the kernel's extended-ACK message, what had

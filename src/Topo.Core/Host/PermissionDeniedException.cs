@@ -1,4 +1,6 @@
-namespace Topo.Core.Errors;
+using Topo.Core.Errors;
+
+namespace Topo.Core.Host;
 
 /// <summary>
 /// Refused for lack of privilege (not root, or without CAP_NET_ADMIN / CAP_SYS_ADMIN): waiting
