@@ -26,9 +26,9 @@ public sealed class SyscallException : TopoException
     /// <summary>Positive errno value.</summary>
     public int Errno { get; }
 
-    public bool IsPermissionDenied => Errno == Tmds.Linux.LibC.EPERM || Errno == Tmds.Linux.LibC.EACCES;
-
-    public override ErrorCategory Category => IsPermissionDenied ? ErrorCategory.Permission : ErrorCategory.Host;
+    /// <summary>EPERM or EACCES: not root (the CLI adds how to go on without the host); else the host's.</summary>
+    public override ErrorCategory Category =>
+        Errno == Tmds.Linux.LibC.EPERM || Errno == Tmds.Linux.LibC.EACCES ? ErrorCategory.Permission : ErrorCategory.Host;
 
     /// <summary>Reads errno right after the failed call (nothing in between may touch it).</summary>
     public static SyscallException FromErrno(string call) => new(call, Tmds.Linux.LibC.errno);

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Resolution;
 using Topo.Core.Spec;
-using Topo.Core.Host;
 
 namespace Topo.Cli.Commands;
 

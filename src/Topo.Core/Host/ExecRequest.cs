@@ -3,8 +3,9 @@ using Topo.Core.Model;
 namespace Topo.Core.Host;
 
 /// <summary>
-/// What <c>topo exec</c> asks of the host: a command to become, and where: inside named namespace <see cref="Namespace"/> with its
-/// /etc files in place (as <c>ip netns exec</c>), or, when null, right here (host mode).
+/// What <c>topo exec</c> asks of the host: become a command inside named namespace
+/// <see cref="Namespace"/> with its /etc files in place (as <c>ip netns exec</c>), or, when null,
+/// right here (host mode).
 /// </summary>
 public sealed record ExecRequest(string? Namespace, IReadOnlyList<string> Command)
 {

@@ -39,9 +39,9 @@ public sealed class NetlinkException : TopoException
 
     public bool IsExists => Errno == Tmds.Linux.LibC.EEXIST;
 
-    public bool IsPermissionDenied => Errno == Tmds.Linux.LibC.EPERM || Errno == Tmds.Linux.LibC.EACCES;
-
-    public override ErrorCategory Category => IsPermissionDenied ? ErrorCategory.Permission : ErrorCategory.Host;
+    /// <summary>EPERM or EACCES: not root (the CLI adds how to go on without the host); else the host's.</summary>
+    public override ErrorCategory Category =>
+        Errno == Tmds.Linux.LibC.EPERM || Errno == Tmds.Linux.LibC.EACCES ? ErrorCategory.Permission : ErrorCategory.Host;
 
     private static string Format(string operation, int errno, string? kernelMessage, string? attribute)
     {
