@@ -12,7 +12,8 @@ public abstract class TopoException : Exception
     {
     }
 
-    public abstract ErrorCategory Category { get; }
+    /// <summary>Most of topo's errors are the host's: the types that are not say so.</summary>
+    public virtual ErrorCategory Category => ErrorCategory.Host;
 
     /// <summary>
     /// Errors after which no more of topo's code should run (undo, report): the runtime's own

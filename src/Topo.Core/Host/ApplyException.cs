@@ -23,8 +23,6 @@ public sealed class ApplyException(
     /// <summary>Undo steps that failed: what they could not undo is still on the host.</summary>
     public IReadOnlyList<string> RollbackFailures { get; } = rollbackFailures;
 
-    public override ErrorCategory Category => ErrorCategory.Host;
-
     private static string Format(PlanAction action, Exception error, IReadOnlyList<string> applied, IReadOnlyList<string> rollbackFailures)
     {
         var text = $"step {action.Id} ({action.Kind.Verb()} {action.Subject.Display}) failed: {error.Message}";

@@ -71,6 +71,4 @@ public sealed record Failpoints(int? KillAfterStep = null, int? FailStep = null,
 public sealed class InjectedFailureException(string failpoint) : TopoException($"failure injected by {failpoint} (a test aid)")
 {
     public string Failpoint { get; } = failpoint;
-
-    public override ErrorCategory Category => ErrorCategory.Host;
 }

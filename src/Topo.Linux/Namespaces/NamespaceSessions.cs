@@ -220,6 +220,4 @@ public sealed class NamespaceDefaultsException(string ns, Exception inner)
     : TopoException($"cannot turn IPv6 off in namespace {ns}: {inner.Message}", inner)
 {
     public string Namespace { get; } = ns;
-
-    public override ErrorCategory Category => ErrorCategory.Host;
 }

@@ -6,8 +6,6 @@ namespace Topo.Linux.Nftables;
 public sealed class NftablesException(string operation, string error, int result)
     : TopoException($"nftables {operation} failed: {Summarize(error)}")
 {
-    public override ErrorCategory Category => ErrorCategory.Host;
-
     public string Operation { get; } = operation;
 
     /// <summary>nft's error buffer as it printed it (may span several lines with the offending input marked).</summary>

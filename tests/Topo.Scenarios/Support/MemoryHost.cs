@@ -63,10 +63,7 @@ internal sealed class MemoryHost(HostState state) : IHostAccess
     public IEmbeddedResolver OpenResolver(Microsoft.Extensions.Logging.ILogger log) => throw new NotSupportedException("the in-memory host has no namespaces to serve");
 
     /// <summary>What a kernel refusal looks like to the port: a host error with the kernel's words.</summary>
-    private sealed class KernelRefusal(string message) : TopoException(message)
-    {
-        public override ErrorCategory Category => ErrorCategory.Host;
-    }
+    private sealed class KernelRefusal(string message) : TopoException(message);
 }
 
 /// <summary>An apply that fails at step <paramref name="Step"/> (1-based, in the order steps run).</summary>
