@@ -2,6 +2,7 @@ using System.CommandLine;
 using Topo.Cli.Commands;
 using Topo.Cli.Commands.Watch;
 using Topo.Cli.Output;
+using Topo.Core.Errors;
 
 namespace Topo.Cli;
 
@@ -30,13 +31,11 @@ internal static class CliApp
         "to review a change without a host, use `topo plan FILE --state SNAPSHOT` or `--against BASE.yaml`";
 
     /// <summary>
-    /// Refused for lack of privilege: netlink's EPERM/EACCES (plan, ls), a system call's (setns, mount), the apply lock or the
-    /// watchers' run directory under /run (apply, destroy, watch). Files the user names are read
-    /// with their own messages before any of these.
+    /// Refused for lack of privilege: the host port's permission errors (netlink's or a system
+    /// call's EPERM/EACCES, the apply lock), or the watchers' run directory under /run (watch).
+    /// Files the user names are read with their own messages before any of these.
     /// </summary>
-    public static bool NeedsRoot(Exception e) =>
-        e is Topo.Linux.Netlink.Transport.NetlinkException { Errno: 1 or 13 } or Topo.Linux.SyscallException { IsPermissionDenied: true }
-            or UnauthorizedAccessException;
+    public static bool NeedsRoot(Exception e) => e is TopoException { Category: ErrorCategory.Permission } or UnauthorizedAccessException;
 
     public static int Run(string[] args, CliContext context)
     {
@@ -54,11 +53,6 @@ internal static class CliApp
         {
             context.Console.Error.WriteLine($"error: {e.Message}");
             context.Console.Error.WriteLine(NeedsRootHint);
-            return ExitCodes.Error;
-        }
-        catch (Topo.Linux.Netlink.Transport.KernelFeatureMissingException e)
-        {
-            context.Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Error;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,21 +1,19 @@
 using Topo.Cli.Output;
-using Topo.Linux.Execution;
+using Topo.Core.Host;
 
 namespace Topo.Cli;
 
 /// <summary>What every command gets: the console, and access to the live host (created only when a command needs it).</summary>
-/// <param name="exec">Becomes a command (topo exec); the default replaces this process. Tests give one that records the request.</param>
-internal sealed class CliContext(ITopoConsole console, Func<IHostAccess> host, Func<ExecRequest, ExecFailure>? exec = null)
+/// <param name="exec">Becomes a command (topo exec); on Linux it replaces this process. Tests give one that records the request.</param>
+/// <param name="runFiles">Files of topo's own under /run (watchers' status and locks).</param>
+internal sealed class CliContext(ITopoConsole console, Func<IHostAccess> host, Func<ExecRequest, ExecFailure> exec, IRunFiles runFiles)
 {
     public ITopoConsole Console { get; } = console;
 
-    /// <summary>
-    /// Becomes <paramref name="request"/>'s command; returns only if it could not. Never through
-    /// <see cref="Host"/>: that loads libnftables, whose netlink socket is not close-on-exec and
-    /// would end up in the command.
-    /// </summary>
-    public ExecFailure Exec(ExecRequest request) =>
-        exec is not null ? exec(request) : NamespaceExec.Run(LinuxHost.Options(), request);
+    public IRunFiles RunFiles { get; } = runFiles;
+
+    /// <summary>Becomes <paramref name="request"/>'s command; returns only if it could not.</summary>
+    public ExecFailure Exec(ExecRequest request) => exec(request);
 
     private IHostAccess? _host;
 

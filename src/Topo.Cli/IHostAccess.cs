@@ -1,3 +1,5 @@
+using Topo.Core.Errors;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 
@@ -18,11 +20,16 @@ internal interface IHostAccess
     /// The exclusive apply lock, held from observing to verifying. Taking it finishes what a
     /// dead apply left half-made (docs/crash-safety.md).
     /// </summary>
+    /// <exception cref="ApplyLockException">Another apply held it too long.</exception>
     /// <param name="notice">Told, one line each, that this apply waits for another (and for whom)
     /// and what was removed after a dead one.</param>
     IDisposable Lock(Action<string>? notice = null);
 
-    /// <summary>Runs the plan (throws Topo.Linux's ApplyException with the failing step and kernel message).</summary>
+    /// <summary>
+    /// Runs the plan. A failed step throws <see cref="ApplyException"/> (the step, the kernel's
+    /// message, what was rolled back and what could not be); the other errors are
+    /// <see cref="TopoException"/>s too (<see cref="ErrorCategory.Permission"/>: not root).
+    /// </summary>
     ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep);
 
     /// <summary>Starts listening to the kernel's change notifications (the watcher).</summary>

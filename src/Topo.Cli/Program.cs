@@ -1,4 +1,5 @@
 using Topo.Cli;
+using Topo.Cli.Linux;
 using Topo.Cli.Output;
 
 // A command lives for a fraction of a second and allocates tens of megabytes at most; collecting
@@ -6,7 +7,7 @@ using Topo.Cli.Output;
 // watcher lives for months: it collects as usual.
 if (args is not ["watch", ..]) GC.TryStartNoGCRegion(NoCollectionBudget);
 
-return CliApp.Run(args, new CliContext(new SystemConsole(), LinuxHost.Create));
+return CliApp.Run(args, LinuxContext.Create(new SystemConsole()));
 
 internal static partial class Program
 {

@@ -1,3 +1,4 @@
+using Topo.Core.Host;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
 using Topo.Linux.Netlink.Transport;
@@ -18,7 +19,7 @@ public static class Privileges
 {
     private const int Eperm = 1;
 
-    /// <summary>Throws <see cref="UnauthorizedAccessException"/> when the host's network cannot be changed from here.</summary>
+    /// <summary>Throws <see cref="PermissionDeniedException"/> when the host's network cannot be changed from here.</summary>
     public static void RequireNetworkAdmin()
     {
         using var socket = NetlinkSocket.Open(); // on the calling thread, the command's: in the host namespace, and no setns (which needs CAP_SYS_ADMIN)
@@ -33,7 +34,7 @@ public static class Privileges
         }
         catch (NetlinkException e) when (e.Errno == Eperm)
         {
-            throw new UnauthorizedAccessException(
+            throw new PermissionDeniedException(
                 "this process may not change the host's network: it lacks CAP_NET_ADMIN over the host's network namespace " +
                 "(the kernel refused a no-op netlink change with EPERM); nothing was changed", e);
         }

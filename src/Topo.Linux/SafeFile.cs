@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Topo.Core.Host;
 using Topo.Linux.Namespaces;
 using static Tmds.Linux.LibC;
 
@@ -41,7 +42,7 @@ public static unsafe partial class SafeFile
         {
             var error = errno;
             if (error == ELOOP) throw new IOException($"{path} is a symbolic link; topo never opens its lock through one (remove it if it is not yours)");
-            if (error == EACCES || error == EPERM) throw new UnauthorizedAccessException($"cannot open the lock {path}: permission denied");
+            if (error == EACCES || error == EPERM) throw new PermissionDeniedException($"cannot open the lock {path}: permission denied");
             throw new IOException($"open {path}: {Marshal.GetPInvokeErrorMessage(error)}");
         }
         var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);

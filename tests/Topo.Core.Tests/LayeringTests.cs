@@ -16,9 +16,10 @@ public sealed partial class LayeringTests
         ["Addressing"] = [],
         ["Hashing"] = [],
         ["Json"] = [],
+        ["Errors"] = [],
         ["Spec"] = ["Addressing"],
         ["Model"] = ["Addressing"],
-        ["Snapshot"] = ["Addressing", "Json", "Model"],
+        ["Snapshot"] = ["Addressing", "Errors", "Json", "Model"],
         ["Resolution"] = ["Addressing", "Hashing", "Model", "Spec"],
         ["Firewall"] = ["Addressing", "Model", "Resolution", "Spec"],
         ["Dns"] = ["Addressing", "Model", "Resolution", "Spec"],
@@ -26,6 +27,7 @@ public sealed partial class LayeringTests
         ["Inventory"] = ["Addressing", "Firewall", "Hashing", "Model", "Resolution", "Spec"],
         ["Planning"] = ["Addressing", "Composition", "Dns", "Firewall", "Model", "Resolution", "Spec"],
         ["Rendering"] = ["Json", "Model", "Planning"],
+        ["Host"] = ["Errors", "Model", "Planning"],
     };
 
     private static string CoreDirectory => Path.Combine(Golden.RepositoryRoot, "src", "Topo.Core");

@@ -37,7 +37,7 @@ internal sealed record ConvergeResult(
 /// One convergence round, shared by apply, destroy and the watcher: under the apply lock,
 /// observe, plan, apply, observe again and compare with the same desired state. Callers print
 /// or log; this only does the work.
-/// Throws the applier's ApplyException / ApplyLockException.
+/// Throws the host port's errors (Topo.Core.Host): ApplyException for a failed step, ApplyLockException.
 /// </summary>
 internal static class Convergence
 {

@@ -1,8 +1,8 @@
 using Topo.Cli.Output;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Rendering;
-using Topo.Linux.Application;
 
 namespace Topo.Cli.Commands;
 
@@ -62,11 +62,6 @@ internal static class Converger
         catch (ApplyException e)
         {
             ApplyErrorPrinter.Print(console, verb, e);
-            return ExitCodes.Error;
-        }
-        catch (ApplyLockException e)
-        {
-            console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Error;
         }
     }

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Resolution;
 using Topo.Core.Spec;
-using Topo.Linux.Execution;
 
 namespace Topo.Cli.Commands;
 
@@ -13,7 +13,7 @@ namespace Topo.Cli.Commands;
 /// which project and mode: <c>host</c> runs COMMAND right here, <c>container:NAME</c> in NAME's
 /// namespace (through the container's own name for it), <c>none</c> in its namespace with only
 /// <c>lo</c>. Only a namespace of the file's project, labelled for the container the file says,
-/// is entered; how is <see cref="NamespaceExec"/>.
+/// is entered.
 /// </summary>
 internal static class ExecCommand
 {

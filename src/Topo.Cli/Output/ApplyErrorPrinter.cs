@@ -1,4 +1,4 @@
-using Topo.Linux.Application;
+using Topo.Core.Host;
 
 namespace Topo.Cli.Output;
 

@@ -1,10 +1,12 @@
+using Topo.Core.Errors;
+
 namespace Topo.Core.Snapshot;
 
 /// <summary>
 /// A state snapshot that cannot be read: malformed JSON, an unknown field or version, a value of
 /// the wrong shape. <see cref="Exception.Message"/> is complete for a person (position, path, problem).
 /// </summary>
-public sealed class StateFormatException : Exception
+public sealed class StateFormatException : TopoException
 {
     public StateFormatException(string problem, string path, long line, long column, Exception? inner = null)
         : base($"line {line}, column {column} ({path}): {problem}", inner)
@@ -26,4 +28,6 @@ public sealed class StateFormatException : Exception
 
     /// <summary>1-based column (in bytes) of the offending token.</summary>
     public long Column { get; }
+
+    public override ErrorCategory Category => ErrorCategory.Input;
 }

@@ -15,10 +15,3 @@ public sealed record Diagnostic(Severity Severity, SourceSpan? Span, string Mess
         return Span is { } s ? $"{s}: {level}: {Message}" : $"{level}: {Message}";
     }
 }
-
-/// <summary>Thrown where a caller cannot go on; carries every problem found, never just the first.</summary>
-public sealed class DiagnosticException(IReadOnlyList<Diagnostic> diagnostics)
-    : Exception(string.Join(Environment.NewLine, diagnostics))
-{
-    public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
-}

@@ -1,3 +1,4 @@
+using Topo.Core.Errors;
 using Topo.Core.Model;
 using Topo.Linux.Netlink;
 using Topo.Linux.Netlink.Constants;
@@ -40,7 +41,7 @@ public sealed partial class Applier
             {
                 if (RecoverOne(intent) is { } what) removed.Add(what);
             }
-            catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            catch (Exception e) when (!TopoException.IsFatal(e))
             {
                 // Kept for the next apply; meanwhile the plan names the object as it finds it.
                 removed.Add($"could not remove what an interrupted apply left ({intent.Kind} {intent.Name}): {e.Message}");

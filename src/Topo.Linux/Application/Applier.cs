@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Topo.Core.Errors;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Linux.Namespaces;
@@ -103,14 +105,11 @@ public sealed partial class Applier : IDisposable
                 byKind[action.Subject.Kind] = byKind.GetValueOrDefault(action.Subject.Kind) + (clock.Elapsed - started);
                 onStep?.Invoke(new PlanStep(action, step));
             }
-            catch (Exception e) when (e is NetlinkException or KernelFeatureMissingException or IOException
-                or NotSupportedException or InvalidOperationException or UnauthorizedAccessException or ArgumentException
-                or Netlink.Messages.NetlinkParseException or Topo.Linux.Nftables.NftablesException)
+            // Whatever failed — the kernel (TopoException), a file, or topo refusing a change it
+            // cannot make — the steps before it are undone; the runtime's own distress is not.
+            catch (Exception e) when (!TopoException.IsFatal(e))
             {
-                var applied = journal.Entries.Select(j => j.Did).ToList();
-                _indexes.Clear();
-                var rollbackFailures = RollBack(journal);
-                throw new ApplyException(action, e, applied, rollbackFailures);
+                throw Failed(action, e, journal);
             }
         }
         try
@@ -118,22 +117,26 @@ public sealed partial class Applier : IDisposable
             AwaitVanished(journal, byKind); // a plan of removals only
             _sessions.AwaitAllDefaults(); // namespaces no interface moved into (network_mode: none)
         }
-        catch (Exception e) when (e is NetlinkException or IOException)
-        {
-            var applied = journal.Entries.Select(j => j.Did).ToList();
-            _indexes.Clear();
-            throw new ApplyException(plan.Actions[^1], e, applied, RollBack(journal));
-        }
         catch (NamespaceDefaultsException e)
         {
             // Part of making the namespace: undone with everything else, so the next round tries again.
-            var failed = plan.Actions.FirstOrDefault(a => a.After is NamespaceState ns && ns.Name == e.Namespace) ?? plan.Actions[^1];
-            var applied = journal.Entries.Select(j => j.Did).ToList();
-            _indexes.Clear();
-            throw new ApplyException(failed, e, applied, RollBack(journal));
+            throw Failed(plan.Actions.FirstOrDefault(a => a.After is NamespaceState ns && ns.Name == e.Namespace) ?? plan.Actions[^1], e, journal);
+        }
+        catch (Exception e) when (!TopoException.IsFatal(e))
+        {
+            throw Failed(plan.Actions[^1], e, journal);
         }
         EndIntents(clean: true);
         return new ApplyReport(journal.Entries, WriteRequests - writesBefore, clock.Elapsed) { ElapsedByKind = byKind };
+    }
+
+    /// <summary>Undoes what the journal holds and says so, with the kernel's own words for the failure when it gave any.</summary>
+    private ApplyException Failed(PlanAction action, Exception error, Journal journal)
+    {
+        var applied = journal.Entries.Select(j => j.Did).ToList();
+        _indexes.Clear();
+        var kernel = (error as NetlinkException ?? error.InnerException as NetlinkException)?.KernelMessage;
+        return new ApplyException(action, error, applied, RollBack(journal), kernel);
     }
 
     /// <summary>Undoes the journal; the intent log stays when something could not be undone (the next apply looks at it).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Topo.Core.Host;
 using static Tmds.Linux.LibC;
 
 namespace Topo.Linux.Application;
@@ -19,7 +20,7 @@ internal sealed class ApplyLock : IDisposable
     private ApplyLock(FileStream stream) => _stream = stream;
 
     /// <param name="waiting">Told once, when the lock is found held, who holds it (a terminal shows it).</param>
-    /// <exception cref="ApplyLockDeniedException">Not allowed to open it (not root).</exception>
+    /// <exception cref="PermissionDeniedException">Not allowed to open it (not root).</exception>
     /// <exception cref="ApplyLockException">Another apply held it for longer than <paramref name="timeout"/>.</exception>
     public static ApplyLock Acquire(string path, TimeSpan timeout, TimeProvider time, Action<string>? waiting = null)
     {
@@ -31,7 +32,7 @@ internal sealed class ApplyLock : IDisposable
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new ApplyLockDeniedException(path, e);
+            throw new PermissionDeniedException($"cannot open the apply lock {path}: permission denied", e);
         }
     }
 

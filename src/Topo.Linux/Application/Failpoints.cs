@@ -1,4 +1,5 @@
 using System.Globalization;
+using Topo.Core.Errors;
 using static Tmds.Linux.LibC;
 
 namespace Topo.Linux.Application;
@@ -66,8 +67,8 @@ public sealed record Failpoints(int? KillAfterStep = null, int? FailStep = null,
     }
 }
 
-/// <summary>A failure a failpoint asked for: an IOException, so the applier treats it as any failed step.</summary>
-public sealed class InjectedFailureException(string failpoint) : IOException($"failure injected by {failpoint} (a test aid)")
+/// <summary>A failure a failpoint asked for: the applier treats it as any failed step.</summary>
+public sealed class InjectedFailureException(string failpoint) : TopoException($"failure injected by {failpoint} (a test aid)")
 {
     public string Failpoint { get; } = failpoint;
 }

@@ -174,7 +174,7 @@ public sealed class EmbeddedDns : IDisposable
                     var (udp, tcp) = thread.Run(ns, () => BindBoth());
                     results.Add((i, new NamespaceServer(view.Namespace, (ns.Device, ns.Inode), udp, tcp, view, book), null));
                 }
-                catch (Exception e) when (e is IOException or ArgumentException or SocketException)
+                catch (Exception e) when (e is IOException or SyscallException or ArgumentException or SocketException)
                 {
                     results.Add((i, null, e.Message));
                 }

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Tmds.Linux;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Linux.Namespaces;
 using Topo.Linux.Netlink;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Tmds.Linux;
+using Topo.Core.Host;
 using static Tmds.Linux.LibC;
 
 namespace Topo.Linux.Execution;

@@ -38,27 +38,27 @@ internal sealed unsafe class MulticastSocket : IDisposable
     public static MulticastSocket Open(int protocol, ReadOnlySpan<int> groups, bool listenAllNamespaces, int receiveBufferBytes)
     {
         var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
-        if (fd < 0) throw NetlinkSocket.Errno($"socket(AF_NETLINK, {protocol})");
+        if (fd < 0) throw SyscallException.FromErrno($"socket(AF_NETLINK, {protocol})");
         try
         {
             // FORCE goes past net.core.rmem_max but needs CAP_NET_ADMIN; the plain one is capped.
             if (SetOption(fd, SOL_SOCKET, SO_RCVBUFFORCE, receiveBufferBytes) != 0
                 && SetOption(fd, SOL_SOCKET, SO_RCVBUF, receiveBufferBytes) != 0)
             {
-                throw NetlinkSocket.Errno("setsockopt(SO_RCVBUF)");
+                throw SyscallException.FromErrno("setsockopt(SO_RCVBUF)");
             }
             var address = new SockaddrNetlink { Family = AddressFamily.Netlink };
-            if (bind(fd, (sockaddr*)&address, NetlinkProtocol.SockaddrSize) != 0) throw NetlinkSocket.Errno("bind(AF_NETLINK)");
+            if (bind(fd, (sockaddr*)&address, NetlinkProtocol.SockaddrSize) != 0) throw SyscallException.FromErrno("bind(AF_NETLINK)");
             foreach (var group in groups)
             {
                 if (SetOption(fd, NetlinkSocketOption.SolNetlink, NetlinkSocketOption.AddMembership, group) != 0)
                 {
-                    throw NetlinkSocket.Errno($"setsockopt(NETLINK_ADD_MEMBERSHIP, {group})");
+                    throw SyscallException.FromErrno($"setsockopt(NETLINK_ADD_MEMBERSHIP, {group})");
                 }
             }
             if (listenAllNamespaces && SetOption(fd, NetlinkSocketOption.SolNetlink, NetlinkSocketOption.ListenAllNsid, 1) != 0)
             {
-                throw NetlinkSocket.Errno("setsockopt(NETLINK_LISTEN_ALL_NSID)");
+                throw SyscallException.FromErrno("setsockopt(NETLINK_LISTEN_ALL_NSID)");
             }
             return new MulticastSocket(fd);
         }
@@ -113,7 +113,7 @@ internal sealed unsafe class MulticastSocket : IDisposable
                     if (error == EINTR) continue;
                     if (error == EAGAIN || error == EWOULDBLOCK) return ReceiveResult.Empty;
                     if (error == ENOBUFS) return ReceiveResult.Overflow;
-                    throw NetlinkSocket.Errno("recvmsg(netlink multicast)");
+                    throw SyscallException.FromErrno("recvmsg(netlink multicast)");
                 }
                 if (address.PortId != 0) continue; // only the kernel sends notifications
                 if ((msg.msg_flags & MSG_TRUNC) != 0) return ReceiveResult.Truncated;

@@ -1,3 +1,4 @@
+using Topo.Core.Errors;
 using Topo.Core.Model;
 using Topo.Linux.Netlink;
 
@@ -113,7 +114,7 @@ public sealed class NamespaceSessions : IDisposable
             {
                 AwaitDefaults(ns);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or SyscallException or UnauthorizedAccessException)
             {
                 throw new NamespaceDefaultsException(ns, e);
             }
@@ -216,7 +217,7 @@ public sealed class NamespaceSessions : IDisposable
 
 /// <summary>A namespace topo created could not be given its defaults (IPv6 off).</summary>
 public sealed class NamespaceDefaultsException(string ns, Exception inner)
-    : IOException($"cannot turn IPv6 off in namespace {ns}: {inner.Message}", inner)
+    : TopoException($"cannot turn IPv6 off in namespace {ns}: {inner.Message}", inner)
 {
     public string Namespace { get; } = ns;
 }

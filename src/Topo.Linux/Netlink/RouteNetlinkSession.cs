@@ -1,4 +1,5 @@
 using Topo.Core.Addressing;
+using Topo.Core.Host;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.LinkKinds;
 using Topo.Linux.Netlink.Messages;

@@ -1,8 +1,10 @@
+using Topo.Core.Errors;
+
 namespace Topo.Linux.Nftables;
 
 /// <summary>A command libnftables rejected (or the kernel refused), with nft's own error text.</summary>
 public sealed class NftablesException(string operation, string error, int result)
-    : Exception($"nftables {operation} failed: {Summarize(error)}")
+    : TopoException($"nftables {operation} failed: {Summarize(error)}")
 {
     public string Operation { get; } = operation;
 
@@ -17,4 +19,7 @@ public sealed class NftablesException(string operation, string error, int result
 }
 
 /// <summary>libnftables is not installed (or too old): names the package to install.</summary>
-public sealed class NftablesUnavailableException(string message) : Exception(message);
+public sealed class NftablesUnavailableException(string message) : TopoException(message)
+{
+    public override ErrorCategory Category => ErrorCategory.Unsupported;
+}

@@ -237,7 +237,7 @@ public sealed partial class Observer : IDisposable
             {
                 listed.Add((name, _sessions.Refresh(name)));
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or SyscallException)
             {
                 // No namespace behind the name (any more): not ours to judge.
             }

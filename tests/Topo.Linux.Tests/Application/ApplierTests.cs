@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Topo.Core.Addressing;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Linux.Application;
 using Topo.Linux.Netlink.Transport;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Linux.Application;
 using Topo.Linux.Namespaces;

@@ -24,6 +24,15 @@ public sealed class SyscallErrorTests
         Assert.Equal("setns(/proc/self/ns/uts)", e.Call);
         Assert.Equal(22, e.Errno);
         Assert.Contains("system call failed", e.Message);
-        Assert.IsAssignableFrom<IOException>(e); // the applier undoes a step that failed this way, as for a file error
+        Assert.Equal(Topo.Core.Errors.ErrorCategory.Host, e.Category);
+    }
+
+    [Fact]
+    public void A_failed_call_on_a_netlink_socket_itself_is_a_syscall_error_too()
+    {
+        // No netlink family has number 32 (MAX_LINKS): socket() refuses it before any request is sent.
+        var e = Assert.IsType<SyscallException>(Record.Exception(() => NetlinkSocket.Open(protocol: 32)));
+        Assert.Equal("socket(AF_NETLINK)", e.Call);
+        Assert.Equal(93, e.Errno); // EPROTONOSUPPORT
     }
 }

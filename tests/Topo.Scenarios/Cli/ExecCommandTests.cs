@@ -1,5 +1,5 @@
 using Topo.Core.Model;
-using Topo.Linux.Execution;
+using Topo.Core.Host;
 using Topo.Scenarios.Support;
 
 namespace Topo.Scenarios.Cli;

@@ -1,4 +1,5 @@
 using Topo.Cli.Commands.Watch;
+using Topo.Cli.Linux;
 
 namespace Topo.Scenarios.Watch;
 
@@ -15,7 +16,7 @@ public sealed class StatusStoreTests : IDisposable
     [Fact]
     public void A_status_reads_back_as_written_with_the_topology_in_force_beside_it()
     {
-        var store = new StatusStore(_dir);
+        var store = new StatusStore(_dir, LinuxRunFiles.Instance);
         var status = new WatchStatus(
             1234, "/etc/topo/shop.yaml", "shop", new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero), Running: true,
             Reconciles: 7, DriftRepairs: 2, Failures: 1,
@@ -32,7 +33,7 @@ public sealed class StatusStoreTests : IDisposable
     [Fact]
     public void Status_files_are_never_written_through_a_planted_link()
     {
-        var store = new StatusStore(_dir);
+        var store = new StatusStore(_dir, LinuxRunFiles.Instance);
         Directory.CreateDirectory(_dir);
         var victim = Path.Combine(_dir, "..", $"victim-{Guid.NewGuid():N}");
         File.WriteAllText(victim, "precious");
@@ -58,7 +59,7 @@ public sealed class StatusStoreTests : IDisposable
     [Fact]
     public void A_lock_that_is_a_planted_link_is_refused_and_its_target_never_made()
     {
-        var store = new StatusStore(_dir);
+        var store = new StatusStore(_dir, LinuxRunFiles.Instance);
         Directory.CreateDirectory(_dir);
         var target = Path.Combine(_dir, "made-by-the-link");
         File.CreateSymbolicLink(store.LockPath("shop"), target);
@@ -72,7 +73,7 @@ public sealed class StatusStoreTests : IDisposable
     [Fact]
     public void A_second_claim_of_the_same_project_is_refused_until_the_first_is_released()
     {
-        var store = new StatusStore(_dir);
+        var store = new StatusStore(_dir, LinuxRunFiles.Instance);
         using (store.Claim("shop"))
         {
             var refused = Assert.Throws<InvalidOperationException>(() => store.Claim("shop"));
@@ -85,7 +86,7 @@ public sealed class StatusStoreTests : IDisposable
     [Fact]
     public void A_project_is_claimed_exactly_while_its_watcher_holds_the_lock()
     {
-        var store = new StatusStore(_dir);
+        var store = new StatusStore(_dir, LinuxRunFiles.Instance);
         Assert.False(store.IsClaimed("shop")); // never watched
         using (store.Claim("shop"))
         {
@@ -100,6 +101,6 @@ public sealed class StatusStoreTests : IDisposable
         Directory.CreateDirectory(_dir);
         File.WriteAllText(Path.Combine(_dir, "junk.json"), "{\"format\": \"something-else\", \"version\": 1}");
         File.WriteAllText(Path.Combine(_dir, "broken.json"), "{");
-        Assert.Empty(new StatusStore(_dir).List());
+        Assert.Empty(new StatusStore(_dir, LinuxRunFiles.Instance).List());
     }
 }

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Topo.Cli.Output;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Rendering;
 using Topo.Core.Spec;
-using Topo.Linux.Application;
 
 namespace Topo.Cli.Commands.Watch;
 
@@ -133,10 +133,6 @@ internal sealed partial class Reconciler(
             var message = $"{ApplyErrorPrinter.Summary(e)}; {e.Applied.Count} earlier step(s) rolled back";
             foreach (var failure in e.RollbackFailures) LogDiagnostic(log, LogLevel.Error, $"rollback failed: {failure}");
             Record(number, trigger, "failed", message, clock, failed: true);
-        }
-        catch (ApplyLockException e)
-        {
-            Record(number, trigger, "failed", e.Message, clock, failed: true);
         }
         catch (Exception e) when (CliApp.NeedsRoot(e))
         {

@@ -40,7 +40,7 @@ internal static class StatusCommand
     {
         var console = context.Console;
         ShowConfirmations(context);
-        var store = new StatusStore(WatchOptions.DefaultRunDirectory);
+        var store = new StatusStore(WatchOptions.DefaultRunDirectory, context.RunFiles);
         var statuses = store.List().Where(s => file is null || s.File == Path.GetFullPath(file)).ToList();
         if (statuses.Count == 0)
         {

@@ -8,7 +8,7 @@ namespace Topo.Cli.Commands.Watch;
 /// topology in force (<c>PROJECT.yaml</c>, so `topo status` can plan it against the live host),
 /// and a lock that keeps a second watcher of the same project out.
 /// </summary>
-internal sealed class StatusStore(string directory)
+internal sealed class StatusStore(string directory, IRunFiles files)
 {
     public string Directory { get; } = directory;
 
@@ -22,7 +22,7 @@ internal sealed class StatusStore(string directory)
     public IDisposable Claim(string project)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        if (Topo.Linux.SafeFile.TryLock(LockPath(project)) is { } held) return held;
+        if (files.TryLock(LockPath(project)) is { } held) return held;
         var other = Read(StatusPath(project));
         var who = other is null ? "another watcher" : $"the watcher with pid {other.Pid} (file {other.File})";
         throw new InvalidOperationException($"project \"{project}\" is already watched by {who}; one watcher per project");
@@ -71,7 +71,7 @@ internal sealed class StatusStore(string directory)
     /// Readers never see half a file: a fresh temporary beside it, renamed over it. Never through a
     /// symbolic link: a fixed temporary name (PATH.tmp) was one a link could be planted at.
     /// </summary>
-    private static void Replace(string path, byte[] content) => Topo.Linux.SafeFile.Replace(path, content);
+    private void Replace(string path, byte[] content) => files.Replace(path, content);
 
     private static byte[] Serialize(WatchStatus s)
     {

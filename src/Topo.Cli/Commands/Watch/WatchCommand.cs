@@ -33,7 +33,7 @@ internal static class WatchCommand
         if (DiagnosticPrinter.Print(console, first.Diagnostics) || source.Current is null) return ExitCodes.Error;
 
         var options = new WatchOptions(file) { Resync = resync };
-        var statusStore = new StatusStore(options.RunDirectory);
+        var statusStore = new StatusStore(options.RunDirectory, context.RunFiles);
         IDisposable claim;
         try
         {

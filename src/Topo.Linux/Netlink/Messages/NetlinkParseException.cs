@@ -1,9 +1,6 @@
+using Topo.Core.Errors;
+
 namespace Topo.Linux.Netlink.Messages;
 
 /// <summary>A netlink message or attribute that does not have the shape its type promises.</summary>
-public sealed class NetlinkParseException : Exception
-{
-    public NetlinkParseException(string message) : base(message) { }
-
-    public NetlinkParseException(string message, Exception inner) : base(message, inner) { }
-}
+public sealed class NetlinkParseException(string message, Exception? inner = null) : TopoException(message, inner);

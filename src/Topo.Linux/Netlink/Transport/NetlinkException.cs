@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Topo.Core.Errors;
 
 namespace Topo.Linux.Netlink.Transport;
 
@@ -7,7 +8,7 @@ namespace Topo.Linux.Netlink.Transport;
 /// message and the attribute it pointed at (when it gave them) and the sequence number of the request.
 /// Failed system calls that are not netlink requests are <see cref="SyscallException"/>.
 /// </summary>
-public sealed class NetlinkException : Exception
+public sealed class NetlinkException : TopoException
 {
     public NetlinkException(string operation, int errno, string? kernelMessage, uint sequence, string? attribute = null)
         : base(Format(operation, errno, kernelMessage, attribute))
@@ -37,6 +38,10 @@ public sealed class NetlinkException : Exception
     public bool IsNotFound => Errno == Tmds.Linux.LibC.ENODEV || Errno == Tmds.Linux.LibC.ENOENT || Errno == Tmds.Linux.LibC.ESRCH;
 
     public bool IsExists => Errno == Tmds.Linux.LibC.EEXIST;
+
+    /// <summary>EPERM or EACCES: not root (the CLI adds how to go on without the host); else the host's.</summary>
+    public override ErrorCategory Category =>
+        Errno == Tmds.Linux.LibC.EPERM || Errno == Tmds.Linux.LibC.EACCES ? ErrorCategory.Permission : ErrorCategory.Host;
 
     private static string Format(string operation, int errno, string? kernelMessage, string? attribute)
     {

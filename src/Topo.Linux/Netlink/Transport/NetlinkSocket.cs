@@ -39,7 +39,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     public static NetlinkSocket Open(int protocol = NetlinkProtocol.Route)
     {
         var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
-        if (fd < 0) throw Errno("socket(AF_NETLINK)");
+        if (fd < 0) throw SyscallException.FromErrno("socket(AF_NETLINK)");
         // One per namespace, kept for the whole command: leave the low numbers to libnftables.
         fd = FileDescriptors.KeepAboveSelectLimit(fd);
         try
@@ -50,9 +50,9 @@ internal sealed unsafe class NetlinkSocket : IDisposable
             // most sockets only ever dump, and observing opens one per namespace.
 
             var address = new SockaddrNetlink { Family = AddressFamily.Netlink };
-            if (bind(fd, (sockaddr*)&address, NetlinkProtocol.SockaddrSize) != 0) throw Errno("bind(AF_NETLINK)");
+            if (bind(fd, (sockaddr*)&address, NetlinkProtocol.SockaddrSize) != 0) throw SyscallException.FromErrno("bind(AF_NETLINK)");
             socklen_t length = NetlinkProtocol.SockaddrSize;
-            if (getsockname(fd, (sockaddr*)&address, &length) != 0) throw Errno("getsockname(AF_NETLINK)");
+            if (getsockname(fd, (sockaddr*)&address, &length) != 0) throw SyscallException.FromErrno("getsockname(AF_NETLINK)");
             return new NetlinkSocket(fd, address.PortId, (uint)Environment.TickCount);
         }
         catch
@@ -71,7 +71,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         const int SoNetnsCookie = 71; // SO_NETNS_COOKIE, asm-generic/socket.h
         ulong cookie = 0;
         socklen_t length = sizeof(ulong);
-        if (getsockopt(_fd, SOL_SOCKET, SoNetnsCookie, &cookie, &length) != 0) throw Errno("getsockopt(SO_NETNS_COOKIE)");
+        if (getsockopt(_fd, SOL_SOCKET, SoNetnsCookie, &cookie, &length) != 0) throw SyscallException.FromErrno("getsockopt(SO_NETNS_COOKIE)");
         return cookie;
     }
 
@@ -237,7 +237,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
                 var sent = sendmsg(Fd, &msg, 0);
                 if (sent >= 0) return;
                 if (errno == EINTR) continue;
-                throw Errno("sendmsg(netlink)");
+                throw SyscallException.FromErrno("sendmsg(netlink)");
             }
         }
     }
@@ -263,7 +263,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
                 if (received < 0)
                 {
                     if (errno == EINTR) continue;
-                    throw Errno("recvmsg(netlink)");
+                    throw SyscallException.FromErrno("recvmsg(netlink)");
                 }
                 if ((msg.msg_flags & MSG_TRUNC) != 0) throw new NetlinkParseException("netlink datagram larger than the receive buffer");
                 if (address.PortId != 0) continue; // only the kernel talks to us
@@ -276,12 +276,10 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 
     private static void SetOption(int fd, int level, int name, int value, string what)
     {
-        if (TrySetOption(fd, level, name, value) != 0) throw Errno($"setsockopt({what})");
+        if (TrySetOption(fd, level, name, value) != 0) throw SyscallException.FromErrno($"setsockopt({what})");
     }
 
     private static int TrySetOption(int fd, int level, int name, int value) => setsockopt(fd, level, name, &value, sizeof(int));
-
-    internal static NetlinkException Errno(string operation) => new(operation, errno, null, 0);
 
     public void Dispose()
     {

@@ -7,7 +7,7 @@ using Topo.Linux.Namespaces;
 using Topo.Linux.Monitoring;
 using Topo.Linux.Observation;
 
-namespace Topo.Cli;
+namespace Topo.Cli.Linux;
 
 /// <summary>
 /// The live host through Topo.Linux: one namespace thread, one netlink session per namespace,

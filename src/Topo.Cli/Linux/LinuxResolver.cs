@@ -3,7 +3,7 @@ using Topo.Core.Dns;
 using Topo.Linux.Dns;
 using Topo.Linux.Namespaces;
 
-namespace Topo.Cli;
+namespace Topo.Cli.Linux;
 
 /// <summary>
 /// <see cref="EmbeddedDns"/> behind the CLI's port. It gets a namespace thread of its own: binding

@@ -4,7 +4,7 @@ using Topo.Linux.Monitoring;
 using Topo.Linux.Namespaces;
 using Topo.Linux.Netlink.Transport;
 
-namespace Topo.Cli;
+namespace Topo.Cli.Linux;
 
 /// <summary>
 /// The watcher's change feed on Linux: the kernel monitor, following namespaces by name, and

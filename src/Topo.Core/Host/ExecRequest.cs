@@ -1,10 +1,11 @@
 using Topo.Core.Model;
 
-namespace Topo.Linux.Execution;
+namespace Topo.Core.Host;
 
 /// <summary>
-/// A command to become, and where: inside named namespace <see cref="Namespace"/> with its
-/// /etc files in place (as <c>ip netns exec</c>), or, when null, right here (host mode).
+/// What <c>topo exec</c> asks of the host: become a command inside named namespace
+/// <see cref="Namespace"/> with its /etc files in place (as <c>ip netns exec</c>), or, when null,
+/// right here (host mode).
 /// </summary>
 public sealed record ExecRequest(string? Namespace, IReadOnlyList<string> Command)
 {
@@ -30,5 +31,5 @@ public enum ExecFailureKind
     NotExecutable,
 }
 
-/// <summary>Why the process did not become the command (the only way <see cref="NamespaceExec.Run"/> returns).</summary>
+/// <summary>Why the process did not become the command (the only way an exec returns).</summary>
 public sealed record ExecFailure(ExecFailureKind Kind, string Detail);
