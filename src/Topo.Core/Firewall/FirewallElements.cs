@@ -75,8 +75,8 @@ public static class FirewallElements
             var valueJson = value?.Build();
             if (!_keys.Add((set, keyJson)))
                 throw new InvalidOperationException($"two elements with the key {keyJson} in set {set} (two identical port mappings?)");
-            Elements.Add(new ElementSpec(set, keyJson, NftText.RenderValue(keyJson, spec.KeyType),
-                valueJson, valueJson is null ? null : NftText.RenderValue(valueJson, spec.DataType), $"{owner} {what}"));
+            Elements.Add(new ElementSpec(set, keyJson, key.Text(spec.KeyType),
+                valueJson, value?.Text(spec.DataType), $"{owner} {what}"));
         }
     }
 

@@ -31,7 +31,10 @@ public sealed record NamespaceFileState(string Namespace, string Name, string Co
         have is NamespaceFileState h && SameLabel(Owner, h.Owner) && h.Content == Content;
 
     /// <summary>The whole file as written: the label line, then the content.</summary>
-    public string Text => Owner is { } owner ? $"# {owner}{HeaderTail}\n{Content}" : Content;
+    public string Text => Owner is not null ? Header + Content : Content;
+
+    /// <summary>The label line, newline included (empty for a foreign file): what <see cref="Text"/> puts before the content.</summary>
+    public string Header => Owner is { } owner ? $"# {owner}{HeaderTail}\n" : "";
 
     /// <summary>
     /// A file as read: <c># topo:…</c> on the first line gives the owner and the rest is the

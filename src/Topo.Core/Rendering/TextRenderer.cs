@@ -30,6 +30,7 @@ public static class TextRenderer
                 text.Line($"{Symbol(text, kind)} {PlanView.Legend(kind)}");
         }
 
+        var diffs = new LineDiff.Memo();
         foreach (var group in PlanView.Groups(plan))
         {
             text.Blank();
@@ -39,7 +40,7 @@ public static class TextRenderer
             {
                 if (!first) text.Blank();
                 first = false;
-                WriteAction(text, action);
+                WriteAction(text, action, diffs);
             }
         }
 
@@ -48,7 +49,7 @@ public static class TextRenderer
         return text.ToString();
     }
 
-    private static void WriteAction(Styled text, PlanAction action)
+    private static void WriteAction(Styled text, PlanAction action, LineDiff.Memo diffs)
     {
         text.Line($"    # {action.Reason}", Ansi.Dim);
         text.Line($"{Symbol(text, action.Kind)} {PlanView.Describe(action.Subject)}");
@@ -58,7 +59,7 @@ public static class TextRenderer
                 WriteAttributes(text, action.Subject, "      ");
                 break;
             case ActionKind.Update or ActionKind.Replace:
-                WriteChanges(text, action);
+                WriteChanges(text, action, diffs);
                 break;
         }
         foreach (var included in action.Includes)
@@ -88,7 +89,7 @@ public static class TextRenderer
         }
     }
 
-    private static void WriteChanges(Styled text, PlanAction action)
+    private static void WriteChanges(Styled text, PlanAction action, LineDiff.Memo diffs)
     {
         var width = action.Changes.IsEmpty ? 0 : action.Changes.Max(c => c.Attribute.Name().Length) + 1;
         foreach (var change in action.Changes)
@@ -97,7 +98,7 @@ public static class TextRenderer
             {
                 // A file's content: the lines removed and added, one level in.
                 text.Line($"      {Colored(text, ActionKind.Update, "~")} {change.Attribute.Name()}:");
-                foreach (var (op, content) in LineDiff.Changes(change.Before, change.After))
+                foreach (var (op, content) in diffs.Changes(change.Before, change.After))
                 {
                     var kind = op == '-' ? ActionKind.Delete : ActionKind.Create;
                     text.Line($"          {Colored(text, kind, op.ToString())} {content}");

@@ -1,5 +1,6 @@
 using Topo.Core.Errors;
 using Topo.Core.Model;
+using Topo.Linux.Namespaces;
 using Topo.Linux.Netlink;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Transport;
@@ -134,10 +135,10 @@ public sealed partial class Applier
         }
     }
 
-    private readonly HashSet<(ulong Device, ulong Inode)> _recoveredIdentities = [];
+    private readonly HashSet<NamespaceIdentity> _recoveredIdentities = [];
 
     /// <summary>The nsfs identity of name NS; null when there is no namespace behind it (no file, or a plain one).</summary>
-    private (ulong Device, ulong Inode)? IdentityOrNull(string ns)
+    private NamespaceIdentity? IdentityOrNull(string ns)
     {
         try
         {

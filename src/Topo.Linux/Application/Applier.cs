@@ -93,6 +93,7 @@ public sealed partial class Applier : IDisposable
         _firewallDone.Clear();
         var byKind = new Dictionary<ResourceKind, TimeSpan>();
         _vanishing.Clear();
+        _encoded.Clear();
         // Two passes (PlanSteps): every removal first, so a name is free before anything takes it.
         foreach (var (action, step) in plan.Steps())
         {

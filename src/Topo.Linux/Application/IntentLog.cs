@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Topo.Linux.Namespaces;
 using static Tmds.Linux.LibC;
 
 namespace Topo.Linux.Application;
@@ -25,7 +26,7 @@ internal sealed unsafe class IntentLog(string path) : IDisposable
     public string Path { get; } = path;
 
     /// <summary>A namespace made (not yet named) with this nsfs identity is about to get NAME.</summary>
-    public void Namespace(string name, (ulong Device, ulong Inode) identity) =>
+    public void Namespace(string name, NamespaceIdentity identity) =>
         Append($"namespace\t{name}\t{identity.Device}\t{identity.Inode}");
 
     /// <summary>NAME is about to become a second name of an existing namespace (container mode).</summary>
@@ -101,7 +102,7 @@ internal sealed unsafe class IntentLog(string path) : IDisposable
             {
                 ("namespace", 4) when ulong.TryParse(f[2], CultureInfo.InvariantCulture, out var dev) &&
                                       ulong.TryParse(f[3], CultureInfo.InvariantCulture, out var ino) =>
-                    new Intent(IntentKind.Namespace, "", f[1], (dev, ino)),
+                    new Intent(IntentKind.Namespace, "", f[1], new NamespaceIdentity(dev, ino)),
                 ("bind", 2) => new Intent(IntentKind.Bind, "", f[1], null),
                 ("unname", 2) => new Intent(IntentKind.Unname, "", f[1], null),
                 ("link", 3) => new Intent(IntentKind.Link, f[1], f[2], null),
@@ -129,4 +130,4 @@ internal enum IntentKind { Namespace, Bind, Unname, Link, File }
 /// <param name="Namespace">Where a link or file was to be ("" the host); "" for names.</param>
 /// <param name="Name">The namespace name, link name or temporary file name.</param>
 /// <param name="Identity">A new namespace's nsfs identity.</param>
-internal sealed record Intent(IntentKind Kind, string Namespace, string Name, (ulong Device, ulong Inode)? Identity);
+internal sealed record Intent(IntentKind Kind, string Namespace, string Name, NamespaceIdentity? Identity);

@@ -113,7 +113,7 @@ public sealed class EmbeddedDns : IDisposable
             foreach (var view in wanted.Values)
             {
                 AnswerBook book;
-                (ulong Device, ulong Inode) identity;
+                NamespaceIdentity identity;
                 try
                 {
                     book = compiler.BookOf(view);
@@ -172,7 +172,7 @@ public sealed class EmbeddedDns : IDisposable
                 {
                     using var ns = _store.Open(view.Namespace);
                     var (udp, tcp) = thread.Run(ns, () => BindBoth());
-                    results.Add((i, new NamespaceServer(view.Namespace, (ns.Device, ns.Inode), udp, tcp, view, book), null));
+                    results.Add((i, new NamespaceServer(view.Namespace, ns.Identity, udp, tcp, view, book), null));
                 }
                 catch (Exception e) when (e is IOException or SyscallException or ArgumentException or SocketException)
                 {

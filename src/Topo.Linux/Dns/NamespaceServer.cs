@@ -1,5 +1,6 @@
 using Tmds.Linux;
 using Topo.Core.Dns;
+using Topo.Linux.Namespaces;
 using static Tmds.Linux.LibC;
 
 namespace Topo.Linux.Dns;
@@ -15,7 +16,7 @@ internal sealed unsafe class NamespaceServer : IDisposable
     private AnswerBook _book;
     private int _tcpConnections;
 
-    public NamespaceServer(string name, (ulong Device, ulong Inode) identity, OwnedFd udp, OwnedFd tcp, DnsView view, AnswerBook book)
+    public NamespaceServer(string name, NamespaceIdentity identity, OwnedFd udp, OwnedFd tcp, DnsView view, AnswerBook book)
     {
         Name = name;
         Identity = identity;
@@ -30,7 +31,7 @@ internal sealed unsafe class NamespaceServer : IDisposable
 
     public string Name { get; }
 
-    public (ulong Device, ulong Inode) Identity { get; }
+    public NamespaceIdentity Identity { get; }
 
     public OwnedFd Udp { get; }
 

@@ -13,7 +13,7 @@ public sealed class NamespaceSessions : IDisposable
     private readonly Dictionary<string, RouteNetlinkSession> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetNamespace> _handles = new(StringComparer.Ordinal);
     // Namespaces whose handle was closed once their socket was open (Release): what they were.
-    private readonly Dictionary<string, (ulong Device, ulong Inode)> _released = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NamespaceIdentity> _released = new(StringComparer.Ordinal);
     private long _closedWrites;
 
     public NamespaceSessions(NamespaceStore store, NetNamespace host)
@@ -52,7 +52,7 @@ public sealed class NamespaceSessions : IDisposable
     internal void Release(string ns)
     {
         if (!_sessions.ContainsKey(ns) || !_handles.Remove(ns, out var handle)) return;
-        _released[ns] = (handle.Device, handle.Inode);
+        _released[ns] = handle.Identity;
         handle.Dispose();
     }
 
@@ -65,7 +65,7 @@ public sealed class NamespaceSessions : IDisposable
     /// (<see cref="AwaitDefaults"/>).
     /// </summary>
     /// <param name="beforeNaming">See <see cref="NamespaceStore.Create"/>.</param>
-    public NetNamespace CreateNamespace(string ns, Action<(ulong Device, ulong Inode)>? beforeNaming = null)
+    public NetNamespace CreateNamespace(string ns, Action<NamespaceIdentity>? beforeNaming = null)
     {
         Netlink.Transport.NetlinkSocket? socket = null;
         NetNamespace handle;
@@ -128,7 +128,7 @@ public sealed class NamespaceSessions : IDisposable
     /// Keeps a session opened elsewhere (on the namespace thread, for a concurrent read), in the
     /// namespace whose identity was <paramref name="identity"/> when it was opened.
     /// </summary>
-    internal void AdoptSession(string ns, RouteNetlinkSession session, (ulong Device, ulong Inode) identity)
+    internal void AdoptSession(string ns, RouteNetlinkSession session, NamespaceIdentity identity)
     {
         if (_sessions.Remove(ns, out var old))
         {
@@ -157,10 +157,10 @@ public sealed class NamespaceSessions : IDisposable
     /// the same namespace (a long-lived observer must not read a namespace that was replaced).
     /// </summary>
     /// <returns>The namespace's nsfs device and inode (its identity).</returns>
-    public (ulong Device, ulong Inode) Refresh(string ns)
+    public NamespaceIdentity Refresh(string ns)
     {
         var identity = Store.Identity(ns);
-        if ((_handles.TryGetValue(ns, out var cached) && (cached.Device, cached.Inode) == identity)
+        if ((_handles.TryGetValue(ns, out var cached) && cached.Identity == identity)
             || (_released.TryGetValue(ns, out var was) && was == identity))
         {
             return identity;

@@ -44,7 +44,7 @@ public sealed unsafe class NamespaceStore
     public NetNamespace Open(string name) => NetNamespace.Open(PathOf(name), followLinks: false);
 
     /// <summary>The identity (nsfs device, inode) of namespace NAME; IOException if there is no namespace behind the name.</summary>
-    public (ulong Device, ulong Inode) Identity(string name) => NetNamespace.IdentityOf(PathOf(name), followLinks: false);
+    public NamespaceIdentity Identity(string name) => NetNamespace.IdentityOf(PathOf(name), followLinks: false);
 
     /// <summary>Creates a fresh namespace NAME; returns its handle.</summary>
     /// <param name="inside">Runs in the new namespace, on the namespace thread, once it is named
@@ -52,7 +52,7 @@ public sealed unsafe class NamespaceStore
     /// <param name="beforeNaming">Told the new namespace's identity (nsfs device, inode) before
     /// anything of it is visible (its mount point file included): a caller that records it can
     /// tell afterwards that what is at NAME is the namespace it made (the applier's intent log).</param>
-    public NetNamespace Create(string name, Action? inside = null, Action<(ulong Device, ulong Inode)>? beforeNaming = null)
+    public NetNamespace Create(string name, Action? inside = null, Action<NamespaceIdentity>? beforeNaming = null)
     {
         var path = PathOf(name);
         Prepare();

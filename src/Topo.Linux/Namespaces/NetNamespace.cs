@@ -28,6 +28,8 @@ public sealed unsafe class NetNamespace : SafeHandle
 
     public ulong Device { get; }
 
+    public NamespaceIdentity Identity => new(Device, Inode);
+
     public int Fd => (int)handle;
 
     /// <summary>A path any process can open to enter this namespace while the handle is open (e.g. for nsenter --net=).</summary>
@@ -63,7 +65,7 @@ public sealed unsafe class NetNamespace : SafeHandle
     /// The identity (nsfs device and inode) of the namespace bound at PATH, without opening it:
     /// one stat, where opening costs an open, a stat and a close.
     /// </summary>
-    public static (ulong Device, ulong Inode) IdentityOf(string path, bool followLinks = true)
+    public static NamespaceIdentity IdentityOf(string path, bool followLinks = true)
     {
         var identity = StatPath(path, followLinks);
         // A plain file where a name should be (left by a crash, or unmounted elsewhere) is not a
@@ -79,7 +81,7 @@ public sealed unsafe class NetNamespace : SafeHandle
     internal static IOException SymbolicLink(string path) =>
         new($"{path} is a symbolic link; topo never follows a link where a namespace should be (remove it if it is not yours)");
 
-    private static (ulong Device, ulong Inode) StatPath(string path, bool followLinks = true)
+    private static NamespaceIdentity StatPath(string path, bool followLinks = true)
     {
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         stat st;
@@ -88,7 +90,7 @@ public sealed unsafe class NetNamespace : SafeHandle
             if ((followLinks ? stat(p, &st) : lstat(p, &st)) != 0) throw new IOException($"stat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
             if (!followLinks && (st.st_mode & S_IFMT) == S_IFLNK) throw SymbolicLink(path);
         }
-        return ((ulong)st.st_dev, (ulong)st.st_ino);
+        return new NamespaceIdentity((ulong)st.st_dev, (ulong)st.st_ino);
     }
 
     /// <summary>The namespace of the calling thread.</summary>

@@ -22,7 +22,7 @@ internal sealed class ConcurrentSnapshots
     private readonly string[] _names;
     private readonly RouteNetlinkSession?[] _session;
     private readonly bool[] _fresh;
-    private readonly (ulong Device, ulong Inode)[] _identity; // of the namespaces whose socket was opened here
+    private readonly NamespaceIdentity[] _identity; // of the namespaces whose socket was opened here
     private readonly NamespaceSnapshot?[] _results;
     private readonly ExceptionDispatchInfo?[] _errors;
     private readonly Func<string, RouteNetlinkSession, NamespaceSnapshot> _read;
@@ -42,7 +42,7 @@ internal sealed class ConcurrentSnapshots
         var n = _names.Length;
         _session = new RouteNetlinkSession?[n];
         _fresh = new bool[n];
-        _identity = new (ulong, ulong)[n];
+        _identity = new NamespaceIdentity[n];
         _results = new NamespaceSnapshot?[n];
         _errors = new ExceptionDispatchInfo?[n];
         _back = n;
@@ -59,7 +59,7 @@ internal sealed class ConcurrentSnapshots
     }
 
     /// <summary>The identity of each namespace whose socket was opened here (known once <see cref="Complete"/> returned).</summary>
-    public Dictionary<string, (ulong Device, ulong Inode)> Opened { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, NamespaceIdentity> Opened { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Reads from the front of the list until the two threads meet, waits for the namespace
@@ -118,7 +118,7 @@ internal sealed class ConcurrentSnapshots
                 {
                     // Opened here and closed at once: only the socket stays (one fd per namespace).
                     using var handle = _sessions.Store.Open(_names[i]);
-                    _identity[i] = (handle.Device, handle.Inode);
+                    _identity[i] = handle.Identity;
                     handle.Enter();
                     _session[i] = new RouteNetlinkSession(NetlinkSocket.Open());
                     _fresh[i] = true;

@@ -45,7 +45,7 @@ public sealed partial class Observer : IDisposable
     private readonly FileObservation _files;
 
     /// <summary>What each named namespace held when it was last read, and which namespace that was.</summary>
-    private Dictionary<string, ((ulong, ulong) Identity, NamespaceSnapshot Snapshot)> _lastRead = new(StringComparer.Ordinal);
+    private Dictionary<string, NamespaceReading> _lastRead = new(StringComparer.Ordinal);
 
     /// <summary>Observes the host.</summary>
     /// <param name="project">When set, namespaces of other projects are listed but not read.</param>
@@ -79,23 +79,45 @@ public sealed partial class Observer : IDisposable
     }
 
     private HostState Observe(string? project, IEnumerable<string>? sysctls, Func<string, bool>? unchanged,
-        List<(string Name, (ulong, ulong)? Identity)> listed, Task<FileObservation.Reading> files)
+        List<ListedName> listed, Task<FileObservation.Reading> files)
     {
-        var snapshots = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
-        var links = ImmutableArray.CreateBuilder<LinkState>();
-        var addresses = ImmutableArray.CreateBuilder<AddressState>();
-        var routes = ImmutableArray.CreateBuilder<RouteState>();
-        var namespaces = ImmutableArray.CreateBuilder<NamespaceState>();
-        var reused = new Dictionary<string, NamespaceSnapshot>(StringComparer.Ordinal);
-        if (unchanged is not null)
+        var reused = Reusable(listed, unchanged);
+        var (host, read, opened) = ReadKernel(listed, reused);
+        var named = Sort(listed, Arrange(listed, opened), read, reused, project);
+        _lastRead = named.Read;
+        var (links, addresses, routes) = Model(host, named.Ours);
+        var sysctlStates = sysctls is null ? [] : ReadSysctls(sysctls);
+        return new HostState(named.Namespaces, links, addresses, routes, sysctlStates)
         {
-            foreach (var (name, identity) in listed)
-            {
-                if (identity is { } id && unchanged(name) && _lastRead.TryGetValue(name, out var last) && last.Identity == id) reused[name] = last.Snapshot;
-            }
+            Files = FilesOf(named.Namespaces, project, files.GetAwaiter().GetResult()),
+            HostResolvConf = _files.ReadHostResolvConf(),
+        };
+    }
+
+    /// <summary>
+    /// The last readings that stand for this observation: names the caller knows unchanged
+    /// (see <c>unchanged</c>), still leading to the namespace that was read.
+    /// </summary>
+    private Dictionary<string, NamespaceSnapshot> Reusable(List<ListedName> listed, Func<string, bool>? unchanged)
+    {
+        var reused = new Dictionary<string, NamespaceSnapshot>(StringComparer.Ordinal);
+        if (unchanged is null) return reused;
+        foreach (var (name, identity) in listed)
+        {
+            if (identity is { } id && unchanged(name) && _lastRead.TryGetValue(name, out var last) && last.Identity == id) reused[name] = last.Snapshot;
         }
-        // The namespace thread opens sockets while this thread dumps the host (alone: see
-        // ConcurrentSnapshots). The host's socket is opened first: the thread is busy after.
+        return reused;
+    }
+
+    /// <summary>
+    /// Dumps the host, and every listed namespace but the reused ones: the namespace thread opens
+    /// sockets while this thread dumps the host (alone: see ConcurrentSnapshots). Names with no
+    /// namespace behind them (any more) have no snapshot.
+    /// </summary>
+    private (NamespaceSnapshot Host, Dictionary<string, NamespaceSnapshot> Read, Dictionary<string, NamespaceIdentity> Opened) ReadKernel(
+        List<ListedName> listed, Dictionary<string, NamespaceSnapshot> reused)
+    {
+        // The host's socket is opened first: the namespace thread is busy after.
         var hostSession = _sessions.For(HostState.Host);
         var reading = new ConcurrentSnapshots(_sessions, [.. listed.Select(n => n.Name).Where(n => !reused.ContainsKey(n))], Snapshot);
         NamespaceSnapshot host;
@@ -110,22 +132,38 @@ public sealed partial class Observer : IDisposable
             try { reading.Complete(); } catch (Exception) { }
             throw;
         }
-        var read = reading.Complete();
-        var named = Arrange(listed, reading.Opened);
-        var lastRead = new Dictionary<string, ((ulong, ulong), NamespaceSnapshot)>(named.Count, StringComparer.Ordinal);
+        return (host, reading.Complete(), reading.Opened);
+    }
+
+    /// <summary>What <see cref="Sort"/> made of the names: every name's state, the topo namespaces to model, and what was read.</summary>
+    private sealed record SortedNames(
+        ImmutableArray<NamespaceState> Namespaces,
+        List<(NamespaceSnapshot Snapshot, Label Owner)> Ours,
+        Dictionary<string, NamespaceReading> Read);
+
+    /// <summary>
+    /// Each name as the model has it. A name whose namespace vanished while it was read, or a
+    /// namespace without topo's label on its lo, is foreign: listed without an owner, so that a
+    /// plan wanting the name is refused before any change, and never read further. A second name
+    /// of a namespace points at the first (container mode). Only the project's namespaces (all, when
+    /// <paramref name="project"/> is null) are modelled.
+    /// </summary>
+    private static SortedNames Sort(List<ListedName> listed, List<ArrangedName> named, Dictionary<string, NamespaceSnapshot> read,
+        Dictionary<string, NamespaceSnapshot> reused, string? project)
+    {
+        var namespaces = ImmutableArray.CreateBuilder<NamespaceState>();
+        var ours = new List<(NamespaceSnapshot Snapshot, Label Owner)>();
+        var lastRead = new Dictionary<string, NamespaceReading>(named.Count, StringComparer.Ordinal);
         var rerooted = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (listedName, sharesWith, identity) in named)
         {
             var name = listedName;
-            // A name whose namespace vanished while it was read, or a namespace without topo's
-            // label on its lo, is foreign: listed without an owner, so that a plan wanting the
-            // name is refused before any change, and never read further.
             if (!read.TryGetValue(name, out var snapshot) && !reused.TryGetValue(name, out snapshot))
             {
                 namespaces.Add(new NamespaceState(name));
                 continue;
             }
-            lastRead[name] = (identity, snapshot);
+            lastRead[name] = new NamespaceReading(identity, snapshot);
             if (NamespaceOwner.Of(snapshot.Links) is not { } owner)
             {
                 namespaces.Add(new NamespaceState(name));
@@ -149,7 +187,7 @@ public sealed partial class Observer : IDisposable
             }
             namespaces.Add(new NamespaceState(name) { Owner = owner });
             if (project is not null && owner.Project != project) continue;
-            snapshots.Add((snapshot, owner));
+            ours.Add((snapshot, owner));
         }
 
         if (named.Count < listed.Count)
@@ -161,12 +199,20 @@ public sealed partial class Observer : IDisposable
                 if (!arranged.Contains(name)) namespaces.Add(new NamespaceState(name));
             }
         }
+        return new SortedNames(namespaces.ToImmutable(), ours, lastRead);
+    }
 
-        var peers = new VethPeers(host, snapshots.Select(s => s.Snapshot));
+    /// <summary>The host's links, addresses and routes, then those of each topo namespace (a reused reading keeps its model).</summary>
+    private static (ImmutableArray<LinkState>, ImmutableArray<AddressState>, ImmutableArray<RouteState>) Model(
+        NamespaceSnapshot host, List<(NamespaceSnapshot Snapshot, Label Owner)> ours)
+    {
+        var links = ImmutableArray.CreateBuilder<LinkState>();
+        var addresses = ImmutableArray.CreateBuilder<AddressState>();
+        var routes = ImmutableArray.CreateBuilder<RouteState>();
+        var peers = new VethPeers(host, ours.Select(s => s.Snapshot));
         AddLinks(host, host, peers, links, addresses, routes, namespaceOwner: null);
-        foreach (var (snapshot, owner) in snapshots)
+        foreach (var (snapshot, owner) in ours)
         {
-            // A reading reused (see unchanged) keeps what it was turned into last time.
             if (snapshot.Model is not { } model)
             {
                 var (l, a, r) = (ImmutableArray.CreateBuilder<LinkState>(), ImmutableArray.CreateBuilder<AddressState>(), ImmutableArray.CreateBuilder<RouteState>());
@@ -177,23 +223,20 @@ public sealed partial class Observer : IDisposable
             addresses.AddRange(model.Addresses);
             routes.AddRange(model.Routes);
         }
+        return (links.ToImmutable(), addresses.ToImmutable(), routes.ToImmutable());
+    }
 
-        _lastRead = lastRead;
-        var sysctlStates = sysctls is null ? [] : ReadSysctls(sysctls);
-        // Files of every topo name (shared ones too: each has its own /etc/netns/NAME), and leftovers.
-        var fileReading = files.GetAwaiter().GetResult();
-        var fileStates = ImmutableArray.CreateBuilder<NamespaceFileState>();
+    /// <summary>Files of every topo name of the project (shared ones too: each has its own /etc/netns/NAME), and leftovers.</summary>
+    private static ImmutableArray<NamespaceFileState> FilesOf(ImmutableArray<NamespaceState> namespaces, string? project, FileObservation.Reading reading)
+    {
+        var files = ImmutableArray.CreateBuilder<NamespaceFileState>();
         foreach (var ns in namespaces)
         {
-            if (ns.Owner is { } o && (project is null || o.Project == project) && fileReading.ByName.TryGetValue(ns.Name, out var these))
-                fileStates.AddRange(these);
+            if (ns.Owner is { } o && (project is null || o.Project == project) && reading.ByName.TryGetValue(ns.Name, out var these))
+                files.AddRange(these);
         }
-        fileStates.AddRange(fileReading.Leftovers);
-        return new HostState(namespaces.ToImmutable(), links.ToImmutable(), addresses.ToImmutable(), routes.ToImmutable(), sysctlStates)
-        {
-            Files = fileStates.ToImmutable(),
-            HostResolvConf = _files.ReadHostResolvConf(),
-        };
+        files.AddRange(reading.Leftovers);
+        return files.ToImmutable();
     }
 
     /// <summary>
@@ -214,92 +257,6 @@ public sealed partial class Observer : IDisposable
             }
             return found.ToImmutable();
         });
-    }
-
-    /// <summary>
-    /// Names in the store. Those something is kept for (a session, from an earlier reading) are
-    /// checked to still lead to the same namespace, and get its identity; the others learn theirs
-    /// when their socket is opened (one stat each saved: hundreds of names in a fresh process).
-    /// </summary>
-    private List<(string Name, (ulong, ulong)? Identity)> ListNames()
-    {
-        var names = _sessions.Store.List();
-        _sessions.Retain(names);
-        var listed = new List<(string, (ulong, ulong)?)>(names.Count);
-        foreach (var name in names)
-        {
-            if (!_sessions.Knows(name))
-            {
-                listed.Add((name, null));
-                continue;
-            }
-            try
-            {
-                listed.Add((name, _sessions.Refresh(name)));
-            }
-            catch (Exception e) when (e is IOException or SyscallException)
-            {
-                // No namespace behind the name (any more): not ours to judge.
-            }
-        }
-        return listed;
-    }
-
-    /// <summary>
-    /// The names that lead to a namespace, each with the earlier name it shares its namespace
-    /// with (same nsfs inode), if any, and its identity.
-    /// </summary>
-    private List<(string Name, string? SharesWith, (ulong, ulong) Identity)> Arrange(
-        List<(string Name, (ulong, ulong)? Identity)> listed, Dictionary<string, (ulong, ulong)> opened)
-    {
-        var names = listed.Select(l => l.Name).ToList();
-        var open = new List<(string Name, (ulong, ulong) Key)>(listed.Count);
-        var distinct = new HashSet<(ulong, ulong)>();
-        foreach (var (name, known) in listed)
-        {
-            if ((opened.TryGetValue(name, out var id) ? id : known) is not { } identity) continue; // stale or vanished
-            open.Add((name, identity));
-            distinct.Add(identity);
-        }
-        // Which of two names came first matters only when names share a namespace: only then is
-        // /proc/self/mountinfo read (with hundreds of namespaces, reading it cost the kernel more
-        // than dumping their links).
-        if (distinct.Count < open.Count)
-        {
-            var order = MountOrder(names).Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
-            open = [.. open.OrderBy(o => order[o.Name])];
-        }
-
-        var result = new List<(string, string?, (ulong, ulong))>(open.Count);
-        var byInode = new Dictionary<(ulong, ulong), string>();
-        foreach (var (name, key) in open)
-        {
-            if (byInode.TryGetValue(key, out var first))
-            {
-                result.Add((name, first, key));
-            }
-            else
-            {
-                byInode[key] = name;
-                result.Add((name, null, key));
-            }
-        }
-        return result;
-    }
-
-    /// <summary>Orders names by mount id (the original name of a namespace was mounted before its aliases).</summary>
-    private List<string> MountOrder(IReadOnlyList<string> names)
-    {
-        var ids = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
-        {
-            var fields = line.Split(' ');
-            if (fields.Length < 5) continue;
-            var mountPoint = fields[4];
-            if (Path.GetDirectoryName(mountPoint) != _sessions.Store.Options.NetnsDirectory.TrimEnd('/')) continue;
-            if (long.TryParse(fields[0], out var id)) ids.TryAdd(Path.GetFileName(mountPoint), id);
-        }
-        return names.OrderBy(n => ids.GetValueOrDefault(n, long.MaxValue)).ThenBy(n => n, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Dumps one namespace; any thread (it touches only the session).</summary>

@@ -1,3 +1,4 @@
+using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Rendering;
 using Topo.Core.Tests.Support;
@@ -92,6 +93,30 @@ public sealed class TextRendererTests
             "          + search example.com\n" +
             "          + options edns0 ndots:0\n", text);
         Assert.DoesNotContain('\u001b', text);
+    }
+
+    [Fact]
+    public void Files_changed_alike_each_show_their_own_lines()
+    {
+        // Hosts files of a network's members are one string (resolver and observer share it), and
+        // their diff is worked out once: a file that shares only the old text must not get theirs.
+        var before = "10.0.0.2\tweb web.lan\n";
+        var after = before + "10.0.0.3\tapi api.lan\n";
+        var other = before + "10.0.0.9\tdb db.lan\n";
+        PlanAction Update(int id, string ns, string to) =>
+            new(id, ActionKind.Update, Samples.HostsFile(ns, before), Samples.HostsFile(ns, to),
+                [new AttributeChange(AttributeKind.Content, before, to, ForcesReplace: false)], "differs on the host: content", [], []);
+        var plan = new Plan(Samples.Project, [Update(1, "a", after), Update(2, "b", after), Update(3, "c", other)], HostState.Empty);
+
+        var text = TextRenderer.Render(plan);
+
+        foreach (var (ns, line) in new[] { ("a", "api api.lan"), ("b", "api api.lan"), ("c", "db db.lan") })
+        {
+            var section = text[text.IndexOf($"file {ns}/hosts", StringComparison.Ordinal)..];
+            section = section[..section.IndexOf("\n\n", StringComparison.Ordinal)];
+            Assert.Contains(line, section);
+            Assert.Single(section.Split('\n'), l => l.Contains("+ 10.0.0.", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
