@@ -71,9 +71,12 @@ public sealed class EmbeddedDnsForwardingTests
     {
         using var dns = Serve($"nameserver {DnsSandbox.Closed}\nnameserver {DnsSandbox.UpstreamA}\n");
         dns.Dnsmasq(DnsSandbox.UpstreamA, "--address=/outside.test/10.9.9.9");
-        var clock = Stopwatch.StartNew();
-        Assert.Equal(["10.9.9.9"], dns.Short("c1", "outside.test"));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        var answer = dns.Dig("c1", "outside.test");
+        Assert.Contains("10.9.9.9", answer);
+        // dig's own clock, from query to answer: starting processes on a loaded machine is not
+        // counted. Waiting for the dead server would cost the 1.5 s per-server timeout.
+        var took = int.Parse(System.Text.RegularExpressions.Regex.Match(answer, @"Query time: (\d+) msec").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(took < 1000, $"took {took} ms:\n{answer}");
     }
 
     [Fact]

@@ -98,11 +98,13 @@ public sealed class ConfirmScenarioTests
     public void A_killed_apply_is_rolled_back_by_the_next_topo_command_after_its_deadline()
     {
         var s = SandboxShell.Run(Script("""
-            $TOPO apply $W/after.yaml --confirm 3s < /dev/null > $W/apply.log 2>&1 & pid=$!
+            # 10 s: "early" must start and observe within it even on a loaded machine.
+            t0=$(date +%s)
+            $TOPO apply $W/after.yaml --confirm 10s < /dev/null > $W/apply.log 2>&1 & pid=$!
             waiting
             kill -9 $pid; wait $pid
             step early $TOPO apply $W/after.yaml
-            sleep 3
+            while [ "$(date +%s)" -le $((t0 + 11)) ]; do sleep 0.2; done
             step late $TOPO apply $W/before.yaml
             $TOPO state > $W/state-after.json
             step same diff $W/state-before.json $W/state-after.json

@@ -27,7 +27,7 @@ public sealed class NotRootScenarioTests
     {
         var s = SandboxShell.Run($$"""
             file={{Repo.PathOf("examples/wordpress.yaml")}}
-            snap() { ip -d -j link; ip -j addr; ip -j route; ip netns list; ls -la /run /run/netns /etc/netns; grep -c netns /proc/self/mountinfo; nft list ruleset; }
+            snap() { ip -d -j link; ip -j addr; ip -j route; ip netns list; ls -la /run /run/netns /etc/netns; cut -d' ' -f5 /proc/self/mountinfo | grep -cE '^/(run|etc)/netns'; nft list ruleset; }
             snap > /tmp/before.$$
             step dropped setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-net_admin $TOPO apply $file
             snap > /tmp/after-dropped.$$
