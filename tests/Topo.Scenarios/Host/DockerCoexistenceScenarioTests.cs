@@ -28,21 +28,10 @@ public sealed class DockerCoexistenceScenarioTests
         iptables -A FORWARD -j DOCKER-USER
         """;
 
-    private const string Helpers = """
-        serve() { # serve NS PORT LOG
-          ip netns exec $1 python3 -m http.server $2 --bind 0.0.0.0 > $3 2>&1 &
-          for _ in $(seq 100); do ip netns exec $1 python3 -c "import socket; socket.create_connection(('127.0.0.1', $2), 0.2)" 2>/dev/null && return 0; sleep 0.05; done
-          echo "server in $1 did not start"; return 1
-        }
-        fetch() { # fetch NS URL: prints ok or failed
-          if ip netns exec $1 curl -s -o /dev/null -m 2 "$2"; then echo ok; else echo failed; fi
-        }
-        """;
-
     [Fact]
     public void Under_dockers_forward_drop_topos_accepts_in_docker_user_keep_its_containers_reachable()
     {
-        var s = SandboxShell.Run(Helpers + "\n" + DockerForwardDrop + "\n" + $"""
+        var s = SandboxShell.Run(DockerForwardDrop + "\n" + $"""
             step plan $TOPO plan {Spec}
             step apply $TOPO apply {Spec}
             step again $TOPO plan {Spec} --detailed-exitcode
@@ -93,7 +82,7 @@ public sealed class DockerCoexistenceScenarioTests
         var dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "watch", Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            var s = SandboxShell.Run(Helpers + "\n" + $$"""
+            var s = SandboxShell.Run($$"""
                 W={{dir}}
                 mkdir -p $W/run && mount -t tmpfs topo-test $W/run
                 export TOPO_RUN_DIR=$W/run

@@ -20,22 +20,10 @@ public sealed class FirewallScenarioTests
         """);
 
 
-    /// <summary>Shell helpers: an HTTP server in a namespace (waits until it listens), and a fetch that reports ok/failed.</summary>
-    private const string Helpers = """
-        serve() { # serve NS PORT LOG
-          ip netns exec $1 python3 -m http.server $2 --bind 0.0.0.0 > $3 2>&1 &
-          for _ in $(seq 100); do ip netns exec $1 python3 -c "import socket; socket.create_connection(('127.0.0.1', $2), 0.2)" 2>/dev/null && return 0; sleep 0.05; done
-          echo "server in $1 did not start"; return 1
-        }
-        fetch() { # fetch NS URL: prints ok or failed
-          if ip netns exec $1 curl -s -o /dev/null -m 2 "$2"; then echo ok; else echo failed; fi
-        }
-        """;
-
     [Fact]
     public void Wordpress_published_port_reaches_the_container_with_the_client_address_and_mariadb_stays_internal()
     {
-        var s = SandboxShell.Run(Helpers + "\n" + $"""
+        var s = SandboxShell.Run($"""
             step apply $TOPO apply {Example("wordpress")}
             step port_clash $TOPO apply {Example("default-bridge")}
             step apply_other $TOPO apply {OtherOnTheDefaultBridge}
@@ -119,7 +107,7 @@ public sealed class FirewallScenarioTests
     [Fact]
     public void After_a_firewall_flush_the_plan_shows_the_missing_rules_and_apply_restores_them()
     {
-        var s = SandboxShell.Run(Helpers + "\n" + $"""
+        var s = SandboxShell.Run($"""
             $TOPO apply {Example("wordpress")} >/dev/null
             log=$(mktemp)
             serve wordpress 80 $log
@@ -159,7 +147,7 @@ public sealed class FirewallScenarioTests
               web: {networks: [front], ports: ["8080:80"]}
               peer: {networks: [front]}
             """);
-        var s = SandboxShell.Run(Helpers + "\n" + $"""
+        var s = SandboxShell.Run($"""
             step apply $TOPO apply {path}
             log=$(mktemp)
             serve web 80 $log
@@ -198,7 +186,7 @@ public sealed class FirewallScenarioTests
             containers:
               web: {ports: ["8000-8100:8000-8100", "9000-9001:7000-7001"]}
             """);
-        var s = SandboxShell.Run(Helpers + "\n" + $"""
+        var s = SandboxShell.Run($"""
             step apply $TOPO apply {path}
             serve web 8050 /dev/null
             serve web 7001 /dev/null
@@ -238,7 +226,7 @@ public sealed class FirewallScenarioTests
         const string RuleHandles = """
             handles() { nft -j -a list table ip topo-grow | python3 -c 'import json,sys; print(" ".join(str(i["rule"]["handle"]) for i in json.load(sys.stdin)["nftables"] if "rule" in i))'; }
             """;
-        var s = SandboxShell.Run(Helpers + "\n" + RuleHandles + "\n" + $"""
+        var s = SandboxShell.Run(RuleHandles + "\n" + $"""
             $TOPO apply {small} >/dev/null
             step before handles
             step grow $TOPO apply {large}

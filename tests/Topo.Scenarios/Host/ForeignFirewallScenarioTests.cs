@@ -21,14 +21,6 @@ public sealed class ForeignFirewallScenarioTests
         """);
 
     private const string Helpers = """
-        serve() { # serve NS PORT LOG
-          ip netns exec $1 python3 -m http.server $2 --bind 0.0.0.0 > $3 2>&1 &
-          for _ in $(seq 100); do ip netns exec $1 python3 -c "import socket; socket.create_connection(('127.0.0.1', $2), 0.2)" 2>/dev/null && return 0; sleep 0.05; done
-          echo "server in $1 did not start"; return 1
-        }
-        fetch() { # fetch NS URL: prints ok or failed
-          if ip netns exec $1 curl -s -o /dev/null -m 2 "$2"; then echo ok; else echo failed; fi
-        }
         # The fix the error gives, as one line: run it as a user would paste it.
         fix_of() { $TOPO plan $1 2>&1 | sed -n 's/.*Fix ([a-z]*): //p' | head -1; }
         """;

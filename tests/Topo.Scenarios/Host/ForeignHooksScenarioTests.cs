@@ -23,11 +23,6 @@ public sealed class ForeignHooksScenarioTests
         """);
 
     private const string Helpers = """
-        serve() { # serve NS PORT LOG
-          ip netns exec $1 python3 -m http.server $2 --bind 0.0.0.0 > $3 2>&1 &
-          for _ in $(seq 100); do ip netns exec $1 python3 -c "import socket; socket.create_connection(('127.0.0.1', $2), 0.2)" 2>/dev/null && return 0; sleep 0.05; done
-          echo "server in $1 did not start"; return 1
-        }
         # Every kind of topo's traffic, one word each: out (a container reaches the outside),
         # published (the outside reaches the published port), host (the host reaches it).
         flows() {

@@ -38,14 +38,6 @@ public sealed class RealDockerScenarioTests
           mkdir -p /run/bb/bin /run/bb/www && cp /bin/busybox /run/bb/bin/ && ln -s busybox /run/bb/bin/sh && echo docker > /run/bb/www/index.html
           tar -C /run/bb -c . | d import - bb > /dev/null
         }
-        serve() { # serve NS PORT LOG
-          ip netns exec $1 python3 -m http.server $2 --bind 0.0.0.0 > $3 2>&1 &
-          for _ in $(seq 100); do ip netns exec $1 python3 -c "import socket; socket.create_connection(('127.0.0.1', $2), 0.2)" 2>/dev/null && return 0; sleep 0.05; done
-          echo "server in $1 did not start"; return 1
-        }
-        fetch() { # fetch NS URL: prints ok or failed
-          if ip netns exec $1 curl -s -o /dev/null -m 2 "$2"; then echo ok; else echo failed; fi
-        }
         # An HTTP GET from a Docker container (busybox-static's wget crashes; its nc does not): 0 on a 200.
         dget() { printf 'GET / HTTP/1.0\r\n\r\n' | d exec -i $1 /bin/busybox nc -w 2 $2 $3 | grep -q ' 200 '; }
         docker_addr() { d inspect -f '{{.NetworkSettings.IPAddress}}' $1; }

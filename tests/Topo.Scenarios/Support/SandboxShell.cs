@@ -28,6 +28,15 @@ internal static class SandboxShell
 
     private const string Prelude = """
         set -u
+        # Traffic helpers the firewall scenarios share: an HTTP server in a namespace, and a GET from one.
+        serve() { # serve NS PORT LOG
+          ip netns exec $1 python3 -m http.server $2 --bind 0.0.0.0 > $3 2>&1 &
+          for _ in $(seq 100); do ip netns exec $1 python3 -c "import socket; socket.create_connection(('127.0.0.1', $2), 0.2)" 2>/dev/null && return 0; sleep 0.05; done
+          echo "server in $1 did not start"; return 1
+        }
+        fetch() { # fetch NS URL: prints ok or failed
+          if ip netns exec $1 curl -s -o /dev/null -m 2 "$2"; then echo ok; else echo failed; fi
+        }
         # A private /run: topo's apply lock (/run/topo.lock) and watcher state are the sandbox's own,
         # so sandboxes running side by side never wait on each other and nothing is left on the machine.
         mount -t tmpfs topo-test /run
