@@ -99,12 +99,14 @@ public sealed class ConfirmScenarioTests
     {
         var s = SandboxShell.Run(Script("""
             # 10 s: "early" must start and observe within it even on a loaded machine.
-            t0=$(date +%s)
             $TOPO apply $W/after.yaml --confirm 10s < /dev/null > $W/apply.log 2>&1 & pid=$!
             waiting
             kill -9 $pid; wait $pid
             step early $TOPO apply $W/after.yaml
-            while [ "$(date +%s)" -le $((t0 + 11)) ]; do sleep 0.2; done
+            # Past the deadline the refusal names (to the second), however long the apply took.
+            deadline=$($TOPO apply $W/after.yaml 2>&1 | sed -n 's/.*waits for confirmation until \([0-9-]* [0-9:]*\):.*/\1/p')
+            [ -n "$deadline" ] || echo "test: no deadline in the refusal"
+            while [ "$(date +%s)" -le "$(date -d "$deadline" +%s)" ]; do sleep 0.2; done
             step late $TOPO apply $W/before.yaml
             $TOPO state > $W/state-after.json
             step same diff $W/state-before.json $W/state-after.json
