@@ -28,7 +28,7 @@ internal static class DnsServe
         var names = Enumerable.Range(1, count).Select(i =>
             KeyValuePair.Create($"c{i}", ImmutableArray.Create(Address(i))));
         var pointers = Enumerable.Range(1, count).Select(i => (Address(i), ImmutableArray.Create($"c{i}")));
-        var zone = new DnsZone("bench", DnsViews.DefaultTtl, names, pointers);
+        var zone = new DnsZone("bench", Topo.Core.Resolution.ResolvedNetwork.DefaultDnsTtl, names, pointers);
         var result = dns.Update([new DnsView(ns, [zone], [Ipv4Prefix.Parse("10.200.0.0/16")])]);
         if (!result.Succeeded)
         {

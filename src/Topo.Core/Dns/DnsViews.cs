@@ -14,8 +14,6 @@ namespace Topo.Core.Dns;
 /// </summary>
 public static class DnsViews
 {
-    public const uint DefaultTtl = ResolvedNetwork.DefaultDnsTtl;
-
     public static ImmutableArray<DnsView> Build(Topology topology, IReadOnlyList<DnsView>? previous = null)
     {
         var zones = BuildZones(topology, previous);

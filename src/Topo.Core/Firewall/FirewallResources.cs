@@ -18,8 +18,6 @@ public static class FirewallResources
             ? table[Ruleset.TablePrefix.Length..]
             : null;
 
-    /// <summary>The table a firewall resource is in (its own name for a table); null for other resources.</summary>
-    public static string? TableOf(Resource r) => FirewallTableState.TableOf(r);
 
     /// <summary>Table, chains, sets or rules: a change to any of them writes the table whole.</summary>
     public static bool IsSkeleton(Resource r) => r is FirewallTableState or FirewallChainState or FirewallSetState or FirewallRuleState;
@@ -66,7 +64,7 @@ public static class FirewallResources
         var elements = ImmutableArray.CreateBuilder<ElementSpec>();
         foreach (var r in resources)
         {
-            if (TableOf(r) != table) continue;
+            if (FirewallTableState.TableOf(r) != table) continue;
             switch (r)
             {
                 case FirewallTableState t: found = t; break;

@@ -47,7 +47,7 @@ public static class PlanSimulator
                 RemoveWhere(objects, r => r is RouteState { Device: { } dev } route && new LinkRef(route.Namespace, dev) == address.LinkRef);
                 break;
             case FirewallTableState table:
-                RemoveWhere(objects, r => r is not FirewallTableState && Firewall.FirewallResources.TableOf(r) == table.Name);
+                RemoveWhere(objects, r => r is not FirewallTableState && FirewallTableState.TableOf(r) == table.Name);
                 break;
             case NamespaceState { SharesWith: null } ns:
                 RemoveWhere(objects, r => r.Namespace == ns.Name || r is LinkState { Peer: { } p } && p.Namespace == ns.Name);

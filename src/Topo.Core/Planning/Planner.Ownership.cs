@@ -116,7 +116,7 @@ public static partial class Planner
         /// <summary>Names deleted, shared ones included: their /etc/netns/NAME directory goes with them.</summary>
         private readonly HashSet<string> _goneNames = [];
 
-        private static string TableOf(Resource r) => Firewall.FirewallResources.TableOf(r) ?? "";
+        private static string TableOf(Resource r) => FirewallTableState.TableOf(r) ?? "";
 
 
         private System.Collections.Immutable.ImmutableArray<Resource> DeletedCompanions(Resource have) => have switch

@@ -48,9 +48,9 @@ public sealed partial class Applier
     /// </summary>
     private void ApplyFirewall(PlanAction action, Plan plan, Journal journal)
     {
-        var table = FirewallResources.TableOf(action.Subject) ?? throw new ArgumentException("not a firewall resource", nameof(action));
+        var table = FirewallTableState.TableOf(action.Subject) ?? throw new ArgumentException("not a firewall resource", nameof(action));
         if (!_firewallDone.Add(table)) return;
-        var actions = plan.Actions.Where(a => FirewallResources.TableOf(a.Subject) == table).ToList();
+        var actions = plan.Actions.Where(a => FirewallTableState.TableOf(a.Subject) == table).ToList();
         if (DockerUser.Holds(action.Subject))
         {
             ApplyDockerUser(action, actions.Where(a => DockerUser.Holds(a.Subject)).ToList(), journal);

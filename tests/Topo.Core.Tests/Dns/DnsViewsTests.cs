@@ -76,7 +76,7 @@ public sealed class DnsViewsTests
             """);
         var web = Resolve(views["c"], "web", out var ttl);
         Assert.Equal(["10.30.0.2", "10.30.0.3"], web.Select(a => a.ToString()));
-        Assert.Equal(DnsViews.DefaultTtl, ttl);
+        Assert.Equal(Topo.Core.Resolution.ResolvedNetwork.DefaultDnsTtl, ttl);
         // One zone for the network, shared by all three views.
         Assert.Same(views["a"].Zones[0], views["c"].Zones[0]);
     }

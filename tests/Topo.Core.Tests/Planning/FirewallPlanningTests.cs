@@ -65,7 +65,7 @@ public sealed class FirewallPlanningTests
         }
         var host = Pipeline.Converge(Shop(withApi: false).Build());
         var plan = Planner.Plan("shop", Pipeline.Resolve(Shop(withApi: true).Build(), host).Desired, host).Plan!;
-        var firewall = plan.Actions.Where(a => Topo.Core.Firewall.FirewallResources.TableOf(a.Subject) is not null).ToList();
+        var firewall = plan.Actions.Where(a => FirewallTableState.TableOf(a.Subject) is not null).ToList();
         Assert.All(firewall, a => Assert.Equal(ActionKind.Create, a.Kind));
         Assert.All(firewall, a => Assert.IsType<FirewallElementState>(a.Subject));
         Assert.All(firewall, a => Assert.Equal(new PlanGroup("container", "api"), PlanGroup.Of(a.Subject)));

@@ -34,7 +34,7 @@ public sealed class PlannerTests
             + address wordpress/eth1 172.17.0.2/16
             + route mariadb default
             + route wordpress default
-            """.Replace("\r", ""), Pipeline.Lines(plan with { Actions = [.. plan.Actions.Where(a => Topo.Core.Firewall.FirewallResources.TableOf(a.Subject) is null && a.Subject is not NamespaceFileState)] }));
+            """.Replace("\r", ""), Pipeline.Lines(plan with { Actions = [.. plan.Actions.Where(a => FirewallTableState.TableOf(a.Subject) is null && a.Subject is not NamespaceFileState)] }));
         // Then each container's resolv.conf and hosts, each after its namespace.
         Assert.Equal(
             ["+ file mariadb/hosts", "+ file mariadb/resolv.conf", "+ file wordpress/hosts", "+ file wordpress/resolv.conf"],
@@ -48,7 +48,7 @@ public sealed class PlannerTests
         // the elements of what the topology has.
         var firewall = plan.Actions.SkipWhile(a => a.Subject is not FirewallTableState).ToList();
         Assert.Equal("+ firewall table ip topo-wordpress", $"{firewall[0].Symbol} {firewall[0].Subject.Display}");
-        Assert.All(firewall, a => Assert.NotNull(Topo.Core.Firewall.FirewallResources.TableOf(a.Subject)));
+        Assert.All(firewall, a => Assert.NotNull(FirewallTableState.TableOf(a.Subject)));
         Assert.Contains(firewall, a => a.Subject is FirewallRuleState { Comment: "topo:wordpress:firewall:wordpress masquerade" });
         Assert.Contains(firewall, a => a.Subject is FirewallElementState { Set: "masquerading", Element: "\"topo0\" . 172.17.0.0/16", Comment: "topo:-:network:bridge masquerade" });
         Assert.Equal(plan.Actions.Length, plan.ToAdd);
