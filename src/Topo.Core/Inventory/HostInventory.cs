@@ -51,7 +51,7 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
             .Where(l => l.Namespace != HostState.Host && l.Owner is { Role: LabelRole.Endpoint })
             .Select(l => new EndpointEntry(
                 l.Owner!.Project, l.Owner.Container!, l.Owner.Network!, l.Name, l.Mac,
-                host.Addresses.FirstOrDefault(a => a.Namespace == l.Namespace && a.Link == l.Name)?.Address))
+                host.Addresses.FirstOrDefault(a => a.Namespace == l.Namespace && a.Link == l.Name && !a.Address.IsV6)?.Address.V4))
             .OrderBy(e => e.Container, StringComparer.Ordinal).ThenBy(e => e.Interface, StringComparer.Ordinal)
             .ToList();
 
@@ -59,7 +59,7 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
         foreach (var bridge in host.Links.Where(l => l.Owner is { Role: LabelRole.Network } && l.Type == LinkKind.Bridge))
         {
             var label = bridge.Owner!;
-            var address = host.Addresses.FirstOrDefault(a => a.Namespace == bridge.Namespace && a.Link == bridge.Name)?.Address;
+            var address = host.Addresses.FirstOrDefault(a => a.Namespace == bridge.Namespace && a.Link == bridge.Name && !a.Address.IsV6)?.Address.V4;
             var policy = BridgePolicy.Of(host.Firewall, label, bridge.Name);
             networks[(label.Project, label.Name)] = new NetworkEntry(label.Project, label.Name, "bridge", bridge.Name,
                 address?.Network, address?.Address,

@@ -2,8 +2,11 @@ using Topo.Core.Addressing;
 
 namespace Topo.Core.Model;
 
-/// <summary>An IPv4 address on a link, e.g. 192.168.1.10/24 on wordpress/eth0. Identity is the whole value.</summary>
-public sealed record AddressState(string Namespace, string Link, Ipv4Prefix Address) : Resource
+/// <summary>
+/// An address on a link, e.g. 192.168.1.10/24 or fd00:1::2/64 on wordpress/eth0. Identity is the
+/// whole value. Kernel-made IPv6 link-local addresses are not modelled.
+/// </summary>
+public sealed record AddressState(string Namespace, string Link, IpPrefix Address) : Resource
 {
     public override ResourceKind Kind => ResourceKind.Address;
     public override string Namespace { get; } = Namespace;

@@ -4,15 +4,15 @@ using Topo.Core.Addressing;
 namespace Topo.Core.Model;
 
 /// <summary>
-/// A route in the main table. Identity is namespace + destination + metric, as the kernel's;
+/// A route in the main table, of either family (an IPv4 and an IPv6 default route are two routes). Identity is namespace + destination + metric, as the kernel's;
 /// gateway and device can be replaced in place. Routes the kernel adds for an address
 /// (proto kernel) are not modelled: they follow the address.
 /// </summary>
-public sealed record RouteState(string Namespace, Ipv4Prefix Destination, int Metric = 0) : Resource
+public sealed record RouteState(string Namespace, IpPrefix Destination, int Metric = 0) : Resource
 {
     public override ResourceKind Kind => ResourceKind.Route;
     public override string Namespace { get; } = Namespace;
-    public Ipv4Address? Gateway { get; init; }
+    public IpAddress? Gateway { get; init; }
     public string? Device { get; init; }
 
     public bool IsDefault => Destination.Length == 0;

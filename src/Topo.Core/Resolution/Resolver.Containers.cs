@@ -101,9 +101,9 @@ public static partial class Resolver
         foreach (var a in context.Observed.Addresses)
         {
             if (a.Owner is { Role: LabelRole.Endpoint } l && l.Project == context.Project) continue;
-            if (a.Owner is { Role: LabelRole.Network }) continue; // a gateway: reserved already
+            if (a.Owner is { Role: LabelRole.Network } || a.Address.IsV6) continue; // a gateway: reserved already
             foreach (var n in networks)
-                if (n.Subnet.Contains(a.Address.Address)) allocators[n.Name].Take(a.Address.Address);
+                if (n.Subnet.Contains(a.Address.V4.Address)) allocators[n.Name].Take(a.Address.V4.Address);
         }
     }
 
@@ -125,8 +125,8 @@ public static partial class Resolver
     {
         var held = new Dictionary<Label, Ipv4Address>();
         foreach (var a in context.Observed.Addresses)
-            if (a.Owner is { Role: LabelRole.Endpoint } l && l.Project == context.Project)
-                held.TryAdd(l, a.Address.Address);
+            if (a.Owner is { Role: LabelRole.Endpoint } l && l.Project == context.Project && !a.Address.IsV6)
+                held.TryAdd(l, a.Address.V4.Address);
         return held;
     }
 

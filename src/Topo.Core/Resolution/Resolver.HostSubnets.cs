@@ -46,20 +46,21 @@ public static partial class Resolver
         var seen = new HashSet<Label>();
         foreach (var a in context.Observed.Addresses)
         {
+            if (a.Address.IsV6) continue;
             var owner = a.Owner;
             if (a.Namespace == HostState.Host)
             {
                 if (owner is null)
-                    list.Add(new(a.Address.Network, SubnetUseKind.Foreign, $"{a.Address} on interface {a.Link}, which topo does not own", a.Link));
+                    list.Add(new(a.Address.V4.Network, SubnetUseKind.Foreign, $"{a.Address} on interface {a.Link}, which topo does not own", a.Link));
                 else if (owner.IsShared)
                 {
                     if (shared is not null)
-                        list.Add(new(a.Address.Network, SubnetUseKind.DefaultBridge,
+                        list.Add(new(a.Address.V4.Network, SubnetUseKind.DefaultBridge,
                             $"the default bridge {a.Link} ({a.Address}), which {Projects(shared.Projects)} use{(shared.Projects.Length == 1 ? "s" : "")}"));
                 }
                 else if (owner.Project != context.Project)
                 {
-                    list.Add(new(a.Address.Network, SubnetUseKind.OtherProject, owner.Role == LabelRole.Network
+                    list.Add(new(a.Address.V4.Network, SubnetUseKind.OtherProject, owner.Role == LabelRole.Network
                         ? $"network '{owner.Name}' of project '{owner.Project}' ({a.Address} on bridge {a.Link})"
                         : $"{a.Address} on interface {a.Link} of project '{owner.Project}'"));
                 }
@@ -70,13 +71,13 @@ public static partial class Resolver
                 // Bridge networks are seen on their bridge; macvlan networks only on their containers.
                 macvlans ??= [.. context.Observed.Links.Where(l => l.Type == LinkKind.Macvlan).Select(l => l.Ref)];
                 if (!macvlans.Contains(a.LinkRef) || !seen.Add(new Label(e.Project, LabelRole.Network, e.Network!))) continue;
-                list.Add(new(a.Address.Network, SubnetUseKind.OtherProject,
+                list.Add(new(a.Address.V4.Network, SubnetUseKind.OtherProject,
                     $"macvlan network '{e.Network}' of project '{e.Project}' (container '{e.Container}' has {a.Address})"));
             }
         }
         foreach (var r in context.Observed.Routes)
-            if (r.Namespace == HostState.Host && !r.IsDefault && !context.IsOurs(r))
-                list.Add(new(r.Destination.Network, SubnetUseKind.Route,
+            if (r.Namespace == HostState.Host && !r.IsDefault && !r.Destination.IsV6 && !context.IsOurs(r))
+                list.Add(new(r.Destination.V4.Network, SubnetUseKind.Route,
                     $"route {r.Destination}{(r.Device is { } dev ? " dev " + dev : "")}", r.Device));
         return list;
     }
@@ -128,7 +129,7 @@ public static partial class Resolver
                 projects.Add(table[FirewallTableState.Prefix.Length..]);
         if (projects.Count == 0) return null;
         return new SharedBridge(link,
-            [.. observed.Addresses.Where(a => a.Namespace == HostState.Host && a.Link == link.Name)], [.. projects]);
+            [.. observed.Addresses.Where(a => a.Namespace == HostState.Host && a.Link == link.Name && !a.Address.IsV6)], [.. projects]);
     }
 
     /// <summary>
@@ -142,7 +143,7 @@ public static partial class Resolver
         var name = shared.Link.Name;
         var who = $"the default bridge is shared, and while {Projects(shared.Projects)} use{(shared.Projects.Length == 1 ? "s" : "")} it its settings are fixed by what {name} already has";
         var current = bridge.Subnet is { } wanted
-            ? shared.Addresses.FirstOrDefault(a => a.Address.Network == wanted.Network)
+            ? shared.Addresses.FirstOrDefault(a => a.Address.V4.Network == wanted.Network)
             : shared.Addresses.FirstOrDefault();
         if (bridge.Subnet is { } declared && current is null && !shared.Addresses.IsEmpty)
         {
@@ -150,16 +151,16 @@ public static partial class Resolver
             context.Error(bridge.At("subnet"),
                 $"network 'bridge': subnet {declared.Network} differs from {name}'s {there}; {who}: leave subnet out or set it to {there}");
         }
-        if (bridge.Gateway is { } gateway && current is not null && gateway != current.Address.Address)
+        if (bridge.Gateway is { } gateway && current is not null && gateway != current.Address.V4.Address)
             context.Error(bridge.At("gateway"),
-                $"network 'bridge': gateway {gateway} differs from {name}'s {current.Address.Address}; {who}: leave gateway out or set it to {current.Address.Address}");
+                $"network 'bridge': gateway {gateway} differs from {name}'s {current.Address.V4.Address}; {who}: leave gateway out or set it to {current.Address.V4.Address}");
         if (bridge.Mtu is { } mtu && shared.Link.Mtu is { } mtuThere && mtu != mtuThere)
             context.Error(bridge.At("mtu"),
                 $"network 'bridge': mtu {mtu} differs from {name}'s {mtuThere}; {who}: leave mtu out or set it to {mtuThere}");
         return bridge with
         {
-            Subnet = current?.Address.Network ?? bridge.Subnet,
-            Gateway = current?.Address.Address ?? bridge.Gateway,
+            Subnet = current?.Address.V4.Network ?? bridge.Subnet,
+            Gateway = current?.Address.V4.Address ?? bridge.Gateway,
             Mtu = bridge.Mtu ?? shared.Link.Mtu,
         };
     }

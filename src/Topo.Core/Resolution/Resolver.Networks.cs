@@ -88,7 +88,7 @@ public static partial class Resolver
     private static Ipv4Address? HeldGateway(ResolveContext context, Label label, Ipv4Prefix subnet)
     {
         foreach (var a in context.Observed.Addresses)
-            if (a.Namespace == HostState.Host && a.Owner == label && a.Address.Network == subnet) return a.Address.Address;
+            if (a.Namespace == HostState.Host && a.Owner == label && !a.Address.IsV6 && a.Address.V4.Network == subnet) return a.Address.V4.Address;
         return null;
     }
 
@@ -125,7 +125,7 @@ public static partial class Resolver
         {
             var owner = a.Owner;
             var mine = owner == label || (owner is { Role: LabelRole.Endpoint } e && e.Project == context.Project && e.Network == network.Name);
-            if (mine && Free(network, a.Address.Network, inUse, chosen)) return a.Address.Network;
+            if (mine && !a.Address.IsV6 && Free(network, a.Address.V4.Network, inUse, chosen)) return a.Address.V4.Network;
         }
         return null;
     }

@@ -10,17 +10,17 @@ public sealed partial class Applier
     private void CreateAddress(PlanAction action, AddressState address, Journal journal)
     {
         var index = IndexOf(address.Namespace, address.Link);
-        Session(address.Namespace).AddAddress(index, address.Address, $"add address {address.Key}");
+        Session(address.Namespace).AddAddress(index, address.Address.V4, $"add address {address.Key}");
         journal.Record(action.Id, $"added address {address.Key}", $"delete address {address.Key}",
-            () => Session(address.Namespace).DeleteAddress(IndexOf(address.Namespace, address.Link), address.Address, $"delete address {address.Key}"));
+            () => Session(address.Namespace).DeleteAddress(IndexOf(address.Namespace, address.Link), address.Address.V4, $"delete address {address.Key}"));
     }
 
     private void DeleteAddress(PlanAction action, AddressState address, Journal journal)
     {
         var index = IndexOf(address.Namespace, address.Link);
-        Session(address.Namespace).DeleteAddress(index, address.Address, $"delete address {address.Key}");
+        Session(address.Namespace).DeleteAddress(index, address.Address.V4, $"delete address {address.Key}");
         journal.Record(action.Id, $"deleted address {address.Key}", $"add address {address.Key}",
-            () => Session(address.Namespace).AddAddress(IndexOf(address.Namespace, address.Link), address.Address, $"add address {address.Key}"));
+            () => Session(address.Namespace).AddAddress(IndexOf(address.Namespace, address.Link), address.Address.V4, $"add address {address.Key}"));
     }
 
     private RouteMessage ToMessage(RouteState route)
@@ -28,8 +28,8 @@ public sealed partial class Applier
         var message = new RouteMessage
         {
             DestinationLength = (byte)route.Destination.Length,
-            Destination = route.IsDefault ? null : route.Destination.Address,
-            Gateway = route.Gateway,
+            Destination = route.IsDefault ? null : route.Destination.V4.Address,
+            Gateway = route.Gateway?.V4,
             Priority = route.Metric != 0 ? (uint)route.Metric : null,
             OutputInterface = route.Device is { } dev ? IndexOf(route.Namespace, dev) : null,
             Scope = route.Gateway is null && route.Device is not null ? RouteScope.Link : RouteScope.Universe,
