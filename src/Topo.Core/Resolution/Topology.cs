@@ -51,6 +51,17 @@ public sealed record ResolvedNetwork(
     public const uint DefaultDnsTtl = 10;
 
     public bool IsDefaultBridge => Name == Naming.DefaultBridgeNetwork;
+
+    /// <summary>The network's IPv6 subnet when it has IPv6 (<c>enable_ipv6</c>); null on an IPv4-only network.</summary>
+    public Ipv6Prefix? Ipv6Subnet { get; init; }
+
+    /// <summary>The bridge's IPv6 address in <see cref="Ipv6Subnet"/>; null without IPv6 (and on macvlan, as for IPv4 the parent's router).</summary>
+    public Ipv6Address? Ipv6Gateway { get; init; }
+
+    /// <summary>The part of <see cref="Ipv6Subnet"/> containers' addresses come from (<c>ip_range</c>'s IPv6 value).</summary>
+    public Ipv6Prefix? Ipv6Range { get; init; }
+
+    public bool EnableIpv6 => Ipv6Subnet is not null;
 }
 
 public sealed record ResolvedContainer(
@@ -72,4 +83,8 @@ public sealed record ResolvedEndpoint(
     string? HostInterface,
     ImmutableArray<string> Aliases,
     bool DefaultRoute,
-    Label Label);
+    Label Label)
+{
+    /// <summary>The endpoint's IPv6 address (its prefix length is the network's); null on an IPv4-only network.</summary>
+    public Ipv6Address? Ipv6Address { get; init; }
+}
