@@ -70,6 +70,26 @@ public sealed class ConfirmScenarioTests
     }
 
     [Fact]
+    public void A_damaged_pending_confirmation_is_named_with_the_way_on_and_changes_nothing()
+    {
+        var s = SandboxShell.Run(Script("""
+            mkdir -p /run/topo/confirm
+            echo '{"project": "shop", "deadl' > /run/topo/confirm/shop.json
+            step status $TOPO status
+            step confirm $TOPO confirm $W/before.yaml
+            $TOPO state > $W/state-after.json
+            step same diff $W/state-before.json $W/state-after.json
+            """));
+        foreach (var name in new[] { "status", "confirm" })
+        {
+            Assert.Equal(1, s[name].ExitCode);
+            Assert.Contains("/run/topo/confirm/shop.json: not a pending confirmation topo can read", s[name].Output);
+            Assert.Contains("remove it to go on without its rollback", s[name].Output);
+        }
+        s.Ok("same");
+    }
+
+    [Fact]
     public void Confirmed_from_another_shell_the_changes_stay_and_status_shows_the_wait()
     {
         var s = SandboxShell.Run(Script("""

@@ -1,3 +1,4 @@
+using Topo.Core.Errors;
 using Topo.Cli.Commands.Watch;
 using Topo.Cli.Linux;
 
@@ -76,7 +77,8 @@ public sealed class StatusStoreTests : IDisposable
         var store = new StatusStore(_dir, LinuxRunFiles.Instance);
         using (store.Claim("shop"))
         {
-            var refused = Assert.Throws<InvalidOperationException>(() => store.Claim("shop"));
+            var refused = Assert.Throws<WatcherBusyException>(() => store.Claim("shop"));
+            Assert.Equal(ErrorCategory.Busy, refused.Category);
             Assert.Contains("already watched", refused.Message);
             using var other = store.Claim("other"); // another project is fine
         }

@@ -148,7 +148,7 @@ internal sealed class PendingConfirmations(string directory)
         }
         catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or Topo.Core.Snapshot.StateFormatException)
         {
-            throw new InvalidDataException($"{path}: not a pending confirmation topo can read ({e.Message}); remove it to go on without its rollback");
+            throw new UnreadableConfirmationException($"{path}: not a pending confirmation topo can read ({e.Message}); remove it to go on without its rollback", e);
         }
     }
 }

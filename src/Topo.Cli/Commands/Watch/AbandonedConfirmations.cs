@@ -20,7 +20,7 @@ internal static partial class AbandonedConfirmations
         {
             all = store.List();
         }
-        catch (InvalidDataException e)
+        catch (UnreadableConfirmationException e)
         {
             LogUnreadable(log, e.Message);
             return;

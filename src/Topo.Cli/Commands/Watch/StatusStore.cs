@@ -18,14 +18,14 @@ internal sealed class StatusStore(string directory, IRunFiles files)
 
     public string LockPath(string project) => Path.Combine(Directory, project + ".lock");
 
-    /// <summary>Holds the project's watcher lock, or throws when another watcher has it.</summary>
+    /// <summary>Holds the project's watcher lock, or throws <see cref="WatcherBusyException"/> when another watcher has it.</summary>
     public IDisposable Claim(string project)
     {
         System.IO.Directory.CreateDirectory(Directory);
         if (files.TryLock(LockPath(project)) is { } held) return held;
         var other = Read(StatusPath(project));
         var who = other is null ? "another watcher" : $"the watcher with pid {other.Pid} (file {other.File})";
-        throw new InvalidOperationException($"project \"{project}\" is already watched by {who}; one watcher per project");
+        throw new WatcherBusyException($"project \"{project}\" is already watched by {who}; one watcher per project");
     }
 
     /// <summary>

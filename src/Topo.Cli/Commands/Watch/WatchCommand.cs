@@ -39,7 +39,7 @@ internal static class WatchCommand
         {
             claim = statusStore.Claim(source.Current.Name);
         }
-        catch (InvalidOperationException e)
+        catch (WatcherBusyException e)
         {
             console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Error;
