@@ -9,8 +9,8 @@ internal static class ApplyErrorPrinter
     {
         var w = console.Error;
         w.WriteLine($"error: {verb} failed at {Step(e)}");
-        w.WriteLine($"  {e.InnerException?.Message ?? e.Message}");
-        if (e.KernelMessage is { Length: > 0 } kernel) w.WriteLine($"  kernel: {kernel}");
+        w.WriteLine($"  {Cause(e)}");
+        if (KernelWordsNotInCause(e) is { } kernel) w.WriteLine($"  kernel: {kernel}");
         if (e.Applied.Count == 0) w.WriteLine("  nothing had been applied before it");
         else
         {
@@ -26,8 +26,25 @@ internal static class ApplyErrorPrinter
     }
 
     /// <summary>The same in one line, for a log: the failing step, the error, the kernel's words.</summary>
-    public static string Summary(ApplyException e) =>
-        $"failed at {Step(e)}: {e.InnerException?.Message ?? e.Message}" + (e.KernelMessage is { Length: > 0 } k ? $" (kernel: {k})" : "");
+    /// <remarks>
+    /// A netlink error already starts with what was done ("create link br-x: File exists …") and
+    /// carries the kernel's words: each is said once.
+    /// </remarks>
+    public static string Summary(ApplyException e)
+    {
+        var cause = Cause(e);
+        var text = cause.StartsWith(What(e) + ":", StringComparison.Ordinal)
+            ? $"failed at step {e.Action.Id}: {cause}"
+            : $"failed at {Step(e)}: {cause}";
+        return KernelWordsNotInCause(e) is { } kernel ? $"{text} (kernel: {kernel})" : text;
+    }
 
-    private static string Step(ApplyException e) => $"step {e.Action.Id}: {e.Action.Kind.ToString().ToLowerInvariant()} {e.Action.Subject.Display}";
+    private static string Cause(ApplyException e) => e.InnerException?.Message ?? e.Message;
+
+    private static string? KernelWordsNotInCause(ApplyException e) =>
+        e.KernelMessage is { Length: > 0 } kernel && !Cause(e).Contains(kernel, StringComparison.Ordinal) ? kernel : null;
+
+    private static string What(ApplyException e) => $"{e.Action.Kind.ToString().ToLowerInvariant()} {e.Action.Subject.Display}";
+
+    private static string Step(ApplyException e) => $"step {e.Action.Id}: {What(e)}";
 }

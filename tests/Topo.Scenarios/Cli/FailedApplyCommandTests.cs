@@ -34,8 +34,7 @@ public sealed class FailedApplyCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("""
             error: apply failed at step 3: create link br-aa4d12576c59
-              create link br-aa4d12576c59: File exists (errno 17)
-              kernel: Device already exists
+              create link br-aa4d12576c59: File exists (errno 17): Device already exists
               2 step(s) had been applied before it, and were rolled back:
                 create sysctl host net.ipv4.ip_forward
                 create namespace web
@@ -53,8 +52,7 @@ public sealed class FailedApplyCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("""
             error: apply failed at step 3: create link br-aa4d12576c59
-              create link br-aa4d12576c59: File exists (errno 17)
-              kernel: Device already exists
+              create link br-aa4d12576c59: File exists (errno 17): Device already exists
               2 step(s) had been applied before it, and were rolled back except where said below:
                 create sysctl host net.ipv4.ip_forward
                 create namespace web

@@ -53,7 +53,9 @@ internal sealed class MemoryHost(HostState state) : IHostAccess
             .Select(i => $"undo of '{applied[i - 1]}' failed: {failure.UndoError}")
             .ToList();
         var failed = steps[failure.Step - 1].Action;
-        throw new ApplyException(failed, new KernelRefusal($"{Did(failed)}: {failure.Error}"), applied, rollbackFailures, failure.KernelMessage);
+        // Worded as NetlinkException words it: the kernel's own message follows the errno.
+        var cause = $"{Did(failed)}: {failure.Error}" + (failure.KernelMessage is { } k ? ": " + k : "");
+        throw new ApplyException(failed, new KernelRefusal(cause), applied, rollbackFailures, failure.KernelMessage);
     }
 
     private static string Did(PlanAction action) => $"{action.Kind.Verb()} {action.Subject.Display}";

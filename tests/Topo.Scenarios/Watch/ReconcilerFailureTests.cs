@@ -31,8 +31,8 @@ public sealed class ReconcilerFailureTests : IDisposable
         var (lines, status) = await FirstRound(new MemoryHost(HostState.Empty) { Failure = BridgeExists });
 
         Assert.Contains(
-            "Error: reconcile #1 (start): failed: failed at step 3: create link br-aa4d12576c59: " +
-            "create link br-aa4d12576c59: File exists (errno 17) (kernel: Device already exists); 2 earlier step(s) rolled back in ",
+            "Error: reconcile #1 (start): failed: failed at step 3: " +
+            "create link br-aa4d12576c59: File exists (errno 17): Device already exists; 2 earlier step(s) rolled back in ",
             lines.Single(l => l.Contains("reconcile #1")));
         Assert.DoesNotContain(lines, l => l.Contains("rollback failed"));
         Assert.Equal("failed", status.Last!.Result);
