@@ -29,8 +29,6 @@ public sealed class ApplierContractTests
         {
             Owner = Endpoint, Up = true, Mtu = 1500, Parent = new LinkRef("", "enp1s0.10"), Details = new MacvlanDetails(MacvlanMode.Bridge),
         },
-        new LinkState("", "enp1s0.10", LinkKind.Vlan) { Owner = Endpoint, Up = true, Parent = new LinkRef("", "enp1s0"), Details = new VlanDetails(10) },
-        new LinkState("", "vx-overlay", LinkKind.Vxlan) { Owner = Endpoint, Up = true, Parent = new LinkRef("", "enp1s0"), Details = new VxlanDetails(42, 4789) },
         new NamespaceState("web") { Owner = Container },
         new NamespaceState("side", SharesWith: "web") { Owner = Container },
         new AddressState("web", "eth0", Ipv4Prefix.Parse("10.0.0.2/24")) { Owner = Endpoint },
@@ -42,7 +40,17 @@ public sealed class ApplierContractTests
         new FirewallSetState("inet", "topo-demo", "published") { Type = "ipv4_addr", Flags = "interval" },
         new FirewallElementState("inet", "topo-demo", "published", "10.0.0.2") { Value = "10.0.0.2", Comment = "topo:demo web" },
         new NamespaceFileState("web", NamespaceFileState.ResolvConf, "nameserver 127.0.0.11\n") { Owner = Container },
+        .. KindDetails.Shapes.Select(KindLink),
     ];
+
+    /// <summary>A link of a kind with fields of its own, every field set (from the kind's shape: a new kind needs nothing here).</summary>
+    private static LinkState KindLink(DetailsShape shape) => new("", $"{shape.Kind.Name()}0", shape.Kind)
+    {
+        Owner = Endpoint, Up = true, Parent = new LinkRef("", "enp1s0"),
+        Details = shape.Create(shape.Fields.Select(f => new DetailValue(f, f.Max))),
+    };
+
+    private static LinkState Link(LinkKind kind) => Everything().OfType<LinkState>().First(l => l.Type == kind);
 
     [Fact]
     public void The_samples_cover_every_kind_of_resource_and_every_attribute()
@@ -50,7 +58,7 @@ public sealed class ApplierContractTests
         Assert.Empty(Enum.GetValues<ResourceKind>().Except(Everything().Select(r => r.Kind)));
         var yielded = Everything().SelectMany(r => r.Attributes()).Select(a => a.Attribute).ToList();
         Assert.Empty(Enum.GetValues<AttributeKind>().Except(yielded.Select(a => a.Kind)));
-        // Each kind's own fields too, whichever kinds there are: a new kind's must be set above.
+        // Each kind's own fields too: a kind's record that leaves a set field out of its values fails here.
         Assert.Empty(KindDetails.Shapes.SelectMany(s => s.Fields).Except(yielded.Select(a => a.Detail)));
     }
 
@@ -107,13 +115,13 @@ public sealed class ApplierContractTests
     [Fact]
     public void A_kinds_own_field_goes_to_its_driver_as_the_field_itself()
     {
-        var macvlan = (LinkState)Everything()[1] with { Details = new MacvlanDetails(MacvlanMode.Private) };
+        var macvlan = Link(LinkKind.Macvlan) with { Details = new MacvlanDetails(MacvlanMode.Private) };
         var edit = new LinkEdit(macvlan);
         edit.Add(MacvlanDetails.ModeField, _ => 7);
         Assert.Equal(MacvlanMode.Private, Assert.IsType<MacvlanData>(edit.Message.KindData).Mode);
 
-        var e = Assert.Throws<NotSupportedException>(() => new LinkEdit((LinkState)Everything()[3]).Add(VxlanDetails.VniField, _ => 7));
-        Assert.Contains("vni of link vx-overlay cannot change in place", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<NotSupportedException>(() => new LinkEdit(Link(LinkKind.Vxlan)).Add(VxlanDetails.VniField, _ => 7));
+        Assert.Contains("vni of link vxlan0 cannot change in place", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
