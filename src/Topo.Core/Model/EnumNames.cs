@@ -50,16 +50,15 @@ public static class EnumNames
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    /// <summary>The name plans print for an attribute (plan text, markdown and JSON, docs/plan-json.md).</summary>
+    /// <summary>
+    /// The name plans print for an attribute (plan text, markdown and JSON, docs/plan-json.md).
+    /// <see cref="AttributeKind.KindDetail"/> has none: its field's is printed (<see cref="AttributeId.Name"/>).
+    /// </summary>
     public static string Name(this AttributeKind attribute) => attribute switch
     {
         AttributeKind.Type => "type",
         AttributeKind.Peer => "peer",
         AttributeKind.Parent => "parent",
-        AttributeKind.VlanId => "vlan_id",
-        AttributeKind.Vni => "vni",
-        AttributeKind.VxlanPort => "dstport",
-        AttributeKind.MacvlanMode => "mode",
         AttributeKind.Label => "label",
         AttributeKind.Master => "master",
         AttributeKind.Mac => "mac",

@@ -3,10 +3,6 @@ using Topo.Core.Addressing;
 
 namespace Topo.Core.Model;
 
-public enum LinkKind { Bridge, Veth, Macvlan, Vlan, Vxlan, Loopback, Other }
-
-public enum MacvlanMode { Private, Vepa, Bridge, Passthru, Source }
-
 /// <summary>A link named by namespace and name (ifindex is not stable, so it is never part of the model).</summary>
 public readonly record struct LinkRef(string Namespace, string Name)
 {
@@ -29,14 +25,10 @@ public sealed record LinkState(string Namespace, string Name, LinkKind Type) : R
     /// <summary>The bridge this link is a port of (same namespace).</summary>
     public string? Master { get; init; }
     public LinkRef? Peer { get; init; }
-    /// <summary>The lower device of a macvlan or VLAN link (always in the host namespace).</summary>
+    /// <summary>The lower device of a macvlan, VLAN or VXLAN link (always in the host namespace).</summary>
     public LinkRef? Parent { get; init; }
-    public MacvlanMode? MacvlanMode { get; init; }
-    public int? VlanId { get; init; }
-    /// <summary>A VXLAN link's network identifier (24 bits).</summary>
-    public int? Vni { get; init; }
-    /// <summary>A VXLAN link's UDP destination port.</summary>
-    public int? VxlanPort { get; init; }
+    /// <summary>The fields of the link's own kind (a VXLAN link's VNI): <see cref="KindDetails.ShapeOf"/> its <see cref="Type"/>.</summary>
+    public LinkKindDetails? Details { get; init; }
     /// <summary>Bridge port flag: no layer-2 path to other isolated ports (ICC off).</summary>
     public bool? Isolated { get; init; }
     public bool? Hairpin { get; init; }
@@ -49,10 +41,10 @@ public sealed record LinkState(string Namespace, string Name, LinkKind Type) : R
         yield return new(AttributeKind.Type, Type.Name(), ForcesReplace: true);
         if (Peer is { } peer) yield return new(AttributeKind.Peer, peer.ToString(), ForcesReplace: true);
         if (Parent is { } parent) yield return new(AttributeKind.Parent, parent.ToString(), ForcesReplace: true);
-        if (VlanId is { } vid) yield return new(AttributeKind.VlanId, vid.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
-        if (Vni is { } vni) yield return new(AttributeKind.Vni, vni.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
-        if (VxlanPort is { } port) yield return new(AttributeKind.VxlanPort, port.ToString(CultureInfo.InvariantCulture), ForcesReplace: true);
-        if (MacvlanMode is { } mode) yield return new(AttributeKind.MacvlanMode, mode.Name());
+        if (Details is not null)
+        {
+            foreach (var d in Details.Values()) yield return new(d.Field, d.Text, d.Field.ForcesReplace);
+        }
         yield return new(AttributeKind.Label, Owner?.ToString());
         if (Master is not null) yield return new(AttributeKind.Master, Master);
         if (Mac is { } mac) yield return new(AttributeKind.Mac, mac.ToString());
@@ -66,10 +58,7 @@ public sealed record LinkState(string Namespace, string Name, LinkKind Type) : R
         have is LinkState h && h.Type == Type && h.Up == Up &&
         (Peer is null || Peer == h.Peer) &&
         (Parent is null || Parent == h.Parent) &&
-        (VlanId is null || VlanId == h.VlanId) &&
-        (Vni is null || Vni == h.Vni) &&
-        (VxlanPort is null || VxlanPort == h.VxlanPort) &&
-        (MacvlanMode is null || MacvlanMode == h.MacvlanMode) &&
+        (Details is null || Details.IsSatisfiedBy(h.Details)) &&
         SameLabel(Owner, h.Owner) &&
         (Master is null || Master == h.Master) &&
         (Mac is null || Mac == h.Mac) &&

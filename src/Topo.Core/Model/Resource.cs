@@ -8,7 +8,7 @@ public enum ResourceKind { Sysctl, Namespace, Link, Address, Route, FirewallTabl
 /// <see cref="ForcesReplace"/>: the kernel cannot change it in place. The value is text because
 /// that is what plans show; which attribute it is stays typed.
 /// </summary>
-public readonly record struct ResourceAttribute(AttributeKind Kind, string? Value, bool ForcesReplace = false);
+public readonly record struct ResourceAttribute(AttributeId Attribute, string? Value, bool ForcesReplace = false);
 
 /// <summary>
 /// A kernel object topo reads, compares and writes. Desired and Observed hold the same types,

@@ -31,7 +31,7 @@ public static class ActionKindExtensions
 /// One attribute that differs: <c>mtu: 1500 → 9000</c>. Null Before on create, null After on delete.
 /// The applier dispatches on <see cref="Attribute"/>; its printed name is made by the renderers.
 /// </summary>
-public sealed record AttributeChange(AttributeKind Attribute, string? Before, string? After, bool ForcesReplace);
+public sealed record AttributeChange(AttributeId Attribute, string? Before, string? After, bool ForcesReplace);
 
 /// <summary>
 /// One step of a plan. <see cref="Before"/> is the observed object (null on create),

@@ -231,9 +231,9 @@ public static partial class Planner
                 string? before = null;
                 foreach (var o in _observedAttributes)
                 {
-                    if (o.Kind == a.Kind) before = o.Value; // the last of a name wins, as it did
+                    if (o.Attribute == a.Attribute) before = o.Value; // the last of a name wins, as it did
                 }
-                if (before != a.Value) (changes ??= ImmutableArray.CreateBuilder<AttributeChange>()).Add(new AttributeChange(a.Kind, before, a.Value, a.ForcesReplace));
+                if (before != a.Value) (changes ??= ImmutableArray.CreateBuilder<AttributeChange>()).Add(new AttributeChange(a.Attribute, before, a.Value, a.ForcesReplace));
             }
             return changes?.ToImmutable() ?? [];
         }

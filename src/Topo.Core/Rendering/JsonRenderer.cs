@@ -108,7 +108,7 @@ public static class JsonRenderer
     private static void WriteAttributes(Utf8JsonWriter w, Resource resource)
     {
         w.WriteStartObject();
-        foreach (var a in resource.Attributes()) w.WriteString(a.Kind.Name(), a.Value);
+        foreach (var a in resource.Attributes()) w.WriteString(a.Attribute.Name(), a.Value);
         w.WriteEndObject();
     }
 }

@@ -73,11 +73,11 @@ public static class TextRenderer
     private static void WriteAttributes(Styled text, Resource resource, string indent)
     {
         var attributes = PlanView.SetAttributes(resource).ToList();
-        var width = attributes.Count == 0 ? 0 : attributes.Max(a => a.Kind.Name().Length) + 1;
+        var width = attributes.Count == 0 ? 0 : attributes.Max(a => a.Attribute.Name().Length) + 1;
         var plus = Colored(text, ActionKind.Create, "+");
         foreach (var a in attributes)
         {
-            text.Raw.Append(indent).Append(plus).Append(' ').Append(a.Kind.Name()).Append(':');
+            text.Raw.Append(indent).Append(plus).Append(' ').Append(a.Attribute.Name()).Append(':');
             if (LineDiff.IsBlock(a.Value))
             {
                 // A file's content: its lines below, one level in.
@@ -85,7 +85,7 @@ public static class TextRenderer
                 LineDiff.AppendLines(text.Raw, indent + "    ", a.Value!);
                 continue;
             }
-            text.Raw.Append(' ', width - a.Kind.Name().Length - 1).Append(' ').Append(PlanView.Value(a.Value)).Append('\n');
+            text.Raw.Append(' ', width - a.Attribute.Name().Length - 1).Append(' ').Append(PlanView.Value(a.Value)).Append('\n');
         }
     }
 

@@ -33,7 +33,7 @@ public static partial class Resolver
                     Owner = new Label(context.Project, LabelRole.Parent, network.Name),
                     Up = true,
                     Parent = new LinkRef(HostState.Host, lower),
-                    VlanId = vid,
+                    Details = new VlanDetails(vid),
                 });
             }
         }
@@ -118,7 +118,7 @@ public static partial class Resolver
             resources.Add(new LinkState(ns, e.Interface, LinkKind.Macvlan)
             {
                 Owner = e.Label, Up = true, Mtu = network.Mtu, Mac = e.Mac,
-                Parent = network.Parent, MacvlanMode = network.Mode!.Value,
+                Parent = network.Parent, Details = new MacvlanDetails(network.Mode!.Value),
             });
         }
         resources.Add(new AddressState(ns, e.Interface, new Ipv4Prefix(e.Address, e.PrefixLength)) { Owner = e.Label });

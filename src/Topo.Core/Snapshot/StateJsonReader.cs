@@ -127,63 +127,6 @@ internal ref partial struct StateJsonReader
         return new NamespaceState(name ?? throw Missing("name", start), sharesWith) { Owner = label };
     }
 
-    private LinkState ReadLink()
-    {
-        var start = ExpectStartObject("a link object");
-        string ns = HostState.Host;
-        string? name = null, master = null;
-        LinkKind? type = null;
-        Label? label = null;
-        bool up = false;
-        int? mtu = null, vlanId = null, vni = null, port = null;
-        MacAddress? mac = null;
-        LinkRef? peer = null, parent = null;
-        MacvlanMode? mode = null;
-        bool? isolated = null, hairpin = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (NextProperty(seen, out var field))
-        {
-            switch (field)
-            {
-                case "namespace": ns = ReadNamespaceField(); break;
-                case "name": name = ReadName(); break;
-                case "type": type = ReadEnum<LinkKind>(); break;
-                case "label": label = ReadLabel(); break;
-                case "up": up = ReadBool(); break;
-                case "mtu": mtu = ReadOptionalInt(); break;
-                case "mac": mac = ReadOptional(static (ref StateJsonReader r) => r.ReadMac()); break;
-                case "master": master = ReadOptionalName(); break;
-                case "peer": peer = ReadOptional(static (ref StateJsonReader r) => r.ReadLinkRef()); break;
-                case "parent": parent = ReadOptional(static (ref StateJsonReader r) => r.ReadLinkRef()); break;
-                case "macvlan_mode": mode = ReadOptional(static (ref StateJsonReader r) => r.ReadEnum<MacvlanMode>()); break;
-                case "vlan_id": vlanId = ReadOptionalInt(); break;
-                case "vni": vni = ReadOptionalInt(); break;
-                case "dstport": port = ReadOptionalInt(); break;
-                case "isolated": isolated = ReadOptional(static (ref StateJsonReader r) => r.ReadBool()); break;
-                case "hairpin": hairpin = ReadOptional(static (ref StateJsonReader r) => r.ReadBool()); break;
-                default:
-                    throw UnknownField(field, "namespace, name, type, label, up, mtu, mac, master, peer, parent, macvlan_mode, vlan_id, vni, dstport, isolated, hairpin");
-            }
-            Pop();
-        }
-        return new LinkState(ns, name ?? throw Missing("name", start), type ?? throw Missing("type", start))
-        {
-            Owner = label,
-            Up = up,
-            Mtu = mtu,
-            Mac = mac,
-            Master = master,
-            Peer = peer,
-            Parent = parent,
-            MacvlanMode = mode,
-            VlanId = vlanId,
-            Vni = vni,
-            VxlanPort = port,
-            Isolated = isolated,
-            Hairpin = hairpin,
-        };
-    }
-
     private AddressState ReadAddress()
     {
         var start = ExpectStartObject("an address object");

@@ -40,10 +40,7 @@ internal static partial class StateJsonWriter
             if (l.Master is not null) w.WriteString("master", l.Master);
             if (l.Peer is { } peer) WriteLinkRef(w, "peer", peer);
             if (l.Parent is { } parent) WriteLinkRef(w, "parent", parent);
-            if (l.MacvlanMode is { } mode) w.WriteString("macvlan_mode", mode.Name());
-            if (l.VlanId is { } vid) w.WriteNumber("vlan_id", vid);
-            if (l.Vni is { } vni) w.WriteNumber("vni", vni);
-            if (l.VxlanPort is { } port) w.WriteNumber("dstport", port);
+            if (l.Details is { } details) WriteDetails(w, l.Type, details);
             if (l.Isolated is { } isolated) w.WriteBoolean("isolated", isolated);
             if (l.Hairpin is { } hairpin) w.WriteBoolean("hairpin", hairpin);
             w.WriteEndObject();
@@ -211,6 +208,18 @@ internal static partial class StateJsonWriter
     private static void WriteLabel(Utf8JsonWriter w, Resource r)
     {
         if (r.Owner is { } label) w.WriteString("label", label.ToString());
+    }
+
+    /// <summary>A kind's own fields as an object named after the kind: <c>"vxlan": {"vni": 42, "dstport": 4789}</c>.</summary>
+    private static void WriteDetails(Utf8JsonWriter w, LinkKind kind, LinkKindDetails details)
+    {
+        w.WriteStartObject(kind.Name());
+        foreach (var (field, value) in details.Values())
+        {
+            if (field.IsChoice) w.WriteString(field.Name, field.Text(value));
+            else w.WriteNumber(field.Name, value);
+        }
+        w.WriteEndObject();
     }
 
     private static void WriteLinkRef(Utf8JsonWriter w, string name, LinkRef link)

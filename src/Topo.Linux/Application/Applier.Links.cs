@@ -109,7 +109,7 @@ public sealed partial class Applier
     }
 
     /// <summary>Sends only <paramref name="attributes"/>, with the values of <paramref name="link"/>.</summary>
-    private void ChangeLinkAttributes(LinkState link, List<AttributeKind> attributes)
+    private void ChangeLinkAttributes(LinkState link, List<AttributeId> attributes)
     {
         var edit = new LinkEdit(link);
         foreach (var attribute in attributes) edit.Add(attribute, master => IndexOf(link.Namespace, master));

@@ -32,11 +32,11 @@ internal enum UpdatePath
 /// </summary>
 internal static class InPlaceUpdates
 {
-    public static UpdatePath PathOf(ResourceKind kind, AttributeKind attribute) => (kind, attribute) switch
+    public static UpdatePath PathOf(ResourceKind kind, AttributeId attribute) => (kind, attribute.Kind) switch
     {
         (ResourceKind.Link, AttributeKind.State or AttributeKind.Mtu or AttributeKind.Mac or AttributeKind.Master
             or AttributeKind.Label) => UpdatePath.LinkRequest,
-        (ResourceKind.Link, _) when LinkKindRegistry.InPlaceAttributes.Contains(attribute) => UpdatePath.LinkRequest,
+        (ResourceKind.Link, AttributeKind.KindDetail) when LinkKindRegistry.InPlaceDetails.Contains(attribute.Detail!) => UpdatePath.LinkRequest,
         (ResourceKind.Link, AttributeKind.Isolated or AttributeKind.Hairpin) => UpdatePath.BridgePort,
         (ResourceKind.Namespace, AttributeKind.Label) => UpdatePath.LoopbackAlias,
         (ResourceKind.Route, AttributeKind.Via or AttributeKind.Dev) => UpdatePath.RouteReplace,
@@ -67,9 +67,9 @@ internal sealed class LinkEdit(LinkState link)
     public bool? Hairpin { get; private set; }
 
     /// <param name="indexOf">The ifindex of a link in <c>link</c>'s namespace (its master).</param>
-    public void Add(AttributeKind attribute, Func<string, int> indexOf)
+    public void Add(AttributeId attribute, Func<string, int> indexOf)
     {
-        switch (attribute)
+        switch (attribute.Kind)
         {
             case AttributeKind.State:
                 Message.Flags = link.Up ? InterfaceFlags.Up : InterfaceFlags.None;
@@ -100,12 +100,14 @@ internal sealed class LinkEdit(LinkState link)
             case AttributeKind.Hairpin:
                 Hairpin = link.Hairpin ?? false;
                 break;
-            default:
-                // The kind's own attributes (a macvlan's mode) are its driver's to send.
+            case AttributeKind.KindDetail:
+                // The kind's own fields (a macvlan's mode) are its driver's to send.
                 var driver = LinkKindRegistry.Find(link.Type)
                     ?? throw new NotSupportedException($"{attribute.Name()} of {link.Display} cannot change in place");
-                if (driver.Update(attribute, link, Message)) ChangesLink = true;
+                if (driver.Update(attribute.Detail!, link, Message)) ChangesLink = true;
                 break;
+            default:
+                throw new NotSupportedException($"{attribute.Name()} of {link.Display} cannot change in place");
         }
     }
 }

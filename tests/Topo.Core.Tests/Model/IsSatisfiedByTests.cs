@@ -8,9 +8,9 @@ public sealed class IsSatisfiedByTests
     /// <summary>What the planner's attribute comparison says: no attribute the desired side has an opinion on differs.</summary>
     private static bool NoAttributeDiffers(Resource wanted, Resource have)
     {
-        var observed = new Dictionary<AttributeKind, string?>();
-        foreach (var a in have.Attributes()) observed[a.Kind] = a.Value;
-        return wanted.Attributes().All(a => a.Value is null || observed.GetValueOrDefault(a.Kind) == a.Value);
+        var observed = new Dictionary<AttributeId, string?>();
+        foreach (var a in have.Attributes()) observed[a.Attribute] = a.Value;
+        return wanted.Attributes().All(a => a.Value is null || observed.GetValueOrDefault(a.Attribute) == a.Value);
     }
 
     private static T Pick<T>(Random r, params T[] values) => values[r.Next(values.Length)];
@@ -18,7 +18,15 @@ public sealed class IsSatisfiedByTests
     private static Label? RandomLabel(Random r) => Pick<Label?>(r, null,
         new Label("p", LabelRole.Endpoint, "c.n"), new Label("p", LabelRole.Endpoint, "c.m"), new Label("q", LabelRole.Network, "n"));
 
-    private static LinkState RandomLink(Random r) => new("", "x", Pick(r, LinkKind.Veth, LinkKind.Bridge))
+    /// <summary>Kinds with only the common fields, and every kind with fields of its own.</summary>
+    private static readonly LinkKind[] Kinds = [LinkKind.Veth, LinkKind.Bridge, .. KindDetails.Shapes.Select(s => s.Kind)];
+
+    /// <summary>A kind's own fields from its shape, each unset or one of two values (its least and greatest), so pairs often agree.</summary>
+    private static LinkKindDetails? RandomDetails(Random r, LinkKind kind) =>
+        KindDetails.ShapeOf(kind) is not { } shape || r.Next(4) == 0 ? null
+            : shape.Create(shape.Fields.Where(_ => r.Next(3) != 0).Select(f => new DetailValue(f, Pick(r, f.Min, f.Max))));
+
+    private static LinkState RandomLink(Random r, LinkKind type) => new("", "x", type)
     {
         Owner = RandomLabel(r),
         Up = r.Next(2) == 0,
@@ -27,13 +35,17 @@ public sealed class IsSatisfiedByTests
         Master = Pick<string?>(r, null, "br-a", "br-b"),
         Peer = Pick<LinkRef?>(r, null, new LinkRef("c", "eth0"), new LinkRef("d", "eth0")),
         Parent = Pick<LinkRef?>(r, null, new LinkRef("", "eth9")),
-        MacvlanMode = Pick<MacvlanMode?>(r, null, MacvlanMode.Bridge, MacvlanMode.Private),
-        VlanId = Pick<int?>(r, null, 10, 20),
-        Vni = Pick<int?>(r, null, 42, 43),
-        VxlanPort = Pick<int?>(r, null, 4789, 8472),
+        Details = RandomDetails(r, type),
         Isolated = Pick<bool?>(r, null, true, false),
         Hairpin = Pick<bool?>(r, null, true, false),
     };
+
+    /// <summary>Two links, mostly of one kind (else the kind alone decides).</summary>
+    private static (Resource, Resource) RandomLinks(Random r)
+    {
+        var type = Pick(r, Kinds);
+        return (RandomLink(r, type), RandomLink(r, r.Next(4) == 0 ? Pick(r, Kinds) : type));
+    }
 
     private static NamespaceState RandomNamespace(Random r) =>
         new("web", Pick<string?>(r, null, "db", "app")) { Owner = RandomLabel(r) };
@@ -54,7 +66,7 @@ public sealed class IsSatisfiedByTests
         {
             var (wanted, have) = (i % 5) switch
             {
-                0 or 1 => ((Resource)RandomLink(r), (Resource)RandomLink(r)),
+                0 or 1 => RandomLinks(r),
                 2 => (RandomNamespace(r), RandomNamespace(r)),
                 3 => (RandomRoute(r), RandomRoute(r)),
                 _ => (new SysctlState("", "net.ipv4.ip_forward", Pick(r, "0", "1")), new SysctlState("", "net.ipv4.ip_forward", Pick(r, "0", "1"))),

@@ -23,7 +23,7 @@ public sealed class NamespaceSharingTests
         var plan = Pipeline.Plan(Separate().Build(), Pipeline.Converge(Shared().Build()));
         var side = Assert.Single(plan.Actions, a => a.Subject is NamespaceState { Name: "side" });
         Assert.Equal(ActionKind.Replace, side.Kind);
-        Assert.Contains(side.Changes, c => c is { Attribute: AttributeKind.Shares, Before: "web", ForcesReplace: true });
+        Assert.Contains(side.Changes, c => c is { Attribute.Kind: AttributeKind.Shares, Before: "web", ForcesReplace: true });
         Assert.Null(((NamespaceState)side.After!).SharesWith);
         // web keeps its namespace (and label); only its interface on front goes.
         Assert.DoesNotContain(plan.Actions, a => a.Subject is NamespaceState { Name: "web" });
@@ -39,7 +39,7 @@ public sealed class NamespaceSharingTests
         var plan = Pipeline.Plan(Shared().Build(), Pipeline.Converge(Separate().Build()));
         var side = Assert.Single(plan.Actions, a => a.Subject is NamespaceState { Name: "side" });
         Assert.Equal(ActionKind.Replace, side.Kind);
-        Assert.Contains(side.Changes, c => c is { Attribute: AttributeKind.Shares, After: "web", ForcesReplace: true });
+        Assert.Contains(side.Changes, c => c is { Attribute.Kind: AttributeKind.Shares, After: "web", ForcesReplace: true });
         // side's old interface goes with its namespace: nothing of it is deleted or created again.
         Assert.DoesNotContain(plan.Actions, a => a.Kind != ActionKind.Delete && a.Subject is LinkState { Namespace: "side" });
         Assert.Contains(plan.Actions, a => a is { Kind: ActionKind.Create, After: AddressState { Namespace: "web" } });

@@ -135,13 +135,13 @@ public sealed class PlannerTests
         var host = Pipeline.Converge(new SpecBuilder("p").Network("n").Container("c", "n").Build());
         var plan = Pipeline.Plan(new SpecBuilder("p").Network("n", mtu: 9000).Container("c", "n").Build(), host);
         Assert.All(plan.Actions, a => Assert.Equal(ActionKind.Update, a.Kind));
-        Assert.Contains(plan.Actions, a => a.Changes.Any(c => c is { Attribute: AttributeKind.Mtu, Before: "1500", After: "9000" }));
+        Assert.Contains(plan.Actions, a => a.Changes.Any(c => c is { Attribute.Kind: AttributeKind.Mtu, Before: "1500", After: "9000" }));
 
         var bridge = host.Links.Single(l => l.Type == LinkKind.Bridge);
         var odd = host with { Links = host.Links.Replace(bridge, bridge with { Type = LinkKind.Vxlan }) };
         var replace = Pipeline.Plan(new SpecBuilder("p").Network("n").Container("c", "n").Build(), odd);
         var action = Assert.Single(replace.Actions, a => a.Kind == ActionKind.Replace);
-        Assert.Contains(action.Changes, c => c is { Attribute: AttributeKind.Type, ForcesReplace: true });
+        Assert.Contains(action.Changes, c => c is { Attribute.Kind: AttributeKind.Type, ForcesReplace: true });
         // The bridge's address and the port's master come back with the re-created bridge.
         Assert.Contains(replace.Actions, a => a is { Kind: ActionKind.Create, After: AddressState { Link: var l } } && l == bridge.Name);
     }
@@ -160,7 +160,7 @@ public sealed class PlannerTests
         // eth0 is left with no IPv4 address between the delete and the add: the kernel drops every
         // route through it then, so the default route is made again and the stray one needs no delete.
         Assert.Equal("- address c/eth0 10.0.0.5/24\n~ link c/eth0\n+ address c/eth0 10.0.0.6/24\n+ route c default\n~ file c/hosts", Pipeline.Lines(plan));
-        Assert.Contains(plan.Actions[1].Changes, c => c is { Attribute: AttributeKind.Mac, After: "02:42:0a:00:00:06" });
+        Assert.Contains(plan.Actions[1].Changes, c => c is { Attribute.Kind: AttributeKind.Mac, After: "02:42:0a:00:00:06" });
         var route = plan.Actions[3];
         Assert.Equal("made again: c/eth0 loses its last IPv4 address, and the kernel drops its routes with it: default route of container 'c'", route.Reason);
         Assert.Contains(plan.Actions[2].Id, route.DependsOn); // after the new address
@@ -181,7 +181,7 @@ public sealed class PlannerTests
         var plan = Pipeline.Plan(moved, host);
         var route = Assert.Single(plan.Actions, a => a.Subject is RouteState);
         Assert.Equal(ActionKind.Update, route.Kind);
-        Assert.Contains(route.Changes, c => c is { Attribute: AttributeKind.Dev, Before: "eth0", After: "eth1" });
+        Assert.Contains(route.Changes, c => c is { Attribute.Kind: AttributeKind.Dev, Before: "eth0", After: "eth1" });
         Assert.True(Pipeline.Plan(moved, PlanSimulator.Apply(host, plan)).IsEmpty);
     }
 

@@ -286,7 +286,7 @@ public sealed class ResolverTests
             .Container("c", "ext21").Build();
         var d = Pipeline.Resolve(spec, observed).Desired;
         var vlan = d.FindLink(new LinkRef(HostState.Host, "ens33.21"))!;
-        Assert.Equal((LinkKind.Vlan, 21, "ens33"), (vlan.Type, vlan.VlanId, vlan.Parent!.Value.Name));
+        Assert.Equal((LinkKind.Vlan, 21, "ens33"), (vlan.Type, (vlan.Details as VlanDetails)?.Id, vlan.Parent!.Value.Name));
         Assert.Equal(LinkKind.Macvlan, d.FindLink(new LinkRef("c", "eth0"))!.Type);
     }
 

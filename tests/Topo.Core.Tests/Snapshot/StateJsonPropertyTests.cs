@@ -33,18 +33,27 @@ public sealed class StateJsonPropertyTests
 
     private static readonly Gen<LinkRef> Ref = Gen.Select(Namespace, Name, (ns, n) => new LinkRef(ns, n));
 
+    /// <summary>
+    /// Any kind's own fields, from what its shape declares (so a new kind needs nothing here): none,
+    /// or each field unset or a value in its range.
+    /// </summary>
+    private static Gen<LinkKindDetails?> Details(LinkKind kind) => KindDetails.ShapeOf(kind) is not { } shape
+        ? Gen.Const((LinkKindDetails?)null)
+        : Gen.Select(Gen.Bool, Gen.Bool.Array[shape.Fields.Length], Gen.Int[0, int.MaxValue].Array[shape.Fields.Length], (any, present, draws) => any
+            ? shape.Create(shape.Fields.Select((f, i) => (f, i)).Where(x => present[x.i])
+                .Select(x => new DetailValue(x.f, x.f.Min + (int)((long)draws[x.i] % ((long)x.f.Max - x.f.Min + 1)))))
+            : null);
+
     private static readonly Gen<Resource> Link = Gen.Select(
         Gen.Select(Namespace, Name, Gen.Enum<LinkKind>(), Owner, Gen.Bool),
         Gen.Select(Optional(Gen.Int[68, 65535]), Optional(Gen.ULong[0, 0xFFFF_FFFF_FFFF].Select(v => new MacAddress(v))), OptionalName, Optional(Ref)),
-        Gen.Select(Optional(Ref), Optional(Gen.Enum<MacvlanMode>()), Optional(Gen.Int[1, 4094]), Optional(Gen.Bool), Optional(Gen.Bool)),
-        Gen.Select(Optional(Gen.Int[0, (1 << 24) - 1]), Optional(Gen.Int[1, 65535])),
-        (a, b, c, d) => (Resource)new LinkState(a.Item1, a.Item2, a.Item3)
+        Gen.Select(Optional(Ref), Optional(Gen.Bool), Optional(Gen.Bool)),
+        (a, b, c) => new LinkState(a.Item1, a.Item2, a.Item3)
         {
             Owner = a.Item4, Up = a.Item5,
             Mtu = b.Item1, Mac = b.Item2, Master = b.Item3, Peer = b.Item4,
-            Parent = c.Item1, MacvlanMode = c.Item2, VlanId = c.Item3, Isolated = c.Item4, Hairpin = c.Item5,
-            Vni = d.Item1, VxlanPort = d.Item2,
-        });
+            Parent = c.Item1, Isolated = c.Item2, Hairpin = c.Item3,
+        }).SelectMany(link => Details(link.Type).Select(d => (Resource)(link with { Details = d })));
 
     private static readonly Gen<Resource> Other = Gen.OneOf(
         Gen.Select(Name, OptionalName, Owner, (n, s, o) => (Resource)new NamespaceState(n, s) { Owner = o }),

@@ -71,7 +71,7 @@ internal static class Samples
         Up = true,
         Mac = MacAddress.Parse("02:42:c0:a8:0a:14"),
         Parent = new LinkRef(HostState.Host, parent),
-        MacvlanMode = MacvlanMode.Bridge,
+        Details = new MacvlanDetails(MacvlanMode.Bridge),
     };
 
     public static LinkState Physical(string name) => new(HostState.Host, name, LinkKind.Other) { Up = true, Mtu = 1500 };

@@ -1,6 +1,7 @@
 using Topo.Core.Addressing;
 using Topo.Core.Model;
 using Topo.Linux.Application;
+using Topo.Linux.Netlink.LinkKinds;
 
 namespace Topo.Linux.Tests.Application;
 
@@ -26,10 +27,8 @@ public sealed class ApplierContractTests
         },
         new LinkState("web", "eth1", LinkKind.Macvlan)
         {
-            Owner = Endpoint, Up = true, Mtu = 1500, Parent = new LinkRef("", "enp1s0.10"), MacvlanMode = MacvlanMode.Bridge,
+            Owner = Endpoint, Up = true, Mtu = 1500, Parent = new LinkRef("", "enp1s0.10"), Details = new MacvlanDetails(MacvlanMode.Bridge),
         },
-        new LinkState("", "enp1s0.10", LinkKind.Vlan) { Owner = Endpoint, Up = true, Parent = new LinkRef("", "enp1s0"), VlanId = 10 },
-        new LinkState("", "vx-overlay", LinkKind.Vxlan) { Owner = Endpoint, Up = true, Parent = new LinkRef("", "enp1s0"), Vni = 42, VxlanPort = 4789 },
         new NamespaceState("web") { Owner = Container },
         new NamespaceState("side", SharesWith: "web") { Owner = Container },
         new AddressState("web", "eth0", Ipv4Prefix.Parse("10.0.0.2/24")) { Owner = Endpoint },
@@ -41,13 +40,26 @@ public sealed class ApplierContractTests
         new FirewallSetState("inet", "topo-demo", "published") { Type = "ipv4_addr", Flags = "interval" },
         new FirewallElementState("inet", "topo-demo", "published", "10.0.0.2") { Value = "10.0.0.2", Comment = "topo:demo web" },
         new NamespaceFileState("web", NamespaceFileState.ResolvConf, "nameserver 127.0.0.11\n") { Owner = Container },
+        .. KindDetails.Shapes.Select(KindLink),
     ];
+
+    /// <summary>A link of a kind with fields of its own, every field set (from the kind's shape: a new kind needs nothing here).</summary>
+    private static LinkState KindLink(DetailsShape shape) => new("", $"{shape.Kind.Name()}0", shape.Kind)
+    {
+        Owner = Endpoint, Up = true, Parent = new LinkRef("", "enp1s0"),
+        Details = shape.Create(shape.Fields.Select(f => new DetailValue(f, f.Max))),
+    };
+
+    private static LinkState Link(LinkKind kind) => Everything().OfType<LinkState>().First(l => l.Type == kind);
 
     [Fact]
     public void The_samples_cover_every_kind_of_resource_and_every_attribute()
     {
         Assert.Empty(Enum.GetValues<ResourceKind>().Except(Everything().Select(r => r.Kind)));
-        Assert.Empty(Enum.GetValues<AttributeKind>().Except(Everything().SelectMany(r => r.Attributes()).Select(a => a.Kind)));
+        var yielded = Everything().SelectMany(r => r.Attributes()).Select(a => a.Attribute).ToList();
+        Assert.Empty(Enum.GetValues<AttributeKind>().Except(yielded.Select(a => a.Kind)));
+        // Each kind's own fields too: a kind's record that leaves a set field out of its values fails here.
+        Assert.Empty(KindDetails.Shapes.SelectMany(s => s.Fields).Except(yielded.Select(a => a.Detail)));
     }
 
     [Fact]
@@ -58,11 +70,11 @@ public sealed class ApplierContractTests
         {
             foreach (var a in resource.Attributes())
             {
-                var path = InPlaceUpdates.PathOf(resource.Kind, a.Kind);
+                var path = InPlaceUpdates.PathOf(resource.Kind, a.Attribute);
                 // An update carries only attributes that do not force replacement; the others are
                 // applied by deleting and creating the object, so an in-place path for one is a mistake too.
                 if (a.ForcesReplace != (path == UpdatePath.None))
-                    wrong.Add($"{resource.KindName} {a.Kind} (forces replacement: {a.ForcesReplace}): {path}");
+                    wrong.Add($"{resource.KindName} {a.Attribute} (forces replacement: {a.ForcesReplace}): {path}");
             }
         }
         Assert.Empty(wrong);
@@ -76,15 +88,15 @@ public sealed class ApplierContractTests
             foreach (var a in link.Attributes().Where(a => !a.ForcesReplace))
             {
                 var edit = new LinkEdit(link);
-                edit.Add(a.Kind, master => master == link.Master ? 7 : throw new InvalidOperationException(master));
+                edit.Add(a.Attribute, master => master == link.Master ? 7 : throw new InvalidOperationException(master));
                 var sent = (edit.ChangesLink, PortFlags: edit.Isolated is not null || edit.Hairpin is not null);
-                var expected = InPlaceUpdates.PathOf(ResourceKind.Link, a.Kind) switch
+                var expected = InPlaceUpdates.PathOf(ResourceKind.Link, a.Attribute) switch
                 {
                     UpdatePath.LinkRequest => (true, false),
                     UpdatePath.BridgePort => (false, true),
-                    var other => throw new InvalidOperationException($"{a.Kind}: {other} is not a link's path"),
+                    var other => throw new InvalidOperationException($"{a.Attribute}: {other} is not a link's path"),
                 };
-                Assert.True(expected == sent, $"{link.Display} {a.Kind}: expected {expected}, sent {sent}");
+                Assert.True(expected == sent, $"{link.Display} {a.Attribute}: expected {expected}, sent {sent}");
             }
         }
     }
@@ -94,10 +106,22 @@ public sealed class ApplierContractTests
     {
         var link = (LinkState)Everything()[0];
         var edit = new LinkEdit(link);
-        foreach (var a in new[] { AttributeKind.Mtu, AttributeKind.Master, AttributeKind.Label, AttributeKind.State, AttributeKind.Isolated })
+        foreach (AttributeId a in new[] { AttributeKind.Mtu, AttributeKind.Master, AttributeKind.Label, AttributeKind.State, AttributeKind.Isolated })
             edit.Add(a, _ => 7);
         Assert.Equal((1500u, 7, Endpoint.ToString(), true), (edit.Message.Mtu, edit.Message.Master, edit.Message.Alias, edit.Message.IsUp));
         Assert.Equal((true, (bool?)null), (edit.Isolated, edit.Hairpin));
+    }
+
+    [Fact]
+    public void A_kinds_own_field_goes_to_its_driver_as_the_field_itself()
+    {
+        var macvlan = Link(LinkKind.Macvlan) with { Details = new MacvlanDetails(MacvlanMode.Private) };
+        var edit = new LinkEdit(macvlan);
+        edit.Add(MacvlanDetails.ModeField, _ => 7);
+        Assert.Equal(MacvlanMode.Private, Assert.IsType<MacvlanData>(edit.Message.KindData).Mode);
+
+        var e = Assert.Throws<NotSupportedException>(() => new LinkEdit(Link(LinkKind.Vxlan)).Add(VxlanDetails.VniField, _ => 7));
+        Assert.Contains("vni of link vxlan0 cannot change in place", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

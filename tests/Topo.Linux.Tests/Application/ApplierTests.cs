@@ -29,7 +29,7 @@ public sealed class ApplierTests(ITestOutputHelper output)
     };
     private static LinkState Macvlan => new("web", "lan0", LinkKind.Macvlan)
     {
-        Owner = Lan, Up = true, Parent = new LinkRef("", "uplink0"), MacvlanMode = MacvlanMode.Bridge,
+        Owner = Lan, Up = true, Parent = new LinkRef("", "uplink0"), Details = new MacvlanDetails(MacvlanMode.Bridge),
     };
     private static AddressState Gateway => new("", "br-front", Ipv4Prefix.Parse("10.7.0.1/24")) { Owner = Network };
     private static AddressState WebAddress => new("web", "eth0", Ipv4Prefix.Parse("10.7.0.2/24")) { Owner = Endpoint };
@@ -92,10 +92,10 @@ public sealed class ApplierTests(ITestOutputHelper output)
             .Update(HostEnd, moved, AttributeKind.Isolated, AttributeKind.Hairpin)
             .Update(Bridge, relabelled, AttributeKind.Mtu, AttributeKind.State)
             .Update(Default, Default with { Gateway = Ipv4Address.Parse("10.7.0.254") }, AttributeKind.Via)
-            .Update(Macvlan, Macvlan with { MacvlanMode = MacvlanMode.Private }, AttributeKind.MacvlanMode)
+            .Update(Macvlan, Macvlan with { Details = new MacvlanDetails(MacvlanMode.Private) }, MacvlanDetails.ModeField)
             .Build());
         observed = observer.Observe(Project);
-        StateAssert.Contains(observed, [moved, relabelled, Macvlan with { MacvlanMode = MacvlanMode.Private },
+        StateAssert.Contains(observed, [moved, relabelled, Macvlan with { Details = new MacvlanDetails(MacvlanMode.Private) },
             Default with { Gateway = Ipv4Address.Parse("10.7.0.254") }]);
 
         // delete everything: the host veth end takes its peer, the namespace takes the rest
@@ -177,7 +177,7 @@ public sealed class ApplierTests(ITestOutputHelper output)
         SandboxHost.SkipUnlessRoot();
         using var sandbox = SandboxHost.Create(withOutside: true);
         using var applier = new Applier(sandbox.Store, sandbox.Host);
-        var vlan = new LinkState("", "uplink0.10", LinkKind.Vlan) { Parent = new LinkRef("", "uplink0"), VlanId = 10 };
+        var vlan = new LinkState("", "uplink0.10", LinkKind.Vlan) { Parent = new LinkRef("", "uplink0"), Details = new VlanDetails(10) };
         try
         {
             applier.Apply(new PlanBuilder(Project).Create(vlan).Build());
@@ -189,7 +189,7 @@ public sealed class ApplierTests(ITestOutputHelper output)
             Assert.Skip($"kernel lacks 802.1Q VLAN support: {missing.Message}");
         }
         var observed = new Observer(sandbox.Store, sandbox.Host).Observe();
-        Assert.Equal(10, observed.FindLink(new LinkRef("", "uplink0.10"))!.VlanId);
+        Assert.Equal(new VlanDetails(10), observed.FindLink(new LinkRef("", "uplink0.10"))!.Details);
     }
 
     [Fact]

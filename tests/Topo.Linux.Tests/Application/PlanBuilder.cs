@@ -15,7 +15,7 @@ internal sealed class PlanBuilder(string project)
     public PlanBuilder Delete(Resource resource, params Resource[] includes) =>
         Add(ActionKind.Delete, resource, null, [], includes);
 
-    public PlanBuilder Update(Resource before, Resource after, params AttributeKind[] changed) =>
+    public PlanBuilder Update(Resource before, Resource after, params AttributeId[] changed) =>
         Add(ActionKind.Update, before, after, [.. changed.Select(c => new AttributeChange(c, null, null, false))], []);
 
     public PlanBuilder Replace(Resource before, Resource after, params Resource[] includes) =>
@@ -40,12 +40,12 @@ internal static class StateAssert
         {
             var have = byKey[(want.Kind, want.Key)].FirstOrDefault();
             Assert.True(have is not null, $"{want.Display} was not observed");
-            var haveAttributes = have!.Attributes().ToDictionary(a => a.Kind, a => a.Value);
+            var haveAttributes = have!.Attributes().ToDictionary(a => a.Attribute, a => a.Value);
             foreach (var attribute in want.Attributes())
             {
                 if (attribute.Value is null) continue;
-                Assert.True(haveAttributes.TryGetValue(attribute.Kind, out var value) && value == attribute.Value,
-                    $"{want.Display}: {attribute.Kind.Name()} wanted {attribute.Value}, observed {(haveAttributes.TryGetValue(attribute.Kind, out var v) ? v : "(none)")}");
+                Assert.True(haveAttributes.TryGetValue(attribute.Attribute, out var value) && value == attribute.Value,
+                    $"{want.Display}: {attribute.Attribute.Name()} wanted {attribute.Value}, observed {(haveAttributes.TryGetValue(attribute.Attribute, out var v) ? v : "(none)")}");
             }
         }
     }

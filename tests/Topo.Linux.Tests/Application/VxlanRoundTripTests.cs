@@ -19,7 +19,7 @@ public sealed class VxlanRoundTripTests
 
     private static LinkState Vxlan => new("", "vx-overlay", LinkKind.Vxlan)
     {
-        Owner = Overlay, Up = true, Mtu = 1400, Vni = 42, VxlanPort = 4789, Parent = new LinkRef("", "uplink0"),
+        Owner = Overlay, Up = true, Mtu = 1400, Details = new VxlanDetails(42, 4789), Parent = new LinkRef("", "uplink0"),
     };
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class VxlanRoundTripTests
         var (created, observed) = Converge(applier, observer, Vxlan);
         Assert.Equal(ActionKind.Create, Assert.Single(created.Actions).Kind);
         var link = observed.FindLink(Vxlan.Ref)!;
-        Assert.Equal((LinkKind.Vxlan, 42, 4789, new LinkRef("", "uplink0")), (link.Type, link.Vni, link.VxlanPort, link.Parent));
+        Assert.Equal((LinkKind.Vxlan, new VxlanDetails(42, 4789), new LinkRef("", "uplink0")), (link.Type, link.Details, link.Parent));
         var data = Info(sandbox);
         Assert.Equal((42, 4789, "uplink0"), (data.GetProperty("id").GetInt32(), data.GetProperty("port").GetInt32(), data.GetProperty("link").GetString()));
         var index = Index(sandbox);
@@ -42,7 +42,7 @@ public sealed class VxlanRoundTripTests
         Assert.Equal(ActionKind.Update, Assert.Single(mtu.Actions).Kind);
         Assert.Equal(index, Index(sandbox)); // changed in place, not made again
 
-        var (vni, _) = Converge(applier, observer, Vxlan with { Mtu = 1300, Vni = 43 });
+        var (vni, _) = Converge(applier, observer, Vxlan with { Mtu = 1300, Details = new VxlanDetails(43, 4789) });
         Assert.Equal(ActionKind.Replace, Assert.Single(vni.Actions).Kind); // the kernel cannot change a VNI
         Assert.Equal(43, Info(sandbox).GetProperty("id").GetInt32());
 

@@ -24,7 +24,7 @@ public sealed class VxlanDriverTests
     private static byte[] KernelReply => StraceCapture.Buffers("vxlan-show.strace")
         .Single(b => HostOrder.ReadUInt16(b.AsSpan(4)) == RtmType.NewLink);
 
-    private static LinkState Vx0 => new("", "vx0", LinkKind.Vxlan) { Vni = 42, VxlanPort = 4789, Parent = new LinkRef("", "lower0") };
+    private static LinkState Vx0 => new("", "vx0", LinkKind.Vxlan) { Details = new VxlanDetails(42, 4789), Parent = new LinkRef("", "lower0") };
 
     [Fact]
     public void Request_from_the_model_is_iproute2s_byte_for_byte()
@@ -33,7 +33,7 @@ public sealed class VxlanDriverTests
         Assert.Equal("", create.SendFrom);
         Assert.Equal(Hex(AddWithDev), Encode(create.Request, AddWithDev));
 
-        var alone = VxlanDriver.Instance.Create(new LinkState("", "vx1", LinkKind.Vxlan) { Vni = 7 }, null, new FakePlacement());
+        var alone = VxlanDriver.Instance.Create(new LinkState("", "vx1", LinkKind.Vxlan) { Details = new VxlanDetails(7, null) }, null, new FakePlacement());
         Assert.Equal(Hex(AddWithoutDev), Encode(alone.Request, AddWithoutDev)); // dstport 4789 when the model has none
     }
 
@@ -69,15 +69,15 @@ public sealed class VxlanDriverTests
         Assert.Same(VxlanDriver.Instance, driver);
 
         var observed = driver.Observe(new LinkState("", link.Name!, driver.ModelKind), link, new FakeNeighbours());
-        Assert.Equal((LinkKind.Vxlan, 42, 4789, new LinkRef("", "lower0")), (observed.Type, observed.Vni, observed.VxlanPort, observed.Parent));
+        Assert.Equal((LinkKind.Vxlan, new VxlanDetails(42, 4789), new LinkRef("", "lower0")), (observed.Type, observed.Details, observed.Parent));
         Assert.True(Vx0.IsSatisfiedBy(observed));
-        Assert.False((Vx0 with { Vni = 43 }).IsSatisfiedBy(observed));
+        Assert.False((Vx0 with { Details = new VxlanDetails(43, 4789) }).IsSatisfiedBy(observed));
     }
 
     [Fact]
     public void A_vni_wider_than_24_bits_is_refused_before_anything_is_sent()
     {
-        var wide = Vx0 with { Vni = 1 << 24 };
+        var wide = Vx0 with { Details = new VxlanDetails(1 << 24, 4789) };
         Assert.Throws<ArgumentOutOfRangeException>(() => VxlanDriver.Instance.Create(wide, null, new FakePlacement()));
     }
 

@@ -70,7 +70,7 @@ public sealed class ObserverTests
 
         var macvlan = state.FindLink(new LinkRef("web", "mv-web"))!;
         Assert.Equal(LinkKind.Macvlan, macvlan.Type);
-        Assert.Equal(MacvlanMode.Bridge, macvlan.MacvlanMode);
+        Assert.Equal(new MacvlanDetails(MacvlanMode.Bridge), macvlan.Details);
         Assert.Equal(new LinkRef("", "uplink0"), macvlan.Parent);
 
         Assert.Contains(state.Addresses, a => a == new AddressState("", "br-front", Ipv4Prefix.Parse("10.7.0.1/24")) { Owner = bridge.Owner });

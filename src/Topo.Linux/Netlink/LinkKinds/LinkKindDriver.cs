@@ -35,12 +35,12 @@ internal abstract class LinkKindDriver
     /// <summary>The kind's own fields of an observed link, on top of the common ones in <paramref name="common"/>.</summary>
     public virtual LinkState Observe(LinkState common, LinkMessage link, ILinkNeighbours neighbours) => common;
 
-    /// <summary>The kind's attributes that RTM_NEWLINK changes in place (in IFLA_INFO_DATA).</summary>
-    public virtual IReadOnlyCollection<AttributeKind> InPlaceAttributes => [];
+    /// <summary>The kind's own fields (its <see cref="LinkKindDetails"/>) that RTM_NEWLINK changes in place (in IFLA_INFO_DATA).</summary>
+    public virtual IReadOnlyCollection<DetailField> InPlaceDetails => [];
 
-    /// <summary>Sets <paramref name="attribute"/> of <paramref name="link"/> on <paramref name="edit"/>; false when there is nothing to send.</summary>
-    public virtual bool Update(AttributeKind attribute, LinkState link, LinkMessage edit) =>
-        throw new NotSupportedException($"{attribute.Name()} of {link.Display} cannot change in place");
+    /// <summary>Sets <paramref name="field"/> of <paramref name="link"/> on <paramref name="edit"/>; false when there is nothing to send.</summary>
+    public virtual bool Update(DetailField field, LinkState link, LinkMessage edit) =>
+        throw new NotSupportedException($"{field.Name} of {link.Display} cannot change in place");
 
     /// <summary>The common attributes of a new link (name, mtu, mac, master) as the model gives them.</summary>
     protected static LinkMessage NewLink(LinkState link, LinkKindData data, ILinkPlacement placement) =>

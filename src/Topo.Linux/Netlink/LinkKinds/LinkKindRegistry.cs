@@ -24,9 +24,9 @@ internal static class LinkKindRegistry
     private static readonly FrozenDictionary<string, SlaveKindDriver> SlavesByKind =
         SlaveDrivers.ToFrozenDictionary(d => d.Kind, StringComparer.Ordinal);
 
-    /// <summary>Kind attributes some driver changes in place (the applier's contract, <c>InPlaceUpdates</c>).</summary>
-    public static readonly FrozenSet<AttributeKind> InPlaceAttributes =
-        Drivers.SelectMany(d => d.InPlaceAttributes).ToFrozenSet();
+    /// <summary>Kinds' own fields some driver changes in place (the applier's contract, <c>InPlaceUpdates</c>).</summary>
+    public static readonly FrozenSet<DetailField> InPlaceDetails =
+        Drivers.SelectMany(d => d.InPlaceDetails).ToFrozenSet();
 
     public static LinkKindDriver? Find(string kind) => ByKind.GetValueOrDefault(kind);
 

@@ -76,23 +76,23 @@ internal sealed class MacvlanDriver : LinkKindDriver
 
     /// <summary>Created from the parent's namespace (the host) directly into the link's namespace; bridge mode unless the model says.</summary>
     public override LinkCreate Create(LinkState link, LinkState? peer, ILinkPlacement placement) =>
-        LowerDevice.Create(link, placement, _ => new MacvlanData(link.MacvlanMode ?? MacvlanMode.Bridge));
+        LowerDevice.Create(link, placement, _ => new MacvlanData((link.Details as MacvlanDetails)?.Mode ?? MacvlanMode.Bridge));
 
     public override void Configure(LinkState link, LinkMessage change, ILinkPlacement placement) =>
         LowerDevice.Configure(link, change, placement);
 
     public override LinkState Observe(LinkState common, LinkMessage link, ILinkNeighbours neighbours) => common with
     {
-        MacvlanMode = (link.KindData as MacvlanData)?.Mode,
+        Details = link.KindData is MacvlanData data ? new MacvlanDetails(data.Mode) : null,
         Parent = link.Link is { } lower ? neighbours.Lower(link, lower) : null,
     };
 
-    public override IReadOnlyCollection<AttributeKind> InPlaceAttributes => [AttributeKind.MacvlanMode];
+    public override IReadOnlyCollection<DetailField> InPlaceDetails => [MacvlanDetails.ModeField];
 
-    public override bool Update(AttributeKind attribute, LinkState link, LinkMessage edit)
+    public override bool Update(DetailField field, LinkState link, LinkMessage edit)
     {
-        if (attribute != AttributeKind.MacvlanMode) return base.Update(attribute, link, edit);
-        if (link.MacvlanMode is not { } mode) return false;
+        if (field != MacvlanDetails.ModeField) return base.Update(field, link, edit);
+        if ((link.Details as MacvlanDetails)?.Mode is not { } mode) return false;
         edit.KindData = new MacvlanData(mode);
         return true;
     }

@@ -69,14 +69,14 @@ internal sealed class VlanDriver : LinkKindDriver
     public static LinkMessage Request(string name, ushort id, LinkOptions options) => LinkRequests.NewLink(name, new VlanData(id), options);
 
     public override LinkCreate Create(LinkState link, LinkState? peer, ILinkPlacement placement) =>
-        LowerDevice.Create(link, placement, _ => new VlanData((ushort)(link.VlanId ?? throw new InvalidOperationException($"{link.Key} has no VLAN id"))));
+        LowerDevice.Create(link, placement, _ => new VlanData((ushort)((link.Details as VlanDetails)?.Id ?? throw new InvalidOperationException($"{link.Key} has no VLAN id"))));
 
     public override void Configure(LinkState link, LinkMessage change, ILinkPlacement placement) =>
         LowerDevice.Configure(link, change, placement);
 
     public override LinkState Observe(LinkState common, LinkMessage link, ILinkNeighbours neighbours) => common with
     {
-        VlanId = (link.KindData as VlanData)?.Id,
+        Details = link.KindData is VlanData data ? new VlanDetails(data.Id) : null,
         Parent = link.Link is { } lower ? neighbours.Lower(link, lower) : null,
     };
 }

@@ -80,8 +80,9 @@ internal sealed class VxlanDriver : LinkKindDriver
     /// <summary>With a parent, made from the parent's namespace like a macvlan (the tunnel's UDP socket lives there); else in its own.</summary>
     public override LinkCreate Create(LinkState link, LinkState? peer, ILinkPlacement placement)
     {
-        var vni = link.Vni ?? throw new InvalidOperationException($"{link.Key} has no VNI");
-        var port = (ushort)(link.VxlanPort ?? DefaultPort);
+        var details = link.Details as VxlanDetails;
+        var vni = details?.Vni ?? throw new InvalidOperationException($"{link.Key} has no VNI");
+        var port = (ushort)(details.Port ?? DefaultPort);
         if (link.Parent is null) return new(link.Namespace, NewLink(link, VxlanData.Create(Vni((uint)vni), null, learning: true, port), placement));
         return LowerDevice.Create(link, placement, lower => VxlanData.Create(Vni((uint)vni), (uint)lower, learning: true, port), inInfoLink: true);
     }
@@ -94,8 +95,7 @@ internal sealed class VxlanDriver : LinkKindDriver
         if (link.KindData is not VxlanData data) return common;
         return common with
         {
-            Vni = data.Vni is { } vni ? (int)vni : null,
-            VxlanPort = data.Port,
+            Details = new VxlanDetails(data.Vni is { } vni ? (int)vni : null, data.Port),
             Parent = data.LowerIndex is { } lower ? neighbours.Lower(link, (int)lower) : null,
         };
     }
