@@ -238,7 +238,7 @@ public sealed class FirewallScenarioTests
             step gone fetch outside http://10.99.0.2:9090/
             """);
         var before = s.Ok("before").Output;
-        Assert.Equal(16, before.Split(' ').Length);
+        Assert.Equal(23, before.Split(' ').Length);
         var grow = s.Ok("grow").Output;
         Assert.Contains("+ firewall element inet topo-grow publish tcp . 0.0.0.0/0 . 9090", grow, StringComparison.Ordinal);
         Assert.DoesNotContain("firewall rule", grow, StringComparison.Ordinal);
