@@ -34,7 +34,8 @@ public static class ChainPath
     private const int MaxDepth = 16;
 
     /// <param name="bridges">Every topo bridge: "the outside" is none of them.</param>
-    public static PathOutcome Walk(ForeignTable table, ForeignChain baseChain, HookPacket packet, IReadOnlySet<string> bridges)
+    /// <param name="ipv6">The packet is the class's TCP/IPv6 twin (an ip6 or inet table, a network with IPv6).</param>
+    public static PathOutcome Walk(ForeignTable table, ForeignChain baseChain, HookPacket packet, IReadOnlySet<string> bridges, bool ipv6 = false)
     {
         if (baseChain.Type == "nat")
         {
@@ -43,7 +44,7 @@ public static class ChainPath
             if (packet.Nat is { } same && baseChain.Priority == same.Priority) return new PathOutcome(PathVerdict.Unknown);   // order among equals is not defined
         }
         var dnat = DnatSeen(baseChain, packet);
-        var view = new View(packet, dnat, bridges, table.Family == "bridge");
+        var view = new View(packet, dnat, bridges, table.Family == "bridge", ipv6);
         var result = Chain(table, baseChain, view, 0);
         if (result.Verdict != PathVerdict.FellThrough) return result;
         return baseChain.Policy == "drop" ? new PathOutcome(PathVerdict.Dropped, "its policy drop (no rule accepts it)") : new PathOutcome(PathVerdict.Accepted);
@@ -59,7 +60,7 @@ public static class ChainPath
     }
 
     /// <summary>The packet as the chain sees it.</summary>
-    private sealed record View(HookPacket Packet, bool? Dnat, IReadOnlySet<string> Bridges, bool BridgeFamily);
+    private sealed record View(HookPacket Packet, bool? Dnat, IReadOnlySet<string> Bridges, bool BridgeFamily, bool Ipv6);
 
     private static PathOutcome Chain(ForeignTable table, ForeignChain chain, View packet, int depth)
     {
@@ -173,8 +174,8 @@ public static class ChainPath
                 case "ibrname" or "ibridgename" when view.BridgeFamily: return Bridge(packet.InBridge, values);
                 case "obrname" or "obridgename" when view.BridgeFamily: return Bridge(packet.OutBridge, values);
                 case "l4proto": return Of(values.Contains("tcp"));
-                case "protocol": return Of(values.Contains("ip"));
-                case "nfproto" when !view.BridgeFamily: return Of(values.Contains("ipv4"));
+                case "protocol": return Of(values.Contains(view.Ipv6 ? "ip6" : "ip"));
+                case "nfproto" when !view.BridgeFamily: return Of(values.Contains(view.Ipv6 ? "ipv6" : "ipv4"));
             }
             return Match.Unknown;
         }
@@ -190,9 +191,11 @@ public static class ChainPath
         }
         if (left.TryGetProperty("payload", out var payload) && payload.TryGetProperty("protocol", out var protocol))
         {
-            // A header of another protocol: the rule cannot match a TCP/IPv4 packet.
-            if (protocol.GetString() is "udp" or "icmp" or "icmpv6" or "sctp" or "dccp" or "ip6" or "udplite" or "igmp" or "esp" or "ah" or "arp") return Match.No;
-            if (protocol.GetString() == "ip" && payload.TryGetProperty("field", out var field) && field.GetString() == "protocol")
+            // A header of another protocol: the rule cannot match a TCP/IPv4 (or TCP/IPv6) packet.
+            var (own, other, l4Field) = view.Ipv6 ? ("ip6", "ip", "nexthdr") : ("ip", "ip6", "protocol");
+            if (protocol.GetString() is "udp" or "icmp" or "icmpv6" or "sctp" or "dccp" or "udplite" or "igmp" or "esp" or "ah" or "arp" ||
+                protocol.GetString() == other) return Match.No;
+            if (protocol.GetString() == own && payload.TryGetProperty("field", out var field) && field.GetString() == l4Field)
                 return Of(values.Contains("tcp") || values.Contains("6"));
             if (protocol.GetString() == "ether" && view.BridgeFamily && payload.TryGetProperty("field", out var etherField) && etherField.GetString() == "type")
                 return Of(values.Contains("ip"));

@@ -50,6 +50,13 @@ internal sealed class ExprBuilder
         return this;
     }
 
+    /// <summary><c>ip6 daddr != ::1</c>.</summary>
+    public ExprBuilder Address(string field, Ipv6Address address, bool negate = false)
+    {
+        Match(negate ? "!=" : "==", w => Payload(w, "ip6", field), w => w.WriteStringValue(address.ToString()));
+        return this;
+    }
+
     /// <summary><c>ip saddr 192.168.1.0/24</c>.</summary>
     public ExprBuilder Prefix(string field, Ipv4Prefix prefix, bool negate = false)
     {
@@ -131,10 +138,10 @@ internal sealed class ExprBuilder
 
     /// <summary>
     /// <c>dnat ip to meta l4proto . ip daddr . th dport map @publish</c>: address (and port, for a
-    /// map whose data has one) from a named map. nft prints the family only when the data is a
-    /// concatenation, so it is written only then (a rule read back must compare equal).
+    /// map whose data has one) from a named map. In an inet table the family (ip, ip6) says which
+    /// header is rewritten, and nft prints it back always.
     /// </summary>
-    public ExprBuilder DnatMap(string map, bool withPort, params Field[] key)
+    public ExprBuilder DnatMap(string family, string map, params Field[] key)
     {
         _writer.WriteStartObject();
         _writer.WriteStartObject("dnat");
@@ -145,7 +152,7 @@ internal sealed class ExprBuilder
         Fields(_writer, key);
         _writer.WriteEndObject();
         _writer.WriteEndObject();
-        if (withPort) _writer.WriteString("family", "ip");
+        _writer.WriteString("family", family);
         _writer.WriteEndObject();
         _writer.WriteEndObject();
         return this;

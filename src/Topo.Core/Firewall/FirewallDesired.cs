@@ -9,6 +9,9 @@ public static class FirewallDesired
     /// <summary>Routing between containers and the outside needs forwarding; Docker turns it on too.</summary>
     public const string IpForwardSysctl = "net.ipv4.ip_forward";
 
+    /// <summary>The same for IPv6, when a network has an IPv6 subnet (Docker with --ipv6 sets it too).</summary>
+    public const string Ipv6ForwardSysctl = "net.ipv6.conf.all.forwarding";
+
     /// <summary>Set on a bridge that receives ports published on 127.0.0.1 (DNAT from the host's loopback).</summary>
     public static string RouteLocalnetSysctl(string bridge) => $"net.ipv4.conf.{bridge}.route_localnet";
 

@@ -7,50 +7,6 @@ using Topo.Core.Spec;
 
 namespace Topo.Core.Firewall;
 
-/// <summary>The named sets and maps of a project's table (their types: <see cref="RulesetBuilder.Sets"/>).</summary>
-public static class FirewallSets
-{
-    /// <summary><c>"BR" . "BR"</c> for every bridge: "within one bridge" (nft cannot compare iifname with oifname).</summary>
-    public const string SameBridge = "same-bridge";
-    /// <summary>Bridges of internal networks: no forwarding in or out.</summary>
-    public const string Internal = "internal";
-    /// <summary>Bridges of the other networks: isolated from other bridges, no direct routing in.</summary>
-    public const string External = "external";
-    /// <summary>Bridges with ICC off.</summary>
-    public const string IccOff = "icc-off";
-    /// <summary>Bridges behind ports the host reaches through 127.0.0.1 (route_localnet=1 on them).</summary>
-    public const string Localnet = "localnet";
-    /// <summary><c>"BR" . SUBNET</c>: traffic leaving the network is masqueraded.</summary>
-    public const string Masquerade = "masquerading";
-    /// <summary>Bridges, not topo's, of the host's way out (a route through a gateway): isolation lets traffic leave through them.</summary>
-    public const string UplinkBridges = "uplink-bridges";
-    /// <summary><c>PROTO . HOST_IP . HOST_PORT : CONTAINER_IP . CONTAINER_PORT</c> (<c>0.0.0.0/0</c> for any host address).</summary>
-    public const string Publish = "publish";
-    /// <summary><c>PROTO . HOST_IP . FIRST-LAST : CONTAINER_IP</c>: a range published on the same ports, one element.</summary>
-    public const string PublishRange = "publish-range";
-    /// <summary><c>CONTAINER_IP . PROTO . PORTS</c>: DNATed traffic to these passes the forward drops.</summary>
-    public const string Published = "published";
-    /// <summary><c>C . C</c> for every container that publishes ports: reaching its own port through the host is masqueraded.</summary>
-    public const string HairpinSelf = "hairpin-self";
-
-    /// <summary>What a set holds, for plans: "set of …".</summary>
-    public static string Purpose(string set) => set switch
-    {
-        SameBridge => "every bridge paired with itself (traffic within one bridge)",
-        Internal => "the bridges of internal networks (no forwarding in or out)",
-        External => "the bridges of the other networks (isolated from other bridges, no direct routing in)",
-        IccOff => "the bridges with ICC off",
-        Localnet => "the bridges behind ports reached through 127.0.0.1",
-        Masquerade => "the bridges and subnets whose traffic out is masqueraded",
-        UplinkBridges => "the bridges of the host's way out (isolation lets traffic leave through them)",
-        Publish => "published ports (host address and port to container address and port)",
-        PublishRange => "published port ranges (host address and ports to container address, same ports)",
-        Published => "the container ports published ports lead to (allowed through)",
-        HairpinSelf => "containers that publish ports (reaching their own through a host address is masqueraded)",
-        _ => "what the rules look packets up in",
-    };
-}
-
 /// <summary>
 /// What a topology puts in its table's sets: one element per bridge and role, per published port
 /// (or range), per container port allowed through, and per publishing container. Each comment starts
@@ -95,6 +51,8 @@ public static class FirewallElements
             else c.Add(FirewallSets.External, n.Label, "isolated", new ValueBuilder().Name(b));
             if (!n.Icc) c.Add(FirewallSets.IccOff, n.Label, "icc off", new ValueBuilder().Name(b));
             if (!n.Internal && n.Masquerade) c.Add(FirewallSets.Masquerade, n.Label, "masquerade", new ValueBuilder().Name(b).Prefix(n.Subnet));
+            if (!n.Internal && n.Masquerade && n.Ipv6Subnet is { } subnet6)
+                c.Add(FirewallSets.Masquerade6, n.Label, "masquerade", new ValueBuilder().Name(b).Prefix(subnet6));
         }
 
         var byName = topology.Networks.ToDictionary(n => n.Name);
@@ -102,38 +60,34 @@ public static class FirewallElements
         {
             if (container.Ports.IsEmpty) continue;
             if (container.PublishEndpoint(name => byName.GetValueOrDefault(name)) is not var (endpoint, network)) continue;
-            var owner = container.Label;
-            var target = endpoint.Address;
-            var allowed = new Dictionary<string, List<(int First, int Last)>>(StringComparer.Ordinal);
+            var v4 = new Family(FirewallSets.Publish, FirewallSets.PublishRange, FirewallSets.Published, FirewallSets.HairpinSelf,
+                endpoint.Address.ToString());
+            var v6 = endpoint.Ipv6Address is { } address6
+                ? new Family(FirewallSets.Publish6, FirewallSets.PublishRange6, FirewallSets.Published6, FirewallSets.HairpinSelf6,
+                    address6.ToString())
+                : null;
             foreach (var port in container.Ports)
             {
-                var protocol = port.Protocol == Protocol.Udp ? "udp" : "tcp";
-                var hostIp = port.HostIp ?? network.HostBindingIpv4 ?? Ipv4Address.Any;
-                var onHost = hostIp == Ipv4Address.Any ? AnyAddress : new Ipv4Prefix(hostIp, 32);
-                if (hostIp == Ipv4Address.Any || Loopback(hostIp)) localnet.Add(network.BridgeName!);
-                if (port.Count > 1 && port.HostPort == port.ContainerPort)
+                var (onHost4, onHost6) = HostAddresses(port.HostIp, network, hasIpv6: v6 is not null);
+                if (onHost4 is { } hostIp)
                 {
-                    // The same ports on both sides: one element, and DNAT keeps the port.
-                    c.Add(FirewallSets.PublishRange, owner, $"publish {hostIp}:{port.HostPorts}/{protocol} to {container.Name}:{port.ContainerPorts}",
-                        new ValueBuilder().Protocol(protocol).Prefix(onHost).Ports(port.HostPort, port.HostPortLast),
-                        new ValueBuilder().Address(target));
+                    if (hostIp == Ipv4Address.Any || Loopback(hostIp)) localnet.Add(network.BridgeName!);
+                    var onHost = hostIp == Ipv4Address.Any ? AnyAddress : new Ipv4Prefix(hostIp, 32);
+                    Publish(c, container, port, v4, key => key.Prefix(onHost), hostIp.ToString());
                 }
-                else
-                {
-                    // nft has no NAT to a shifted port range: one element per port of a range that moves.
-                    for (var i = 0; i < port.Count; i++)
-                        c.Add(FirewallSets.Publish, owner, $"publish {hostIp}:{port.HostPort + i}/{protocol} to {container.Name}:{port.ContainerPort + i}",
-                            new ValueBuilder().Protocol(protocol).Prefix(onHost).Port(port.HostPort + i),
-                            new ValueBuilder().Address(target).Port(port.ContainerPort + i));
-                }
-                if (!allowed.TryGetValue(protocol, out var ranges)) allowed[protocol] = ranges = [];
-                ranges.Add((port.ContainerPort, port.ContainerPortLast));
+                if (onHost6 is { } prefix6)
+                    Publish(c, container, port, v6!, key => key.Prefix(prefix6), $"[{prefix6.Address}]");
             }
-            foreach (var (protocol, ranges) in allowed.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                foreach (var (first, last) in Merge(ranges))
-                    c.Add(FirewallSets.Published, owner, $"allow {container.Name}:{PortSpec.Range(first, last)}/{protocol}",
-                        new ValueBuilder().Address(target).Protocol(protocol).Ports(first, last));
-            c.Add(FirewallSets.HairpinSelf, owner, "hairpin to itself", new ValueBuilder().Address(target).Address(target));
+            Family[] families = v6 is null ? [v4] : [v4, v6];
+            foreach (var family in families)
+            {
+                if (family.Allowed.Count == 0) continue;
+                foreach (var (protocol, ranges) in family.Allowed.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                    foreach (var (first, last) in Merge(ranges))
+                        c.Add(family.Published, container.Label, $"allow {container.Name}:{PortSpec.Range(first, last)}/{protocol}",
+                            family.Target().Protocol(protocol).Ports(first, last));
+                c.Add(family.HairpinSelf, container.Label, "hairpin to itself", family.Target().Name(family.TargetText));
+            }
         }
         foreach (var n in bridges.Where(n => localnet.Contains(n.BridgeName!)))
             c.Add(FirewallSets.Localnet, n.Label, "reached from 127.0.0.1", new ValueBuilder().Name(n.BridgeName!));
@@ -148,6 +102,53 @@ public static class FirewallElements
     }
 
     private static bool Loopback(Ipv4Address address) => (address.Value >> 24) == 127;
+
+    /// <summary>The sets of one address family, the container's address in it, and the container ports published in it.</summary>
+    private sealed record Family(string Publish, string PublishRange, string Published, string HairpinSelf, string TargetText)
+    {
+        public readonly Dictionary<string, List<(int First, int Last)>> Allowed = new(StringComparer.Ordinal);
+
+        /// <summary>A fresh builder that starts with the container's address.</summary>
+        public ValueBuilder Target() => new ValueBuilder().Name(TargetText);
+    }
+
+    /// <summary>
+    /// The host addresses a port is published on, per family. No host address: the network's
+    /// host_binding_ipv4 or all IPv4 addresses, and all IPv6 addresses (<c>::/0</c>) when the
+    /// container has an IPv6 address and the binding is not one IPv4 address — as Docker publishes
+    /// <c>-p 8080:80</c> on 0.0.0.0 and ::. An explicit 0.0.0.0 is IPv4 only, an IPv6 literal IPv6 only
+    /// (Docker 27: <c>-p 0.0.0.0:8080:80 -p [::]:8080:80</c> for both).
+    /// </summary>
+    private static (Ipv4Address? V4, Ipv6Prefix? V6) HostAddresses(IpAddress? hostIp, ResolvedNetwork network, bool hasIpv6)
+    {
+        if (hostIp is { IsV6: true } v6) return (null, hasIpv6 ? new Ipv6Prefix(v6.V6, v6.V6 == Ipv6Address.Any ? 0 : 128) : null);
+        if (hostIp is { } v4) return (v4.V4, null);
+        var binding = network.HostBindingIpv4 ?? Ipv4Address.Any;
+        return (binding, hasIpv6 && binding == Ipv4Address.Any ? new Ipv6Prefix(Ipv6Address.Any, 0) : null);
+    }
+
+    /// <summary>One port mapping in one family: its publish (or publish-range) element(s), and its container ports allowed through.</summary>
+    private static void Publish(Collector c, ResolvedContainer container, PortSpec port, Family family,
+        Func<ValueBuilder, ValueBuilder> onHost, string hostText)
+    {
+        var protocol = port.Protocol == Protocol.Udp ? "udp" : "tcp";
+        var owner = container.Label;
+        if (port.Count > 1 && port.HostPort == port.ContainerPort)
+        {
+            // The same ports on both sides: one element, and DNAT keeps the port.
+            c.Add(family.PublishRange, owner, $"publish {hostText}:{port.HostPorts}/{protocol} to {container.Name}:{port.ContainerPorts}",
+                onHost(new ValueBuilder().Protocol(protocol)).Ports(port.HostPort, port.HostPortLast), family.Target());
+        }
+        else
+        {
+            // nft has no NAT to a shifted port range: one element per port of a range that moves.
+            for (var i = 0; i < port.Count; i++)
+                c.Add(family.Publish, owner, $"publish {hostText}:{port.HostPort + i}/{protocol} to {container.Name}:{port.ContainerPort + i}",
+                    onHost(new ValueBuilder().Protocol(protocol)).Port(port.HostPort + i), family.Target().Port(port.ContainerPort + i));
+        }
+        if (!family.Allowed.TryGetValue(protocol, out var ranges)) family.Allowed[protocol] = ranges = [];
+        ranges.Add((port.ContainerPort, port.ContainerPortLast));
+    }
 
     /// <summary>Overlapping port ranges as one (an interval set refuses overlapping elements).</summary>
     private static IEnumerable<(int First, int Last)> Merge(List<(int First, int Last)> ranges)

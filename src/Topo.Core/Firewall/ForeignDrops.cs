@@ -23,26 +23,31 @@ public static class ForeignDrops
             .Select(l => l.Name)
             .Concat(topology.Networks.Select(n => n.BridgeName).OfType<string>())
             .ToHashSet(StringComparer.Ordinal);
+        // IPv6 traffic passes ip6 and inet tables, and only a network with IPv6 has any.
+        var ipv6Bridges = topology.Networks.Where(n => n.Ipv6Subnet is not null).Select(n => n.BridgeName).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var errors = ImmutableArray.CreateBuilder<Diagnostic>();
         foreach (var table in observed.ForeignFirewall)
         {
             if (FamilyKind(table.Family) is not { } kind) continue;
+            var (v4, v6) = (table.Family != "ip6", table.Family is "ip6" or "inet");
             foreach (var chain in table.Chains.Where(c => c.Hook is not null))
             {
                 // Docker's FORWARD: topo keeps its own accepts in DOCKER-USER, which FORWARD jumps to first.
                 if (observed.DockerUserChain && IsDockers(table) && chain.Hook == "forward") continue;
-                var dropped = new List<(TrafficClass Class, HookPacket Packet, string By)>();
+                var dropped = new List<(TrafficClass Class, HookPacket Packet, string By, string What)>();
                 foreach (var c in classes)
                 {
                     foreach (var packet in c.Packets.Where(p => p.Family == kind && p.Hook == chain.Hook))
                     {
-                        var outcome = ChainPath.Walk(table, chain, packet, bridges);
-                        if (outcome.Verdict == PathVerdict.Dropped) dropped.Add((c, packet, outcome.By!));
+                        if (v4 && ChainPath.Walk(table, chain, packet, bridges) is { Verdict: PathVerdict.Dropped } outcome)
+                            dropped.Add((c, packet, outcome.By!, c.What));
+                        if (v6 && ipv6Bridges.Contains(c.Bridge) && ChainPath.Walk(table, chain, packet, bridges, ipv6: true) is { Verdict: PathVerdict.Dropped } outcome6)
+                            dropped.Add((c, packet, outcome6.By!, c.What + " over IPv6"));
                     }
                 }
                 foreach (var group in dropped.GroupBy(d => d.By))
                 {
-                    var what = string.Join("; ", group.Select(d => d.Class.What).Distinct());
+                    var what = string.Join("; ", group.Select(d => d.What).Distinct());
                     var type = chain.Type is null or "filter" ? "" : $"type {chain.Type}, ";
                     errors.Add(Diagnostic.Error(null,
                         $"table {table.Family} {table.Name}, chain {chain.Name} ({type}hook {chain.Hook}, priority {chain.Priority}, policy {chain.Policy}) " +
@@ -54,10 +59,10 @@ public static class ForeignDrops
         return errors.ToImmutable();
     }
 
-    /// <summary>Which packets a table's family sees: ip and inet the IPv4 hooks, bridge the bridge's; ip6, arp and netdev none of topo's.</summary>
+    /// <summary>Which packets a table's family sees: ip, ip6 and inet the IP hooks (ip6 IPv6 only), bridge the bridge's; arp and netdev none of topo's.</summary>
     private static string? FamilyKind(string family) => family switch
     {
-        "ip" or "inet" => "ip",
+        "ip" or "inet" or "ip6" => "ip",
         "bridge" => "bridge",
         _ => null,
     };

@@ -32,10 +32,21 @@ internal sealed class ValueBuilder
 
     public ValueBuilder Address(Ipv4Address address) => Name(address.ToString());
 
+    /// <summary><c>fd00:1::2</c>, in the RFC 5952 form nft prints back.</summary>
+    public ValueBuilder Address(Ipv6Address address) => Name(address.ToString());
+
     /// <summary><c>10.0.0.0/24</c>; a /32 is the address alone.</summary>
     public ValueBuilder Prefix(Ipv4Prefix prefix)
     {
         if (prefix.Length == 32) return Address(prefix.Network.Address);
+        _fields.Add(new Field(FieldKind.Prefix, prefix.Network.Address.ToString(), prefix.Length, 0));
+        return this;
+    }
+
+    /// <summary><c>fd00:1::/64</c>; a /128 is the address alone.</summary>
+    public ValueBuilder Prefix(Ipv6Prefix prefix)
+    {
+        if (prefix.Length == 128) return Address(prefix.Network.Address);
         _fields.Add(new Field(FieldKind.Prefix, prefix.Network.Address.ToString(), prefix.Length, 0));
         return this;
     }

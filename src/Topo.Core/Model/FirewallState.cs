@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Topo.Core.Model;
 
 /// <summary>
-/// A project's nftables table (<c>ip topo-&lt;project&gt;</c>): the whole firewall of one project.
+/// A project's nftables table (<c>inet topo-&lt;project&gt;</c>; <c>ip</c> before IPv6): the whole firewall of one project.
 /// Its skeleton (chains, sets, rules) is written whole in one atomic transaction; a change of
 /// elements only is applied as element additions and deletions, in one transaction too. Owned
 /// when its name is the project's.
@@ -26,6 +26,17 @@ public sealed record FirewallTableState(string Family, string Name) : Resource
         FirewallSetState s => s.Table,
         FirewallRuleState rule => rule.Table,
         FirewallElementState e => e.Table,
+        _ => null,
+    };
+
+    /// <summary>The family of the table a firewall resource is in; null for other resources.</summary>
+    public static string? FamilyOf(Resource r) => r switch
+    {
+        FirewallTableState t => t.Family,
+        FirewallChainState c => c.Family,
+        FirewallSetState s => s.Family,
+        FirewallRuleState rule => rule.Family,
+        FirewallElementState e => e.Family,
         _ => null,
     };
 

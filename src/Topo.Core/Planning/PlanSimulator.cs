@@ -47,7 +47,9 @@ public static class PlanSimulator
                 RemoveWhere(objects, r => r is RouteState { Device: { } dev } route && new LinkRef(route.Namespace, dev) == address.LinkRef);
                 break;
             case FirewallTableState table:
-                RemoveWhere(objects, r => r is not FirewallTableState && FirewallTableState.TableOf(r) == table.Name);
+                // Its own family only: topo's old ip table goes while the inet one of the same name stays.
+                RemoveWhere(objects, r => r is not FirewallTableState && FirewallTableState.TableOf(r) == table.Name &&
+                                          FirewallTableState.FamilyOf(r) == table.Family);
                 break;
             case NamespaceState { SharesWith: null } ns:
                 RemoveWhere(objects, r => r.Namespace == ns.Name || r is LinkState { Peer: { } p } && p.Namespace == ns.Name);

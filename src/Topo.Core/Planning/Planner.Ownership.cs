@@ -80,7 +80,7 @@ public static partial class Planner
                 else if (have is FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState)
                 {
                     // Inside a table, ownership is the table's: the default bridge's rules sit in every project's table.
-                    if (TableOf(have) != ourTable || _goneTables.Contains(TableOf(have))) continue;
+                    if (TableOf(have) != ourTable || _goneTables.Contains(TableKeyOf(have))) continue;
                 }
                 else
                 {
@@ -92,7 +92,7 @@ public static partial class Planner
                 Drafts.Add(new Draft(ActionKind.Delete, have, null, [], Reasons.Delete(have), DeletedCompanions(have)));
                 switch (have)
                 {
-                    case FirewallTableState table: _goneTables.Add(table.Name); break;
+                    case FirewallTableState table: _goneTables.Add(table.Key); break;
                     case NamespaceState ns:
                         // Every name takes its /etc/netns/NAME along; an own namespace, its contents too.
                         _goneNames.Add(ns.Name);
@@ -108,15 +108,18 @@ public static partial class Planner
             Drafts.RemoveAll(d => d.Kind == ActionKind.Delete && d.Before is not NamespaceState && GoesWithAnother(d.Before!));
             // The kernel deletes a table with everything in it.
             Drafts.RemoveAll(d => d is { Kind: ActionKind.Delete, Before: FirewallChainState or FirewallSetState or FirewallRuleState or FirewallElementState } &&
-                                  _goneTables.Contains(TableOf(d.Before)));
+                                  _goneTables.Contains(TableKeyOf(d.Before)));
         }
 
+        /// <summary>Deleted tables by family and name: topo's old ip table goes, the inet one of the same name stays.</summary>
         private readonly HashSet<string> _goneTables = [];
 
         /// <summary>Names deleted, shared ones included: their /etc/netns/NAME directory goes with them.</summary>
         private readonly HashSet<string> _goneNames = [];
 
         private static string TableOf(Resource r) => FirewallTableState.TableOf(r) ?? "";
+
+        private static string TableKeyOf(Resource r) => $"{FirewallTableState.FamilyOf(r)} {TableOf(r)}";
 
 
         private System.Collections.Immutable.ImmutableArray<Resource> DeletedCompanions(Resource have) => have switch

@@ -27,27 +27,33 @@ public static partial class Planner
             foreach (var mine in ours)
             {
                 var clash = theirs.FirstOrDefault(t => t.First <= mine.Last && mine.First <= t.Last && t.Protocol == mine.Protocol &&
-                    (t.Address == mine.Address || t.Address == Ipv4Address.Any || mine.Address == Ipv4Address.Any));
+                    t.Address.IsV6 == mine.Address.IsV6 && (t.Address == mine.Address || IsAny(t.Address) || IsAny(mine.Address)));
                 if (clash.Owner is null) continue;
                 Errors.Add(Diagnostic.Error(null,
-                    $"host port {mine.Address}:{PortSpec.Range(mine.First, mine.Last)}/{mine.Protocol} (container '{mine.Owner?.Name}') is already published by " +
-                    $"project '{clash.Owner.Project}' (container '{clash.Owner.Name}' on {clash.Address}:{PortSpec.Range(clash.First, clash.Last)}/{clash.Protocol}); choose another host port"));
+                    $"host port {Host(mine.Address)}:{PortSpec.Range(mine.First, mine.Last)}/{mine.Protocol} (container '{mine.Owner?.Name}') is already published by " +
+                    $"project '{clash.Owner.Project}' (container '{clash.Owner.Name}' on {Host(clash.Address)}:{PortSpec.Range(clash.First, clash.Last)}/{clash.Protocol}); choose another host port"));
             }
         }
 
-        private static IEnumerable<(Ipv4Address Address, int First, int Last, string Protocol, Label? Owner)> PublishedPorts(
+        private static bool IsAny(IpAddress address) => address.IsV6 ? address.V6 == Ipv6Address.Any : address.V4 == Ipv4Address.Any;
+
+        /// <summary>As the element comments write it: <c>0.0.0.0</c>, <c>[::]</c>.</summary>
+        private static string Host(IpAddress address) => address.IsV6 ? $"[{address}]" : address.ToString();
+
+        private static IEnumerable<(IpAddress Address, int First, int Last, string Protocol, Label? Owner)> PublishedPorts(
             IEnumerable<Resource> firewall, Func<string, bool> tableFilter)
         {
             const string marker = " publish ";
             foreach (var r in firewall)
             {
-                if (r is not FirewallElementState { Set: FirewallSets.Publish or FirewallSets.PublishRange } element || !tableFilter(element.Table)) continue;
+                if (r is not FirewallElementState { Set: FirewallSets.Publish or FirewallSets.PublishRange or FirewallSets.Publish6 or FirewallSets.PublishRange6 } element ||
+                    !tableFilter(element.Table)) continue;
                 var at = element.Comment.IndexOf(marker, StringComparison.Ordinal);
                 if (at < 0) continue;
-                var mapping = element.Comment[(at + marker.Length)..].Split(' ')[0]; // 0.0.0.0:80/tcp, 0.0.0.0:8000-8100/tcp
+                var mapping = element.Comment[(at + marker.Length)..].Split(' ')[0]; // 0.0.0.0:80/tcp, 0.0.0.0:8000-8100/tcp, [::]:80/tcp
                 var colon = mapping.LastIndexOf(':');
                 var slash = mapping.IndexOf('/');
-                if (colon < 0 || slash < colon || !Ipv4Address.TryParse(mapping[..colon], out var address)) continue;
+                if (colon < 0 || slash < colon || !IpAddress.TryParse(mapping[..colon].Trim('[', ']'), out var address)) continue;
                 var ports = mapping[(colon + 1)..slash];
                 var dash = ports.IndexOf('-');
                 if (!int.TryParse(dash < 0 ? ports : ports[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var first)) continue;

@@ -61,18 +61,22 @@ public sealed partial class Applier
             ApplyElements(action, table, actions, journal);
             return;
         }
-        var before = Nftables.ReadTable(RulesetBuilder.Family, table);
+        // The same table name in another family is topo's too: its table of before IPv6 (family ip),
+        // deleted in the same transaction that writes the inet one, so the host never has both or neither.
+        var families = actions.Select(a => a.Before).OfType<FirewallTableState>().Select(t => t.Family)
+            .Append(RulesetBuilder.Family).Distinct(StringComparer.Ordinal).ToList();
+        var before = families.Select(f => Nftables.ReadTable(f, table)).OfType<Ruleset>().ToList();
         var after = FirewallResources.ToRuleset(plan.Desired.Firewall, table);
         if (after is not null)
         {
-            Nftables.Replace(after);
+            Nftables.Replace(after, families.Where(f => f != after.Family));
             journal.Record(action.Id, $"wrote firewall table {table} ({after.Rules.Length} rules, {after.Elements.Length} elements)",
-                $"restore firewall table {table}", () => Restore(table, before));
+                $"restore firewall table {table}", () => Restore(table, families, before));
         }
         else
         {
-            Nftables.DeleteTable(RulesetBuilder.Family, table);
-            journal.Record(action.Id, $"deleted firewall table {table}", $"restore firewall table {table}", () => Restore(table, before));
+            Nftables.DeleteTables(families, table);
+            journal.Record(action.Id, $"deleted firewall table {table}", $"restore firewall table {table}", () => Restore(table, families, before));
         }
     }
 
@@ -86,10 +90,11 @@ public sealed partial class Applier
             if (a.Before is FirewallElementState gone && a.Kind != ActionKind.Create) delete.Add(FirewallResources.ToSpec(gone));
             if (a.After is FirewallElementState made) add.Add(FirewallResources.ToSpec(made));
         }
-        Nftables.Apply(NftJson.WriteElements(RulesetBuilder.Family, table, delete, add), $"change elements of table {table}");
+        var family = FirewallTableState.FamilyOf(first.Subject)!;
+        Nftables.Apply(NftJson.WriteElements(family, table, delete, add), $"change elements of table {table}");
         journal.Record(first.Id, $"changed firewall table {table}: {delete.Count} elements deleted, {add.Count} added",
             $"restore the elements of firewall table {table}",
-            () => Nftables.Apply(NftJson.WriteElements(RulesetBuilder.Family, table, add, delete), $"restore elements of table {table}"));
+            () => Nftables.Apply(NftJson.WriteElements(family, table, add, delete), $"restore elements of table {table}"));
     }
 
     /// <summary>topo's rules in Docker's chain: deleted and inserted one by one, in one transaction; Docker's own are not touched.</summary>
@@ -103,9 +108,15 @@ public sealed partial class Applier
             () => DockerUserChain.Change(Nftables, made.Select(r => r.Comment), gone));
     }
 
-    private void Restore(string table, Ruleset? before)
+    /// <summary>The tables of this name as they were, in one transaction: those that were there written back, the others deleted.</summary>
+    private void Restore(string table, List<string> families, List<Ruleset> before)
     {
-        if (before is not null) Nftables.Replace(before);
-        else Nftables.DeleteTable(RulesetBuilder.Family, table);
+        if (before.Count == 0)
+        {
+            Nftables.DeleteTables(families, table);
+            return;
+        }
+        foreach (var (ruleset, i) in before.Select((r, i) => (r, i)))
+            Nftables.Replace(ruleset, i == 0 ? families.Where(f => before.All(b => b.Family != f)) : []);
     }
 }

@@ -46,11 +46,22 @@ public sealed unsafe class NftablesClient : IDisposable
     /// <summary>Applies a batch (e.g. <see cref="NftJson.WriteElements"/>) as one transaction.</summary>
     public void Apply(string jsonBatch, string operation = "apply") => Run(jsonBatch, operation);
 
-    /// <summary>Makes the kernel's table exactly <paramref name="ruleset"/> in one transaction.</summary>
-    public void Replace(Ruleset ruleset) => Run(ruleset.ToReplaceText(), $"replace table {ruleset.Family} {ruleset.Table}");
+    /// <summary>
+    /// Makes the kernel's table exactly <paramref name="ruleset"/>, and deletes the table of the same
+    /// name in each of <paramref name="deleteFamilies"/> (topo's old ip table), in one transaction.
+    /// </summary>
+    public void Replace(Ruleset ruleset, IEnumerable<string>? deleteFamilies = null)
+    {
+        var delete = string.Concat((deleteFamilies ?? []).Select(f => $"add table {f} {ruleset.Table}\ndelete table {f} {ruleset.Table}\n"));
+        Run(delete + ruleset.ToReplaceText(), $"replace table {ruleset.Family} {ruleset.Table}");
+    }
 
     /// <summary>Deletes the table if it exists.</summary>
     public void DeleteTable(string family, string table) => Run(NftJson.WriteDelete(family, table), $"delete table {family} {table}");
+
+    /// <summary>Deletes the table of this name in each family, where it exists, in one transaction.</summary>
+    public void DeleteTables(IEnumerable<string> families, string table) =>
+        Run(string.Concat(families.Select(f => $"add table {f} {table}\ndelete table {f} {table}\n")), $"delete table {table}");
 
     /// <summary>The table as the kernel has it (no handles, no sysctls), or null if there is none.</summary>
     public Ruleset? ReadTable(string family, string table) =>

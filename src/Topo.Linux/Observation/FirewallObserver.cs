@@ -9,8 +9,8 @@ namespace Topo.Linux.Observation;
 /// Reads every topo table (<c>topo-*</c>) of the host namespace back into firewall resources.
 /// Other tables are not topo's and are not read, but for topo's own rules in Docker's DOCKER-USER
 /// chain (<see cref="DockerUserChain"/>) — and, read only, every other table with a base chain
-/// on prerouting, input, forward, output or postrouting in family ip, inet or bridge: a drop there is
-/// final for topo's traffic too (<see cref="ForeignDrops"/>). Family ip6 never sees an IPv4 packet.
+/// on prerouting, input, forward, output or postrouting in family ip, ip6, inet or bridge: a drop there is
+/// final for topo's traffic too (<see cref="ForeignDrops"/>; ip6 for networks with IPv6).
 /// One dump of chain headers finds them; only those tables are listed.
 /// </summary>
 public static class FirewallObserver
@@ -41,7 +41,7 @@ public static class FirewallObserver
     {
         // Docker's ip filter is read too: its FORWARD is left to topo's accepts in DOCKER-USER, its other hooks are not.
         var tables = client.ListChains()
-            .Where(c => c.Hook <= NftablesChainList.LastPacketPathHook && c.Family is "ip" or "inet" or "bridge" && FirewallResources.ProjectOf(c.Table) is null)
+            .Where(c => c.Hook <= NftablesChainList.LastPacketPathHook && c.Family is "ip" or "ip6" or "inet" or "bridge" && FirewallResources.ProjectOf(c.Table) is null)
             .Select(c => (c.Family, c.Table))
             .Distinct();
         var found = ImmutableArray.CreateBuilder<ForeignTable>();

@@ -10,11 +10,11 @@ public sealed class NftJsonTests
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Topo.Core.Tests", "Firewall", "fixtures", name));
 
     /// <summary>
-    /// fixtures/list-table.json and list-table.nft are `nft -j list table ip topo-wp` and `nft list
-    /// table ip topo-wp` after `topo apply fixtures/wp.yaml` in a throwaway sandbox (unshare -n -m),
+    /// fixtures/list-table.json and list-table.nft are `nft -j list table inet topo-wp` and `nft list
+    /// table inet topo-wp` after `topo apply fixtures/wp.yaml` in a throwaway sandbox (unshare -n -m),
     /// with nft 1.0.6 on Linux 6.18.
     /// </summary>
-    private static Ruleset Listed() => NftJson.Parse(Fixture("list-table.json"), "ip", "topo-wp")!;
+    private static Ruleset Listed() => NftJson.Parse(Fixture("list-table.json"), "inet", "topo-wp")!;
 
     private static Ruleset Built() => Build(Fixture("wp.yaml"));
 
@@ -85,7 +85,7 @@ public sealed class NftJsonTests
     public void Replace_batch_is_nft_syntax_that_drops_the_old_table_first()
     {
         var text = Built().ToReplaceText();
-        Assert.StartsWith("add table ip topo-wp\ndelete table ip topo-wp\ntable ip topo-wp {\n\tset same-bridge {", text);
+        Assert.StartsWith("add table inet topo-wp\ndelete table inet topo-wp\ntable inet topo-wp {\n\tset same-bridge {", text);
         Assert.Contains("\tmap publish {\n\t\ttype inet_proto . ipv4_addr . inet_service : ipv4_addr . inet_service\n\t\tflags interval\n", text);
     }
 

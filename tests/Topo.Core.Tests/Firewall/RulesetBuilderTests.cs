@@ -43,10 +43,10 @@ public sealed class RulesetBuilderTests
         """;
 
     [Fact]
-    public void Table_is_per_project_in_family_ip_with_docker_like_base_chains()
+    public void Table_is_per_project_in_family_inet_with_docker_like_base_chains()
     {
         var ruleset = Build(TwoNetworks);
-        Assert.Equal("ip", ruleset.Family);
+        Assert.Equal("inet", ruleset.Family);
         Assert.Equal("topo-demo", ruleset.Table);
         Assert.Equal(
             ["raw-prerouting filter Prerouting -300", "nat-prerouting nat Prerouting -100", "nat-output nat Output -100",
@@ -73,7 +73,7 @@ public sealed class RulesetBuilderTests
         var many = Build(Spec(300));
         Assert.Equal(one.Rules, many.Rules);
         Assert.Equal(one.Sets, many.Sets);
-        Assert.Equal(16, many.Rules.Length);
+        Assert.Equal(23, many.Rules.Length);
         Assert.Equal(300, many.Elements(FirewallSets.Publish).Count);
         Assert.Equal(300, many.Elements(FirewallSets.Published).Count);
         Assert.Equal(300, many.Elements(FirewallSets.HairpinSelf).Count);
@@ -137,7 +137,7 @@ public sealed class RulesetBuilderTests
         // allowed (replies, published ports), then the drops of isolation and ICC.
         var forward = ruleset.Rules.Where(r => r.Chain == RulesetBuilder.FilterForward).Select(r => r.Comment[(r.Comment.IndexOf(' ') + 1)..]).ToList();
         Assert.Equal(["internal: no forwarding out", "internal: no forwarding in", "allow established and related", "allow published ports",
-                      "icc off", "isolate", "no direct routing in"], forward);
+                      "allow published ports (IPv6)", "icc off", "isolate", "no direct routing in"], forward);
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public sealed class RulesetBuilderTests
         Assert.Equal("topo:ranges:container:web publish 0.0.0.0:8000-8100/tcp to web:8000-8100",
             ruleset.Element(FirewallSets.PublishRange, "tcp . 0.0.0.0/0 . 8000-8100").Comment);
         // DNAT keeps the port: the range map gives the address only.
-        Assert.Equal("fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto { tcp, udp } dnat to meta l4proto . ip daddr . th dport map @publish-range",
+        Assert.Equal("fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto { tcp, udp } dnat ip to meta l4proto . ip daddr . th dport map @publish-range",
             ruleset.Rule("published port ranges").Text);
         Assert.Equal(
             [$"udp . 0.0.0.0/0 . 9000 : {web} . 7000", $"udp . 0.0.0.0/0 . 9001 : {web} . 7001", $"udp . 0.0.0.0/0 . 9002 : {web} . 7002"],

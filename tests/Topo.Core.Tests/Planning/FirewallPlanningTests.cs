@@ -78,6 +78,36 @@ public sealed class FirewallPlanningTests
         Assert.DoesNotContain(removal.Actions, a => a.Subject is FirewallRuleState or FirewallSetState or FirewallChainState or FirewallTableState);
     }
 
+    /// <summary>
+    /// topo's table of before IPv6 (family ip, same name) is the project's: the plan deletes it and
+    /// creates the inet one, and its chains, sets, rules and elements go with it (no action each).
+    /// </summary>
+    [Fact]
+    public void The_old_ip_table_is_deleted_and_the_inet_one_created()
+    {
+        var spec = new SpecBuilder("shop").Network("front", "10.30.0.0/24").Publishing("web", "front", "8080:80").Build();
+        var host = Pipeline.Converge(spec);
+        var legacy = host with
+        {
+            Firewall = [.. host.Firewall.Select(r => r switch
+            {
+                FirewallTableState t => t with { Family = "ip" },
+                FirewallChainState c => c with { Family = "ip" },
+                FirewallSetState set => set with { Family = "ip" },
+                FirewallRuleState rule => rule with { Family = "ip" },
+                FirewallElementState e => e with { Family = "ip" },
+                _ => r,
+            })],
+        };
+        var plan = Planner.Plan("shop", Pipeline.Resolve(spec, legacy).Desired, legacy).Plan!;
+        var deleted = Assert.Single(plan.Actions, a => a.Kind == ActionKind.Delete);
+        Assert.Equal("firewall table ip topo-shop", deleted.Subject.Display);
+        Assert.Contains(plan.Actions, a => a is { Kind: ActionKind.Create, Subject: FirewallTableState { Family: "inet" } });
+        var converged = PlanSimulator.Apply(legacy, plan);
+        Assert.All(converged.Firewall, r => Assert.Equal("inet", FirewallTableState.FamilyOf(r)));
+        Assert.True(Planner.Plan("shop", Pipeline.Resolve(spec, converged).Desired, converged).Plan!.IsEmpty);
+    }
+
     [Fact]
     public void Another_projects_table_is_never_touched()
     {

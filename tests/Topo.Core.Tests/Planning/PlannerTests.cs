@@ -47,7 +47,7 @@ public sealed class PlannerTests
         // Then the project's firewall, last: one table, its base chains and sets, its rules, and
         // the elements of what the topology has.
         var firewall = plan.Actions.SkipWhile(a => a.Subject is not FirewallTableState).ToList();
-        Assert.Equal("+ firewall table ip topo-wordpress", $"{firewall[0].Symbol} {firewall[0].Subject.Display}");
+        Assert.Equal("+ firewall table inet topo-wordpress", $"{firewall[0].Symbol} {firewall[0].Subject.Display}");
         Assert.All(firewall, a => Assert.NotNull(FirewallTableState.TableOf(a.Subject)));
         Assert.Contains(firewall, a => a.Subject is FirewallRuleState { Comment: "topo:wordpress:firewall:wordpress masquerade" });
         Assert.Contains(firewall, a => a.Subject is FirewallElementState { Set: "masquerading", Element: "\"topo0\" . 172.17.0.0/16", Comment: "topo:-:network:bridge masquerade" });

@@ -38,8 +38,8 @@ public sealed class NftablesClientTests
     private static Ruleset? ListWithNftTool(Sandbox.Sandbox sandbox, string table)
     {
         var tables = Sandbox.Sandbox.Run("nsenter", $"--net={sandbox.Host.Path} nft list tables");
-        if (!tables.Contains($"table ip {table}", StringComparison.Ordinal)) return null;
-        return NftJson.Parse(Sandbox.Sandbox.Run("nsenter", $"--net={sandbox.Host.Path} nft -j list table ip {table}"), "ip", table);
+        if (!tables.Contains($"table inet {table}", StringComparison.Ordinal)) return null;
+        return NftJson.Parse(Sandbox.Sandbox.Run("nsenter", $"--net={sandbox.Host.Path} nft -j list table inet {table}"), "inet", table);
     }
 
     private static void AssertMachineHasNoTopoTable() =>
@@ -54,7 +54,7 @@ public sealed class NftablesClientTests
         using (var sandbox = Sandbox.Sandbox.Create())
         using (var nft = new NftablesClient(sandbox.Thread, sandbox.Host))
         {
-            Assert.Null(nft.ReadTable("ip", built.Table));
+            Assert.Null(nft.ReadTable("inet", built.Table));
             nft.Replace(built);
 
             var seenByTool = ListWithNftTool(sandbox, built.Table);
@@ -62,7 +62,7 @@ public sealed class NftablesClientTests
             Assert.Equal(built.ToText(), seenByTool.ToText());
             Assert.True(seenByTool.SameTable(built));
 
-            var read = nft.ReadTable("ip", built.Table);
+            var read = nft.ReadTable("inet", built.Table);
             Assert.NotNull(read);
             Assert.Equal(built.ToText(), read.ToText());
             Assert.True(read.SameTable(built));
@@ -80,7 +80,7 @@ public sealed class NftablesClientTests
         using var nft = new NftablesClient(sandbox.Thread, sandbox.Host);
         nft.Replace(built);
         nft.Replace(built);
-        Assert.True(nft.ReadTable("ip", built.Table)!.SameTable(built));
+        Assert.True(nft.ReadTable("inet", built.Table)!.SameTable(built));
 
         // A smaller ruleset replaces the bigger one entirely: no leftover rule or chain.
         var smaller = built with
@@ -89,11 +89,11 @@ public sealed class NftablesClientTests
             Rules = [.. built.Rules.Where(r => r.Chain == RulesetBuilder.FilterForward).Take(2)],
         };
         nft.Replace(smaller);
-        var read = nft.ReadTable("ip", built.Table)!;
+        var read = nft.ReadTable("inet", built.Table)!;
         Assert.True(read.SameTable(smaller), read.ToText());
 
         nft.Replace(built);
-        Assert.True(nft.ReadTable("ip", built.Table)!.SameTable(built));
+        Assert.True(nft.ReadTable("inet", built.Table)!.SameTable(built));
     }
 
     /// <summary>
@@ -116,25 +116,25 @@ public sealed class NftablesClientTests
         var added = grown.Elements.Except(built.Elements).ToList();
         var removed = built.Elements.Except(grown.Elements).ToList();
         Assert.NotEmpty(added);
-        nft.Apply(NftJson.WriteElements("ip", built.Table, removed, added));
-        Assert.True(nft.ReadTable("ip", built.Table)!.SameTable(grown));
+        nft.Apply(NftJson.WriteElements("inet", built.Table, removed, added));
+        Assert.True(nft.ReadTable("inet", built.Table)!.SameTable(grown));
         Assert.Equal(handles, RuleHandles(sandbox, built.Table));
 
         // The same key with other data: deleted and added in one batch.
         var publish = grown.Elements.First(e => e.Set == FirewallSets.Publish);
         var moved = publish with { Value = publish.Value!.Replace(",8080]", ",8088]"), ValueText = publish.ValueText!.Replace(" . 8080", " . 8088") };
         Assert.NotEqual(publish, moved);
-        nft.Apply(NftJson.WriteElements("ip", built.Table, [publish], [moved]));
-        Assert.True(nft.ReadTable("ip", built.Table)!.SameTable(grown with { Elements = grown.Elements.Replace(publish, moved) }));
+        nft.Apply(NftJson.WriteElements("inet", built.Table, [publish], [moved]));
+        Assert.True(nft.ReadTable("inet", built.Table)!.SameTable(grown with { Elements = grown.Elements.Replace(publish, moved) }));
 
-        nft.Apply(NftJson.WriteElements("ip", built.Table, [.. added.Where(e => e != publish), moved], [publish]));
-        Assert.True(nft.ReadTable("ip", built.Table)!.SameTable(built));
+        nft.Apply(NftJson.WriteElements("inet", built.Table, [.. added.Where(e => e != publish), moved], [publish]));
+        Assert.True(nft.ReadTable("inet", built.Table)!.SameTable(built));
         Assert.Equal(handles, RuleHandles(sandbox, built.Table));
     }
 
     private static List<long> RuleHandles(Sandbox.Sandbox sandbox, string table)
     {
-        using var doc = System.Text.Json.JsonDocument.Parse(Sandbox.Sandbox.Run("nsenter", $"--net={sandbox.Host.Path} nft -j -a list table ip {table}"));
+        using var doc = System.Text.Json.JsonDocument.Parse(Sandbox.Sandbox.Run("nsenter", $"--net={sandbox.Host.Path} nft -j -a list table inet {table}"));
         return [.. doc.RootElement.GetProperty("nftables").EnumerateArray()
             .Where(i => i.TryGetProperty("rule", out _)).Select(i => i.GetProperty("rule").GetProperty("handle").GetInt64())];
     }
@@ -148,11 +148,11 @@ public sealed class NftablesClientTests
         using var nft = new NftablesClient(sandbox.Thread, sandbox.Host);
         nft.Run("add table inet someone-else");
         nft.Replace(built);
-        nft.DeleteTable("ip", built.Table);
-        Assert.Null(nft.ReadTable("ip", built.Table));
+        nft.DeleteTable("inet", built.Table);
+        Assert.Null(nft.ReadTable("inet", built.Table));
         Assert.Null(ListWithNftTool(sandbox, built.Table));
         Assert.Equal([("inet", "someone-else")], nft.ListTables());
-        nft.DeleteTable("ip", built.Table); // absent: no error
+        nft.DeleteTable("inet", built.Table); // absent: no error
     }
 
     [Fact]
@@ -172,6 +172,6 @@ public sealed class NftablesClientTests
             Rules = built.Rules.Add(new RuleSpec(RulesetBuilder.FilterForward, "bad", "[{\"masquerade\":null}]", "masquerade")),
         };
         Assert.Throws<NftablesException>(() => nft.Replace(broken));
-        Assert.Null(nft.ReadTable("ip", built.Table));
+        Assert.Null(nft.ReadTable("inet", built.Table));
     }
 }

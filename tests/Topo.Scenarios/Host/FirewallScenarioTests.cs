@@ -115,14 +115,14 @@ public sealed class FirewallScenarioTests
             step broken fetch outside http://10.99.0.2:80/
             step plan $TOPO plan {Example("wordpress")} --detailed-exitcode
             step apply $TOPO apply {Example("wordpress")}
-            step table nft -j list table ip topo-wordpress
+            step table nft -j list table inet topo-wordpress
             step works fetch outside http://10.99.0.2:80/
             step again $TOPO plan {Example("wordpress")} --detailed-exitcode
             rm -f $log
             """);
         Assert.Equal("failed\n", s.Ok("broken").Output);
         Assert.Equal(2, s["plan"].ExitCode);
-        Assert.Contains("+ firewall table ip topo-wordpress", s["plan"].Output);
+        Assert.Contains("+ firewall table inet topo-wordpress", s["plan"].Output);
         Assert.Contains("publish 0.0.0.0:80/tcp to wordpress:80", s["plan"].Output);
         Assert.Contains("verified", s.Ok("apply").Output);
         s.Ok("table");
@@ -193,7 +193,7 @@ public sealed class FirewallScenarioTests
             step in_range fetch outside http://10.99.0.2:8050/
             step moved fetch outside http://10.99.0.2:9001/
             step not_published fetch outside http://10.99.0.2:8101/
-            step ranges nft -j list map ip topo-ranges publish-range
+            step ranges nft -j list map inet topo-ranges publish-range
             step again $TOPO plan {path} --detailed-exitcode
             """);
         s.Ok("apply");
@@ -224,7 +224,7 @@ public sealed class FirewallScenarioTests
         var small = TempSpec.Write(Base);
         var large = TempSpec.Write(Base + "\n  api: {networks: [front], ports: [\"9090:90\"]}\n");
         const string RuleHandles = """
-            handles() { nft -j -a list table ip topo-grow | python3 -c 'import json,sys; print(" ".join(str(i["rule"]["handle"]) for i in json.load(sys.stdin)["nftables"] if "rule" in i))'; }
+            handles() { nft -j -a list table inet topo-grow | python3 -c 'import json,sys; print(" ".join(str(i["rule"]["handle"]) for i in json.load(sys.stdin)["nftables"] if "rule" in i))'; }
             """;
         var s = SandboxShell.Run(RuleHandles + "\n" + $"""
             $TOPO apply {small} >/dev/null
@@ -238,9 +238,9 @@ public sealed class FirewallScenarioTests
             step gone fetch outside http://10.99.0.2:9090/
             """);
         var before = s.Ok("before").Output;
-        Assert.Equal(16, before.Split(' ').Length);
+        Assert.Equal(23, before.Split(' ').Length);
         var grow = s.Ok("grow").Output;
-        Assert.Contains("+ firewall element ip topo-grow publish tcp . 0.0.0.0/0 . 9090", grow, StringComparison.Ordinal);
+        Assert.Contains("+ firewall element inet topo-grow publish tcp . 0.0.0.0/0 . 9090", grow, StringComparison.Ordinal);
         Assert.DoesNotContain("firewall rule", grow, StringComparison.Ordinal);
         Assert.DoesNotContain("firewall table", grow, StringComparison.Ordinal);
         Assert.Equal(before, s.Ok("grown").Output);

@@ -47,10 +47,10 @@ public sealed class WatchScenarioTests : IDisposable
             step address eventually sh -c 'ip -n wordpress -4 addr show eth0 | grep -q 192.168.1.3/24'
             ip -n wordpress route del default
             step route eventually sh -c 'ip -n wordpress route show default | grep -q "via 172.17.0.1"'
-            nft delete table ip topo-wordpress
-            step table eventually nft list table ip topo-wordpress
+            nft delete table inet topo-wordpress
+            step table eventually nft list table inet topo-wordpress
             nft flush ruleset
-            step flushed eventually nft list table ip topo-wordpress
+            step flushed eventually nft list table inet topo-wordpress
             step repaired converged
             step status $TOPO status $W/topo.yaml
             step stop stop_watcher
