@@ -112,6 +112,12 @@ public sealed class Ipv6ApplyTests(ITestOutputHelper output)
         Assert.Equal("1", Sysctl(sandbox, "c", "net.ipv6.conf.eth0.disable_ipv6"));
         Assert.DoesNotContain(SandboxHost.Json(sandbox.IpIn("c", "-j -6 addr show dev eth0")), a => a.TryGetProperty("addr_info", out var i) && i.GetArrayLength() > 0);
 
+        // A route a router advertisement taught the kernel is the network's: read, never deleted.
+        sandbox.IpIn("a", "-6 route add fd00:77::/64 via fd00:66::1 dev eth0 proto ra");
+        var withRa = observer.Observe(Project);
+        Assert.Null(Assert.Single(withRa.Routes, r => r.Destination == (IpPrefix)Ipv6Prefix.Parse("fd00:77::/64")).Owner);
+        Assert.True(Planner.Plan(Project, desired, withRa).Plan!.IsEmpty);
+
         // b's IPv6 goes: its addresses and routes, and IPv6 on its interface with them.
         Converge(applier, observer, Desired(Topology(bAddress: null)));
         Assert.Equal("1", Sysctl(sandbox, "b", "net.ipv6.conf.eth0.disable_ipv6"));
