@@ -6,6 +6,7 @@ using Topo.Core.Planning;
 using Topo.Core.Spec;
 
 if (args is ["dns-serve", .. var rest]) return DnsServe.Run(rest);
+if (args is ["apply-ipv6", .. var sixArgs]) return Ipv6ApplyBench.Run(sixArgs);
 
 if (args is ["firewall", var listing, var tableName])
 {

@@ -42,9 +42,11 @@ public static class PlanSimulator
         objects.Remove((gone.Kind, gone.Key));
         switch (gone)
         {
-            case AddressState address when !objects.Values.Any(r => r is AddressState a && a.LinkRef == address.LinkRef):
-                // A link left without an IPv4 address loses every route through it (fib_disable_ip).
-                RemoveWhere(objects, r => r is RouteState { Device: { } dev } route && new LinkRef(route.Namespace, dev) == address.LinkRef);
+            case AddressState address when !objects.Values.Any(r => r is AddressState a && a.LinkRef == address.LinkRef && a.Address.IsV6 == address.Address.IsV6):
+                // A link left without an address of a family loses every route of that family through it
+                // (IPv4: fib_disable_ip; IPv6: the applier turns IPv6 off on the link).
+                RemoveWhere(objects, r => r is RouteState { Device: { } dev } route && new LinkRef(route.Namespace, dev) == address.LinkRef &&
+                    route.Destination.IsV6 == address.Address.IsV6);
                 break;
             case FirewallTableState table:
                 // Its own family only: topo's old ip table goes while the inet one of the same name stays.

@@ -52,8 +52,8 @@ public static partial class Planner
         private readonly HashSet<LinkRef> _freshLinks = [];
         /// <summary>Links deleted: their addresses and routes go with them.</summary>
         private readonly HashSet<LinkRef> _goneLinks = [];
-        /// <summary>Links that stay but lose every IPv4 address they have: their routes go with the last one.</summary>
-        private readonly HashSet<LinkRef> _strippedLinks = StrippedLinks(project, desired, observed);
+        /// <summary>Links that stay but lose every address of a family (IPv6: true) they have: their routes of that family go with the last one.</summary>
+        private readonly HashSet<(LinkRef Link, bool Ipv6)> _strippedLinks = StrippedLinks(project, desired, observed);
 
         public List<Draft> Drafts { get; } = [];
         public List<Diagnostic> Errors { get; } = [];
@@ -118,7 +118,7 @@ public static partial class Planner
             var reason = have switch
             {
                 null => Reasons.Create(wanted),
-                RouteState route when !InsideFresh((RouteState)wanted) && GoesWithLastAddress(route) => Reasons.RecreateRoute(wanted, new LinkRef(route.Namespace, route.Device!)),
+                RouteState route when !InsideFresh((RouteState)wanted) && GoesWithLastAddress(route) => Reasons.RecreateRoute((RouteState)wanted, new LinkRef(route.Namespace, route.Device!)),
                 _ => Reasons.Recreate(wanted),
             };
             Drafts.Add(new Draft(ActionKind.Create, null, wanted, [], reason, Companions(wanted)));
@@ -183,27 +183,31 @@ public static partial class Planner
         /// replaced in place; a create would find it).
         /// </summary>
         private bool GoesWithLastAddress(RouteState have) =>
-            have.Device is { } dev && _strippedLinks.Contains(new LinkRef(have.Namespace, dev));
+            have.Device is { } dev && _strippedLinks.Contains((new LinkRef(have.Namespace, dev), have.Destination.IsV6));
 
         /// <summary>
-        /// Links the topology keeps whose observed IPv4 addresses are all unwanted: the plan deletes
-        /// every one (an address that changes is deleted and added, never changed in place; the
-        /// deletes run before the adds), leaving the link with none for a moment. Only that is
-        /// modelled: on Linux 6.x a link that keeps another address keeps its routes, even one
-        /// whose gateway no remaining address's subnet holds.
+        /// Links the topology keeps whose observed addresses of one family are all unwanted: the plan
+        /// deletes every one (an address that changes is deleted and added, never changed in place;
+        /// the deletes run before the adds), leaving the link with none of that family for a moment.
+        /// IPv4: the kernel then drops every IPv4 route through the link (fib_disable_ip). IPv6: the
+        /// applier turns IPv6 off on a link with no IPv6 address left, which drops its IPv6 routes.
+        /// Each family alone: on Linux 6.x a link that keeps another address of the family keeps its
+        /// routes, even one whose gateway no remaining address's subnet holds, and an address of the
+        /// other family keeps none.
         /// </summary>
-        private static HashSet<LinkRef> StrippedLinks(string project, HostState desired, HostState observed)
+        private static HashSet<(LinkRef, bool)> StrippedLinks(string project, HostState desired, HostState observed)
         {
             var wantedLinks = desired.Links.Select(l => l.Ref).ToHashSet();
             var wantedAddresses = desired.Addresses.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
-            var stripped = new HashSet<LinkRef>();
-            var kept = new HashSet<LinkRef>();
+            var stripped = new HashSet<(LinkRef, bool)>();
+            var kept = new HashSet<(LinkRef, bool)>();
             foreach (var a in observed.Addresses)
             {
                 if (!wantedLinks.Contains(a.LinkRef)) continue;
+                var family = (a.LinkRef, a.Address.IsV6);
                 // An address that is wanted stays, and so does one that is not ours to delete.
-                if (wantedAddresses.Contains(a.Key) || a.Owner is not { } owner || (owner.Project != project && !owner.IsShared)) kept.Add(a.LinkRef);
-                else stripped.Add(a.LinkRef);
+                if (wantedAddresses.Contains(a.Key) || a.Owner is not { } owner || (owner.Project != project && !owner.IsShared)) kept.Add(family);
+                else stripped.Add(family);
             }
             stripped.ExceptWith(kept);
             return stripped;

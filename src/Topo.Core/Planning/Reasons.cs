@@ -36,8 +36,8 @@ internal static class Reasons
 
     public static string Recreate(Resource r) => $"made again with its namespace or interface: {Create(r)}";
 
-    public static string RecreateRoute(Resource r, LinkRef link) =>
-        $"made again: {link} loses its last IPv4 address, and the kernel drops its routes with it: {Create(r)}";
+    public static string RecreateRoute(RouteState r, LinkRef link) =>
+        $"made again: {link} loses its last {(r.Destination.IsV6 ? "IPv6" : "IPv4")} address, and the kernel drops its routes with it: {Create(r)}";
 
     /// <summary>A file's content follows from the whole topology: say both ways it can fall behind.</summary>
     public const string UpdateFile = "not what the topology gives: the containers it lists changed, or it was edited by hand";

@@ -86,17 +86,18 @@ internal ref partial struct StateJsonReader
             : throw Error($"\"{text}\" is not a topo label (topo:<project>:<network|endpoint|container|parent>:<name>)");
     }
 
-    private Ipv4Prefix ReadPrefix()
+    /// <summary>An IPv4 or IPv6 prefix; "default" is IPv4's (IPv6's is written "::/0").</summary>
+    private IpPrefix ReadPrefix()
     {
         var text = ReadString();
         if (text == "default") return new Ipv4Prefix(Ipv4Address.Any, 0);
-        return Ipv4Prefix.TryParse(text, out var prefix) ? prefix : throw Error($"\"{text}\" is not an IPv4 prefix (a.b.c.d/len)");
+        return IpPrefix.TryParse(text, out var prefix) ? prefix : throw Error($"\"{text}\" is not an IP prefix (a.b.c.d/len or an IPv6 address/len)");
     }
 
-    private Ipv4Address ReadIpv4()
+    private IpAddress ReadIpAddress()
     {
         var text = ReadString();
-        return Ipv4Address.TryParse(text, out var address) ? address : throw Error($"\"{text}\" is not an IPv4 address");
+        return IpAddress.TryParse(text, out var address) ? address : throw Error($"\"{text}\" is not an IPv4 or IPv6 address");
     }
 
     private MacAddress ReadMac()

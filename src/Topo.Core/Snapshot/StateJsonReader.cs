@@ -132,7 +132,7 @@ internal ref partial struct StateJsonReader
         var start = ExpectStartObject("an address object");
         string ns = HostState.Host;
         string? link = null;
-        Ipv4Prefix? address = null;
+        IpPrefix? address = null;
         Label? label = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (NextProperty(seen, out var field))
@@ -154,9 +154,9 @@ internal ref partial struct StateJsonReader
     {
         var start = ExpectStartObject("a route object");
         string ns = HostState.Host;
-        Ipv4Prefix? destination = null;
+        IpPrefix? destination = null;
         int metric = 0;
-        Ipv4Address? gateway = null;
+        IpAddress? gateway = null;
         string? device = null;
         Label? label = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -167,7 +167,7 @@ internal ref partial struct StateJsonReader
                 case "namespace": ns = ReadNamespaceField(); break;
                 case "destination": destination = ReadPrefix(); break;
                 case "metric": metric = ReadInt(); break;
-                case "gateway": gateway = ReadOptional(static (ref StateJsonReader r) => r.ReadIpv4()); break;
+                case "gateway": gateway = ReadOptional(static (ref StateJsonReader r) => r.ReadIpAddress()); break;
                 case "device": device = ReadOptionalName(); break;
                 case "label": label = ReadLabel(); break;
                 default: throw UnknownField(field, "namespace, destination, metric, gateway, device, label");

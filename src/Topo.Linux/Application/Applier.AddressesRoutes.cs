@@ -9,27 +9,70 @@ public sealed partial class Applier
 {
     private void CreateAddress(PlanAction action, AddressState address, Journal journal)
     {
-        var index = IndexOf(address.Namespace, address.Link);
-        Session(address.Namespace).AddAddress(index, address.Address.V4, $"add address {address.Key}");
-        journal.Record(action.Id, $"added address {address.Key}", $"delete address {address.Key}",
-            () => Session(address.Namespace).DeleteAddress(IndexOf(address.Namespace, address.Link), address.Address.V4, $"delete address {address.Key}"));
+        AddAddress(address);
+        journal.Record(action.Id, $"added address {address.Key}", $"delete address {address.Key}", () => RemoveAddress(address));
     }
 
     private void DeleteAddress(PlanAction action, AddressState address, Journal journal)
     {
-        var index = IndexOf(address.Namespace, address.Link);
-        Session(address.Namespace).DeleteAddress(index, address.Address.V4, $"delete address {address.Key}");
-        journal.Record(action.Id, $"deleted address {address.Key}", $"add address {address.Key}",
-            () => Session(address.Namespace).AddAddress(IndexOf(address.Namespace, address.Link), address.Address.V4, $"add address {address.Key}"));
+        var dropped = RemoveAddress(address);
+        journal.Record(action.Id, $"deleted address {address.Key}", $"add address {address.Key}", () =>
+        {
+            AddAddress(address);
+            RestoreRoutes(address, dropped);
+        });
     }
 
+    /// <summary>An IPv6 address needs IPv6 on its link first (the kernel refuses it otherwise).</summary>
+    private void AddAddress(AddressState address)
+    {
+        if (address.Address.IsV6) EnableIpv6(address.Namespace, address.Link);
+        Session(address.Namespace).AddAddress(IndexOf(address.Namespace, address.Link), address.Address, $"add address {address.Key}");
+    }
+
+    /// <summary>
+    /// The link's last IPv6 address takes IPv6 with it, and so every IPv6 route through the link
+    /// (the planner re-creates those it keeps): those routes, for an undo to give back.
+    /// </summary>
+    private List<RouteMessage> RemoveAddress(AddressState address)
+    {
+        Session(address.Namespace).DeleteAddress(IndexOf(address.Namespace, address.Link), address.Address, $"delete address {address.Key}");
+        return address.Address.IsV6 ? DisableIpv6IfLast(address.Namespace, address.Link) : [];
+    }
+
+    private void RestoreRoutes(AddressState address, List<RouteMessage> routes)
+    {
+        foreach (var r in routes)
+        {
+            var route = new RouteMessage
+            {
+                Family = r.Family,
+                DestinationLength = r.DestinationLength,
+                Destination = r.Destination,
+                Gateway = r.Gateway,
+                Priority = r.Priority,
+                OutputInterface = IndexOf(address.Namespace, address.Link),
+                Scope = r.Scope,
+                Protocol = r.Protocol,
+                Type = r.Type,
+            };
+            Session(address.Namespace).AddRoute(route, replace: false, $"add route {r.DestinationPrefix} via {address.LinkRef}");
+        }
+    }
+
+    /// <summary>
+    /// The request for a route of either family. An IPv6 route of metric 0 is sent without
+    /// RTA_PRIORITY, and the kernel makes it 1024 (IP6_RT_PRIO_USER), which the observer reads
+    /// back as 0: the model's 0 is the family's default metric.
+    /// </summary>
     private RouteMessage ToMessage(RouteState route)
     {
         var message = new RouteMessage
         {
+            Family = route.Destination.IsV6 ? AddressFamily.Inet6 : AddressFamily.Inet,
             DestinationLength = (byte)route.Destination.Length,
-            Destination = route.IsDefault ? null : route.Destination.V4.Address,
-            Gateway = route.Gateway?.V4,
+            Destination = route.IsDefault ? null : route.Destination.Address,
+            Gateway = route.Gateway,
             Priority = route.Metric != 0 ? (uint)route.Metric : null,
             OutputInterface = route.Device is { } dev ? IndexOf(route.Namespace, dev) : null,
             Scope = route.Gateway is null && route.Device is not null ? RouteScope.Link : RouteScope.Universe,

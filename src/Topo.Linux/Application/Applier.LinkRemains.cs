@@ -16,7 +16,7 @@ public sealed partial class Applier
     /// </summary>
     private sealed record LinkRemains(
         LinkState? Peer,
-        List<(LinkRef Link, Ipv4Prefix Address)> Addresses,
+        List<AddressState> Addresses,
         List<(LinkRef Device, RouteMessage Route)> Routes);
 
     private LinkRemains ReadRemains(LinkState link)
@@ -39,7 +39,7 @@ public sealed partial class Applier
             var session = Session(end.Namespace);
             var index = IndexOf(end.Namespace, end.Name);
             foreach (var a in session.DumpAddresses())
-                if (a.Index == index && a.Local is { } local) remains.Addresses.Add((end.Ref, new Ipv4Prefix(local, a.PrefixLength)));
+                if (a.Index == index && !a.IsKernelMade && a.Prefix is { } prefix) remains.Addresses.Add(new AddressState(end.Namespace, end.Name, prefix));
             // The kernel's own (a prefix's route) come back with the address.
             foreach (var r in session.DumpRoutes())
                 if (r.OutputInterface == index && r.Protocol != RouteProtocol.Kernel) remains.Routes.Add((end.Ref, r));
@@ -55,12 +55,12 @@ public sealed partial class Applier
         CreateLinkObject(link, remains.Peer);
         Configure(link);
         if (remains.Peer is not null) Configure(remains.Peer);
-        foreach (var (at, address) in remains.Addresses)
-            Session(at.Namespace).AddAddress(IndexOf(at.Namespace, at.Name), address, $"add address {at}/{address}");
+        foreach (var address in remains.Addresses) AddAddress(address); // IPv6 on first for an IPv6 one
         foreach (var (device, r) in remains.Routes)
         {
             var route = new RouteMessage
             {
+                Family = r.Family,
                 DestinationLength = r.DestinationLength,
                 Destination = r.Destination,
                 Gateway = r.Gateway,

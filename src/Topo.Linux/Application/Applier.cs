@@ -94,6 +94,7 @@ public sealed partial class Applier : IDisposable
         var byKind = new Dictionary<ResourceKind, TimeSpan>();
         _vanishing.Clear();
         _encoded.Clear();
+        _loopbackIpv6.Clear();
         // Two passes (PlanSteps): every removal first, so a name is free before anything takes it.
         foreach (var (action, step) in plan.Steps())
         {

@@ -7,8 +7,9 @@ namespace Topo.Linux.Namespaces;
 
 /// <summary>
 /// Turns IPv6 off for every interface that later arrives in the calling thread's namespace
-/// (<c>net.ipv6.conf.default.disable_ipv6=1</c>): topo's networks are IPv4 only. As Docker does
-/// for endpoints of networks without IPv6 (moby GHSA-x84c-p2g9-rqv9), a container interface then
+/// (<c>net.ipv6.conf.default.disable_ipv6=1</c>): an interface has IPv6 only while topo gives it an
+/// IPv6 address (the applier turns it on just before the first). As Docker does for endpoints of
+/// networks without IPv6 (moby GHSA-x84c-p2g9-rqv9), any other container interface then
 /// has no link-local address, joins no IPv6 multicast group and answers no router advertisement.
 /// It also spares the kernel a storm: each new interface's duplicate-address probe, router
 /// solicitations and MLD reports are flooded by the bridge to every other port, which on a
@@ -59,18 +60,30 @@ internal static unsafe class Ipv6Default
     /// (ff00::/8 and fe80::/64 per device) to a table the kernel walks whole on link events, which
     /// made the N-th container cost O(N) (2,000 containers: 9.1 s to apply with, 6.5 s without).
     /// </summary>
-    public static void DisableOn(int confDirectory, string device)
+    public static void DisableOn(int confDirectory, string device) => SetDisabled(confDirectory, device, disabled: true);
+
+    /// <summary>
+    /// <c>net.ipv6.conf.DEVICE.disable_ipv6</c>, through <paramref name="confDirectory"/> (as
+    /// <see cref="DisableOn"/>). Netlink cannot set it (inet6_set_link_af takes only the token and
+    /// addr_gen_mode), so /proc/sys it is, as Docker's setIPv6 does. Turning IPv6 off deletes every
+    /// IPv6 address and route of the device; turning it on makes its link-local address.
+    /// </summary>
+    public static void SetDisabled(int confDirectory, string device, bool disabled)
     {
-        if (confDirectory < 0) return;
+        if (confDirectory < 0)
+        {
+            if (disabled) return; // a kernel without IPv6 has it off already
+            throw new IOException($"cannot turn IPv6 on for {device}: the kernel has no IPv6 (no /proc/sys/net/ipv6/conf)");
+        }
         var path = Encoding.UTF8.GetBytes(device + "/disable_ipv6\0");
         int fd;
         fixed (byte* p = path) fd = openat(confDirectory, p, O_WRONLY | O_CLOEXEC);
         if (fd < 0) throw new IOException($"open net.ipv6.conf.{device}.disable_ipv6: {Marshal.GetPInvokeErrorMessage(errno)}");
         try
         {
-            var one = "1\n"u8;
-            fixed (byte* b = one)
-                if (write(fd, b, one.Length) < 0) throw new IOException($"write net.ipv6.conf.{device}.disable_ipv6: {Marshal.GetPInvokeErrorMessage(errno)}");
+            var value = disabled ? "1\n"u8 : "0\n"u8;
+            fixed (byte* b = value)
+                if (write(fd, b, value.Length) < 0) throw new IOException($"write net.ipv6.conf.{device}.disable_ipv6: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
         finally
         {

@@ -41,20 +41,27 @@ internal sealed class RouteNetlinkSession : IDisposable
         return _socket.Dump(_scratch, "dump links", RtmType.NewLink, LinkMessage.DecodeObserved);
     }
 
-    public List<AddressMessage> DumpAddresses()
+    /// <summary>Addresses of both families (one dump: AF_UNSPEC asks every family), or of one family on one link.</summary>
+    public List<AddressMessage> DumpAddresses(byte family = AddressFamily.Unspecified, int index = 0)
     {
         _scratch.Clear();
         var w = new NetlinkWriter(_scratch);
-        new AddressMessage { Family = AddressFamily.Inet }.Encode(ref w, RtmType.GetAddress, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
-        return _socket.Dump(_scratch, "dump addresses", RtmType.NewAddress, AddressMessage.Decode);
+        // Strict checking lets the kernel filter by ifa_index.
+        new AddressMessage { Family = family, Index = index }.Encode(ref w, RtmType.GetAddress, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
+        var addresses = _socket.Dump(_scratch, "dump addresses", RtmType.NewAddress, AddressMessage.Decode);
+        addresses.RemoveAll(a => IpSizes.Of(a.Family) == 0);
+        return addresses;
     }
 
-    /// <summary>IPv4 routes of the main table (strict checking makes the kernel filter by table).</summary>
+    /// <summary>
+    /// IPv4 and IPv6 routes of the main table, in one dump (strict checking makes the kernel filter
+    /// by table; AF_UNSPEC asks every family, and multicast-routing families are dropped here).
+    /// </summary>
     public List<RouteMessage> DumpRoutes()
     {
         _scratch.Clear();
         var w = new NetlinkWriter(_scratch);
-        new RouteMessage { Table = RouteTable.Main, Protocol = RouteProtocol.Unspecified, Type = RouteType.Unspecified }
+        new RouteMessage { Family = AddressFamily.Unspecified, Table = RouteTable.Main, Protocol = RouteProtocol.Unspecified, Type = RouteType.Unspecified }
             .Encode(ref w, RtmType.GetRoute, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
         List<RouteMessage> routes;
         try
@@ -67,7 +74,7 @@ internal sealed class RouteNetlinkSession : IDisposable
             // has no main table yet. No table, no routes (iproute2 reads it the same way).
             return [];
         }
-        routes.RemoveAll(r => r.EffectiveTable != RouteTable.Main);
+        routes.RemoveAll(r => r.EffectiveTable != RouteTable.Main || IpSizes.Of(r.Family) == 0);
         return routes;
     }
 
@@ -126,10 +133,11 @@ internal sealed class RouteNetlinkSession : IDisposable
         Write(message, RtmType.SetLink, ChangeFlags, operation);
     }
 
-    public void AddAddress(int index, Ipv4Prefix address, string operation) =>
+    /// <summary>Adds an address topo owns (an IPv6 one without duplicate-address detection: <see cref="AddressMessage.ForPrefix"/>).</summary>
+    public void AddAddress(int index, IpPrefix address, string operation) =>
         Write(AddressMessage.ForPrefix(index, address), RtmType.NewAddress, CreateFlags, operation);
 
-    public void DeleteAddress(int index, Ipv4Prefix address, string operation) =>
+    public void DeleteAddress(int index, IpPrefix address, string operation) =>
         Write(AddressMessage.ForPrefix(index, address), RtmType.DelAddress, ChangeFlags, operation);
 
     public void AddRoute(RouteMessage route, bool replace, string operation) =>

@@ -40,7 +40,8 @@ public sealed partial class Observer
 
         foreach (var address in snapshot.Addresses)
         {
-            if (address.Prefix is not { } prefix || !owners.TryGetValue(address.Index, out var owner)) continue;
+            // The kernel's own (IPv6 link-local, ::1) are not modelled: they come with IPv6 on the link.
+            if (address.IsKernelMade || address.Prefix is not { } prefix || !owners.TryGetValue(address.Index, out var owner)) continue;
             var linkName = snapshot.NameOf(address.Index);
             if (linkName is null) continue;
             addresses.Add(new AddressState(snapshot.Name, linkName, prefix) { Owner = owner });
@@ -48,18 +49,28 @@ public sealed partial class Observer
 
         foreach (var route in snapshot.Routes)
         {
+            // proto kernel: an address's prefix route, fe80::/64; not unicast: ff00::/8 and the like.
             if (route.Protocol == RouteProtocol.Kernel || route.Type != RouteType.Unicast) continue;
             var device = route.OutputInterface is { } oif ? snapshot.NameOf(oif) : null;
             Label? owner = isHost
                 ? (route.OutputInterface is { } i && owners.TryGetValue(i, out var o) ? o : null)
                 : namespaceOwner;
-            routes.Add(new RouteState(snapshot.Name, route.DestinationPrefix, (int)(route.Priority ?? 0))
+            // A router advertisement's route is the network's, never topo's, even in its namespace.
+            if (route.Protocol == RouteProtocol.Ra) owner = null;
+            routes.Add(new RouteState(snapshot.Name, route.DestinationPrefix, MetricOf(route))
             {
                 Gateway = route.Gateway,
                 Device = device,
                 Owner = owner,
             });
         }
+    }
+
+    /// <summary>The model's metric: 0 is the family's default, which for IPv6 the kernel stores as 1024 (see the applier's ToMessage).</summary>
+    private static int MetricOf(RouteMessage route)
+    {
+        var metric = route.Priority ?? 0;
+        return route.IsIpv6 && metric == Ipv6RoutePriority.User ? 0 : (int)metric;
     }
 
     private static LinkState ToLinkState(LinkMessage link, NamespaceSnapshot snapshot, LinkNeighbours neighbours, bool isLoopback)

@@ -10,7 +10,7 @@ namespace Topo.Linux.Observation;
 
 /// <summary>
 /// Reads the kernel into a <see cref="HostState"/>: the host namespace (every link, foreign ones
-/// with a null owner; their IPv4 addresses; main-table routes) and every named namespace whose
+/// with a null owner; their IPv4 and IPv6 addresses but the kernel's link-local ones; main-table routes) and every named namespace whose
 /// <c>lo</c> alias is a topo label (its links, addresses but lo's, routes). Other names in the
 /// namespace directory are listed as foreign namespaces (no owner), and not read. Routes the kernel
 /// adds for addresses (proto kernel) are left out, as the model says. Also read: the files of each

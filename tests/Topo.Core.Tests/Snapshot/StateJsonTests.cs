@@ -103,7 +103,7 @@ public sealed class StateJsonTests
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"links\":[{\"name\":\"br0\",\n\"typ\":\"bridge\"}]}", "unknown field \"typ\"", "$.links[0].typ", 3)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"links\":[{\"name\":\"br0\"}]}", "missing required field \"type\"", "$.links[0]", 2)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"links\":[{\"name\":\"br0\",\"type\":\"tun\"}]}", "\"tun\" is not one of bridge, veth", "$.links[0].type", 2)]
-    [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"addresses\":[{\"link\":\"br0\",\"address\":\"10.0.0.1\"}]}", "not an IPv4 prefix", "$.addresses[0].address", 2)]
+    [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"addresses\":[{\"link\":\"br0\",\"address\":\"10.0.0.1\"}]}", "not an IP prefix", "$.addresses[0].address", 2)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"namespaces\":[{\"name\":\"web\",\"label\":\"docker:web\"}]}", "not a topo label", "$.namespaces[0].label", 2)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\n\"sysctls\":[{\"namespace\":\"\",\"name\":\"a\",\"value\":\"1\"}]}", "leaving out \"namespace\"", "$.sysctls[0].namespace", 2)]
     [InlineData("{\"format\":\"topo-state\",\"version\":1,\"links\":[],\n\"links\":[]}", "\"links\" appears twice", "$.links", 2)]

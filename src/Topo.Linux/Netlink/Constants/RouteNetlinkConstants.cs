@@ -23,6 +23,7 @@ internal static class AddressFamily
     public const byte Unspecified = 0; // AF_UNSPEC
     public const byte Inet = 2;        // AF_INET
     public const byte Bridge = 7;      // AF_BRIDGE
+    public const byte Inet6 = 10;      // AF_INET6
     public const ushort Netlink = 16;  // AF_NETLINK
 }
 

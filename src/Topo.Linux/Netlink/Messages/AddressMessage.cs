@@ -3,29 +3,56 @@ using Topo.Linux.Netlink.Constants;
 
 namespace Topo.Linux.Netlink.Messages;
 
-/// <summary>An RTM_NEWADDR / RTM_DELADDR body: struct ifaddrmsg and IFA_* attributes (IPv4 only).</summary>
+/// <summary>An RTM_NEWADDR / RTM_DELADDR body: struct ifaddrmsg and IFA_* attributes, IPv4 or IPv6.</summary>
 internal sealed class AddressMessage
 {
     public byte Family { get; set; } = AddressFamily.Inet;
     public byte PrefixLength { get; set; }
-    public byte Flags { get; set; }
+    public AddressFlags Flags { get; set; }
     public RouteScope Scope { get; set; }
     public int Index { get; set; }
 
-    public Ipv4Address? Local { get; set; }
-    public Ipv4Address? Address { get; set; }
+    public IpAddress? Local { get; set; }
+    public IpAddress? Address { get; set; }
     public string? Label { get; set; }
+    /// <summary>IFA_FLAGS: all 32 bits (the header's byte holds only the low 8); when present the kernel reads these.</summary>
+    public AddressFlags? ExtendedFlags { get; set; }
+    /// <summary>IFA_PROTO: who made the address (kernel link-local, loopback, RA); absent for a user's.</summary>
+    public AddressProtocol? Protocol { get; set; }
     public List<RawAttribute> Unknown { get; } = [];
 
-    public static AddressMessage ForPrefix(int index, Ipv4Prefix prefix) => new()
+    /// <summary>
+    /// The request for an address topo owns. An IPv6 one carries IFA_F_NODAD (in the header byte,
+    /// as `ip -6 addr add … nodad` sends it): topo decides its addresses, and duplicate-address
+    /// detection would keep each one tentative, unusable, for ~1.8 s after it is added.
+    /// </summary>
+    public static AddressMessage ForPrefix(int index, IpPrefix prefix) => new()
     {
+        Family = prefix.IsV6 ? AddressFamily.Inet6 : AddressFamily.Inet,
         Index = index,
         PrefixLength = (byte)prefix.Length,
+        Flags = prefix.IsV6 ? AddressFlags.NoDad : AddressFlags.None,
         Local = prefix.Address,
         Address = prefix.Address,
     };
 
-    public Ipv4Prefix? Prefix => (Local ?? Address) is { } a ? new Ipv4Prefix(a, PrefixLength) : null;
+    public IpPrefix? Prefix => (Local ?? Address) switch
+    {
+        { IsV6: true } a => new Ipv6Prefix(a.V6, PrefixLength),
+        { } a => new Ipv4Prefix(a.V4, PrefixLength),
+        null => null,
+    };
+
+    /// <summary>The 32-bit flags: IFA_FLAGS when the kernel sent it, else the header's byte.</summary>
+    public AddressFlags AllFlags => ExtendedFlags ?? Flags;
+
+    /// <summary>
+    /// Made by the kernel, not by anyone's request: a link-local or loopback address (IFA_PROTO
+    /// says so on 6.1+; older kernels send no IFA_PROTO, so fe80::/10 and ::1 by value too).
+    /// </summary>
+    public bool IsKernelMade =>
+        Protocol is AddressProtocol.KernelLinkLocal or AddressProtocol.KernelLoopback ||
+        (Local ?? Address) is { IsV6: true } a && (a.V6.IsLinkLocal || a.V6.IsLoopback);
 
     public void Encode(ref NetlinkWriter writer, ushort type, NetlinkFlags flags, uint sequence)
     {
@@ -33,26 +60,25 @@ internal sealed class AddressMessage
         var h = writer.FixedHeader(RtnlHeaderSize.IfAddr);
         h[0] = Family;
         h[1] = PrefixLength;
-        h[2] = Flags;
+        h[2] = (byte)Flags;
         h[3] = (byte)Scope;
         HostOrder.WriteInt32(h[4..], Index);
         // iproute2's order: IFA_LOCAL, then IFA_ADDRESS; what topo does not model after them.
-        WriteKnown(ref writer, Ifa.Local);
-        WriteKnown(ref writer, Ifa.Address);
-        WriteKnown(ref writer, Ifa.Label);
+        WriteAddress(ref writer, Ifa.Local, Local);
+        WriteAddress(ref writer, Ifa.Address, Address);
+        if (Label is not null) writer.WriteString(Ifa.Label, Label);
+        if (ExtendedFlags is { } all) writer.WriteU32(Ifa.Flags, (uint)all);
+        if (Protocol is { } proto) writer.WriteU8(Ifa.Proto, (byte)proto);
         RawAttribute.WriteAll(ref writer, Unknown);
         writer.EndMessage();
     }
 
-    private void WriteKnown(ref NetlinkWriter writer, ushort type)
+    private static void WriteAddress(ref NetlinkWriter writer, ushort type, IpAddress? address)
     {
-        Span<byte> b = stackalloc byte[Ipv4Sizes.Address];
-        switch (type)
-        {
-            case Ifa.Local when Local is { } local: local.WriteBytes(b); writer.WriteBytes(type, b); break;
-            case Ifa.Address when Address is { } address: address.WriteBytes(b); writer.WriteBytes(type, b); break;
-            case Ifa.Label when Label is not null: writer.WriteString(type, Label); break;
-        }
+        if (address is not { } a) return;
+        Span<byte> b = stackalloc byte[IpSizes.Ipv6];
+        var bytes = IpSizes.Write(a, b);
+        writer.WriteBytes(type, bytes);
     }
 
     public static AddressMessage Decode(ReadOnlySpan<byte> body)
@@ -62,22 +88,26 @@ internal sealed class AddressMessage
         {
             Family = body[0],
             PrefixLength = body[1],
-            Flags = body[2],
+            Flags = (AddressFlags)body[2],
             Scope = (RouteScope)body[3],
             Index = HostOrder.ReadInt32(body[4..]),
         };
-        var ipv4 = m.Family == AddressFamily.Inet;
+        // Other families (none asked for) keep their addresses as raw attributes.
+        var size = IpSizes.Of(m.Family);
         var reader = new AttributeReader(body[RtnlHeaderSize.IfAddr..]);
         while (reader.MoveNext())
         {
             switch (reader.Type)
             {
-                case Ifa.Local when ipv4 && m.Local is null: m.Local = Ipv4Address.FromBytes(reader.Fixed(Ipv4Sizes.Address)); break;
-                case Ifa.Address when ipv4 && m.Address is null: m.Address = Ipv4Address.FromBytes(reader.Fixed(Ipv4Sizes.Address)); break;
+                case Ifa.Local when size > 0 && m.Local is null: m.Local = IpSizes.Read(reader.Fixed(size)); break;
+                case Ifa.Address when size > 0 && m.Address is null: m.Address = IpSizes.Read(reader.Fixed(size)); break;
                 case Ifa.Label when m.Label is null: m.Label = reader.String(); break;
+                case Ifa.Flags when m.ExtendedFlags is null: m.ExtendedFlags = (AddressFlags)reader.U32(); break;
+                case Ifa.Proto when m.Protocol is null: m.Protocol = (AddressProtocol)reader.U8(); break;
                 default: m.Unknown.Add(reader.Raw()); break;
             }
         }
+        if (m.PrefixLength > size * 8 && size > 0) ThrowHelper.Malformed($"prefix length {m.PrefixLength} in family {m.Family}");
         return m;
     }
 }

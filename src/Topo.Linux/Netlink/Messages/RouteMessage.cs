@@ -3,7 +3,7 @@ using Topo.Linux.Netlink.Constants;
 
 namespace Topo.Linux.Netlink.Messages;
 
-/// <summary>An RTM_NEWROUTE / RTM_DELROUTE body: struct rtmsg and RTA_* attributes (IPv4 only).</summary>
+/// <summary>An RTM_NEWROUTE / RTM_DELROUTE body: struct rtmsg and RTA_* attributes, IPv4 or IPv6.</summary>
 internal sealed class RouteMessage
 {
     public byte Family { get; set; } = AddressFamily.Inet;
@@ -16,17 +16,21 @@ internal sealed class RouteMessage
     public RouteType Type { get; set; } = RouteType.Unicast;
     public uint RouteFlags { get; set; }
 
-    public Ipv4Address? Destination { get; set; }
-    public Ipv4Address? Gateway { get; set; }
+    public IpAddress? Destination { get; set; }
+    public IpAddress? Gateway { get; set; }
     public int? OutputInterface { get; set; }
     public uint? Priority { get; set; }
     public uint? TableId { get; set; }
     public List<RawAttribute> Unknown { get; } = [];
 
+    public bool IsIpv6 => Family == AddressFamily.Inet6;
+
     /// <summary>The table: RTA_TABLE when present (tables above 255), else rtm_table.</summary>
     public uint EffectiveTable => TableId ?? Table;
 
-    public Ipv4Prefix DestinationPrefix => new(Destination ?? Ipv4Address.Any, DestinationLength);
+    public IpPrefix DestinationPrefix => IsIpv6
+        ? new Ipv6Prefix(Destination is { IsV6: true } d6 ? d6.V6 : Ipv6Address.Any, DestinationLength)
+        : new Ipv4Prefix(Destination is { IsV6: false } d4 ? d4.V4 : Ipv4Address.Any, DestinationLength);
 
     private static readonly ushort[] CanonicalOrder = [Rta.Table, Rta.Destination, Rta.Priority, Rta.Gateway, Rta.OutputInterface];
 
@@ -50,12 +54,12 @@ internal sealed class RouteMessage
 
     private void WriteKnown(ref NetlinkWriter writer, ushort type)
     {
-        Span<byte> b = stackalloc byte[Ipv4Sizes.Address];
+        Span<byte> b = stackalloc byte[IpSizes.Ipv6];
         switch (type)
         {
             case Rta.Table when TableId is { } table: writer.WriteU32(type, table); break;
-            case Rta.Destination when Destination is { } dst: dst.WriteBytes(b); writer.WriteBytes(type, b); break;
-            case Rta.Gateway when Gateway is { } gw: gw.WriteBytes(b); writer.WriteBytes(type, b); break;
+            case Rta.Destination when Destination is { } dst: writer.WriteBytes(type, IpSizes.Write(dst, b)); break;
+            case Rta.Gateway when Gateway is { } gw: writer.WriteBytes(type, IpSizes.Write(gw, b)); break;
             case Rta.OutputInterface when OutputInterface is { } oif: writer.WriteI32(type, oif); break;
             case Rta.Priority when Priority is { } prio: writer.WriteU32(type, prio); break;
         }
@@ -76,21 +80,22 @@ internal sealed class RouteMessage
             Type = (RouteType)body[7],
             RouteFlags = HostOrder.ReadUInt32(body[8..]),
         };
-        var ipv4 = m.Family == AddressFamily.Inet;
+        // Other families (none asked for) keep their addresses as raw attributes.
+        var size = IpSizes.Of(m.Family);
         var reader = new AttributeReader(body[RtnlHeaderSize.Rt..]);
         while (reader.MoveNext())
         {
             switch (reader.Type)
             {
                 case Rta.Table when m.TableId is null: m.TableId = reader.U32(); break;
-                case Rta.Destination when ipv4 && m.Destination is null: m.Destination = Ipv4Address.FromBytes(reader.Fixed(Ipv4Sizes.Address)); break;
-                case Rta.Gateway when ipv4 && m.Gateway is null: m.Gateway = Ipv4Address.FromBytes(reader.Fixed(Ipv4Sizes.Address)); break;
+                case Rta.Destination when size > 0 && m.Destination is null: m.Destination = IpSizes.Read(reader.Fixed(size)); break;
+                case Rta.Gateway when size > 0 && m.Gateway is null: m.Gateway = IpSizes.Read(reader.Fixed(size)); break;
                 case Rta.OutputInterface when m.OutputInterface is null: m.OutputInterface = reader.I32(); break;
                 case Rta.Priority when m.Priority is null: m.Priority = reader.U32(); break;
                 default: m.Unknown.Add(reader.Raw()); break;
             }
         }
-        if (m.DestinationLength > 32 && ipv4) ThrowHelper.Malformed($"IPv4 prefix length {m.DestinationLength}");
+        if (size > 0 && m.DestinationLength > size * 8) ThrowHelper.Malformed($"prefix length {m.DestinationLength} in family {m.Family}");
         return m;
     }
 }

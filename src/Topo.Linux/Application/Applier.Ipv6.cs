@@ -1,0 +1,75 @@
+using Topo.Core.Model;
+using Topo.Linux.Namespaces;
+using Topo.Linux.Netlink.Constants;
+using Topo.Linux.Netlink.Messages;
+
+namespace Topo.Linux.Application;
+
+/// <summary>
+/// IPv6 on a link follows its IPv6 addresses: on just before the first is added, off again once
+/// the last is deleted. Namespaces are made with IPv6 off for every interface that arrives
+/// (<see cref="Ipv6Default"/>), and a container interface with IPv6 on but no network that wants
+/// it would answer router advertisements and neighbour discovery (moby GHSA-x84c-p2g9-rqv9).
+/// Not modelled as a resource of its own: whether it is on is a consequence of the addresses
+/// (the kernel refuses an IPv6 address while it is off, and deletes them all when it goes off),
+/// so a plan of addresses says it all, and drift (IPv6 turned off by hand) shows as missing
+/// addresses, which re-adding repairs. The kernel's order is kept: on, address, then route.
+/// </summary>
+public sealed partial class Applier
+{
+    /// <summary>Namespaces whose lo this apply turned IPv6 on for (once each).</summary>
+    private readonly HashSet<string> _loopbackIpv6 = new(StringComparer.Ordinal);
+
+    /// <summary>Turns IPv6 on for <paramref name="link"/> (and, in a container's namespace, its lo: ::1 as Docker keeps it).</summary>
+    private void EnableIpv6(string ns, string link)
+    {
+        var withLoopback = ns != HostState.Host && _loopbackIpv6.Add(ns);
+        SetIpv6Disabled(ns, link, disabled: false, withLoopback);
+    }
+
+    /// <summary>
+    /// Turns IPv6 off for <paramref name="link"/> when no IPv6 address of anyone's is left on it
+    /// (the kernel's own aside); returns the IPv6 routes through it that went with it.
+    /// </summary>
+    private List<RouteMessage> DisableIpv6IfLast(string ns, string link)
+    {
+        var index = IndexOf(ns, link);
+        var session = Session(ns);
+        foreach (var a in session.DumpAddresses(AddressFamily.Inet6, index))
+        {
+            if (a.Index == index && !a.IsKernelMade) return [];
+        }
+        var dropped = session.DumpRoutes().FindAll(r =>
+            r.IsIpv6 && r.OutputInterface == index && r.Protocol != RouteProtocol.Kernel && r.Type == RouteType.Unicast);
+        SetIpv6Disabled(ns, link, disabled: true, withLoopback: false);
+        return dropped;
+    }
+
+    /// <summary>
+    /// One trip to the namespace thread: /proc/sys/net is the calling thread's namespace's, and
+    /// the conf directory opened there stays in it (the host's is kept open for the whole apply).
+    /// </summary>
+    private void SetIpv6Disabled(string ns, string link, bool disabled, bool withLoopback)
+    {
+        if (ns == HostState.Host)
+        {
+            _sessions.Thread.Run(_sessions.Host, () => Ipv6Default.SetDisabled(HostIpv6Conf, link, disabled));
+            return;
+        }
+        _sessions.Thread.Run(_sessions.Handle(ns), () =>
+        {
+            var conf = Ipv6Default.OpenConfDirectory();
+            try
+            {
+                Ipv6Default.SetDisabled(conf, link, disabled);
+                if (withLoopback) Ipv6Default.SetDisabled(conf, "lo", disabled);
+            }
+            finally
+            {
+                if (conf >= 0) Tmds.Linux.LibC.close(conf);
+            }
+        });
+        // The handle served only this; the session keeps the namespace (one fd per namespace, not two).
+        _sessions.Release(ns);
+    }
+}
