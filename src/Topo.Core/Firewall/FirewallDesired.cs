@@ -9,6 +9,9 @@ public static class FirewallDesired
     /// <summary>Routing between containers and the outside needs forwarding; Docker turns it on too.</summary>
     public const string IpForwardSysctl = "net.ipv4.ip_forward";
 
+    /// <summary>IPv6's twin of <see cref="IpForwardSysctl"/>, on when a non-internal network has IPv6 (Docker sets it with --ipv6).</summary>
+    public const string Ipv6ForwardSysctl = "net.ipv6.conf.all.forwarding";
+
     /// <summary>Set on a bridge that receives ports published on 127.0.0.1 (DNAT from the host's loopback).</summary>
     public static string RouteLocalnetSysctl(string bridge) => $"net.ipv4.conf.{bridge}.route_localnet";
 
@@ -24,6 +27,8 @@ public static class FirewallDesired
         var sysctls = desired.Sysctls.ToList();
         foreach (var (key, value) in ruleset.RequiredSysctls)
             if (!sysctls.Any(s => s.Name == key)) sysctls.Add(new SysctlState(HostState.Host, key, value));
+        if (topology.Networks.Any(n => n.EnableIpv6 && !n.Internal) && !sysctls.Any(s => s.Name == Ipv6ForwardSysctl))
+            sysctls.Add(new SysctlState(HostState.Host, Ipv6ForwardSysctl, "1"));
         return desired with
         {
             Sysctls = [.. sysctls],

@@ -107,8 +107,9 @@ public static class FirewallElements
             var allowed = new Dictionary<string, List<(int First, int Last)>>(StringComparer.Ordinal);
             foreach (var port in container.Ports)
             {
+                if (port.HostIp is { IsV6: true }) continue; // the IPv6 half is the firewall's IPv6 work (#14)
                 var protocol = port.Protocol == Protocol.Udp ? "udp" : "tcp";
-                var hostIp = port.HostIp ?? network.HostBindingIpv4 ?? Ipv4Address.Any;
+                var hostIp = port.HostIp?.V4 ?? network.HostBindingIpv4 ?? Ipv4Address.Any;
                 var onHost = hostIp == Ipv4Address.Any ? AnyAddress : new Ipv4Prefix(hostIp, 32);
                 if (hostIp == Ipv4Address.Any || Loopback(hostIp)) localnet.Add(network.BridgeName!);
                 if (port.Count > 1 && port.HostPort == port.ContainerPort)

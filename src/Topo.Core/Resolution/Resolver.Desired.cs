@@ -23,6 +23,11 @@ public static partial class Resolver
                 {
                     Owner = network.Label,
                 });
+                if (network.Ipv6Subnet is { } subnet6)
+                    resources.Add(new AddressState(HostState.Host, network.BridgeName!, new Ipv6Prefix(network.Ipv6Gateway!.Value, subnet6.Length))
+                    {
+                        Owner = network.Label,
+                    });
             }
             else if (network.Parent is { } parent && VlanName.TryParse(parent.Name, out var lower, out var vid) &&
                      context.Observed.FindLink(parent) is not { Owner: null })
@@ -95,6 +100,12 @@ public static partial class Resolver
         null => "an interface",
     };
 
+    /// <summary>
+    /// The kernel's metric for an IPv6 route added without one (IP6_RT_PRIO_USER): what it reports
+    /// back, and what Docker's containers show (<c>default via fd00:1::1 dev eth0 metric 1024</c>).
+    /// </summary>
+    public const int Ipv6RouteMetric = 1024;
+
     private static void AddEndpoint(List<Resource> resources, string ns, ResolvedEndpoint e, ResolvedNetwork network, Label containerLabel, bool hairpin)
     {
         if (network.Driver == NetworkDriver.Bridge)
@@ -126,6 +137,13 @@ public static partial class Resolver
             resources.Add(new RouteState(ns, new Ipv4Prefix(Ipv4Address.Any, 0))
             {
                 Owner = containerLabel, Gateway = network.Gateway, Device = e.Interface,
+            });
+        if (e.Ipv6Address is { } address6)
+            resources.Add(new AddressState(ns, e.Interface, new Ipv6Prefix(address6, network.Ipv6Subnet!.Value.Length)) { Owner = e.Label });
+        if (e.Ipv6DefaultRoute)
+            resources.Add(new RouteState(ns, new Ipv6Prefix(Ipv6Address.Any, 0), Ipv6RouteMetric)
+            {
+                Owner = containerLabel, Gateway = network.Ipv6Gateway, Device = e.Interface,
             });
     }
 }
