@@ -35,6 +35,15 @@ internal static class NetworkChecks
         if (n.Subnet is not { } subnet)
         {
             // Docker: "every ip-range or gateway must have a corresponding subnet".
+            if (n.Ipv6Subnet is not null)
+            {
+                const string why = "has no IPv4 subnet to be in; add the IPv4 subnet to subnet:";
+                if (n.Gateway is { } g) bag.Error(n.At("gateway"), $"gateway {g} is IPv4, but network '{n.Name}' {why}");
+                if (n.IpRange is { } r) bag.Error(n.At("ip_range"), $"ip_range {r} is IPv4, but network '{n.Name}' {why}");
+                foreach (var aux in n.Aux.Where(a => !a.Address.IsV6))
+                    bag.Error(aux.Span, $"aux address {aux.Name} {aux.Address} is IPv4, but network '{n.Name}' {why}");
+                return;
+            }
             if (n.Gateway is not null) bag.Error(n.At("gateway"), "gateway needs a subnet; add subnet: to the network");
             if (n.IpRange is not null) bag.Error(n.At("ip_range"), "ip_range needs a subnet; add subnet: to the network");
             if (n.Aux.Any(a => !a.Address.IsV6)) bag.Error(n.At("aux_addresses"), "aux_addresses need a subnet; add subnet: to the network");
