@@ -13,7 +13,9 @@ namespace Topo.Core.Dns;
 /// gives (name, aliases on that network, <c>name.network</c>); then its own addresses on networks
 /// without DNS, with its name alone. So the first line that holds a name has an address the DNS
 /// server answers for it (a name on two of its networks: the first network's, as the server), and
-/// names resolve with no server running. Lines are <c>address TAB names</c>, as Docker writes them.
+/// names resolve with no server running. Lines are <c>address TAB names</c>, as Docker writes them;
+/// on dual-stack networks each holder's IPv6 line follows the zone's IPv4 lines (Docker writes the
+/// container's own IPv6 address too: <c>fd00:1::2 web</c>).
 /// One instance per resolve: members of the same networks get the same text, made once and shared
 /// (500 containers on one network: one string of 500 lines, not 500 of them).
 /// </summary>
@@ -45,6 +47,7 @@ public sealed class ContainerHosts
         {
             if (zones.Any(z => z.Pointers.ContainsKey(e.Address))) continue;
             tail.Append(e.Address.ToString()).Append('\t').Append(container.Name).Append('\n');
+            if (e.Ipv6Address is { } v6) tail.Append(v6.ToString()).Append('\t').Append(container.Name).Append('\n');
         }
         var key = new StringBuilder();
         foreach (var zone in zones)
@@ -77,6 +80,9 @@ public sealed class ContainerHosts
     {
         var text = new StringBuilder(zone.OrderedPointers.Length * 48);
         foreach (var (address, names) in zone.OrderedPointers)
+            text.Append(address.ToString()).Append('\t').AppendJoin(' ', names).Append('\n');
+        // IPv6 after IPv4: a name's first line stays the IPv4 one, which the DNS server answers A with.
+        foreach (var (address, names) in zone.OrderedPointers6)
             text.Append(address.ToString()).Append('\t').AppendJoin(' ', names).Append('\n');
         return text.ToString();
     }

@@ -19,6 +19,31 @@ public sealed record DnsView(
     /// <summary>Subnets of the project's bridge networks: PTR queries inside them are answered here (NXDOMAIN when unknown), never forwarded.</summary>
     ImmutableArray<Ipv4Prefix> OwnSubnets)
 {
+    /// <summary>The IPv6 subnets of the project's bridge networks: PTR queries under ip6.arpa inside them are answered here.</summary>
+    public ImmutableArray<Ipv6Prefix> OwnIpv6Subnets { get; init; } = [];
+
+    /// <summary>The IPv6 addresses of <paramref name="name"/>, from the first zone that has the name; empty when it has none (NODATA for AAAA).</summary>
+    public bool TryResolveIpv6(string name, out ImmutableArray<Ipv6Address> addresses)
+    {
+        foreach (var zone in Zones)
+        {
+            if (!zone.Names.ContainsKey(name)) continue;
+            addresses = zone.Names6.TryGetValue(name, out var found) ? found : [];
+            return true;
+        }
+        addresses = [];
+        return false;
+    }
+
+    /// <summary>The names of <paramref name="address"/>, from the first zone that has it.</summary>
+    public bool TryReverse(Ipv6Address address, out ImmutableArray<string> names)
+    {
+        foreach (var zone in Zones)
+            if (zone.Pointers6.TryGetValue(address, out names)) return true;
+        names = default;
+        return false;
+    }
+
     /// <summary>The addresses of <paramref name="name"/> (any case) and their TTL, from the first zone that has it.</summary>
     public bool TryResolve(string name, out ImmutableArray<Ipv4Address> addresses, out uint ttl)
     {
@@ -73,7 +98,7 @@ public sealed record DnsView(
 
     public bool Equals(DnsView? other) =>
         other is not null && Namespace == other.Namespace &&
-        Zones.SequenceEqual(other.Zones) && OwnSubnets.SequenceEqual(other.OwnSubnets);
+        Zones.SequenceEqual(other.Zones) && OwnSubnets.SequenceEqual(other.OwnSubnets) && OwnIpv6Subnets.SequenceEqual(other.OwnIpv6Subnets);
 
     public override int GetHashCode() => HashCode.Combine(Namespace, Zones.Length);
 }
@@ -83,17 +108,24 @@ public sealed record DnsView(
 /// <c>name.network</c> → every holder's address (several containers with one alias: all of them,
 /// to be answered round robin); each address → its names (container name first, then its
 /// aliases on this network, then <c>name.network</c>). Names are lower case; lookups ignore case.
+/// The IPv6 half (<see cref="Names6"/>, <see cref="Pointers6"/>) holds the holders' IPv6 addresses
+/// on a dual-stack network: every name is in <see cref="Names"/>, a name without IPv6 is not in Names6.
 /// </summary>
 public sealed class DnsZone : IEquatable<DnsZone>
 {
     public DnsZone(string network, uint ttl, IEnumerable<KeyValuePair<string, ImmutableArray<Ipv4Address>>> names,
-        IEnumerable<(Ipv4Address Address, ImmutableArray<string> Names)> pointers)
+        IEnumerable<(Ipv4Address Address, ImmutableArray<string> Names)> pointers,
+        IEnumerable<KeyValuePair<string, ImmutableArray<Ipv6Address>>>? names6 = null,
+        IEnumerable<(Ipv6Address Address, ImmutableArray<string> Names)>? pointers6 = null)
     {
         Network = network;
         Ttl = ttl;
         Names = names.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         OrderedPointers = [.. pointers.OrderBy(p => p.Address)];
         Pointers = OrderedPointers.ToFrozenDictionary(p => p.Address, p => p.Names);
+        Names6 = (names6 ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        OrderedPointers6 = [.. (pointers6 ?? []).OrderBy(p => p.Address)];
+        Pointers6 = OrderedPointers6.ToFrozenDictionary(p => p.Address, p => p.Names);
     }
 
     public string Network { get; }
@@ -101,12 +133,26 @@ public sealed class DnsZone : IEquatable<DnsZone>
     public FrozenDictionary<string, ImmutableArray<Ipv4Address>> Names { get; }
     public FrozenDictionary<Ipv4Address, ImmutableArray<string>> Pointers { get; }
     public ImmutableArray<(Ipv4Address Address, ImmutableArray<string> Names)> OrderedPointers { get; }
+    public FrozenDictionary<string, ImmutableArray<Ipv6Address>> Names6 { get; }
+    public FrozenDictionary<Ipv6Address, ImmutableArray<string>> Pointers6 { get; }
+    public ImmutableArray<(Ipv6Address Address, ImmutableArray<string> Names)> OrderedPointers6 { get; }
 
     public bool Equals(DnsZone? other)
     {
         if (ReferenceEquals(this, other)) return true;
         if (other is null || Network != other.Network || Ttl != other.Ttl ||
-            Names.Count != other.Names.Count || OrderedPointers.Length != other.OrderedPointers.Length) return false;
+            Names.Count != other.Names.Count || OrderedPointers.Length != other.OrderedPointers.Length ||
+            Names6.Count != other.Names6.Count || OrderedPointers6.Length != other.OrderedPointers6.Length) return false;
+        foreach (var (name, addresses) in Names6)
+        {
+            if (!other.Names6.TryGetValue(name, out var theirs) || !addresses.SequenceEqual(theirs)) return false;
+        }
+        for (var i = 0; i < OrderedPointers6.Length; i++)
+        {
+            var (a, n) = OrderedPointers6[i];
+            var (b, m) = other.OrderedPointers6[i];
+            if (a != b || !n.SequenceEqual(m)) return false;
+        }
         foreach (var (name, addresses) in Names)
         {
             if (!other.Names.TryGetValue(name, out var theirs) || !addresses.SequenceEqual(theirs)) return false;

@@ -22,6 +22,9 @@ public static class DnsViews
         ImmutableArray<Ipv4Prefix> ownSubnets =
             [.. topology.Networks.Where(n => n.Driver == NetworkDriver.Bridge).Select(n => n.Subnet).Distinct().Order()];
 
+        ImmutableArray<Ipv6Prefix> ownIpv6 =
+            [.. topology.Networks.Where(n => n.Driver == NetworkDriver.Bridge && n.Ipv6Subnet is not null).Select(n => n.Ipv6Subnet!.Value).Distinct().Order()];
+
         var views = ImmutableArray.CreateBuilder<DnsView>();
         foreach (var c in topology.Containers)
         {
@@ -30,7 +33,7 @@ public static class DnsViews
             // the first one's holders, so every address returned is one it reaches directly.
             ImmutableArray<DnsZone> seen = [.. c.Endpoints.Select(e => zones.GetValueOrDefault(e.Network)).OfType<DnsZone>().Distinct()];
             if (seen.IsEmpty) continue;
-            views.Add(new DnsView(ns, seen, ownSubnets));
+            views.Add(new DnsView(ns, seen, ownSubnets) { OwnIpv6Subnets = ownIpv6 });
         }
         return views.ToImmutable();
     }
@@ -55,6 +58,8 @@ public static class DnsViews
     {
         var names = new Dictionary<string, List<Ipv4Address>>(StringComparer.Ordinal);
         var pointers = new Dictionary<Ipv4Address, ImmutableArray<string>>();
+        var names6 = new Dictionary<string, List<Ipv6Address>>(StringComparer.Ordinal);
+        var pointers6 = new Dictionary<Ipv6Address, ImmutableArray<string>>();
         foreach (var c in containers)
         {
             if (c.Mode != NetworkModeKind.Networks) continue;
@@ -74,11 +79,20 @@ public static class DnsViews
                     if (!addresses.Contains(e.Address)) addresses.Add(e.Address);
                 }
                 pointers.TryAdd(e.Address, [.. own, $"{own[0]}.{network.Name}"]);
+                if (e.Ipv6Address is not { } v6) continue;
+                foreach (var name in own.Concat(own.Select(n => $"{n}.{network.Name}")))
+                {
+                    if (!names6.TryGetValue(name, out var addresses)) names6[name] = addresses = [];
+                    if (!addresses.Contains(v6)) addresses.Add(v6);
+                }
+                pointers6.TryAdd(v6, [.. own, $"{own[0]}.{network.Name}"]);
             }
         }
         return new DnsZone(
             network.Name, network.DnsTtl,
             names.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.ToImmutableArray())),
-            pointers.Select(kv => (kv.Key, kv.Value)));
+            pointers.Select(kv => (kv.Key, kv.Value)),
+            names6.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.ToImmutableArray())),
+            pointers6.Select(kv => (kv.Key, kv.Value)));
     }
 }

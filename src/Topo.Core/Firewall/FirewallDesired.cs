@@ -9,7 +9,7 @@ public static class FirewallDesired
     /// <summary>Routing between containers and the outside needs forwarding; Docker turns it on too.</summary>
     public const string IpForwardSysctl = "net.ipv4.ip_forward";
 
-    /// <summary>The same for IPv6, when a network has an IPv6 subnet (Docker with --ipv6 sets it too).</summary>
+    /// <summary>IPv6's twin of <see cref="IpForwardSysctl"/>, on when a non-internal network has IPv6 (Docker sets it with --ipv6).</summary>
     public const string Ipv6ForwardSysctl = "net.ipv6.conf.all.forwarding";
 
     /// <summary>Set on a bridge that receives ports published on 127.0.0.1 (DNAT from the host's loopback).</summary>

@@ -30,7 +30,7 @@ public static class DockerInspect
         w.WriteString("Id", Id($"{n.Project}/{n.Name}"));
         w.WriteString("Scope", "local");
         w.WriteString("Driver", n.Driver);
-        w.WriteBoolean("EnableIPv6", false);
+        w.WriteBoolean("EnableIPv6", n.Ipv6Address is not null);
         w.WriteStartObject("IPAM");
         w.WriteString("Driver", "default");
         w.WriteStartObject("Options");
@@ -41,6 +41,14 @@ public static class DockerInspect
             w.WriteStartObject();
             w.WriteString("Subnet", subnet.ToString());
             if (n.Gateway is { } gw) w.WriteString("Gateway", gw.ToString());
+            w.WriteEndObject();
+        }
+        // Docker lists the IPv6 entry after the IPv4 one.
+        if (n.Ipv6Address is { } v6)
+        {
+            w.WriteStartObject();
+            w.WriteString("Subnet", v6.Network.ToString());
+            w.WriteString("Gateway", v6.Address.ToString());
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -61,7 +69,7 @@ public static class DockerInspect
             w.WriteString("EndpointID", Id($"{e.Project}/{e.Container}/{e.Network}"));
             w.WriteString("MacAddress", e.Mac?.ToString() ?? "");
             w.WriteString("IPv4Address", e.Address?.ToString() ?? "");
-            w.WriteString("IPv6Address", "");
+            w.WriteString("IPv6Address", e.Ipv6Address?.ToString() ?? "");
             w.WriteEndObject();
         }
         w.WriteEndObject();

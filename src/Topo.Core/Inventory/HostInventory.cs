@@ -22,9 +22,15 @@ public sealed record NetworkEntry(
     public bool Masquerade { get; init; } = true;
     /// <summary>The bridge's MTU; null without a bridge.</summary>
     public int? Mtu { get; init; }
+    /// <summary>The bridge's IPv6 address (gateway and subnet); null on an IPv4-only network.</summary>
+    public Ipv6Prefix? Ipv6Address { get; init; }
 }
 
-public sealed record EndpointEntry(string Project, string Container, string Network, string Interface, MacAddress? Mac, Ipv4Prefix? Address);
+public sealed record EndpointEntry(string Project, string Container, string Network, string Interface, MacAddress? Mac, Ipv4Prefix? Address)
+{
+    /// <summary>The interface's IPv6 address; null on an IPv4-only network.</summary>
+    public Ipv6Prefix? Ipv6Address { get; init; }
+}
 
 public sealed record ContainerEntry(string Project, string Name, string Namespace, string? SharesWith, ImmutableArray<EndpointEntry> Endpoints);
 
@@ -45,13 +51,20 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
         _ => null,
     };
 
+    /// <summary>An interface's IPv6 address that topo gives (Docker, too, never shows the kernel's link-local ones).</summary>
+    private static Ipv6Prefix? GlobalIpv6(HostState host, string ns, string link) =>
+        host.Addresses.FirstOrDefault(a => a.Namespace == ns && a.Link == link && a.Address.IsV6 && !a.Address.V6.Address.IsLinkLocal)?.Address.V6;
+
     public static HostInventory Of(HostState host)
     {
         var endpoints = host.Links
             .Where(l => l.Namespace != HostState.Host && l.Owner is { Role: LabelRole.Endpoint })
             .Select(l => new EndpointEntry(
                 l.Owner!.Project, l.Owner.Container!, l.Owner.Network!, l.Name, l.Mac,
-                host.Addresses.FirstOrDefault(a => a.Namespace == l.Namespace && a.Link == l.Name && !a.Address.IsV6)?.Address.V4))
+                host.Addresses.FirstOrDefault(a => a.Namespace == l.Namespace && a.Link == l.Name && !a.Address.IsV6)?.Address.V4)
+            {
+                Ipv6Address = GlobalIpv6(host, l.Namespace, l.Name),
+            })
             .OrderBy(e => e.Container, StringComparer.Ordinal).ThenBy(e => e.Interface, StringComparer.Ordinal)
             .ToList();
 
@@ -69,6 +82,7 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
                 Icc = policy.Icc,
                 Masquerade = policy.Masquerade,
                 Mtu = bridge.Mtu,
+                Ipv6Address = GlobalIpv6(host, bridge.Namespace, bridge.Name),
             };
         }
         // Networks without a bridge (macvlan) are known by their endpoints.

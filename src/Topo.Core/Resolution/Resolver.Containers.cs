@@ -16,6 +16,10 @@ public static partial class Resolver
         public ResolvedNetwork Network { get; } = network;
         public Label Label { get; } = label;
         public Ipv4Address? Address { get; set; }
+        public Ipv6Address? Address6 { get; set; }
+
+        /// <summary>The MAC the interface gets: the one given, else derived from the IPv4 address (Docker's 02:42:…).</summary>
+        public MacAddress Mac => Attachment.MacAddress ?? MacAddress.FromIpv4(Address!.Value);
     }
 
     /// <summary>
@@ -29,7 +33,7 @@ public static partial class Resolver
         var byName = networks.ToDictionary(n => n.Name);
         var allocators = networks.ToDictionary(n => n.Name, n => new AddressAllocator(
             n.Subnet, n.IpRange,
-            (context.Spec.FindNetwork(n.Name)?.AuxAddresses.Select(a => a.Address) ?? []).Append(n.Gateway)));
+            (context.Spec.FindNetwork(n.Name)?.AuxAddresses.Where(a => !a.Address.IsV6).Select(a => a.Address.V4) ?? []).Append(n.Gateway)));
         var pending = new List<PendingEndpoint>();
         foreach (var container in context.Spec.Containers)
         {
@@ -77,6 +81,8 @@ public static partial class Resolver
             else context.Error(p.Attachment.Span,
                 $"container '{p.Container.Name}': network '{p.Network.Name}' has no free address left in {p.Network.IpRange ?? p.Network.Subnet}");
         }
+
+        AllocateIpv6(context, networks, pending);
 
         // Grouped by reference once: filtering the list per container compared records (deeply) N² times.
         var byContainer = new Dictionary<ContainerSpec, List<PendingEndpoint>>(ReferenceEqualityComparer.Instance);
@@ -141,6 +147,7 @@ public static partial class Resolver
         };
         if (container.Mode == NetworkModeKind.Container && OwnerOfNamespace(context.Spec, container) is null) ns = null;
         var gateway = DefaultRouteEndpoint(endpoints);
+        var gateway6 = DefaultRouteEndpoint([.. endpoints.Where(p => p.Address6 is not null)]);
         var resolved = endpoints
             .Where(p => p.Address is not null)
             .Select(p => new ResolvedEndpoint(
@@ -148,11 +155,15 @@ public static partial class Resolver
                 Naming.ContainerInterface(p.Index),
                 p.Address!.Value,
                 p.Network.Subnet.Length,
-                p.Attachment.MacAddress ?? MacAddress.FromIpv4(p.Address.Value),
+                p.Mac,
                 p.Network.Driver == NetworkDriver.Bridge ? Naming.HostVethName(context.Project, container.Name, p.Network.Name) : null,
                 p.Attachment.Aliases,
                 p == gateway,
-                p.Label))
+                p.Label)
+            {
+                Ipv6Address = p.Address6,
+                Ipv6DefaultRoute = p.Address6 is not null && p == gateway6,
+            })
             .ToImmutableArray();
         return new ResolvedContainer(container.Name, container.Mode, ns, resolved, container.Ports, label);
     }

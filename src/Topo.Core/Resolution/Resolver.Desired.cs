@@ -23,6 +23,11 @@ public static partial class Resolver
                 {
                     Owner = network.Label,
                 });
+                if (network.Ipv6Subnet is { } subnet6)
+                    resources.Add(new AddressState(HostState.Host, network.BridgeName!, new Ipv6Prefix(network.Ipv6Gateway!.Value, subnet6.Length))
+                    {
+                        Owner = network.Label,
+                    });
             }
             else if (network.Parent is { } parent && VlanName.TryParse(parent.Name, out var lower, out var vid) &&
                      context.Observed.FindLink(parent) is not { Owner: null })
@@ -126,6 +131,14 @@ public static partial class Resolver
             resources.Add(new RouteState(ns, new Ipv4Prefix(Ipv4Address.Any, 0))
             {
                 Owner = containerLabel, Gateway = network.Gateway, Device = e.Interface,
+            });
+        if (e.Ipv6Address is { } address6)
+            resources.Add(new AddressState(ns, e.Interface, new Ipv6Prefix(address6, network.Ipv6Subnet!.Value.Length)) { Owner = e.Label });
+        if (e.Ipv6DefaultRoute)
+            // Metric 0: the family's default, which the kernel stores (and Docker shows) as 1024.
+            resources.Add(new RouteState(ns, new Ipv6Prefix(Ipv6Address.Any, 0))
+            {
+                Owner = containerLabel, Gateway = network.Ipv6Gateway, Device = e.Interface,
             });
     }
 }

@@ -77,7 +77,7 @@ public static partial class Resolver
                 HostBindingIpv4: network.HostBindingIpv4,
                 Label: label));
         }
-        return result.ToImmutable();
+        return ResolveIpv6Networks(context, specs, result.ToImmutable());
     }
 
     /// <summary>

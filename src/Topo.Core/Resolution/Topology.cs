@@ -87,4 +87,10 @@ public sealed record ResolvedEndpoint(
 {
     /// <summary>The endpoint's IPv6 address (its prefix length is the network's); null on an IPv4-only network.</summary>
     public Ipv6Address? Ipv6Address { get; init; }
+
+    /// <summary>
+    /// The container's IPv6 default route goes through this endpoint: chosen among its IPv6
+    /// endpoints by the IPv4 rule (gw_priority), so usually the IPv4 one's (Docker 27 picks per family too).
+    /// </summary>
+    public bool Ipv6DefaultRoute { get; init; }
 }

@@ -16,6 +16,7 @@ internal static class ContainerChecks
         foreach (var c in containers) byName.TryAdd(c.Name, c);
 
         var taken = new Dictionary<(string Network, Ipv4Address Address), (string Container, SourceSpan At)>();
+        var taken6 = new Dictionary<(string Network, Ipv6Address Address), (string Container, SourceSpan At)>();
         var published = new PublishedPorts();
         foreach (var c in containers)
         {
@@ -31,7 +32,9 @@ internal static class ContainerChecks
                 // declared non-internal bridge. Undeclared networks count, so one mistake gives one error.
                 publishable |= !known || network is null || (network.Driver == NetworkDriver.Bridge && network.Internal != true);
                 if (a.Ipv4 is { } ip && known) CheckStatic(c, a, ip, network, taken, bag);
+                if (a.Ipv6 is { } ip6 && known) CheckStatic6(c, a, ip6, network, taken6, bag);
             }
+            CheckIpv6Ports(c, byNetwork, bag);
             if (c.Ports.Length > 0 && allInternal)
                 bag.Error(c.At("ports"), $"container '{c.Name}' publishes ports but is only on internal networks, which the host cannot reach into; add a non-internal network such as bridge");
             else if (c.Ports.Length > 0 && !publishable && c.Networks.Length > 0)
@@ -117,6 +120,60 @@ internal static class ContainerChecks
         else taken.Add((n.Name, ip), (c.Name, at));
     }
 
+    private static void CheckStatic6(ContainerSpec c, AttachmentSpec a, Ipv6Address ip, NetworkDraft? n,
+        Dictionary<(string, Ipv6Address), (string Container, SourceSpan At)> taken, DiagnosticBag bag)
+    {
+        var at = a.At("ipv6");
+        if (n is not { EnableIpv6: true })
+        {
+            bag.Error(at, $"ipv6 {ip}: network '{a.Network}' has no IPv6; add enable_ipv6: true and an IPv6 subnet to it");
+            return;
+        }
+        if (n.Ipv6Subnet is not { } subnet)
+        {
+            bag.Error(at, $"ipv6 needs network '{a.Network}' to declare an IPv6 subnet; like Docker, topo gives static addresses only on networks with a configured subnet");
+            return;
+        }
+        if (!subnet.Contains(ip)) { bag.Error(at, $"ipv6 {ip} is outside subnet {subnet} of network '{n.Name}'"); return; }
+        if (ip == subnet.First) { bag.Error(at, $"ipv6 {ip} is the subnet-router anycast address of {subnet}"); return; }
+        if (Ipv6Checks.EffectiveGateway(n) is { } gw && ip == gw)
+        {
+            var note = n.Ipv6Gateway is null ? " (the first address, since no IPv6 gateway is given)" : "";
+            bag.Error(at, $"ipv6 {ip} is the gateway of network '{n.Name}'{note}");
+            return;
+        }
+        foreach (var aux in n.Aux)
+        {
+            if (aux.Address == ip) { bag.Error(at, $"ipv6 {ip} is reserved by aux address '{aux.Name}' of network '{n.Name}'"); return; }
+        }
+        if (taken.TryGetValue((n.Name, ip), out var owner))
+            bag.Error(at, $"ipv6 {ip} on network '{n.Name}' is already given to container '{owner.Container}' (line {owner.At.Line})");
+        else taken.Add((n.Name, ip), (c.Name, at));
+    }
+
+    /// <summary>
+    /// A port on an IPv6 host address arrives through the network ports are published through
+    /// (the default route's if it is a non-internal bridge, else the first such: as the resolver
+    /// picks it); that network needs IPv6, or the DNAT would have no IPv6 address to lead to.
+    /// </summary>
+    private static void CheckIpv6Ports(ContainerSpec c, Dictionary<string, NetworkDraft> byNetwork, DiagnosticBag bag)
+    {
+        if (!c.Ports.Any(p => p.HostIp is { IsV6: true })) return;
+        AttachmentSpec? route = null, firstBridge = null;
+        foreach (var a in c.Networks)
+        {
+            var n = byNetwork.GetValueOrDefault(a.Network);
+            if (n is null && a.Network != BuiltIns.Bridge) continue;
+            if (n?.Internal == true) continue;
+            if (route is null || a.GwPriority > route.GwPriority) route = a;
+            if (n is null || n.Driver == NetworkDriver.Bridge) firstBridge ??= a;
+        }
+        var through = route is not null && (byNetwork.GetValueOrDefault(route.Network) is null or { Driver: NetworkDriver.Bridge }) ? route : firstBridge;
+        if (through is null || byNetwork.GetValueOrDefault(through.Network) is { EnableIpv6: true }) return;
+        foreach (var p in c.Ports.Where(p => p.HostIp is { IsV6: true }))
+            bag.Error(p.Span, $"port {p} is published on an IPv6 host address, but container '{c.Name}' publishes through network '{through.Network}', which has no IPv6; add enable_ipv6: true to '{through.Network}', or publish on an IPv4 address");
+    }
+
     /// <summary>Host ports published so far: single ports by number (thousands of them stay cheap), ranges in a list.</summary>
     private sealed class PublishedPorts
     {
@@ -144,17 +201,35 @@ internal static class ContainerChecks
     {
         foreach (var (other, owner) in published.Overlapping(p))
         {
-            if (IsWildcard(p.HostIp) || IsWildcard(other.HostIp) || p.HostIp == other.HostIp)
+            if (Collide(p.HostIp, other.HostIp))
             {
                 var who = owner == c.Name ? "this container" : $"container '{owner}'";
-                bag.Error(p.Span, $"host port {p.HostPorts}/{Lower(p.Protocol)} on {p.HostIp ?? Ipv4Address.Any} collides with {other.HostIp ?? Ipv4Address.Any}:{other.HostPorts}/{Lower(other.Protocol)} published by {who} (line {other.Span.Line})");
+                bag.Error(p.Span, $"host port {p.HostPorts}/{Lower(p.Protocol)} on {Show(p.HostIp)} collides with {Show(other.HostIp)}:{other.HostPorts}/{Lower(other.Protocol)} published by {who} (line {other.Span.Line})");
                 return;
             }
         }
         published.Add(p, c.Name);
     }
 
-    private static bool IsWildcard(Ipv4Address? ip) => ip is null || ip.Value == Ipv4Address.Any;
+    /// <summary>
+    /// No address means every address of both families; 0.0.0.0 every IPv4 one and [::] every
+    /// IPv6 one; two addresses of different families never meet.
+    /// </summary>
+    private static bool Collide(IpAddress? a, IpAddress? b)
+    {
+        if (a is not { } x || b is not { } y) return true;
+        if (x.IsV6 != y.IsV6) return false;
+        return x == y || IsWildcard(x) || IsWildcard(y);
+    }
+
+    private static bool IsWildcard(IpAddress ip) => ip.IsV6 ? ip.V6 == Ipv6Address.Any : ip.V4 == Ipv4Address.Any;
+
+    private static string Show(IpAddress? ip) => ip switch
+    {
+        null => Ipv4Address.Any.ToString(),
+        { IsV6: true } v6 => $"[{v6}]",
+        { } v4 => v4.ToString(),
+    };
 
     private static string Lower(Protocol p) => p == Protocol.Tcp ? "tcp" : "udp";
 }

@@ -7,7 +7,7 @@ namespace Topo.Core.Spec;
 internal static class ContainerReader
 {
     public static readonly string[] Keys = ["networks", "ports", "network_mode"];
-    public static readonly string[] AttachmentKeys = ["ipv4", "aliases", "gw_priority", "mac_address"];
+    public static readonly string[] AttachmentKeys = ["ipv4", "ipv6", "aliases", "gw_priority", "mac_address"];
 
     public static ContainerSpec Read(YScalar name, YNode value, DiagnosticBag bag)
     {
@@ -107,6 +107,7 @@ internal static class ContainerReader
     {
         var positions = ImmutableDictionary.CreateBuilder<string, SourceSpan>(StringComparer.Ordinal);
         Ipv4Address? ipv4 = null;
+        Ipv6Address? ipv6 = null;
         var aliases = ImmutableArray.CreateBuilder<string>();
         var gwPriority = 0;
         MacAddress? mac = null;
@@ -117,6 +118,7 @@ internal static class ContainerReader
                 switch (key.Value)
                 {
                     case "ipv4": ipv4 = NodeReader.Address(v, "ipv4", bag); break;
+                    case "ipv6": ipv6 = NodeReader.Ipv6(v, "ipv6", bag); break;
                     case "aliases": ReadAliases(v, aliases, bag); break;
                     case "gw_priority": NodeReader.Int(v, "gw_priority", bag, out gwPriority); break;
                     case "mac_address": mac = ReadMac(v, bag); break;
@@ -127,7 +129,7 @@ internal static class ContainerReader
                 positions[key.Value] = bag.At(v);
             }
         }
-        return new AttachmentSpec(name.Value, ipv4, aliases.ToImmutable(), gwPriority, mac, bag.At(name), positions.ToImmutable());
+        return new AttachmentSpec(name.Value, ipv4, aliases.ToImmutable(), gwPriority, mac, bag.At(name), positions.ToImmutable()) { Ipv6 = ipv6 };
     }
 
     private static void ReadAliases(YNode v, ImmutableArray<string>.Builder into, DiagnosticBag bag)

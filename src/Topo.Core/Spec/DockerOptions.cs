@@ -16,8 +16,10 @@ internal static class DockerOptions
     public const string HostBindingIpv4 = "com.docker.network.bridge.host_binding_ipv4";
     public const string Parent = "parent";
     public const string MacvlanMode = "macvlan_mode";
+    /// <summary>What <c>docker network create --ipv6</c> stores in the network's options.</summary>
+    public const string EnableIpv6 = "com.docker.network.enable_ipv6";
 
-    public static readonly string[] Supported = [BridgeName, EnableIcc, EnableMasquerade, Mtu, HostBindingIpv4, Parent, MacvlanMode];
+    public static readonly string[] Supported = [BridgeName, EnableIcc, EnableMasquerade, Mtu, HostBindingIpv4, Parent, MacvlanMode, EnableIpv6];
 
     public static void Fold(NetworkDraft n, YMapping options, DiagnosticBag bag)
     {
@@ -40,6 +42,18 @@ internal static class DockerOptions
                     break;
                 case EnableMasquerade:
                     if (ParseBool(key, scalar, bag) is { } masq) Set(n, "masquerade", masq, n.Masquerade, v => n.Masquerade = v, key, scalar, bag);
+                    break;
+                case EnableIpv6:
+                    if (ParseBool(key, scalar, bag) is { } v6)
+                    {
+                        if (n.Positions.TryGetValue("enable_ipv6", out var where) && n.EnableIpv6 != v6)
+                            bag.Error(scalar, $"option {key.Value} is '{text}' but enable_ipv6 is {(n.EnableIpv6 ? "true" : "false")} (line {where.Line}); give the setting once");
+                        else
+                        {
+                            n.EnableIpv6 = v6;
+                            n.Positions["enable_ipv6"] = bag.At(scalar);
+                        }
+                    }
                     break;
                 case Mtu:
                     if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var mtu))

@@ -16,6 +16,7 @@ internal static class NetworkChecks
         foreach (var n in networks)
         {
             CheckAddresses(n, bag);
+            Ipv6Checks.Check(n, bag);
             CheckDriverFields(n, bag);
             if (n.Mtu is { } mtu && mtu is < MinMtu or > MaxMtu)
                 bag.Error(n.Positions["mtu"], $"mtu {mtu} is outside {MinMtu}..{MaxMtu}");
@@ -34,9 +35,18 @@ internal static class NetworkChecks
         if (n.Subnet is not { } subnet)
         {
             // Docker: "every ip-range or gateway must have a corresponding subnet".
+            if (n.Ipv6Subnet is not null)
+            {
+                const string why = "has no IPv4 subnet to be in; add the IPv4 subnet to subnet:";
+                if (n.Gateway is { } g) bag.Error(n.At("gateway"), $"gateway {g} is IPv4, but network '{n.Name}' {why}");
+                if (n.IpRange is { } r) bag.Error(n.At("ip_range"), $"ip_range {r} is IPv4, but network '{n.Name}' {why}");
+                foreach (var aux in n.Aux.Where(a => !a.Address.IsV6))
+                    bag.Error(aux.Span, $"aux address {aux.Name} {aux.Address} is IPv4, but network '{n.Name}' {why}");
+                return;
+            }
             if (n.Gateway is not null) bag.Error(n.At("gateway"), "gateway needs a subnet; add subnet: to the network");
             if (n.IpRange is not null) bag.Error(n.At("ip_range"), "ip_range needs a subnet; add subnet: to the network");
-            if (n.Aux.Count > 0) bag.Error(n.At("aux_addresses"), "aux_addresses need a subnet; add subnet: to the network");
+            if (n.Aux.Any(a => !a.Address.IsV6)) bag.Error(n.At("aux_addresses"), "aux_addresses need a subnet; add subnet: to the network");
             return;
         }
         if (subnet.Length > 30)
@@ -53,7 +63,7 @@ internal static class NetworkChecks
         if (n.IpRange is { } range && !subnet.Contains(range))
             bag.Error(n.At("ip_range"), $"ip_range {range} is not inside subnet {subnet}");
         foreach (var aux in n.Aux)
-            if (!subnet.Contains(aux.Address))
+            if (!aux.Address.IsV6 && !subnet.Contains(aux.Address.V4))
                 bag.Error(aux.Span, $"aux address {aux.Name} {aux.Address} is outside subnet {subnet}");
     }
 
@@ -98,6 +108,17 @@ internal static class NetworkChecks
                     if (networks[j].Subnet is { } other && subnet.Overlaps(other))
                     {
                         bag.Error(n.At("subnet"), $"subnet {subnet} of network '{n.Name}' overlaps subnet {other} of network '{networks[j].Name}' (line {networks[j].At("subnet").Line})");
+                        break;
+                    }
+                }
+            }
+            if (n.Ipv6Subnet is { } subnet6)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (networks[j].Ipv6Subnet is { } other && subnet6.Overlaps(other))
+                    {
+                        bag.Error(n.At(NetworkSpec.Ipv6Field("subnet")), $"subnet {subnet6} of network '{n.Name}' overlaps subnet {other} of network '{networks[j].Name}' (line {networks[j].At(NetworkSpec.Ipv6Field("subnet")).Line})");
                         break;
                     }
                 }

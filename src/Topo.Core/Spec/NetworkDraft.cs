@@ -14,6 +14,10 @@ internal sealed class NetworkDraft(string name, SourceSpan span)
     public Ipv4Prefix? Subnet { get; set; }
     public Ipv4Address? Gateway { get; set; }
     public Ipv4Prefix? IpRange { get; set; }
+    public bool EnableIpv6 { get; set; }
+    public Ipv6Prefix? Ipv6Subnet { get; set; }
+    public Ipv6Address? Ipv6Gateway { get; set; }
+    public Ipv6Prefix? Ipv6Range { get; set; }
     public ImmutableArray<AuxAddress>.Builder Aux { get; } = ImmutableArray.CreateBuilder<AuxAddress>();
     public bool? Internal { get; set; }
     public bool? Icc { get; set; }
@@ -37,5 +41,9 @@ internal sealed class NetworkDraft(string name, SourceSpan span)
         BridgeName, Dns, Parent, Mode, HostBindingIpv4, Options.ToImmutable(), Span, Positions.ToImmutable())
     {
         DnsTtl = DnsTtl,
+        EnableIpv6 = EnableIpv6,
+        Ipv6Subnet = Ipv6Subnet,
+        Ipv6Gateway = Ipv6Gateway,
+        Ipv6Range = Ipv6Range,
     };
 }

@@ -4,7 +4,7 @@ namespace Topo.Core.Spec;
 internal static class NetworkReader
 {
     public static readonly string[] Keys =
-        ["driver", "subnet", "gateway", "ip_range", "aux_addresses", "internal", "icc", "masquerade", "mtu", "bridge_name", "dns", "parent", "mode", "options"];
+        ["driver", "enable_ipv6", "subnet", "gateway", "ip_range", "aux_addresses", "internal", "icc", "masquerade", "mtu", "bridge_name", "dns", "parent", "mode", "options"];
 
     public static NetworkDraft Read(YScalar name, YNode value, DiagnosticBag bag)
     {
@@ -29,9 +29,29 @@ internal static class NetworkReader
                     }
                     else n.DriverKnown = false;
                     break;
-                case "subnet": n.Subnet = NodeReader.Prefix(v, field, bag); break;
-                case "gateway": n.Gateway = NodeReader.Address(v, field, bag); break;
-                case "ip_range": n.IpRange = NodeReader.Prefix(v, field, bag); break;
+                case "enable_ipv6": if (NodeReader.Bool(v, field, bag, out var v6)) n.EnableIpv6 = v6; break;
+                case "subnet" or "ip_range":
+                    foreach (var (node, prefix) in PerFamily(v, field, static (x, f, b) => NodeReader.AnyPrefix(x, f, b), p => p.IsV6, bag))
+                    {
+                        if (!prefix.IsV6)
+                        {
+                            if (field == "subnet") n.Subnet = prefix.V4; else n.IpRange = prefix.V4;
+                            n.Positions[field] = bag.At(node);
+                        }
+                        else
+                        {
+                            if (field == "subnet") n.Ipv6Subnet = prefix.V6; else n.Ipv6Range = prefix.V6;
+                            n.Positions[NetworkSpec.Ipv6Field(field)] = bag.At(node);
+                        }
+                    }
+                    break;
+                case "gateway":
+                    foreach (var (node, address) in PerFamily(v, field, static (x, f, b) => NodeReader.AnyAddress(x, f, b), a => a.IsV6, bag))
+                    {
+                        if (address.IsV6) n.Ipv6Gateway = address.V6; else n.Gateway = address.V4;
+                        n.Positions[address.IsV6 ? NetworkSpec.Ipv6Field(field) : field] = bag.At(node);
+                    }
+                    break;
                 case "aux_addresses": ReadAux(n, v, bag); break;
                 case "internal": if (NodeReader.Bool(v, field, bag, out var i)) n.Internal = i; break;
                 case "icc": if (NodeReader.Bool(v, field, bag, out var icc)) n.Icc = icc; break;
@@ -57,10 +77,37 @@ internal static class NetworkReader
                     bag.Error(key, KeySuggester.UnknownKeyMessage("key", field, Keys));
                     break;
             }
-            if (known) n.Positions[field] = bag.At(v);
+            if (known) n.Positions.TryAdd(field, bag.At(v));
         }
         if (options is not null) DockerOptions.Fold(n, options, bag);
         return n;
+    }
+
+    /// <summary>
+    /// <c>subnet</c>, <c>gateway</c>, <c>ip_range</c>: one value, or a list of at most one per family
+    /// (Docker's <c>--subnet</c> given twice). Each parsed value with the node it came from.
+    /// </summary>
+    private static List<(YNode Node, T Value)> PerFamily<T>(YNode value, string field,
+        Func<YNode, string, DiagnosticBag, T?> parse, Func<T, bool> isV6, DiagnosticBag bag)
+        where T : struct
+    {
+        var items = value is YSequence seq ? seq.Items : [value];
+        if (value is YSequence && items.Count == 0)
+            bag.Error(value, $"{field}: the list is empty; give one IPv4 and/or one IPv6 value, or leave {field} out");
+        var result = new List<(YNode, T)>();
+        foreach (var item in items)
+        {
+            if (parse(item, field, bag) is not { } parsed) continue;
+            var twin = result.FindIndex(r => isV6(r.Item2) == isV6(parsed));
+            if (twin >= 0)
+            {
+                var family = isV6(parsed) ? "IPv6" : "IPv4";
+                bag.Error(item, $"{field}: a second {family} value ({parsed}; the first is {result[twin].Item2} at line {result[twin].Item1.Line}); a network has at most one {field} per family");
+                continue;
+            }
+            result.Add((item, parsed));
+        }
+        return result;
     }
 
     private static void ReadAux(NetworkDraft n, YNode value, DiagnosticBag bag)
@@ -68,7 +115,7 @@ internal static class NetworkReader
         if (NodeReader.Mapping(value, "aux_addresses", bag, allowNull: false) is not { } map) return;
         foreach (var (key, v) in map.Entries)
         {
-            if (NodeReader.Address(v, $"aux_addresses.{key.Value}", bag) is { } address)
+            if (NodeReader.AnyAddress(v, $"aux_addresses.{key.Value}", bag) is { } address)
                 n.Aux.Add(new AuxAddress(key.Value, address, bag.At(v)));
         }
     }

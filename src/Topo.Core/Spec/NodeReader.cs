@@ -61,7 +61,8 @@ internal static class NodeReader
         var text = String(node, field, bag);
         if (text is null) return null;
         if (Ipv4Address.TryParse(text, out var address)) return address;
-        bag.Error(node, $"{field}: '{text}' is not an IPv4 address (a.b.c.d, no leading zeros)");
+        var hint = field == "ipv4" && Ipv6Address.TryParse(text, out _) ? "; an IPv6 address goes under ipv6:" : "";
+        bag.Error(node, $"{field}: '{text}' is not an IPv4 address (a.b.c.d, no leading zeros){hint}");
         return null;
     }
 
@@ -76,6 +77,48 @@ internal static class NodeReader
             return null;
         }
         if (!prefix.IsNetwork)
+        {
+            bag.Error(node, $"{field}: {text} has host bits set; did you mean {prefix.Network}?");
+            return prefix.Network; // go on with what was meant, so later checks do not pile up
+        }
+        return prefix;
+    }
+
+    /// <summary>An address of either family (<c>subnet</c>, <c>gateway</c> and friends take one of each).</summary>
+    public static IpAddress? AnyAddress(YNode node, string field, DiagnosticBag bag)
+    {
+        var text = String(node, field, bag);
+        if (text is null) return null;
+        if (IpAddress.TryParse(text, out var address)) return address;
+        bag.Error(node, text.Contains(':')
+            ? $"{field}: '{text}' is not an IPv6 address"
+            : $"{field}: '{text}' is not an IPv4 address (a.b.c.d, no leading zeros)");
+        return null;
+    }
+
+    public static Ipv6Address? Ipv6(YNode node, string field, DiagnosticBag bag)
+    {
+        var text = String(node, field, bag);
+        if (text is null) return null;
+        if (Ipv6Address.TryParse(text, out var address)) return address;
+        var hint = Ipv4Address.TryParse(text, out _) ? "; an IPv4 address goes under ipv4:" : "";
+        bag.Error(node, $"{field}: '{text}' is not an IPv6 address{hint}");
+        return null;
+    }
+
+    /// <summary>A subnet of either family; host bits set is an error that names the network address meant.</summary>
+    public static IpPrefix? AnyPrefix(YNode node, string field, DiagnosticBag bag)
+    {
+        var text = String(node, field, bag);
+        if (text is null) return null;
+        if (!IpPrefix.TryParse(text, out var prefix))
+        {
+            bag.Error(node, text.Contains(':')
+                ? $"{field}: '{text}' is not an IPv6 subnet in CIDR form (address/len, len 0..128)"
+                : $"{field}: '{text}' is not an IPv4 subnet in CIDR form (a.b.c.d/len, len 0..32)");
+            return null;
+        }
+        if (prefix.Network != prefix)
         {
             bag.Error(node, $"{field}: {text} has host bits set; did you mean {prefix.Network}?");
             return prefix.Network; // go on with what was meant, so later checks do not pile up

@@ -51,9 +51,28 @@ internal static class PortReader
             protocol = proto;
             text = text[..slash];
         }
-        if (text.StartsWith('[') || text.Count(c => c == ':') > 2)
+        IpAddress? hostIp = null;
+        if (text.StartsWith('['))
         {
-            bag.Error(s, $"ports: '{s.Value}' uses an IPv6 address; topo publishes on IPv4 only");
+            // [v6]:host_port:container_port, as Docker writes an IPv6 host address.
+            var close = text.IndexOf(']');
+            if (close < 0 || close + 1 >= text.Length || text[close + 1] != ':' || !Ipv6Address.TryParse(text[1..close], out var v6))
+            {
+                bag.Error(s, $"ports: '{s.Value}' is not [ipv6_address]:host_port:container_port[/tcp|/udp]");
+                return null;
+            }
+            if (!Publishable(v6, s, s.Value, bag)) return null;
+            hostIp = v6;
+            text = text[(close + 2)..];
+            if (text.Count(c => c == ':') != 1)
+            {
+                bag.Error(s, $"ports: '{s.Value}' is not [ipv6_address]:host_port:container_port[/tcp|/udp]");
+                return null;
+            }
+        }
+        else if (text.Count(c => c == ':') > 2)
+        {
+            bag.Error(s, $"ports: '{s.Value}' has an IPv6 host address without brackets; write it as \"[address]:host_port:container_port\"");
             return null;
         }
         var parts = text.Split(':');
@@ -64,12 +83,11 @@ internal static class PortReader
             bag.Error(s, $"ports: '{s.Value}' is not [host_ip:]host_port:container_port[/tcp|/udp]");
             return null;
         }
-        Ipv4Address? hostIp = null;
         if (parts.Length == 3)
         {
             if (!Ipv4Address.TryParse(parts[0], out var ip))
             {
-                bag.Error(s, $"ports: host address '{parts[0]}' in '{s.Value}' is not an IPv4 address");
+                bag.Error(s, $"ports: host address '{parts[0]}' in '{s.Value}' is not an IPv4 address (an IPv6 one goes in brackets: [fd00::5]:8080:80)");
                 return null;
             }
             hostIp = ip;
@@ -96,7 +114,7 @@ internal static class PortReader
     private static PortSpec? ReadLong(YMapping map, DiagnosticBag bag)
     {
         int? target = null, published = null;
-        Ipv4Address? hostIp = null;
+        IpAddress? hostIp = null;
         var protocol = Protocol.Tcp;
         var ok = true;
         foreach (var (key, v) in map.Entries)
@@ -106,8 +124,8 @@ internal static class PortReader
                 case "target": target = LongPort(v, "target", bag); ok &= target is not null; break;
                 case "published": published = LongPort(v, "published", bag); ok &= published is not null; break;
                 case "host_ip":
-                    hostIp = NodeReader.Address(v, "host_ip", bag);
-                    ok &= hostIp is not null;
+                    hostIp = NodeReader.AnyAddress(v, "host_ip", bag);
+                    ok &= hostIp is not null && (!hostIp.Value.IsV6 || Publishable(hostIp.Value.V6, v, $"host_ip {hostIp}", bag));
                     break;
                 case "protocol":
                     if (NodeReader.String(v, "protocol", bag) is { } p && Enums.Protocol(p) is { } proto) protocol = proto;
@@ -134,6 +152,24 @@ internal static class PortReader
             return null;
         }
         return ok && target is { } t && published is { } pub ? new PortSpec(hostIp, pub, t, protocol, bag.At(map)) : null;
+    }
+
+    /// <summary>
+    /// Ports reach containers by DNAT. An IPv6 loopback or link-local destination cannot be
+    /// DNATed to another interface: IPv6 has no route_localnet (what makes 127.0.0.1 work), and
+    /// Docker serves [::1] only through its userland proxy, which topo does not run.
+    /// </summary>
+    private static bool Publishable(Ipv6Address address, YNode at, string what, DiagnosticBag bag)
+    {
+        if (address.IsLoopback)
+            bag.Error(at, $"ports: '{what}' publishes on the IPv6 loopback [::1], which NAT cannot forward to a container " +
+                "(the kernel has no IPv6 route_localnet; Docker serves [::1] only through its userland proxy, which topo does not run); " +
+                "publish on 127.0.0.1 for a port only this host reaches, or on [::] or a host IPv6 address");
+        else if (address.IsLinkLocal)
+            bag.Error(at, $"ports: '{what}' publishes on the link-local address {address}, which NAT cannot forward to a container; " +
+                "use a global or unique-local address of the host, or [::]");
+        else return true;
+        return false;
     }
 
     private static int? LongPort(YNode v, string field, DiagnosticBag bag)

@@ -50,10 +50,26 @@ public sealed record NetworkSpec(
     /// <summary>TTL of the embedded resolver's answers for this network's names (<c>dns: {ttl: N}</c>); null: the default.</summary>
     public uint? DnsTtl { get; init; }
 
+    /// <summary><c>enable_ipv6</c> (or Docker's <c>com.docker.network.enable_ipv6</c>): the network is dual stack.</summary>
+    public bool EnableIpv6 { get; init; }
+
+    /// <summary>The IPv6 value of <c>subnet</c>; null: from the default pool when <see cref="EnableIpv6"/>.</summary>
+    public Addressing.Ipv6Prefix? Ipv6Subnet { get; init; }
+
+    /// <summary>The IPv6 value of <c>gateway</c>; null: the subnet's <c>::1</c>.</summary>
+    public Addressing.Ipv6Address? Ipv6Gateway { get; init; }
+
+    /// <summary>The IPv6 value of <c>ip_range</c>.</summary>
+    public Addressing.Ipv6Prefix? Ipv6Range { get; init; }
+
+    /// <summary>Where an IPv6 value was written: <c>subnet</c>'s IPv6 entry is at <c>At(Ipv6Field("subnet"))</c>.</summary>
+    public static string Ipv6Field(string field) => "ipv6 " + field;
+
     public SourceSpan At(string field) => Positions.TryGetValue(field, out var span) ? span : Span;
 }
 
-public sealed record AuxAddress(string Name, Addressing.Ipv4Address Address, SourceSpan Span);
+/// <summary>A named address of either family that IPAM never hands out (<c>--aux-address</c>).</summary>
+public sealed record AuxAddress(string Name, Addressing.IpAddress Address, SourceSpan Span);
 
 public enum NetworkModeKind { Networks, Host, None, Container }
 
@@ -83,6 +99,9 @@ public sealed record AttachmentSpec(
     SourceSpan Span,
     ImmutableDictionary<string, SourceSpan> Positions)
 {
+    /// <summary>A static IPv6 address on a network with IPv6 (<c>ipv6:</c>, Docker's <c>--ip6</c>).</summary>
+    public Addressing.Ipv6Address? Ipv6 { get; init; }
+
     public SourceSpan At(string field) => Positions.TryGetValue(field, out var span) ? span : Span;
 }
 
@@ -94,7 +113,8 @@ public enum Protocol { Tcp, Udp }
 /// as Docker maps them: host port <c>HostPort + i</c> to container port <c>ContainerPort + i</c>.
 /// </summary>
 public sealed record PortSpec(
-    Addressing.Ipv4Address? HostIp,
+    /// <summary>The host address, either family; null: every address (of each family the network has).</summary>
+    Addressing.IpAddress? HostIp,
     int HostPort,
     int ContainerPort,
     Protocol Protocol,
@@ -115,5 +135,5 @@ public sealed record PortSpec(
         : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{first}-{last}");
 
     public override string ToString() =>
-        $"{(HostIp is { } ip ? ip + ":" : "")}{HostPorts}:{ContainerPorts}/{Protocol.ToString().ToLowerInvariant()}";
+        $"{HostIp switch { null => "", { IsV6: true } ip => $"[{ip}]:", { } ip => ip + ":" }}{HostPorts}:{ContainerPorts}/{Protocol.ToString().ToLowerInvariant()}";
 }

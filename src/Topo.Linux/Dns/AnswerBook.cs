@@ -16,11 +16,13 @@ internal sealed class AnswerBook
 {
     private readonly CompiledZone[] _zones;
     private readonly Ipv4Prefix[] _ownSubnets;
+    private readonly Ipv6Prefix[] _ownIpv6Subnets;
 
-    public AnswerBook(IReadOnlyList<CompiledZone> zones, IReadOnlyList<Ipv4Prefix> ownSubnets)
+    public AnswerBook(IReadOnlyList<CompiledZone> zones, IReadOnlyList<Ipv4Prefix> ownSubnets, IReadOnlyList<Ipv6Prefix>? ownIpv6Subnets = null)
     {
         _zones = [.. zones];
         _ownSubnets = [.. ownSubnets];
+        _ownIpv6Subnets = [.. ownIpv6Subnets ?? []];
     }
 
     public ResponseCache Cache { get; } = new();
@@ -34,11 +36,17 @@ internal sealed class AnswerBook
             foreach (var zone in _zones)
             {
                 if (!zone.Names.TryGetValue(key, out var name)) continue;
+                // A name with only IPv4 answers AAAA with NODATA, as Docker's resolver does.
+                if (wantsInternet && question.RecordType == RecordType.Aaaa)
+                    return zone.Names6.TryGetValue(key, out var name6)
+                        ? new LocalAnswer(LocalResult.Records, name6, null)
+                        : new LocalAnswer(LocalResult.NoData, null, null);
                 return wantsInternet && question.RecordType is RecordType.A or RecordType.Any
                     ? new LocalAnswer(LocalResult.Records, name, null)
                     : new LocalAnswer(LocalResult.NoData, null, null);
             }
         }
+        if (ReverseName6.Of(question.Name) is { } reverse6) return FindReverse6(question, reverse6, wantsInternet);
         if (ReverseName.Of(question.Name) is not { } reverse) return LocalAnswer.NotLocal;
         if (reverse.IsAddress)
         {
@@ -54,6 +62,30 @@ internal sealed class AnswerBook
         // Ours: nothing is there unless it is the parent of a name we hold (then it exists, empty:
         // NXDOMAIN would tell a resolver that nothing exists below it either, RFC 8020).
         return reverse.ExtraLabels == 0 && reverse.Prefix.Length < 32 && AnyPointerIn(reverse.Prefix)
+            ? new LocalAnswer(LocalResult.NoData, null, null)
+            : new LocalAnswer(LocalResult.NoSuchName, null, null);
+    }
+
+    /// <summary>The ip6.arpa twin of the in-addr.arpa rules: a held address answers, the rest inside our subnets is ours to deny.</summary>
+    private LocalAnswer FindReverse6(DnsQuestion question, ReverseName6 reverse, bool wantsInternet)
+    {
+        if (reverse.IsAddress)
+        {
+            foreach (var zone in _zones)
+            {
+                if (!zone.Pointers6.TryGetValue(reverse.Prefix.Address.Value, out var pointer)) continue;
+                return wantsInternet && question.RecordType is RecordType.Ptr or RecordType.Any
+                    ? new LocalAnswer(LocalResult.Records, null, pointer)
+                    : new LocalAnswer(LocalResult.NoData, null, null);
+            }
+        }
+        var own = false;
+        foreach (var subnet in _ownIpv6Subnets)
+            own |= subnet.Length <= reverse.Prefix.Length && subnet.Contains(reverse.Prefix.Address);
+        if (!own) return LocalAnswer.NotLocal;
+        var parent = false;
+        foreach (var zone in _zones) parent |= zone.AnyPointerIn(reverse.Prefix);
+        return reverse.ExtraLabels == 0 && reverse.Prefix.Length < 128 && parent
             ? new LocalAnswer(LocalResult.NoData, null, null)
             : new LocalAnswer(LocalResult.NoSuchName, null, null);
     }
@@ -118,7 +150,10 @@ internal readonly record struct LocalAnswer(LocalResult Result, NameRecord? Name
         {
             for (var i = 0; i < name.Addresses.Length; i++)
             {
-                response.AnswerRecords.Add(new ARecord(owner, name.Ttl, name.Addresses[(rotation + i) % name.Addresses.Length]));
+                var address = name.Addresses[(rotation + i) % name.Addresses.Length];
+                response.AnswerRecords.Add(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                    ? new AaaaRecord(owner, name.Ttl, address)
+                    : new ARecord(owner, name.Ttl, address));
             }
         }
         else if (Pointer is { } pointer)

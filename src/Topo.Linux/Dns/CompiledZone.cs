@@ -39,7 +39,29 @@ internal sealed class CompiledZone
             kv => kv.Key.TrimEnd('.'), kv => new NameRecord([.. kv.Value.Select(ToIPAddress)], ttl), StringComparer.OrdinalIgnoreCase);
         var pointers = zone.OrderedPointers.ToFrozenDictionary(
             p => p.Address.Value, p => new PointerRecord([.. p.Names.Select(n => DomainName.Parse(n))], ttl));
-        return new CompiledZone(zone, names, pointers, [.. zone.OrderedPointers.Select(p => p.Address.Value)]);
+        return new CompiledZone(zone, names, pointers, [.. zone.OrderedPointers.Select(p => p.Address.Value)])
+        {
+            Names6 = zone.Names6.ToFrozenDictionary(
+                kv => kv.Key.TrimEnd('.'), kv => new NameRecord([.. kv.Value.Select(ToIPAddress)], ttl), StringComparer.OrdinalIgnoreCase),
+            Pointers6 = zone.OrderedPointers6.ToFrozenDictionary(
+                p => p.Address.Value, p => new PointerRecord([.. p.Names.Select(n => DomainName.Parse(n))], ttl)),
+            SortedAddresses6 = [.. zone.OrderedPointers6.Select(p => p.Address.Value)],
+        };
+    }
+
+    /// <summary>By name, any case: the names that have IPv6 addresses (a subset of <see cref="Names"/>).</summary>
+    public FrozenDictionary<string, NameRecord> Names6 { get; private init; } = FrozenDictionary<string, NameRecord>.Empty;
+
+    /// <summary>By IPv6 address.</summary>
+    public FrozenDictionary<UInt128, PointerRecord> Pointers6 { get; private init; } = FrozenDictionary<UInt128, PointerRecord>.Empty;
+
+    public UInt128[] SortedAddresses6 { get; private init; } = [];
+
+    public bool AnyPointerIn(Ipv6Prefix prefix)
+    {
+        var i = Array.BinarySearch(SortedAddresses6, prefix.First.Value);
+        if (i < 0) i = ~i;
+        return i < SortedAddresses6.Length && SortedAddresses6[i] <= prefix.Last.Value;
     }
 
     public bool AnyPointerIn(Ipv4Prefix prefix)
@@ -47,6 +69,13 @@ internal sealed class CompiledZone
         var i = Array.BinarySearch(SortedAddresses, prefix.First.Value);
         if (i < 0) i = ~i;
         return i < SortedAddresses.Length && SortedAddresses[i] <= prefix.Last.Value;
+    }
+
+    private static IPAddress ToIPAddress(Ipv6Address address)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        address.WriteBytes(bytes);
+        return new IPAddress(bytes);
     }
 
     private static IPAddress ToIPAddress(Ipv4Address address)

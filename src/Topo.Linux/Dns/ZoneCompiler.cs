@@ -22,10 +22,10 @@ internal sealed class ZoneCompiler(Dictionary<DnsZone, CompiledZone> previousZon
     {
         var zones = new CompiledZone[view.Zones.Length];
         for (var i = 0; i < zones.Length; i++) zones[i] = Compile(view.Zones[i]);
-        var key = new BookKey(zones, view.OwnSubnets);
+        var key = new BookKey(zones, view.OwnSubnets) { OwnIpv6Subnets = view.OwnIpv6Subnets };
         if (!_books.TryGetValue(key, out var book))
         {
-            book = previousBooks.TryGetValue(key, out var kept) ? kept : new AnswerBook(zones, view.OwnSubnets);
+            book = previousBooks.TryGetValue(key, out var kept) ? kept : new AnswerBook(zones, view.OwnSubnets, view.OwnIpv6Subnets);
             _books[key] = book;
         }
         return book;
@@ -45,7 +45,8 @@ internal sealed class BookKey(CompiledZone[] zones, ImmutableArray<Ipv4Prefix> o
 {
     public bool Equals(BookKey? other)
     {
-        if (other is null || other.Zones.Length != Zones.Length || !OwnSubnets.SequenceEqual(other.OwnSubnets)) return false;
+        if (other is null || other.Zones.Length != Zones.Length || !OwnSubnets.SequenceEqual(other.OwnSubnets) ||
+            !OwnIpv6Subnets.SequenceEqual(other.OwnIpv6Subnets)) return false;
         for (var i = 0; i < Zones.Length; i++)
         {
             if (!ReferenceEquals(Zones[i], other.Zones[i])) return false;
@@ -56,6 +57,8 @@ internal sealed class BookKey(CompiledZone[] zones, ImmutableArray<Ipv4Prefix> o
     public CompiledZone[] Zones { get; } = zones;
 
     public ImmutableArray<Ipv4Prefix> OwnSubnets { get; } = ownSubnets;
+
+    public ImmutableArray<Ipv6Prefix> OwnIpv6Subnets { get; init; } = [];
 
     public override bool Equals(object? obj) => Equals(obj as BookKey);
 
