@@ -17,7 +17,8 @@ public static class ForeignDrops
     public static ImmutableArray<Diagnostic> Check(Topology topology, HostState observed)
     {
         if (observed.ForeignFirewall.IsEmpty) return [];
-        var classes = TrafficClasses.Of(topology);
+        var bridgeNetfilter = observed.Sysctls.Any(s => s.Namespace == HostState.Host && s.Name == TrafficClasses.BridgeNetfilterSysctl && s.Value == "1");
+        var classes = TrafficClasses.Of(topology, bridgeNetfilter);
         if (classes.Count == 0) return [];
         var bridges = observed.Links.Where(l => l.Namespace == HostState.Host && l.Type == LinkKind.Bridge && l.Owner is not null)
             .Select(l => l.Name)

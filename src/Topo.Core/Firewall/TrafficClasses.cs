@@ -49,20 +49,31 @@ public sealed record TopoNat(int Priority, bool Dnat);
 /// br_netfilter is loaded): frames from the containers to the host (prerouting, input; routed
 /// traffic is addressed to the gateway's MAC) and from the host to them (output, postrouting).</item>
 /// </list>
-/// Family ip6 sees no IPv4 packet and has no class. Same-bridge traffic between two containers is
-/// not modelled: only br_netfilter sends it through the ip hooks, and a drop of it is ICC's business.
+/// <item>where ICC is on and two containers or more share a bridge, their traffic with each other: the
+/// bridge family's prerouting, forward and postrouting always, and with br_netfilter
+/// (<see cref="BridgeNetfilterSysctl"/> = 1) the ip hooks too, the bridge as both interfaces (none
+/// as the input in postrouting). Internal networks too: internal keeps the outside out, not the peers.</item>
+/// </list>
+/// Family ip6 sees no IPv4 packet and has no class.
 /// </summary>
 public static class TrafficClasses
 {
+    /// <summary>Bridged IPv4 passes the ip hooks (br_netfilter loaded, and on: the default, and Docker's).</summary>
+    public const string BridgeNetfilterSysctl = "net.bridge.bridge-nf-call-iptables";
+
     private static readonly TopoNat Dnat = new(ChainSpec.PriorityDstNat, Dnat: true);
     private static readonly TopoNat Masquerade = new(ChainSpec.PrioritySrcNat, Dnat: false);
 
-    public static List<TrafficClass> Of(Topology topology)
+    /// <param name="bridgeNetfilter">br_netfilter sends bridged traffic through the ip hooks (observed in the host namespace).</param>
+    public static List<TrafficClass> Of(Topology topology, bool bridgeNetfilter = false)
     {
         var classes = new List<TrafficClass>();
-        foreach (var n in topology.Networks.Where(n => n.Driver == NetworkDriver.Bridge && !n.Internal && n.BridgeName is not null))
+        foreach (var n in topology.Networks.Where(n => n.Driver == NetworkDriver.Bridge && n.BridgeName is not null))
         {
             var b = n.BridgeName!;
+            if (n.Icc && topology.Containers.Count(c => c.Endpoints.Any(e => e.Network == n.Name)) >= 2)
+                classes.Add(new TrafficClass($"traffic between containers on {b}", b, [.. Bridged(b, bridgeNetfilter)]));
+            if (n.Internal) continue;
             var fromContainers = Frames(b, toContainers: false);
             var toContainers = Frames(b, toContainers: true);
             classes.Add(new TrafficClass($"connections from containers on {b} out", b, [
@@ -98,6 +109,25 @@ public static class TrafficClasses
                 .. fromContainers]));
         }
         return classes;
+    }
+
+    /// <summary>
+    /// A frame from one port of the bridge to another, connections and replies alike: the bridge family
+    /// sees it at its prerouting, forward and postrouting; the ip hooks only through br_netfilter.
+    /// </summary>
+    private static IEnumerable<HookPacket> Bridged(string bridge, bool bridgeNetfilter)
+    {
+        foreach (var isNew in (bool[])[true, false])
+        {
+            // Ports by some name that is no topo bridge; no output device before the forwarding decision, no input after it.
+            yield return new HookPacket("bridge", "prerouting", null, "", isNew, Dnat: false) { InBridge = bridge };
+            yield return new HookPacket("bridge", "forward", null, null, isNew, Dnat: false) { InBridge = bridge, OutBridge = bridge };
+            yield return new HookPacket("bridge", "postrouting", "", null, isNew, Dnat: false) { OutBridge = bridge };
+            if (!bridgeNetfilter) continue;
+            yield return Ip("prerouting", bridge, "", isNew, Dnat: false);
+            yield return Ip("forward", bridge, bridge, isNew, Dnat: false);
+            yield return Ip("postrouting", "", bridge, isNew, Dnat: false);
+        }
     }
 
     private static HookPacket Ip(string hook, string? @in, string? @out, bool New, bool Dnat) => new("ip", hook, @in, @out, New, Dnat);

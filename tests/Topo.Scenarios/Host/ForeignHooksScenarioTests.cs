@@ -87,6 +87,64 @@ public sealed class ForeignHooksScenarioTests
         s.Ok("destroy");
     }
 
+    private static string Peers { get; } = TempSpec.Write("""
+        version: 1
+        name: peers
+        networks:
+          back: {internal: true}
+        containers:
+          api: {networks: [back]}
+          db: {networks: [back]}
+        """);
+
+    /// <summary>
+    /// Two containers on one bridge, and a table whose forward chain drops everything. With
+    /// br_netfilter on (bridge-nf-call-iptables=1) their traffic passes the ip forward hook and is
+    /// dropped: plan names the chain, and its fix lets the traffic through. With it off, the bridge
+    /// never hands the traffic to the ip hooks: it flows, and plan has nothing to say.
+    /// </summary>
+    [Fact]
+    public void Traffic_within_a_bridge_under_br_netfilter_is_checked_against_forward_drops()
+    {
+        var s = SandboxShell.Run($"\nSPEC={Peers}\n" + """
+            fix_of() { $TOPO plan $1 2>&1 | sed -n 's/.*Fix ([a-z]*): //p' | head -1; }
+            if ! sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null; then echo "no br_netfilter" > /run/skip; fi
+            step skip sh -c "cat /run/skip 2>/dev/null || true"
+            [ -e /run/skip ] && exit 0
+            log=$(mktemp)
+            step apply $TOPO apply $SPEC
+            db=$(ip netns exec db ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
+            serve db 80 $log
+            step before fetch api http://$db/
+            nft -f - <<< 'table inet hand { chain c { type filter hook forward priority 0; policy drop; }; }'
+            step dropped fetch api http://$db/
+            step plan $TOPO plan $SPEC
+            step fix sh -c "$(fix_of $SPEC)"
+            step plan_fixed $TOPO plan $SPEC --detailed-exitcode
+            step after fetch api http://$db/
+            nft delete table inet hand
+            nft -f - <<< 'table inet hand { chain c { type filter hook forward priority 0; policy drop; }; }'
+            sysctl -qw net.bridge.bridge-nf-call-iptables=0
+            step off_flows fetch api http://$db/
+            step off_plan $TOPO plan $SPEC --detailed-exitcode
+            step destroy $TOPO destroy $SPEC
+            rm -f $log
+            """);
+        if (s.Ok("skip").Output.Length > 0) Assert.Skip("br_netfilter is not available: bridge-nf-call-iptables cannot be set");
+        s.Ok("apply");
+        Assert.Equal("ok\n", s.Ok("before").Output);
+        Assert.Equal("failed\n", s.Ok("dropped").Output);
+        Assert.Equal(1, s["plan"].ExitCode);
+        Assert.Contains("error: table inet hand, chain c (hook forward, priority 0, policy drop) drops topo's traffic by its policy drop (no rule accepts it): traffic between containers on br-", s["plan"].Output);
+        Assert.DoesNotContain("No changes", s["plan"].Output);
+        s.Ok("fix");
+        s.Ok("plan_fixed");
+        Assert.Equal("ok\n", s.Ok("after").Output);
+        Assert.Equal("ok\n", s.Ok("off_flows").Output);
+        s.Ok("off_plan");
+        s.Ok("destroy");
+    }
+
     /// <summary>
     /// A snapshot taken with <c>topo state</c> on a host with a dropping table carries it: <c>topo plan
     /// --state</c>, run by an ordinary user with no access to the host's firewall, gives the same error.
