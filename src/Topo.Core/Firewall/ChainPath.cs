@@ -43,7 +43,7 @@ public static class ChainPath
             if (packet.Nat is { } same && baseChain.Priority == same.Priority) return new PathOutcome(PathVerdict.Unknown);   // order among equals is not defined
         }
         var dnat = DnatSeen(baseChain, packet);
-        var view = new View(packet, dnat, bridges, table.Family == "bridge");
+        var view = new View(packet, dnat, bridges, table.Family == "bridge") { Ingress = packet.Family == TrafficClasses.IngressFamily };
         var result = Chain(table, baseChain, view, 0);
         if (result.Verdict != PathVerdict.FellThrough) return result;
         return baseChain.Policy == "drop" ? new PathOutcome(PathVerdict.Dropped, "its policy drop (no rule accepts it)") : new PathOutcome(PathVerdict.Accepted);
@@ -59,7 +59,13 @@ public static class ChainPath
     }
 
     /// <summary>The packet as the chain sees it.</summary>
-    private sealed record View(HookPacket Packet, bool? Dnat, IReadOnlySet<string> Bridges, bool BridgeFamily);
+    private sealed record View(HookPacket Packet, bool? Dnat, IReadOnlySet<string> Bridges, bool BridgeFamily)
+    {
+        /// <summary>At ingress: before conntrack, and with the link-layer header, as in the bridge family.</summary>
+        public bool Ingress { get; init; }
+
+        public bool Conntrack => !BridgeFamily && !Ingress;
+    }
 
     private static PathOutcome Chain(ForeignTable table, ForeignChain chain, View packet, int depth)
     {
@@ -174,12 +180,12 @@ public static class ChainPath
                 case "obrname" or "obridgename" when view.BridgeFamily: return Bridge(packet.OutBridge, values);
                 case "l4proto": return Of(values.Contains("tcp"));
                 case "protocol": return Of(values.Contains("ip"));
-                case "nfproto" when !view.BridgeFamily: return Of(values.Contains("ipv4"));
+                case "nfproto" when view.Conntrack: return Of(values.Contains("ipv4"));
             }
             return Match.Unknown;
         }
-        // Conntrack is the IP layer's: the bridge family's hooks may run before it (nf_conntrack_bridge is optional).
-        if (left.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var ctKey) && !ct.TryGetProperty("dir", out _) && !view.BridgeFamily)
+        // Conntrack is the IP layer's: the bridge family's hooks may run before it (nf_conntrack_bridge is optional), ingress always does.
+        if (left.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var ctKey) && !ct.TryGetProperty("dir", out _) && view.Conntrack)
         {
             switch (ctKey.GetString())
             {
@@ -194,7 +200,7 @@ public static class ChainPath
             if (protocol.GetString() is "udp" or "icmp" or "icmpv6" or "sctp" or "dccp" or "ip6" or "udplite" or "igmp" or "esp" or "ah" or "arp") return Match.No;
             if (protocol.GetString() == "ip" && payload.TryGetProperty("field", out var field) && field.GetString() == "protocol")
                 return Of(values.Contains("tcp") || values.Contains("6"));
-            if (protocol.GetString() == "ether" && view.BridgeFamily && payload.TryGetProperty("field", out var etherField) && etherField.GetString() == "type")
+            if (protocol.GetString() == "ether" && (view.BridgeFamily || view.Ingress) && payload.TryGetProperty("field", out var etherField) && etherField.GetString() == "type")
                 return Of(values.Contains("ip"));
         }
         return Match.Unknown;

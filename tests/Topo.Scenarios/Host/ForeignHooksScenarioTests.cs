@@ -4,8 +4,8 @@ namespace Topo.Scenarios.Host;
 
 /// <summary>
 /// A hand-written table that drops topo's traffic on a hook other than forward: prerouting (a
-/// filter chain, a nat chain before topo's DNAT), input, output, postrouting, and the bridge
-/// family's input and output. Each case first shows the drop is real (topo applied, then the table
+/// filter chain, a nat chain before topo's DNAT), input, output, postrouting, the bridge
+/// family's input and output, and ingress (netdev, and inet's) on the uplink or on topo's bridge. Each case first shows the drop is real (topo applied, then the table
 /// loaded: the traffic it names stops), then that plan fails naming the chain, and that the one-line
 /// fix it gives makes plan succeed and every kind of traffic flow again.
 /// </summary>
@@ -49,15 +49,25 @@ public sealed class ForeignHooksScenarioTests
         "table bridge hand, chain c (hook input, priority 0, policy drop)", "out failed\npublished failed\nhost failed\n")]
     [InlineData("bridge-output", "table bridge hand { chain c { type filter hook output priority 0; policy drop; }; }",
         "table bridge hand, chain c (hook output, priority 0, policy drop)", "out failed\npublished failed\nhost failed\n")]
+    [InlineData("netdev-uplink", "table netdev hand { chain c { type filter hook ingress device \"uplink0\" priority 0; policy drop; }; }",
+        "table netdev hand, chain c (hook ingress device uplink0, priority 0, policy drop)", "out failed\npublished failed\nhost ok\n")]
+    [InlineData("inet-ingress", "table inet hand { chain c { type filter hook ingress device \"uplink0\" priority 0; policy drop; }; }",
+        "table inet hand, chain c (hook ingress device uplink0, priority 0, policy drop)", "out failed\npublished failed\nhost ok\n")]
+    [InlineData("netdev-bridge", "table netdev hand { chain c { type filter hook ingress device \"BRIDGE\" priority 0; policy drop; }; }",
+        "table netdev hand, chain c (hook ingress device br-", "out failed\npublished failed\nhost failed\n")]
     public void A_drop_on_another_hook_fails_the_plan_until_its_fix_is_in(string hook, string table, string named, string dropped)
     {
         var family = table.Split(' ')[1];
         var s = SandboxShell.Run(Helpers + $"\nSPEC={Spec}\n" + $$"""
             log=$(mktemp)
+            # The host's way out: ingress chains are asked about the devices of routes through a gateway.
+            ip route add default via 10.99.0.1 dev uplink0
             step apply $TOPO apply $SPEC
             serve web 80 $log
             step before flows
-            echo '{{table}}' > /run/hand.nft
+            # An ingress chain bound to topo's bridge names it: the one bridge in the sandbox.
+            br=$(ip -o link show type bridge | awk -F': ' '{print $2}' | head -1)
+            echo '{{table}}' | sed "s/BRIDGE/$br/" > /run/hand.nft
             step load nft -f /run/hand.nft
             step dropped flows
             step plan $TOPO plan $SPEC
