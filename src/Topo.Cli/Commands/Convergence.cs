@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Topo.Core.Inventory;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Resolution;
@@ -63,7 +64,11 @@ internal static class Convergence
         {
             return new ConvergeResult(null, [], outcome.Errors, null, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime, Topology = outcome.Topology };
         }
-        if (plan.IsEmpty) return new ConvergeResult(plan, warnings, [], plan, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime, Topology = outcome.Topology };
+        if (plan.IsEmpty)
+        {
+            KeepRecords(host, plan, spec, notice);   // the file may change what only the records hold (ip_range)
+            return new ConvergeResult(plan, warnings, [], plan, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime, Topology = outcome.Topology };
+        }
 
         beforeApply?.Invoke(plan);
         clock.Restart();
@@ -85,6 +90,32 @@ internal static class Convergence
         // is compared again (resolving the file anew would give the same one, at 10 ms for 500 containers).
         var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec,
             unchanged: cascades ? null : ns => !reach.Contains(ns), filesUnchanged: ns => !fileReach.Contains(ns)));
-        return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime, Topology = outcome.Topology };
+        var result = new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime, Topology = outcome.Topology };
+        if (result.Converged) KeepRecords(host, plan, spec, notice);
+        return result;
+    }
+
+    /// <summary>
+    /// What inspect shows and the kernel cannot keep (<see cref="NetworkRecords"/>), updated under the
+    /// lock once the host has what the plan asked for. A record that cannot be written costs inspect
+    /// those fields, not the round: it is said, not thrown.
+    /// </summary>
+    private static void KeepRecords(IHostAccess host, Plan plan, TopologyFile? spec, Action<string>? notice)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var owner in new[] { plan.Project, Label.SharedProject })
+        {
+            try
+            {
+                var before = host.ReadRecords(owner);
+                var after = NetworkRecords.After(owner, before, plan, spec, now);
+                // Written only when they change: a watcher's round every minute would otherwise rewrite them.
+                if (!NetworkRecordsJson.Write(owner, after).AsSpan().SequenceEqual(NetworkRecordsJson.Write(owner, before))) host.WriteRecords(owner, after);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                notice?.Invoke($"warning: could not record the networks of '{owner}' for topo inspect: {e.Message}");
+            }
+        }
     }
 }

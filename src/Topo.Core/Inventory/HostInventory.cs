@@ -22,6 +22,9 @@ public sealed record NetworkEntry(
     public bool Masquerade { get; init; } = true;
     /// <summary>The bridge's MTU; null without a bridge.</summary>
     public int? Mtu { get; init; }
+
+    /// <summary>What the kernel does not keep (range, reservations, creation time): topo's own record, when there is one.</summary>
+    public NetworkRecord? Record { get; init; }
 }
 
 public sealed record EndpointEntry(string Project, string Container, string Network, string Interface, MacAddress? Mac, Ipv4Prefix? Address);
@@ -45,7 +48,8 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
         _ => null,
     };
 
-    public static HostInventory Of(HostState host)
+    /// <param name="records">A project's records (<see cref="NetworkRecord"/>; <see cref="Label.SharedProject"/> for the default bridge), when kept.</param>
+    public static HostInventory Of(HostState host, Func<string, IReadOnlyList<NetworkRecord>>? records = null)
     {
         var endpoints = host.Links
             .Where(l => l.Namespace != HostState.Host && l.Owner is { Role: LabelRole.Endpoint })
@@ -78,6 +82,16 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
             var first = group.First();
             networks[group.Key] = new NetworkEntry(group.Key.Project, group.Key.Network, "macvlan", null,
                 first.Address?.Network, null, [.. group]);
+        }
+
+        if (records is not null)
+        {
+            foreach (var group in networks.GroupBy(kv => kv.Key.Item1).ToList())
+            {
+                var kept = records(group.Key);
+                foreach (var (key, entry) in group)
+                    networks[key] = entry with { Record = kept.FirstOrDefault(r => r.Network == entry.Name) };
+            }
         }
 
         var containers = host.Namespaces
