@@ -103,12 +103,14 @@ internal static class Convergence
     private static void KeepRecords(IHostAccess host, Plan plan, TopologyFile? spec, Action<string>? notice)
     {
         var now = DateTimeOffset.UtcNow;
+        var created = plan.Actions.Where(a => a.Kind is ActionKind.Create or ActionKind.Replace).Select(a => a.After).OfType<Resource>().ToList();
+        var deleted = plan.Actions.Where(a => a.Kind == ActionKind.Delete).Select(a => a.Before).OfType<Resource>().ToList();
         foreach (var owner in new[] { plan.Project, Label.SharedProject })
         {
             try
             {
                 var before = host.ReadRecords(owner);
-                var after = NetworkRecords.After(owner, before, plan, spec, now);
+                var after = NetworkRecords.After(owner, before, plan.Desired, created, deleted, spec, now);
                 // Written only when they change: a watcher's round every minute would otherwise rewrite them.
                 if (!NetworkRecordsJson.Write(owner, after).AsSpan().SequenceEqual(NetworkRecordsJson.Write(owner, before))) host.WriteRecords(owner, after);
             }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Topo.Core.Addressing;
 using Topo.Core.Model;
-using Topo.Core.Planning;
 using Topo.Core.Spec;
 
 namespace Topo.Core.Inventory;
@@ -29,30 +28,31 @@ public static class NetworkRecords
 {
     /// <summary>
     /// The records of <paramref name="owner"/> (a project, or <see cref="Label.SharedProject"/> for the
-    /// default bridge) once <paramref name="plan"/> has been applied. A project keeps a record for each
+    /// default bridge) once a plan has been applied: <paramref name="desired"/> is what it asked for,
+    /// <paramref name="created"/> what it created (or replaced), <paramref name="deleted"/> what it deleted. A project keeps a record for each
     /// of its networks the plan leaves on the host; the default bridge's, until a plan deletes it.
     /// <c>Created</c> is set when a plan makes the bridge and no record has one, and kept from then on
     /// (re-applies, a bridge re-made after drift). <c>ip_range</c> and aux addresses come from the file
     /// when the round has one (apply, watch), else stay as they were (destroy, rollback).
     /// </summary>
-    public static ImmutableArray<NetworkRecord> After(string owner, IReadOnlyList<NetworkRecord> before, Plan plan, TopologyFile? spec, DateTimeOffset now)
+    public static ImmutableArray<NetworkRecord> After(string owner, IReadOnlyList<NetworkRecord> before,
+        HostState desired, IEnumerable<Resource> created, IEnumerable<Resource> deleted, TopologyFile? spec, DateTimeOffset now)
     {
         var kept = before.ToDictionary(r => r.Network, StringComparer.Ordinal);
-        var made = plan.Actions
-            .Where(a => a.Kind is ActionKind.Create or ActionKind.Replace && a.After is LinkState { Type: LinkKind.Bridge, Owner.Role: LabelRole.Network } l && l.Owner!.Project == owner)
-            .Select(a => a.After!.Owner!.Name)
+        var made = created
+            .Where(r => r is LinkState { Type: LinkKind.Bridge, Owner.Role: LabelRole.Network } l && l.Owner!.Project == owner)
+            .Select(r => r.Owner!.Name)
             .ToHashSet(StringComparer.Ordinal);
         IEnumerable<string> present;
         if (owner == Label.SharedProject)
         {
-            var deleted = plan.Actions.Where(a => a.Kind == ActionKind.Delete && a.Before is LinkState { Type: LinkKind.Bridge, Owner: { IsShared: true } })
-                .Select(a => a.Before!.Owner!.Name);
-            present = kept.Keys.Concat(made).Except(deleted, StringComparer.Ordinal);
+            var gone = deleted.Where(r => r is LinkState { Type: LinkKind.Bridge, Owner: { IsShared: true } }).Select(r => r.Owner!.Name);
+            present = kept.Keys.Concat(made).Except(gone, StringComparer.Ordinal);
         }
         else
         {
             // A bridge network by its bridge; a macvlan network by its containers' interfaces.
-            present = plan.Desired.Links.Where(l => l.Owner is { } o && o.Project == owner && o.Role is LabelRole.Network or LabelRole.Endpoint)
+            present = desired.Links.Where(l => l.Owner is { } o && o.Project == owner && o.Role is LabelRole.Network or LabelRole.Endpoint)
                 .Select(l => l.Owner!.Network!);
         }
         var records = ImmutableArray.CreateBuilder<NetworkRecord>();
