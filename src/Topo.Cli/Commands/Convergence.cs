@@ -57,7 +57,8 @@ internal static class Convergence
     {
         using var held = host.Lock(notice);
         var clock = Stopwatch.StartNew();
-        var outcome = planFor(HostObservation.For(host, spec));
+        var observed = HostObservation.For(host, spec);
+        var outcome = planFor(observed);
         var planTime = clock.Elapsed;
         var warnings = outcome.Errors.Where(d => d.Severity != Severity.Error).ToList();
         if (outcome.Plan is not { } plan || warnings.Count != outcome.Errors.Length)
@@ -66,7 +67,7 @@ internal static class Convergence
         }
         if (plan.IsEmpty)
         {
-            KeepRecords(host, plan, spec, notice);   // the file may change what only the records hold (ip_range)
+            KeepRecords(host, observed, plan, spec, notice);   // the file may change what only the records hold (ip_range)
             return new ConvergeResult(plan, warnings, [], plan, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime, Topology = outcome.Topology };
         }
 
@@ -91,7 +92,7 @@ internal static class Convergence
         var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec,
             unchanged: cascades ? null : ns => !reach.Contains(ns), filesUnchanged: ns => !fileReach.Contains(ns)));
         var result = new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime, Topology = outcome.Topology };
-        if (result.Converged) KeepRecords(host, plan, spec, notice);
+        if (result.Converged) KeepRecords(host, observed, plan, spec, notice);
         return result;
     }
 
@@ -100,7 +101,7 @@ internal static class Convergence
     /// lock once the host has what the plan asked for. A record that cannot be written costs inspect
     /// those fields, not the round: it is said, not thrown.
     /// </summary>
-    private static void KeepRecords(IHostAccess host, Plan plan, TopologyFile? spec, Action<string>? notice)
+    private static void KeepRecords(IHostAccess host, HostState observed, Plan plan, TopologyFile? spec, Action<string>? notice)
     {
         var now = DateTimeOffset.UtcNow;
         var created = plan.Actions.Where(a => a.Kind is ActionKind.Create or ActionKind.Replace).Select(a => a.After).OfType<Resource>().ToList();
@@ -110,7 +111,7 @@ internal static class Convergence
             try
             {
                 var before = host.ReadRecords(owner);
-                var after = NetworkRecords.After(owner, before, plan.Desired, created, deleted, spec, now);
+                var after = NetworkRecords.After(owner, before, observed, plan.Desired, created, deleted, spec, now);
                 // Written only when they change: a watcher's round every minute would otherwise rewrite them.
                 if (!NetworkRecordsJson.Write(owner, after).AsSpan().SequenceEqual(NetworkRecordsJson.Write(owner, before))) host.WriteRecords(owner, after);
             }

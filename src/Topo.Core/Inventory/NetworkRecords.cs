@@ -28,7 +28,7 @@ public static class NetworkRecords
 {
     /// <summary>
     /// The records of <paramref name="owner"/> (a project, or <see cref="Label.SharedProject"/> for the
-    /// default bridge) once a plan has been applied: <paramref name="desired"/> is what it asked for,
+    /// default bridge) once a plan made against <paramref name="observed"/> has been applied: <paramref name="desired"/> is what it asked for,
     /// <paramref name="created"/> what it created (or replaced), <paramref name="deleted"/> what it deleted. A project keeps a record for each
     /// of its networks the plan leaves on the host; the default bridge's, until a plan deletes it.
     /// <c>Created</c> is set when a plan makes the bridge and no record has one, and kept from then on
@@ -36,7 +36,7 @@ public static class NetworkRecords
     /// when the round has one (apply, watch), else stay as they were (destroy, rollback).
     /// </summary>
     public static ImmutableArray<NetworkRecord> After(string owner, IReadOnlyList<NetworkRecord> before,
-        HostState desired, IEnumerable<Resource> created, IEnumerable<Resource> deleted, TopologyFile? spec, DateTimeOffset now)
+        HostState observed, HostState desired, IEnumerable<Resource> created, IEnumerable<Resource> deleted, TopologyFile? spec, DateTimeOffset now)
     {
         var kept = before.ToDictionary(r => r.Network, StringComparer.Ordinal);
         var made = created
@@ -46,8 +46,10 @@ public static class NetworkRecords
         IEnumerable<string> present;
         if (owner == Label.SharedProject)
         {
+            // Kept while the bridge is there: one an interrupted destroy removed is gone from what was observed.
             var gone = deleted.Where(r => r is LinkState { Type: LinkKind.Bridge, Owner: { IsShared: true } }).Select(r => r.Owner!.Name);
-            present = kept.Keys.Concat(made).Except(gone, StringComparer.Ordinal);
+            var there = observed.Links.Where(l => l is { Type: LinkKind.Bridge, Owner: { IsShared: true, Role: LabelRole.Network } }).Select(l => l.Owner!.Name);
+            present = kept.Keys.Intersect(there, StringComparer.Ordinal).Concat(made).Except(gone, StringComparer.Ordinal);
         }
         else
         {

@@ -38,7 +38,7 @@ public sealed class DockerInspectParityTests
         Assert.False(loaded.HasErrors, string.Join("\n", loaded.Diagnostics));
         var plan = Pipeline.Plan(loaded.File!);
         var records = new[] { plan.Project, Label.SharedProject }
-            .ToDictionary(o => o, o => NetworkRecords.After(o, [], plan.Desired,
+            .ToDictionary(o => o, o => NetworkRecords.After(o, [], HostState.Empty, plan.Desired,
                 plan.Actions.Where(a => a.Kind == ActionKind.Create).Select(a => a.After!), [], loaded.File, Applied));
         var host = PlanSimulator.Apply(HostState.Empty, plan);
         var inventory = withRecords ? HostInventory.Of(host, o => records.GetValueOrDefault(o, [])) : HostInventory.Of(host);
