@@ -49,7 +49,9 @@ public static class NetworkRecords
             // Kept while the bridge is there: one an interrupted destroy removed is gone from what was observed.
             var gone = deleted.Where(r => r is LinkState { Type: LinkKind.Bridge, Owner: { IsShared: true } }).Select(r => r.Owner!.Name);
             var there = observed.Links.Where(l => l is { Type: LinkKind.Bridge, Owner: { IsShared: true, Role: LabelRole.Network } }).Select(l => l.Owner!.Name);
-            present = kept.Keys.Intersect(there, StringComparer.Ordinal).Concat(made).Except(gone, StringComparer.Ordinal);
+            // And whenever the plan wants it: a bridge an interrupted apply made before any record was written.
+            var wanted = desired.Links.Where(l => l is { Type: LinkKind.Bridge, Owner: { IsShared: true, Role: LabelRole.Network } }).Select(l => l.Owner!.Name);
+            present = kept.Keys.Intersect(there, StringComparer.Ordinal).Concat(made).Concat(wanted).Except(gone, StringComparer.Ordinal);
         }
         else
         {
