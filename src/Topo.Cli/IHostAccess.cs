@@ -32,6 +32,15 @@ internal interface IHostAccess
     /// </summary>
     ApplyOutcome Apply(Plan plan, Action<PlanStep>? onStep);
 
+    /// <summary>
+    /// topo's records of what the kernel cannot keep about <paramref name="owner"/>'s networks (a
+    /// project, or "-" for the default bridge): empty when none are kept.
+    /// </summary>
+    IReadOnlyList<Topo.Core.Inventory.NetworkRecord> ReadRecords(string owner);
+
+    /// <summary>Replaces <paramref name="owner"/>'s records whole; none removes them.</summary>
+    void WriteRecords(string owner, IReadOnlyList<Topo.Core.Inventory.NetworkRecord> records);
+
     /// <summary>Starts listening to the kernel's change notifications (the watcher).</summary>
     IChangeFeed OpenChangeFeed();
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Topo.Core.Inventory;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Core.Resolution;
@@ -56,14 +57,19 @@ internal static class Convergence
     {
         using var held = host.Lock(notice);
         var clock = Stopwatch.StartNew();
-        var outcome = planFor(HostObservation.For(host, spec));
+        var observed = HostObservation.For(host, spec);
+        var outcome = planFor(observed);
         var planTime = clock.Elapsed;
         var warnings = outcome.Errors.Where(d => d.Severity != Severity.Error).ToList();
         if (outcome.Plan is not { } plan || warnings.Count != outcome.Errors.Length)
         {
             return new ConvergeResult(null, [], outcome.Errors, null, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime, Topology = outcome.Topology };
         }
-        if (plan.IsEmpty) return new ConvergeResult(plan, warnings, [], plan, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime, Topology = outcome.Topology };
+        if (plan.IsEmpty)
+        {
+            KeepRecords(host, observed, plan, spec, notice);   // the file may change what only the records hold (ip_range)
+            return new ConvergeResult(plan, warnings, [], plan, null, TimeSpan.Zero, TimeSpan.Zero) { PlanTime = planTime, Topology = outcome.Topology };
+        }
 
         beforeApply?.Invoke(plan);
         clock.Restart();
@@ -85,6 +91,34 @@ internal static class Convergence
         // is compared again (resolving the file anew would give the same one, at 10 ms for 500 containers).
         var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec,
             unchanged: cascades ? null : ns => !reach.Contains(ns), filesUnchanged: ns => !fileReach.Contains(ns)));
-        return new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime, Topology = outcome.Topology };
+        var result = new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime, Topology = outcome.Topology };
+        if (result.Converged) KeepRecords(host, observed, plan, spec, notice);
+        return result;
+    }
+
+    /// <summary>
+    /// What inspect shows and the kernel cannot keep (<see cref="NetworkRecords"/>), updated under the
+    /// lock once the host has what the plan asked for. A record that cannot be written costs inspect
+    /// those fields, not the round: it is said, not thrown.
+    /// </summary>
+    private static void KeepRecords(IHostAccess host, HostState observed, Plan plan, TopologyFile? spec, Action<string>? notice)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var created = plan.Actions.Where(a => a.Kind is ActionKind.Create or ActionKind.Replace).Select(a => a.After).OfType<Resource>().ToList();
+        var deleted = plan.Actions.Where(a => a.Kind == ActionKind.Delete).Select(a => a.Before).OfType<Resource>().ToList();
+        foreach (var owner in new[] { plan.Project, Label.SharedProject })
+        {
+            try
+            {
+                var before = host.ReadRecords(owner);
+                var after = NetworkRecords.After(owner, before, observed, plan.Desired, created, deleted, spec, now);
+                // Written only when they change: a watcher's round every minute would otherwise rewrite them.
+                if (!NetworkRecordsJson.Write(owner, after).AsSpan().SequenceEqual(NetworkRecordsJson.Write(owner, before))) host.WriteRecords(owner, after);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                notice?.Invoke($"warning: could not record the networks of '{owner}' for topo inspect: {e.Message}");
+            }
+        }
     }
 }

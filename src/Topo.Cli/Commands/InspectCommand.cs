@@ -16,7 +16,7 @@ internal static class InspectCommand
         var command = new Command("inspect", "Show networks in the shape of docker network inspect") { names };
         command.SetAction(parse =>
         {
-            var inventory = HostInventory.Of(context.Host.Observe("", []));
+            var inventory = HostInventory.Of(context.Host.Observe("", []), context.Host.ReadRecords);
             var found = new List<NetworkEntry>();
             var failed = false;
             foreach (var name in parse.GetValue(names)!)

@@ -108,6 +108,12 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
         return new ApplyOutcome(report.Steps.Count, report.WriteRequests, report.Elapsed);
     }
 
+    private readonly NetworkRecordFiles _records = NetworkRecordFiles.Default();
+
+    public IReadOnlyList<Core.Inventory.NetworkRecord> ReadRecords(string owner) => _records.Read(owner);
+
+    public void WriteRecords(string owner, IReadOnlyList<Core.Inventory.NetworkRecord> records) => _records.Write(owner, records);
+
     public IChangeFeed OpenChangeFeed() => new LinuxChangeFeed(new KernelMonitor(_thread, _thread.Home), _store);
 
     public IEmbeddedResolver OpenResolver(Microsoft.Extensions.Logging.ILogger log) => new LinuxResolver(_store, log);

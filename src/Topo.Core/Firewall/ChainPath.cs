@@ -44,7 +44,7 @@ public static class ChainPath
             if (packet.Nat is { } same && baseChain.Priority == same.Priority) return new PathOutcome(PathVerdict.Unknown);   // order among equals is not defined
         }
         var dnat = DnatSeen(baseChain, packet);
-        var view = new View(packet, dnat, bridges, table.Family == "bridge", ipv6);
+        var view = new View(packet, dnat, bridges, table.Family == "bridge", ipv6) { Ingress = packet.Family == TrafficClasses.IngressFamily };
         var result = Chain(table, baseChain, view, 0);
         if (result.Verdict != PathVerdict.FellThrough) return result;
         return baseChain.Policy == "drop" ? new PathOutcome(PathVerdict.Dropped, "its policy drop (no rule accepts it)") : new PathOutcome(PathVerdict.Accepted);
@@ -60,7 +60,13 @@ public static class ChainPath
     }
 
     /// <summary>The packet as the chain sees it.</summary>
-    private sealed record View(HookPacket Packet, bool? Dnat, IReadOnlySet<string> Bridges, bool BridgeFamily, bool Ipv6);
+    private sealed record View(HookPacket Packet, bool? Dnat, IReadOnlySet<string> Bridges, bool BridgeFamily, bool Ipv6)
+    {
+        /// <summary>At ingress: before conntrack, and with the link-layer header, as in the bridge family.</summary>
+        public bool Ingress { get; init; }
+
+        public bool Conntrack => !BridgeFamily && !Ingress;
+    }
 
     private static PathOutcome Chain(ForeignTable table, ForeignChain chain, View packet, int depth)
     {
@@ -175,12 +181,12 @@ public static class ChainPath
                 case "obrname" or "obridgename" when view.BridgeFamily: return Bridge(packet.OutBridge, values);
                 case "l4proto": return Of(values.Contains("tcp"));
                 case "protocol": return Of(values.Contains(view.Ipv6 ? "ip6" : "ip"));
-                case "nfproto" when !view.BridgeFamily: return Of(values.Contains(view.Ipv6 ? "ipv6" : "ipv4"));
+                case "nfproto" when view.Conntrack: return Of(values.Contains(view.Ipv6 ? "ipv6" : "ipv4"));
             }
             return Match.Unknown;
         }
-        // Conntrack is the IP layer's: the bridge family's hooks may run before it (nf_conntrack_bridge is optional).
-        if (left.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var ctKey) && !ct.TryGetProperty("dir", out _) && !view.BridgeFamily)
+        // Conntrack is the IP layer's: the bridge family's hooks may run before it (nf_conntrack_bridge is optional), ingress always does.
+        if (left.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var ctKey) && !ct.TryGetProperty("dir", out _) && view.Conntrack)
         {
             switch (ctKey.GetString())
             {
@@ -197,7 +203,7 @@ public static class ChainPath
                 protocol.GetString() == other) return Match.No;
             if (protocol.GetString() == own && payload.TryGetProperty("field", out var field) && field.GetString() == l4Field)
                 return Of(values.Contains("tcp") || values.Contains("6"));
-            if (protocol.GetString() == "ether" && view.BridgeFamily && payload.TryGetProperty("field", out var etherField) && etherField.GetString() == "type")
+            if (protocol.GetString() == "ether" && (view.BridgeFamily || view.Ingress) && payload.TryGetProperty("field", out var etherField) && etherField.GetString() == "type")
                 return Of(values.Contains("ip"));
         }
         return Match.Unknown;

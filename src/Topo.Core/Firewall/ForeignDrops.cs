@@ -17,27 +17,28 @@ public static class ForeignDrops
     public static ImmutableArray<Diagnostic> Check(Topology topology, HostState observed)
     {
         if (observed.ForeignFirewall.IsEmpty) return [];
-        var classes = TrafficClasses.Of(topology);
-        if (classes.Count == 0) return [];
         var bridges = observed.Links.Where(l => l.Namespace == HostState.Host && l.Type == LinkKind.Bridge && l.Owner is not null)
             .Select(l => l.Name)
             .Concat(topology.Networks.Select(n => n.BridgeName).OfType<string>())
             .ToHashSet(StringComparer.Ordinal);
+        var bridgeNetfilter = observed.Sysctls.Any(s => s.Namespace == HostState.Host && s.Name == TrafficClasses.BridgeNetfilterSysctl && s.Value == "1");
+        var classes = TrafficClasses.Of(topology, bridgeNetfilter, Uplinks(observed, bridges));
+        if (classes.Count == 0) return [];
         // IPv6 traffic passes ip6 and inet tables, and only a network with IPv6 has any.
         var ipv6Bridges = topology.Networks.Where(n => n.Ipv6Subnet is not null).Select(n => n.BridgeName).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var errors = ImmutableArray.CreateBuilder<Diagnostic>();
         foreach (var table in observed.ForeignFirewall)
         {
-            if (FamilyKind(table.Family) is not { } kind) continue;
-            var (v4, v6) = (table.Family != "ip6", table.Family is "ip6" or "inet");
+            var (v4, v6) = (table.Family != "ip6", table.Family is "ip6" or "inet" or "netdev");
             foreach (var chain in table.Chains.Where(c => c.Hook is not null))
             {
+                if (FamilyKind(table.Family, chain.Hook!) is not { } kind) continue;
                 // Docker's FORWARD: topo keeps its own accepts in DOCKER-USER, which FORWARD jumps to first.
                 if (observed.DockerUserChain && IsDockers(table) && chain.Hook == "forward") continue;
                 var dropped = new List<(TrafficClass Class, HookPacket Packet, string By, string What)>();
                 foreach (var c in classes)
                 {
-                    foreach (var packet in c.Packets.Where(p => p.Family == kind && p.Hook == chain.Hook))
+                    foreach (var packet in c.Packets.Where(p => p.Family == kind && p.Hook == chain.Hook && Enters(p, chain)))
                     {
                         if (v4 && ChainPath.Walk(table, chain, packet, bridges) is { Verdict: PathVerdict.Dropped } outcome)
                             dropped.Add((c, packet, outcome.By!, c.What));
@@ -50,7 +51,7 @@ public static class ForeignDrops
                     var what = string.Join("; ", group.Select(d => d.What).Distinct());
                     var type = chain.Type is null or "filter" ? "" : $"type {chain.Type}, ";
                     errors.Add(Diagnostic.Error(null,
-                        $"table {table.Family} {table.Name}, chain {chain.Name} ({type}hook {chain.Hook}, priority {chain.Priority}, policy {chain.Policy}) " +
+                        $"table {table.Family} {table.Name}, chain {chain.Name} ({type}hook {chain.Hook}{Devices(chain)}, priority {chain.Priority}, policy {chain.Policy}) " +
                         $"drops topo's traffic by {group.Key}: {what}. A drop in any table is final: topo's own table cannot accept it. " +
                         $"Fix ({Manager(table)}): {Fix(table, chain, [.. group.Select(d => (d.Class, d.Packet))], bridges)}"));
                 }
@@ -59,13 +60,35 @@ public static class ForeignDrops
         return errors.ToImmutable();
     }
 
-    /// <summary>Which packets a table's family sees: ip, ip6 and inet the IP hooks (ip6 IPv6 only), bridge the bridge's; arp and netdev none of topo's.</summary>
-    private static string? FamilyKind(string family) => family switch
+    /// <summary>
+    /// Which packets a chain sees: ip, ip6 and inet the IP hooks (ip6 IPv6 only), bridge the bridge's,
+    /// netdev's and inet's ingress the packets entering by a device; arp and netdev's egress none of topo's (not read).
+    /// </summary>
+    private static string? FamilyKind(string family, string hook) => (family, hook) switch
     {
-        "ip" or "inet" or "ip6" => "ip",
-        "bridge" => "bridge",
+        ("netdev" or "inet", "ingress") => TrafficClasses.IngressFamily,
+        (_, "ingress") => null,
+        ("ip" or "inet" or "ip6", _) => "ip",
+        ("bridge", _) => "bridge",
         _ => null,
     };
+
+    /// <summary>An ingress chain's devices as nft lists them.</summary>
+    private static string Devices(ForeignChain chain) => chain.Devices.Length switch
+    {
+        0 => "",
+        1 => $" device {chain.Devices[0]}",
+        _ => $" devices {{ {string.Join(", ", chain.Devices)} }}",
+    };
+
+    /// <summary>An ingress chain sees what enters by the devices it is bound to, and nothing else; other hooks see every packet.</summary>
+    private static bool Enters(HookPacket packet, ForeignChain chain) =>
+        chain.Hook != "ingress" || (packet.In is { } device && chain.Devices.Any(d => d.EndsWith('*') ? device.StartsWith(d[..^1], StringComparison.Ordinal) : d == device));
+
+    /// <summary>The devices of the host's routes through a gateway (the default route's, usually): the outside enters by them.</summary>
+    private static List<string> Uplinks(HostState observed, IReadOnlySet<string> bridges) =>
+        [.. observed.Routes.Where(r => r.Namespace == HostState.Host && r.Gateway is not null && r.Device is { } d && !bridges.Contains(d))
+            .Select(r => r.Device!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     private static bool IsDockers(ForeignTable table) => table.Family == DockerUser.Family && table.Name == DockerUser.Table;
 
@@ -82,6 +105,8 @@ public static class ForeignDrops
         var named = dropped.Select(d => d.Class.Bridge).Distinct().Order(StringComparer.Ordinal).ToList();
         return (Manager(table), chain.Hook) switch
         {
+            // Neither firewalld nor ufw writes ingress chains: a hand-written one gets an nft line.
+            (_, "ingress") => NftFix(table, chain, dropped, bridges),
             // A trusted zone accepts everything its interfaces send, as Docker's own zone does.
             ("firewalld", _) => $"firewall-cmd --permanent --zone=trusted {string.Join(' ', named.Select(b => $"--add-interface={b}"))} && firewall-cmd --reload",
             ("ufw", "forward") => string.Join(" && ", named.SelectMany(b => new[] { $"ufw route allow in on {b}", $"ufw route allow out on {b}" })),
@@ -105,6 +130,14 @@ public static class ForeignDrops
         }
         foreach (var (c, p) in dropped)
         {
+            // At ingress there is no connection state yet: connections to published ports by the host's
+            // port, everything else by the device it enters by.
+            if (p.Family == TrafficClasses.IngressFamily)
+            {
+                if (p.New && !c.Ports.IsEmpty) foreach (var port in c.Ports) Add($"{port.Protocol.ToString().ToLowerInvariant()} dport", port.HostPorts);
+                else Add("iifname", NftText.Quote(p.In!));
+                continue;
+            }
             if (p.InBridge is { } inBridge) Add("meta ibrname", NftText.Quote(inBridge));
             else if (p.OutBridge is { } outBridge) Add("meta obrname", NftText.Quote(outBridge));
             else if (p.In is { } i && bridges.Contains(i)) Add("iifname", NftText.Quote(i));

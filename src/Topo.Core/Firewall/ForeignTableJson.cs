@@ -14,7 +14,7 @@ public static class ForeignTableJson
         if (!doc.RootElement.TryGetProperty("nftables", out var items) || items.ValueKind != JsonValueKind.Array)
             throw new FormatException("not libnftables JSON: no \"nftables\" array");
         var found = false;
-        var order = new List<(string Name, string? Hook, int Priority, string? Policy, string? Type)>();
+        var order = new List<(string Name, string? Hook, int Priority, string? Policy, string? Type, ImmutableArray<string> Devices)>();
         var rules = new Dictionary<string, ImmutableArray<ForeignRule>.Builder>(StringComparer.Ordinal);
         foreach (var item in items.EnumerateArray())
         {
@@ -26,7 +26,7 @@ public static class ForeignTableJson
             {
                 var prio = c.TryGetProperty("prio", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : 0;
                 var hook = String(c, "hook");
-                order.Add((String(c, "name") ?? "", hook, prio, hook is null ? null : String(c, "policy") ?? "accept", hook is null ? null : String(c, "type") ?? "filter"));
+                order.Add((String(c, "name") ?? "", hook, prio, hook is null ? null : String(c, "policy") ?? "accept", hook is null ? null : String(c, "type") ?? "filter", Devices(c)));
             }
             else if (item.TryGetProperty("rule", out var r) && Is(r, "family", family) && Is(r, "table", table))
             {
@@ -39,8 +39,15 @@ public static class ForeignTableJson
         }
         if (!found) return null;
         return new ForeignTable(family, table, [.. order.Select(o =>
-            new ForeignChain(o.Name, o.Hook, o.Priority, o.Policy, rules.TryGetValue(o.Name, out var list) ? list.ToImmutable() : []) { Type = o.Type })]);
+            new ForeignChain(o.Name, o.Hook, o.Priority, o.Policy, rules.TryGetValue(o.Name, out var list) ? list.ToImmutable() : []) { Type = o.Type, Devices = o.Devices })]);
     }
+
+    /// <summary>An ingress chain's "dev": one name or a list (libnftables 1.0.6 leaves it out; the observer adds it from the kernel's dump).</summary>
+    private static ImmutableArray<string> Devices(JsonElement chain) =>
+        !chain.TryGetProperty("dev", out var dev) ? []
+        : dev.ValueKind == JsonValueKind.String ? [dev.GetString()!]
+        : dev.ValueKind == JsonValueKind.Array ? [.. dev.EnumerateArray().Where(d => d.ValueKind == JsonValueKind.String).Select(d => d.GetString()!)]
+        : [];
 
     private static bool Is(JsonElement e, string property, string value) => String(e, property) == value;
 

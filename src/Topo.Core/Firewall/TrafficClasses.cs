@@ -49,44 +49,62 @@ public sealed record TopoNat(int Priority, bool Dnat);
 /// br_netfilter is loaded): frames from the containers to the host (prerouting, input; routed
 /// traffic is addressed to the gateway's MAC) and from the host to them (output, postrouting).</item>
 /// </list>
-/// Family ip6 sees no IPv4 packet and has no class. Same-bridge traffic between two containers is
-/// not modelled: only br_netfilter sends it through the ip hooks, and a drop of it is ICC's business.
+/// <item>at ingress (netdev, per device, before everything): what containers send, entering by their veth
+/// and, to the host or beyond, by the bridge; what the outside sends, entering by each device of the
+/// host's routes through a gateway (<c>uplinks</c>);</item>
+/// <item>where ICC is on and two containers or more share a bridge, their traffic with each other: the
+/// bridge family's prerouting, forward and postrouting always, and with br_netfilter
+/// (<see cref="BridgeNetfilterSysctl"/> = 1) the ip hooks too, the bridge as both interfaces (none
+/// as the input in postrouting). Internal networks too: internal keeps the outside out, not the peers.</item>
+/// </list>
+/// Family ip6 sees no IPv4 packet and has no class.
 /// </summary>
 public static class TrafficClasses
 {
+    /// <summary>Bridged IPv4 passes the ip hooks (br_netfilter loaded, and on: the default, and Docker's).</summary>
+    public const string BridgeNetfilterSysctl = "net.bridge.bridge-nf-call-iptables";
+
     private static readonly TopoNat Dnat = new(ChainSpec.PriorityDstNat, Dnat: true);
     private static readonly TopoNat Masquerade = new(ChainSpec.PrioritySrcNat, Dnat: false);
 
-    public static List<TrafficClass> Of(Topology topology)
+    /// <param name="bridgeNetfilter">br_netfilter sends bridged traffic through the ip hooks (observed in the host namespace).</param>
+    /// <param name="uplinks">The devices of the host's routes through a gateway (not topo's): the outside's traffic enters by them.</param>
+    public static List<TrafficClass> Of(Topology topology, bool bridgeNetfilter = false, IReadOnlyList<string>? uplinks = null)
     {
+        var outside = uplinks ?? [];
         var classes = new List<TrafficClass>();
-        foreach (var n in topology.Networks.Where(n => n.Driver == NetworkDriver.Bridge && !n.Internal && n.BridgeName is not null))
+        foreach (var n in topology.Networks.Where(n => n.Driver == NetworkDriver.Bridge && n.BridgeName is not null))
         {
             var b = n.BridgeName!;
+            // The host ends of the containers' veths: a container's frame enters the host by one, then by the bridge when it is for the host.
+            var veths = topology.Containers.SelectMany(c => c.Endpoints).Where(e => e.Network == n.Name).Select(e => e.HostInterface).OfType<string>().ToList();
+            if (n.Icc && topology.Containers.Count(c => c.Endpoints.Any(e => e.Network == n.Name)) >= 2)
+                classes.Add(new TrafficClass($"traffic between containers on {b}", b, [.. Bridged(b, bridgeNetfilter), .. Ingress(veths, true), .. Ingress(veths, false)]));
+            if (n.Internal) continue;
             var fromContainers = Frames(b, toContainers: false);
             var toContainers = Frames(b, toContainers: true);
             classes.Add(new TrafficClass($"connections from containers on {b} out", b, [
                 Ip("prerouting", b, "", New: true, Dnat: false),
                 Ip("forward", b, null, New: true, Dnat: false),
                 Ip("postrouting", b, null, New: true, Dnat: false) with { Nat = n.Masquerade ? Masquerade : null },
-                .. fromContainers]));
+                .. fromContainers, .. Ingress([.. veths, b], true)]));
             classes.Add(new TrafficClass($"replies to them on {b}", b, [
                 Ip("prerouting", null, "", New: false, Dnat: false),
                 Ip("forward", null, b, New: false, Dnat: false),
                 Ip("postrouting", null, b, New: false, Dnat: false),
-                .. toContainers]));
+                .. toContainers, .. Ingress(outside, false)]));
             var ports = topology.Containers.Where(c => c.Endpoints.Any(e => e.Network == n.Name)).SelectMany(c => c.Ports).ToImmutableArray();
             if (ports.IsEmpty) continue;
             classes.Add(new TrafficClass($"connections to published ports on {b}", b, [
                 Ip("prerouting", null, "", New: true, Dnat: true) with { Nat = Dnat },
                 Ip("forward", null, b, New: true, Dnat: true),
                 Ip("postrouting", null, b, New: true, Dnat: true),
-                .. toContainers]) { Ports = ports });
+                .. toContainers, .. Ingress(outside, true)]) { Ports = ports });
             classes.Add(new TrafficClass($"replies from published ports on {b}", b, [
                 Ip("prerouting", b, "", New: false, Dnat: true),
                 Ip("forward", b, null, New: false, Dnat: true),
                 Ip("postrouting", b, null, New: false, Dnat: true),
-                .. fromContainers]));
+                .. fromContainers, .. Ingress([.. veths, b], false)]));
             // The host connecting to its own address or 127.0.0.1: routed to lo first, DNATed in output.
             classes.Add(new TrafficClass($"connections from the host to published ports on {b}", b, [
                 Ip("output", "", "lo", New: true, Dnat: true) with { Nat = Dnat },
@@ -95,10 +113,39 @@ public static class TrafficClasses
             classes.Add(new TrafficClass($"replies to the host from published ports on {b}", b, [
                 Ip("prerouting", b, "", New: false, Dnat: true),
                 Ip("input", b, "", New: false, Dnat: true),
-                .. fromContainers]));
+                .. fromContainers, .. Ingress([.. veths, b], false)]));
         }
         return classes;
     }
+
+    /// <summary>
+    /// A frame from one port of the bridge to another, connections and replies alike: the bridge family
+    /// sees it at its prerouting, forward and postrouting; the ip hooks only through br_netfilter.
+    /// </summary>
+    private static IEnumerable<HookPacket> Bridged(string bridge, bool bridgeNetfilter)
+    {
+        foreach (var isNew in (bool[])[true, false])
+        {
+            // Ports by some name that is no topo bridge; no output device before the forwarding decision, no input after it.
+            yield return new HookPacket("bridge", "prerouting", null, "", isNew, Dnat: false) { InBridge = bridge };
+            yield return new HookPacket("bridge", "forward", null, null, isNew, Dnat: false) { InBridge = bridge, OutBridge = bridge };
+            yield return new HookPacket("bridge", "postrouting", "", null, isNew, Dnat: false) { OutBridge = bridge };
+            if (!bridgeNetfilter) continue;
+            yield return Ip("prerouting", bridge, "", isNew, Dnat: false);
+            yield return Ip("forward", bridge, bridge, isNew, Dnat: false);
+            yield return Ip("postrouting", "", bridge, isNew, Dnat: false);
+        }
+    }
+
+    /// <summary>
+    /// Ingress (family netdev, or inet's ingress hook): per device, before prerouting, so before
+    /// conntrack and DNAT. Each packet enters by one named device; a chain sees it only if bound to it.
+    /// </summary>
+    private static IEnumerable<HookPacket> Ingress(IEnumerable<string> devices, bool isNew) =>
+        devices.Select(d => new HookPacket(IngressFamily, "ingress", d, "", isNew, Dnat: false));
+
+    /// <summary>The family kind of ingress packets: netdev tables and inet ingress chains both see them.</summary>
+    public const string IngressFamily = "netdev";
 
     private static HookPacket Ip(string hook, string? @in, string? @out, bool New, bool Dnat) => new("ip", hook, @in, @out, New, Dnat);
 

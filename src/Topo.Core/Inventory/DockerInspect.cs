@@ -28,6 +28,8 @@ public static class DockerInspect
         w.WriteStartObject();
         w.WriteString("Name", n.Name);
         w.WriteString("Id", Id($"{n.Project}/{n.Name}"));
+        // Only topo's own record knows when (the kernel keeps no creation time): left out without one.
+        if (n.Record?.Created is { } created) w.WriteString("Created", NetworkRecordsJson.DockerTime(created));
         w.WriteString("Scope", "local");
         w.WriteString("Driver", n.Driver);
         w.WriteBoolean("EnableIPv6", n.Ipv6Address is not null);
@@ -40,7 +42,14 @@ public static class DockerInspect
         {
             w.WriteStartObject();
             w.WriteString("Subnet", subnet.ToString());
+            if (n.Record?.IpRange is { } range) w.WriteString("IPRange", range.ToString());
             if (n.Gateway is { } gw) w.WriteString("Gateway", gw.ToString());
+            if (n.Record is { AuxAddresses.IsEmpty: false } record)
+            {
+                w.WriteStartObject("AuxiliaryAddresses");
+                foreach (var (name, address) in record.AuxAddresses) w.WriteString(name, address.ToString());
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         // Docker lists the IPv6 entry after the IPv4 one.

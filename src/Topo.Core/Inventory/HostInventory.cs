@@ -24,6 +24,9 @@ public sealed record NetworkEntry(
     public int? Mtu { get; init; }
     /// <summary>The bridge's IPv6 address (gateway and subnet); null on an IPv4-only network.</summary>
     public Ipv6Prefix? Ipv6Address { get; init; }
+
+    /// <summary>What the kernel does not keep (range, reservations, creation time): topo's own record, when there is one.</summary>
+    public NetworkRecord? Record { get; init; }
 }
 
 public sealed record EndpointEntry(string Project, string Container, string Network, string Interface, MacAddress? Mac, Ipv4Prefix? Address)
@@ -55,7 +58,8 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
     private static Ipv6Prefix? GlobalIpv6(HostState host, string ns, string link) =>
         host.Addresses.FirstOrDefault(a => a.Namespace == ns && a.Link == link && a.Address.IsV6 && !a.Address.V6.Address.IsLinkLocal)?.Address.V6;
 
-    public static HostInventory Of(HostState host)
+    /// <param name="records">A project's records (<see cref="NetworkRecord"/>; <see cref="Label.SharedProject"/> for the default bridge), when kept.</param>
+    public static HostInventory Of(HostState host, Func<string, IReadOnlyList<NetworkRecord>>? records = null)
     {
         var endpoints = host.Links
             .Where(l => l.Namespace != HostState.Host && l.Owner is { Role: LabelRole.Endpoint })
@@ -92,6 +96,16 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
             var first = group.First();
             networks[group.Key] = new NetworkEntry(group.Key.Project, group.Key.Network, "macvlan", null,
                 first.Address?.Network, null, [.. group]);
+        }
+
+        if (records is not null)
+        {
+            foreach (var group in networks.GroupBy(kv => kv.Key.Item1).ToList())
+            {
+                var kept = records(group.Key);
+                foreach (var (key, entry) in group)
+                    networks[key] = entry with { Record = kept.FirstOrDefault(r => r.Network == entry.Name) };
+            }
         }
 
         var containers = host.Namespaces

@@ -18,6 +18,12 @@ public sealed record ForeignChain(string Name, string? Hook, int Priority, strin
 {
     /// <summary>A base chain's type: "filter", "nat" (sees a connection's first packet only) or "route"; null for a regular chain.</summary>
     public string? Type { get; init; }
+
+    /// <summary>
+    /// An ingress chain's devices (netdev family, or inet's ingress hook): it sees only what enters by
+    /// them. "eth*" is a prefix. Empty for every other hook.
+    /// </summary>
+    public ImmutableArray<string> Devices { get; init; } = [];
 }
 
 /// <summary>A rule as libnftables lists it: its handle and its expressions (canonical JSON array).</summary>

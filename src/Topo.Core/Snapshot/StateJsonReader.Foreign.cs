@@ -39,23 +39,25 @@ internal ref partial struct StateJsonReader
         string? name = null, type = null, hook = null, policy = null;
         int? priority = null;
         var rules = ImmutableArray<ForeignRule>.Empty;
+        var devices = ImmutableArray<string>.Empty;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (NextProperty(seen, out var field))
         {
             switch (field)
             {
                 case "name": name = ReadString(); break;
+                case "devices": devices = ReadArray(static (ref StateJsonReader r) => r.ReadString()); break;
                 case "type": type = ReadString(); break;
                 case "hook": hook = ReadString(); break;
                 case "priority": priority = ReadInt(); break;
                 case "policy": policy = ReadString(); break;
                 case "rules": rules = ReadArray(static (ref StateJsonReader r) => r.ReadForeignRule()); break;
-                default: throw UnknownField(field, "name, type, hook, priority, policy, rules");
+                default: throw UnknownField(field, "name, type, hook, priority, policy, devices, rules");
             }
             Pop();
         }
         if (hook is not null && (type is null || policy is null)) throw Error("a base chain (with a hook) needs its type and policy", start);
-        return new ForeignChain(name ?? throw Missing("name", start), hook, priority ?? 0, policy, rules) { Type = type };
+        return new ForeignChain(name ?? throw Missing("name", start), hook, priority ?? 0, policy, rules) { Type = type, Devices = devices };
     }
 
     private ForeignRule ReadForeignRule()

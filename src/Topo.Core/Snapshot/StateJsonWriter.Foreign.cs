@@ -28,6 +28,12 @@ internal static partial class StateJsonWriter
                     w.WriteString("hook", hook);
                     w.WriteNumber("priority", c.Priority);
                     w.WriteString("policy", c.Policy ?? "accept");
+                    if (!c.Devices.IsEmpty)
+                    {
+                        w.WriteStartArray("devices");
+                        foreach (var d in c.Devices) w.WriteStringValue(d);
+                        w.WriteEndArray();
+                    }
                 }
                 w.WriteStartArray("rules");
                 foreach (var r in c.Rules)

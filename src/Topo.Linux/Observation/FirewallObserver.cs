@@ -9,9 +9,9 @@ namespace Topo.Linux.Observation;
 /// Reads every topo table (<c>topo-*</c>) of the host namespace back into firewall resources.
 /// Other tables are not topo's and are not read, but for topo's own rules in Docker's DOCKER-USER
 /// chain (<see cref="DockerUserChain"/>) — and, read only, every other table with a base chain
-/// on prerouting, input, forward, output or postrouting in family ip, ip6, inet or bridge: a drop there is
-/// final for topo's traffic too (<see cref="ForeignDrops"/>; ip6 for networks with IPv6).
-/// One dump of chain headers finds them; only those tables are listed.
+/// on prerouting, input, forward, output or postrouting in family ip, ip6, inet or bridge, or on ingress
+/// (family netdev, or inet's): a drop there is final for topo's traffic too (<see cref="ForeignDrops"/>;
+/// ip6 for networks with IPv6). One dump of chain headers finds them; only those tables are listed.
 /// </summary>
 public static class FirewallObserver
 {
@@ -40,8 +40,9 @@ public static class FirewallObserver
     private static ImmutableArray<ForeignTable> ReadForeign(NftablesClient client)
     {
         // Docker's ip filter is read too: its FORWARD is left to topo's accepts in DOCKER-USER, its other hooks are not.
-        var tables = client.ListChains()
-            .Where(c => c.Hook <= NftablesChainList.LastPacketPathHook && c.Family is "ip" or "ip6" or "inet" or "bridge" && FirewallResources.ProjectOf(c.Table) is null)
+        var chains = client.ListChains();
+        var tables = chains
+            .Where(c => (c.IsIngress || (c.Hook <= NftablesChainList.LastPacketPathHook && c.Family is "ip" or "ip6" or "inet" or "bridge")) && FirewallResources.ProjectOf(c.Table) is null)
             .Select(c => (c.Family, c.Table))
             .Distinct();
         var found = ImmutableArray.CreateBuilder<ForeignTable>();
@@ -49,7 +50,7 @@ public static class FirewallObserver
         {
             try
             {
-                if (client.ListForeignTable(family, table) is { } t) found.Add(t);
+                if (client.ListForeignTable(family, table) is { } t) found.Add(WithDevices(t, chains));
             }
             catch (NftablesException)
             {
@@ -58,4 +59,12 @@ public static class FirewallObserver
         }
         return found.ToImmutable();
     }
+
+    /// <summary>An ingress chain's devices, from the kernel's own dump: libnftables 1.0.6 does not list them in JSON.</summary>
+    private static ForeignTable WithDevices(ForeignTable table, List<NftablesChainList.Chain> dump) => table with
+    {
+        Chains = [.. table.Chains.Select(c => c.Hook != "ingress" ? c
+            : dump.FirstOrDefault(d => d.Family == table.Family && d.Table == table.Name && d.Name == c.Name) is { Devices.Count: > 0 } d
+                ? c with { Devices = [.. d.Devices] } : c)],
+    };
 }

@@ -50,6 +50,16 @@ public sealed class ForeignSnapshotTests
     }
 
     [Fact]
+    public void An_ingress_chains_devices_survive_a_round_trip()
+    {
+        var state = HostState.Empty with { ForeignFirewall = [Table("netdev", "edge", new Chain("c", "ingress", "drop", [], Devices: ["uplink0", "eth*"]))] };
+        var json = StateJson.Write(state);
+        var back = StateJson.Read(json);
+        Assert.Equal(["uplink0", "eth*"], back.ForeignFirewall[0].Chains[0].Devices);
+        Assert.Equal(json, StateJson.Write(back));
+    }
+
+    [Fact]
     public void A_snapshot_without_them_is_written_as_before()
     {
         var json = StateJson.Write(HostState.Empty);

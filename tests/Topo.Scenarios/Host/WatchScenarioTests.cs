@@ -215,8 +215,9 @@ public sealed class WatchScenarioTests : IDisposable
             s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(90)
             open(sys.argv[1] + ".bound", "w").close()
             def rounds():
-                # The status file, written before the round ends (the log is written in the background).
-                for path in glob.glob(sys.argv[2] + "/**/wordpress.json", recursive=True):
+                # The status file, written before the round ends (the log is written in the background);
+                # RUN/watch/, not RUN/networks/ (what inspect shows), which has a PROJECT.json too.
+                for path in glob.glob(sys.argv[2] + "/**/watch/wordpress.json", recursive=True):
                     try: return json.load(open(path)).get("reconciles", 0)
                     except ValueError: pass
                 return 0

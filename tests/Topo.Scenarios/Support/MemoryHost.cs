@@ -60,6 +60,16 @@ internal sealed class MemoryHost(HostState state) : IHostAccess
 
     private static string Did(PlanAction action) => $"{action.Kind.Verb()} {action.Subject.Display}";
 
+    private readonly Dictionary<string, IReadOnlyList<Topo.Core.Inventory.NetworkRecord>> _records = [];
+
+    public IReadOnlyList<Topo.Core.Inventory.NetworkRecord> ReadRecords(string owner) => _records.GetValueOrDefault(owner) ?? [];
+
+    public void WriteRecords(string owner, IReadOnlyList<Topo.Core.Inventory.NetworkRecord> records)
+    {
+        if (records.Count == 0) _records.Remove(owner);
+        else _records[owner] = records;
+    }
+
     public IChangeFeed OpenChangeFeed() => throw new NotSupportedException("the in-memory host has no kernel to listen to");
 
     public IEmbeddedResolver OpenResolver(Microsoft.Extensions.Logging.ILogger log) => throw new NotSupportedException("the in-memory host has no namespaces to serve");

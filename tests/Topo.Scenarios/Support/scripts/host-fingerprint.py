@@ -66,8 +66,10 @@ def files():
                 path = os.path.join(root, n)
                 if path in IGNORED_RUN or path.startswith("/run/netns/") or any(path.startswith(i + "/") for i in IGNORED_RUN):
                     continue
-                if path.endswith("/topo.lock") or path.startswith("/run/topo-nft-cache/"):
-                    rows.append(path)  # the last holder's pid; a listing stamped with the sandbox's nftables generation
+                if path.endswith("/topo.lock") or path.startswith("/run/topo-nft-cache/") or path.startswith("/run/topo/networks/"):
+                    # the last holder's pid; a listing stamped with the sandbox's nftables generation;
+                    # network records, stamped with the time the bridge was made: there or not is compared
+                    rows.append(path)
                 elif os.path.isfile(path) and not os.path.islink(path):
                     with open(path, "rb") as f:
                         rows.append(f"{path} {hashlib.sha256(f.read()).hexdigest()[:12]}")
