@@ -43,21 +43,8 @@ public sealed partial class Applier
     private void RestoreRoutes(AddressState address, List<RouteMessage> routes)
     {
         foreach (var r in routes)
-        {
-            var route = new RouteMessage
-            {
-                Family = r.Family,
-                DestinationLength = r.DestinationLength,
-                Destination = r.Destination,
-                Gateway = r.Gateway,
-                Priority = r.Priority,
-                OutputInterface = IndexOf(address.Namespace, address.Link),
-                Scope = r.Scope,
-                Protocol = r.Protocol,
-                Type = r.Type,
-            };
-            Session(address.Namespace).AddRoute(route, replace: false, $"add route {r.DestinationPrefix} via {address.LinkRef}");
-        }
+            Session(address.Namespace).AddRoute(r.ReAddedOn(IndexOf(address.Namespace, address.Link)), replace: false,
+                $"add route {r.DestinationPrefix} via {address.LinkRef}");
     }
 
     /// <summary>

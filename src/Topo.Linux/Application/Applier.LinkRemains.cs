@@ -57,20 +57,7 @@ public sealed partial class Applier
         if (remains.Peer is not null) Configure(remains.Peer);
         foreach (var address in remains.Addresses) AddAddress(address); // IPv6 on first for an IPv6 one
         foreach (var (device, r) in remains.Routes)
-        {
-            var route = new RouteMessage
-            {
-                Family = r.Family,
-                DestinationLength = r.DestinationLength,
-                Destination = r.Destination,
-                Gateway = r.Gateway,
-                Priority = r.Priority,
-                OutputInterface = IndexOf(device.Namespace, device.Name),
-                Scope = r.Scope,
-                Protocol = r.Protocol,
-                Type = r.Type,
-            };
-            Session(device.Namespace).AddRoute(route, replace: false, $"add route {r.DestinationPrefix} via {device}");
-        }
+            Session(device.Namespace).AddRoute(r.ReAddedOn(IndexOf(device.Namespace, device.Name)), replace: false,
+                $"add route {r.DestinationPrefix} via {device}");
     }
 }

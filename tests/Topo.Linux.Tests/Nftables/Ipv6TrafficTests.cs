@@ -55,7 +55,7 @@ public sealed class Ipv6TrafficTests
         {
             var outside = sandbox.Outside!.Path;
             var webNs = sandbox.Store.PathOf("web");
-            using var server = Serve6(webNs, "::", 8080);
+            using var server = TrafficWorld.StartServer(webNs, "::", 8080, Server6);
             WaitUntil(() => Curl(sandbox.Host.Path, "http://[fd00:1::2]:8080/") is not null, "the server in web answers the host directly");
 
             // Another machine through the host's IPv6 address: DNAT66, the real client address.
@@ -66,7 +66,7 @@ public sealed class Ipv6TrafficTests
             Assert.Equal("::ffff:10.99.0.2", Curl(outside, "http://10.99.0.1:80/"));
 
             // NAT66: web's connection out is seen from outside as the host's address.
-            using var there = Serve6(outside, OutsideV6, 9090);
+            using var there = TrafficWorld.StartServer(outside, OutsideV6, 9090, Server6);
             WaitUntil(() => Curl(sandbox.Host.Path, $"http://[{OutsideV6}]:9090/") is not null, "the outside server answers");
             SandboxWorld.Ip(sandbox.Outside!, "-6 route add fd00::/16 via " + HostV6);
             Assert.Equal(HostV6, Curl(webNs, $"http://[{OutsideV6}]:9090/"));
@@ -110,19 +110,19 @@ public sealed class Ipv6TrafficTests
             var (a, db, outside) = (sandbox.Store.PathOf("a"), sandbox.Store.PathOf("db"), sandbox.Outside!.Path);
             SandboxWorld.Ip(sandbox.Outside!, "-6 route add fd00::/16 via " + HostV6);
             // ICC off: a and b only reach the gateway, also when routed through it.
-            Assert.True(Ping6(a, "fd00:3::1"));
+            Assert.True(TrafficWorld.Ping(a, "fd00:3::1"));
             sandbox.IpIn("a", "-6 route add fd00:3::3/128 via fd00:3::1");
             sandbox.IpIn("b", "-6 route add fd00:3::2/128 via fd00:3::1");
-            Assert.False(Ping6(a, "fd00:3::3"));
+            Assert.False(TrafficWorld.Ping(a, "fd00:3::3"));
             // Internal: nothing in from outside, nothing out.
-            Assert.False(Ping6(outside, "fd00:4::2"));
-            Assert.False(Ping6(db, OutsideV6));
+            Assert.False(TrafficWorld.Ping(outside, "fd00:4::2"));
+            Assert.False(TrafficWorld.Ping(db, OutsideV6));
 
             var ruleset = RulesetBuilder.Build(topology);
             nft.Replace(Without(ruleset, "icc off"));
-            Assert.True(Ping6(a, "fd00:3::3"));
+            Assert.True(TrafficWorld.Ping(a, "fd00:3::3"));
             nft.Replace(Without(ruleset, "internal: no forwarding in", "internal: no forwarding out"));
-            Assert.True(Ping6(outside, "fd00:4::2"));
+            Assert.True(TrafficWorld.Ping(outside, "fd00:4::2"));
         }
     }
 
@@ -171,30 +171,5 @@ public sealed class Ipv6TrafficTests
             sandbox.Dispose();
             throw;
         }
-    }
-
-    private static bool Ping6(string nsPath, string address)
-    {
-        try
-        {
-            SandboxWorld.Run("nsenter", $"--net={nsPath} ping -6 -c 1 -W 1 {address}");
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static ServerProcess Serve6(string nsPath, string address, int port)
-    {
-        var psi = new ProcessStartInfo("nsenter") { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.ArgumentList.Add($"--net={nsPath}");
-        psi.ArgumentList.Add("/usr/bin/python3");
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(Server6);
-        psi.ArgumentList.Add(address);
-        psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return new ServerProcess(Process.Start(psi)!);
     }
 }

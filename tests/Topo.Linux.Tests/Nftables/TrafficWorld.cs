@@ -57,6 +57,7 @@ internal static class TrafficWorld
         }
     }
 
+    /// <summary>One ping of either family (iputils picks it from the address).</summary>
     public static bool Ping(string nsPath, string address)
     {
         try
@@ -123,13 +124,14 @@ internal static class TrafficWorld
         }
     }
 
-    public static ServerProcess StartServer(string nsPath, string address, int port)
+    /// <summary>The HTTP server of <paramref name="script"/> (default: the IPv4 one) on ADDRESS:PORT in the namespace.</summary>
+    public static ServerProcess StartServer(string nsPath, string address, int port, string? script = null)
     {
         var psi = new ProcessStartInfo("nsenter") { RedirectStandardError = true, RedirectStandardOutput = true };
         psi.ArgumentList.Add($"--net={nsPath}");
         psi.ArgumentList.Add("/usr/bin/python3");
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(Server);
+        psi.ArgumentList.Add(script ?? Server);
         psi.ArgumentList.Add(address);
         psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new ServerProcess(Process.Start(psi)!);

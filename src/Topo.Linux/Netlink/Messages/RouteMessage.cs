@@ -23,6 +23,23 @@ internal sealed class RouteMessage
     public uint? TableId { get; set; }
     public List<RawAttribute> Unknown { get; } = [];
 
+    /// <summary>
+    /// A dumped route to be added again through <paramref name="outputInterface"/> (its link was
+    /// made again, or got its address back): what the route was, without what the kernel filled in.
+    /// </summary>
+    public RouteMessage ReAddedOn(int outputInterface) => new()
+    {
+        Family = Family,
+        DestinationLength = DestinationLength,
+        Destination = Destination,
+        Gateway = Gateway,
+        Priority = Priority,
+        OutputInterface = outputInterface,
+        Scope = Scope,
+        Protocol = Protocol,
+        Type = Type,
+    };
+
     public bool IsIpv6 => Family == AddressFamily.Inet6;
 
     /// <summary>The table: RTA_TABLE when present (tables above 255), else rtm_table.</summary>
