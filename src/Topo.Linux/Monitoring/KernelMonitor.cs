@@ -34,7 +34,7 @@ public sealed class KernelMonitor : IDisposable
     private const int DatagramsPerDrain = 1 << 16;
     private const int ReaderStackBytes = 256 << 10;
 
-    private static readonly int[] RouteGroups = [RouteNetlinkGroup.Link, RouteNetlinkGroup.Ipv4Address, RouteNetlinkGroup.Ipv4Route];
+    private static readonly int[] RouteGroups = [RouteNetlinkGroup.Link, RouteNetlinkGroup.Ipv4Address, RouteNetlinkGroup.Ipv4Route, RouteNetlinkGroup.Ipv6Address, RouteNetlinkGroup.Ipv6Route];
     private static readonly int[] FirewallGroups = [NetfilterGroup.Nftables];
 
     private readonly NetNamespace _host;

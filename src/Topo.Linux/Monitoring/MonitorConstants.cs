@@ -20,6 +20,8 @@ internal static class RouteNetlinkGroup
     public const int Link = 1;          // RTNLGRP_LINK
     public const int Ipv4Address = 5;   // RTNLGRP_IPV4_IFADDR
     public const int Ipv4Route = 7;     // RTNLGRP_IPV4_ROUTE
+    public const int Ipv6Address = 9;   // RTNLGRP_IPV6_IFADDR
+    public const int Ipv6Route = 11;    // RTNLGRP_IPV6_ROUTE
 }
 
 /// <summary>nfnetlink multicast groups (enum nfnetlink_groups).</summary>

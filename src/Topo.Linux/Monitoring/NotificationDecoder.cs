@@ -11,8 +11,8 @@ namespace Topo.Linux.Monitoring;
 /// </summary>
 internal static class NotificationDecoder
 {
-    /// <summary>Longest object text: an address "255.255.255.255/32 on " plus a 15-byte label, or a route with a table.</summary>
-    private const int MaxObjectChars = 64;
+    /// <summary>Longest object text: an IPv6 address (at most 45 characters) with "/128 on " and a 15-byte label, or a route with a table.</summary>
+    private const int MaxObjectChars = 96;
 
     /// <summary>
     /// Reads every message of an rtnetlink datagram from namespace <paramref name="ns"/> and hands
@@ -24,9 +24,9 @@ internal static class NotificationDecoder
         var reader = new NetlinkMessageReader(datagram);
         while (reader.MoveNext())
         {
-            if (!TryClassifyRoute(reader.Header.Type, out _, out _)) continue;
+            if (DecodeRoute(reader.Header.Type, reader.Payload, ns) is not { } change) continue;
             count++;
-            publish?.Invoke(DecodeRoute(reader.Header.Type, reader.Payload, ns)!);
+            publish?.Invoke(change);
         }
         return count;
     }
@@ -73,10 +73,14 @@ internal static class NotificationDecoder
         return kind != KernelChangeKind.Overflow;
     }
 
-    /// <summary>Decodes an rtnetlink notification (payload after the nlmsghdr); null when it is not one we listen for.</summary>
+    /// <summary>
+    /// Decodes an rtnetlink notification (payload after the nlmsghdr); null when it is not one we
+    /// listen for, or only the kernel's own IPv6 housekeeping (<see cref="IsKernelIpv6"/>).
+    /// </summary>
     public static KernelChange? DecodeRoute(ushort type, ReadOnlySpan<byte> payload, string ns)
     {
         if (!TryClassifyRoute(type, out var kind, out var action)) return null;
+        if (kind != KernelChangeKind.Link && IsKernelIpv6(kind, payload)) return null;
         var text = kind switch
         {
             KernelChangeKind.Link => LinkName(payload),
@@ -84,6 +88,43 @@ internal static class NotificationDecoder
             _ => RouteText(payload),
         };
         return new KernelChange(kind, action, ns, text);
+    }
+
+    /// <summary>
+    /// What the kernel makes and refreshes by itself on every IPv6 link, and topo never models
+    /// (the observer skips the same): link-local and loopback addresses (and SLAAC ones, whose
+    /// lifetimes every router advertisement refreshes), routes it derives from
+    /// addresses (proto kernel), learns from router advertisements (proto ra, refreshed with every
+    /// advertisement), and non-unicast ones (multicast, local). Each would wake the watcher for a
+    /// round that finds nothing to do.
+    /// </summary>
+    private static bool IsKernelIpv6(KernelChangeKind kind, ReadOnlySpan<byte> payload)
+    {
+        if (payload.IsEmpty || payload[0] != AddressFamily.Inet6) return false;
+        if (kind == KernelChangeKind.Address)
+        {
+            if (payload.Length < RtnlHeaderSize.IfAddr) return false; // malformed: AddressText says so
+            ReadOnlySpan<byte> local = default, address = default;
+            var reader = new AttributeReader(payload[RtnlHeaderSize.IfAddr..]);
+            while (reader.MoveNext())
+            {
+                switch (reader.Type)
+                {
+                    case Ifa.Local: local = reader.Value; break;
+                    case Ifa.Address: address = reader.Value; break;
+                    case Ifa.Proto when reader.Value.Length >= 1 && reader.Value[0] is (byte)AddressProtocol.KernelLinkLocal or (byte)AddressProtocol.KernelLoopback or (byte)AddressProtocol.KernelRa:
+                        return true;
+                }
+            }
+            var a = local.IsEmpty ? address : local;
+            if (a.Length != 16) return false;
+            var ipv6 = Topo.Core.Addressing.Ipv6Address.FromBytes(a);
+            return ipv6.IsLinkLocal || ipv6.IsLoopback;
+        }
+        if (payload.Length < RtnlHeaderSize.Rt) return false;
+        var protocol = (RouteProtocol)payload[5];
+        var routeType = (RouteType)payload[7];
+        return protocol is RouteProtocol.Kernel or RouteProtocol.Ra || routeType != RouteType.Unicast;
     }
 
     private static string LinkName(ReadOnlySpan<byte> payload)
@@ -137,7 +178,7 @@ internal static class NotificationDecoder
         }
         Span<char> text = stackalloc char[MaxObjectChars];
         int n;
-        if (destinationLength == 0) n = Write(text, $"default");
+        if (destinationLength == 0) n = Write(text, $"{(payload[0] == AddressFamily.Inet6 ? "::/0" : "default")}");
         else
         {
             n = WriteAddress(text, destination);
@@ -215,7 +256,8 @@ internal static class NotificationDecoder
 
     private static int WriteAddress(Span<char> into, ReadOnlySpan<byte> address)
     {
-        if (address.Length != Ipv4Sizes.Address) ThrowHelper.Malformed($"IPv4 address of {address.Length} bytes");
+        if (address.Length == 16) return Write(into, $"{Topo.Core.Addressing.Ipv6Address.FromBytes(address)}");
+        if (address.Length != Ipv4Sizes.Address) ThrowHelper.Malformed($"IP address of {address.Length} bytes");
         return Write(into, $"{address[0]}.{address[1]}.{address[2]}.{address[3]}");
     }
 

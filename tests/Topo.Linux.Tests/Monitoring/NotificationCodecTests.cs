@@ -1,4 +1,5 @@
 using Topo.Linux.Monitoring;
+using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
 
 namespace Topo.Linux.Tests.Monitoring;
@@ -141,5 +142,77 @@ public sealed class NotificationCodecTests
         Assert.Equal(-1, MulticastSocket.SourceNsid([]));
         Assert.Equal(-1, MulticastSocket.SourceNsid(Convert.FromHexString("14000000000000000100000008000000" + "0700000000000000"))); // SOL_SOCKET
         Assert.Equal(-1, MulticastSocket.SourceNsid(Convert.FromHexString("FF000000000000000E01000008000000" + "07000000"))); // overruns
+    }
+}
+
+/// <summary>
+/// IPv6 notifications: topo's own addresses and routes wake the watcher; what the kernel makes and
+/// refreshes by itself on every IPv6 link (and with every router advertisement) does not.
+/// </summary>
+public sealed class Ipv6NotificationTests
+{
+    private static byte[] Address(ushort type, string prefix, int index, AddressProtocol? protocol = null)
+    {
+        var message = AddressMessage.ForPrefix(index, Topo.Core.Addressing.IpPrefix.Parse(prefix));
+        message.Protocol = protocol;
+        var buffer = new MessageBuffer();
+        var writer = new NetlinkWriter(buffer);
+        message.Encode(ref writer, type, NetlinkFlags.None, 0);
+        return buffer.Written.ToArray();
+    }
+
+    private static byte[] Route(ushort type, string destination, RouteProtocol protocol, RouteType routeType = RouteType.Unicast)
+    {
+        var prefix = Topo.Core.Addressing.IpPrefix.Parse(destination);
+        var message = new RouteMessage
+        {
+            Family = AddressFamily.Inet6, DestinationLength = (byte)prefix.Length,
+            Destination = prefix.Length == 0 ? null : prefix.Address, Protocol = protocol, Type = routeType,
+            Gateway = Topo.Core.Addressing.IpAddress.Parse("fd00:1::1"), OutputInterface = 2,
+        };
+        var buffer = new MessageBuffer();
+        var writer = new NetlinkWriter(buffer);
+        message.Encode(ref writer, type, NetlinkFlags.None, 0);
+        return buffer.Written.ToArray();
+    }
+
+    private static List<KernelChange> Decode(byte[] datagram)
+    {
+        var changes = new List<KernelChange>();
+        Assert.Equal(NotificationDecoder.RouteDatagram(datagram, "web", changes.Add), changes.Count);
+        return changes;
+    }
+
+    [Fact]
+    public void Topos_IPv6_address_and_default_route_are_changes()
+    {
+        Assert.Equal("address fd00:1::2/64 on ifindex 2 deleted (namespace web)",
+            Assert.Single(Decode(Address(RtmType.DelAddress, "fd00:1::2/64", 2))).ToString());
+        Assert.Equal("route ::/0 deleted (namespace web)",
+            Assert.Single(Decode(Route(RtmType.DelRoute, "::/0", RouteProtocol.Boot))).ToString());
+        Assert.Equal("route fd00:9::/64 added (namespace web)",
+            Assert.Single(Decode(Route(RtmType.NewRoute, "fd00:9::/64", RouteProtocol.Static))).ToString());
+    }
+
+    [Theory]
+    [InlineData("fe80::42:aff:fe1e:2/64", null)] // a kernel older than 6.1: no IFA_PROTO, known by its prefix
+    [InlineData("fe80::1/64", 3)] // IFAPROT_KERNEL_LL
+    [InlineData("::1/128", 1)] // IFAPROT_KERNEL_LO
+    [InlineData("2001:db8:5::42:aff:fe1e:2/64", 2)] // IFAPROT_KERNEL_RA, SLAAC: refreshed by every advertisement
+    public void The_kernels_own_IPv6_addresses_are_not(string prefix, int? protocol) =>
+        Assert.Empty(Decode(Address(RtmType.NewAddress, prefix, 2, (AddressProtocol?)protocol)));
+
+    [Theory]
+    [InlineData("fd00:1::/64", 2, 1)] // RTPROT_KERNEL: the prefix route of an address
+    [InlineData("::/0", 9, 1)] // RTPROT_RA: learnt from a router advertisement
+    [InlineData("ff00::/8", 3, 5)] // RTN_MULTICAST
+    public void The_kernels_own_IPv6_routes_are_not(string destination, byte protocol, byte type) =>
+        Assert.Empty(Decode(Route(RtmType.NewRoute, destination, (RouteProtocol)protocol, (RouteType)type)));
+
+    [Fact]
+    public void The_monitor_joins_the_IPv6_groups()
+    {
+        // RTNLGRP_IPV6_IFADDR and RTNLGRP_IPV6_ROUTE (linux/rtnetlink.h).
+        Assert.Equal((9, 11), (RouteNetlinkGroup.Ipv6Address, RouteNetlinkGroup.Ipv6Route));
     }
 }

@@ -61,7 +61,12 @@ public sealed class DualStackScenarioTests : IDisposable
             step aaaa ip netns exec wordpress dig @127.0.0.11 +tries=3 +time=2 +short db AAAA
             step a ip netns exec wordpress dig @127.0.0.11 +tries=3 +time=2 +short db A
             step ptr ip netns exec wordpress dig @127.0.0.11 +tries=3 +time=2 +short -x fd00:1::10
+            # Drift the kernel reports: the watcher (resync an hour away) hears it and repairs.
+            dev=$(ip -n wordpress -o -6 addr show | grep 'fd00:1::2/' | cut -d' ' -f2)
+            ip -n wordpress addr del fd00:1::2/64 dev $dev
+            step repaired sh -c 'for _ in $(seq 300); do ip -n wordpress -o -6 addr show | grep -q "fd00:1::2/64" && exit 0; sleep 0.1; done; exit 1'
             kill $watcher; wait $watcher
+            step watch_log cat $W/watch.log
             step destroy $TOPO destroy {Example}
             step left sh -c 'ip netns list | grep -v "^outside"; nft list tables; ip -6 -o addr show scope global | grep -v uplink0; true'
             """));
@@ -92,6 +97,8 @@ public sealed class DualStackScenarioTests : IDisposable
         Assert.Equal("fd00:1::10", s.Ok("aaaa").Output.Trim());
         Assert.Equal("192.168.1.2", s.Ok("a").Output.Trim());
         Assert.StartsWith("mariadb", s.Ok("ptr").Output.Trim());
+        s.Ok("repaired");
+        Assert.Contains("fd00:1::2/64", s.Ok("watch_log").Output); // woken by the kernel's own report of it
 
         s.Ok("destroy");
         Assert.Equal("", s.Ok("left").Output.Trim());
