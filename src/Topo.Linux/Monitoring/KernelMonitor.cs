@@ -15,8 +15,8 @@ namespace Topo.Linux.Monitoring;
 /// A change means "look again", never "this changed".
 /// </summary>
 /// <remarks>
-/// One NETLINK_ROUTE socket in the host joined to RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR and
-/// RTNLGRP_IPV4_ROUTE with NETLINK_LISTEN_ALL_NSID (the kernel tags a peer namespace's
+/// One NETLINK_ROUTE socket in the host joined to RTNLGRP_LINK and the IPv4 and IPv6 address
+/// and route groups with NETLINK_LISTEN_ALL_NSID (the kernel tags a peer namespace's
 /// notifications with that namespace's id in the host, and forwards them only if it has one:
 /// <see cref="Watch"/> makes sure it does); one NETLINK_NETFILTER socket in the host joined to
 /// NFNLGRP_NFTABLES. A dedicated thread polls both and an eventfd that stops it. The only thing
