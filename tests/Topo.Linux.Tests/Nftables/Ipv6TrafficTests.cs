@@ -19,22 +19,6 @@ public sealed class Ipv6TrafficTests
     private const string HostV6 = "2001:db8:99::1";
     private const string OutsideV6 = "2001:db8:99::2";
 
-    /// <summary>Answers every connection over IPv6 with the client address it sees.</summary>
-    private const string Server6 = """
-        import socket, sys
-        s = socket.socket(socket.AF_INET6)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((sys.argv[1], int(sys.argv[2])))
-        s.listen(16)
-        while True:
-            c, a = s.accept()
-            try:
-                c.recv(4096)
-                c.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n" + a[0].encode())
-            finally:
-                c.close()
-        """;
-
     [Fact]
     public void Published_ports_keep_the_client_address_containers_masquerade_out_and_networks_stay_isolated()
     {
@@ -55,7 +39,7 @@ public sealed class Ipv6TrafficTests
         {
             var outside = sandbox.Outside!.Path;
             var webNs = sandbox.Store.PathOf("web");
-            using var server = TrafficWorld.StartServer(webNs, "::", 8080, Server6);
+            using var server = TrafficWorld.StartServer(webNs, "::", 8080);
             WaitUntil(() => Curl(sandbox.Host.Path, "http://[fd00:1::2]:8080/") is not null, "the server in web answers the host directly");
 
             // Another machine through the host's IPv6 address: DNAT66, the real client address.
@@ -66,7 +50,7 @@ public sealed class Ipv6TrafficTests
             Assert.Equal("::ffff:10.99.0.2", Curl(outside, "http://10.99.0.1:80/"));
 
             // NAT66: web's connection out is seen from outside as the host's address.
-            using var there = TrafficWorld.StartServer(outside, OutsideV6, 9090, Server6);
+            using var there = TrafficWorld.StartServer(outside, OutsideV6, 9090);
             WaitUntil(() => Curl(sandbox.Host.Path, $"http://[{OutsideV6}]:9090/") is not null, "the outside server answers");
             SandboxWorld.Ip(sandbox.Outside!, "-6 route add fd00::/16 via " + HostV6);
             Assert.Equal(HostV6, Curl(webNs, $"http://[{OutsideV6}]:9090/"));

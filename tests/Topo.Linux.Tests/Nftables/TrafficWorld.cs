@@ -15,9 +15,10 @@ namespace Topo.Linux.Tests.Nftables;
 /// </summary>
 internal static class TrafficWorld
 {
+    /// <summary>Answers every connection with the client address it sees; IPv6 when the address to bind has a colon.</summary>
     public const string Server = """
         import socket, sys
-        s = socket.socket()
+        s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((sys.argv[1], int(sys.argv[2])))
         s.listen(16)
@@ -124,14 +125,13 @@ internal static class TrafficWorld
         }
     }
 
-    /// <summary>The HTTP server of <paramref name="script"/> (default: the IPv4 one) on ADDRESS:PORT in the namespace.</summary>
-    public static ServerProcess StartServer(string nsPath, string address, int port, string? script = null)
+    public static ServerProcess StartServer(string nsPath, string address, int port)
     {
         var psi = new ProcessStartInfo("nsenter") { RedirectStandardError = true, RedirectStandardOutput = true };
         psi.ArgumentList.Add($"--net={nsPath}");
         psi.ArgumentList.Add("/usr/bin/python3");
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script ?? Server);
+        psi.ArgumentList.Add(Server);
         psi.ArgumentList.Add(address);
         psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new ServerProcess(Process.Start(psi)!);
