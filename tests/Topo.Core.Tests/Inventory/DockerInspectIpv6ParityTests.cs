@@ -54,6 +54,8 @@ public sealed class DockerInspectIpv6ParityTests
 
     [Theory]
     [InlineData("dual")]
+    [InlineData("lan6")]
+    [InlineData("lan6gw")]
     public void Each_family_has_its_own_subnet_range_and_aux_addresses_as_in_docker(string network)
     {
         var (docker, topo) = Pair(network);
@@ -68,6 +70,8 @@ public sealed class DockerInspectIpv6ParityTests
 
     [Theory]
     [InlineData("dual")]
+    [InlineData("lan6")]
+    [InlineData("lan6gw")]
     public void Containers_have_dockers_addresses_of_both_families(string network)
     {
         var (docker, topo) = Pair(network);
