@@ -10,10 +10,13 @@ namespace Topo.Core.Firewall;
 /// For each foreign base chain (<see cref="HostState.ForeignFirewall"/>), walk the packets of the
 /// project's traffic classes that pass its hook (<see cref="TrafficClasses"/>, <see cref="ChainPath"/>);
 /// one dropped on every path is an error naming the table, chain and rule, with a one-line fix: the
-/// plan would otherwise say "No changes" while the traffic goes nowhere.
+/// plan would otherwise say "No changes" while the traffic goes nowhere. A drop that only IPv6
+/// traffic meets (Docker 20.10's ip6 filter FORWARD, policy DROP) is a warning with the same text:
+/// IPv4 still works, and refusing would make a dual-stack file unusable next to such a Docker.
 /// </summary>
 public static class ForeignDrops
 {
+    /// <returns>Errors, and warnings for drops only IPv6 traffic meets.</returns>
     public static ImmutableArray<Diagnostic> Check(Topology topology, HostState observed)
     {
         if (observed.ForeignFirewall.IsEmpty) return [];
@@ -26,7 +29,7 @@ public static class ForeignDrops
         if (classes.Count == 0) return [];
         // IPv6 traffic passes ip6 and inet tables, and only a network with IPv6 has any.
         var ipv6Bridges = topology.Networks.Where(n => n.Ipv6Subnet is not null).Select(n => n.BridgeName).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var errors = ImmutableArray.CreateBuilder<Diagnostic>();
+        var findings = ImmutableArray.CreateBuilder<Diagnostic>();
         foreach (var table in observed.ForeignFirewall)
         {
             var (v4, v6) = (table.Family != "ip6", table.Family is "ip6" or "inet" or "netdev");
@@ -35,29 +38,32 @@ public static class ForeignDrops
                 if (FamilyKind(table.Family, chain.Hook!) is not { } kind) continue;
                 // Docker's FORWARD: topo keeps its own accepts in DOCKER-USER, which FORWARD jumps to first.
                 if (observed.DockerUserChain && IsDockers(table) && chain.Hook == "forward") continue;
-                var dropped = new List<(TrafficClass Class, HookPacket Packet, string By, string What)>();
+                var dropped = new List<(TrafficClass Class, HookPacket Packet, string By, string What, bool Ipv6)>();
                 foreach (var c in classes)
                 {
                     foreach (var packet in c.Packets.Where(p => p.Family == kind && p.Hook == chain.Hook && Enters(p, chain)))
                     {
                         if (v4 && ChainPath.Walk(table, chain, packet, bridges) is { Verdict: PathVerdict.Dropped } outcome)
-                            dropped.Add((c, packet, outcome.By!, c.What));
+                            dropped.Add((c, packet, outcome.By!, c.What, false));
                         if (v6 && ipv6Bridges.Contains(c.Bridge) && ChainPath.Walk(table, chain, packet, bridges, ipv6: true) is { Verdict: PathVerdict.Dropped } outcome6)
-                            dropped.Add((c, packet, outcome6.By!, c.What + " over IPv6"));
+                            dropped.Add((c, packet, outcome6.By!, c.What + " over IPv6", true));
                     }
                 }
                 foreach (var group in dropped.GroupBy(d => d.By))
                 {
                     var what = string.Join("; ", group.Select(d => d.What).Distinct());
                     var type = chain.Type is null or "filter" ? "" : $"type {chain.Type}, ";
-                    errors.Add(Diagnostic.Error(null,
+                    var ipv6Only = group.All(d => d.Ipv6);
+                    var message =
                         $"table {table.Family} {table.Name}, chain {chain.Name} ({type}hook {chain.Hook}{Devices(chain)}, priority {chain.Priority}, policy {chain.Policy}) " +
-                        $"drops topo's traffic by {group.Key}: {what}. A drop in any table is final: topo's own table cannot accept it. " +
-                        $"Fix ({Manager(table)}): {Fix(table, chain, [.. group.Select(d => (d.Class, d.Packet))], bridges)}"));
+                        $"drops topo's {(ipv6Only ? "IPv6 " : "")}traffic by {group.Key}: {what}. A drop in any table is final: topo's own table cannot accept it" +
+                        (ipv6Only ? " (IPv4 is not affected, so topo goes on; these networks have no working IPv6 until it is fixed). " : ". ") +
+                        $"Fix ({Manager(table)}): {Fix(table, chain, [.. group.Select(d => (d.Class, d.Packet))], bridges)}";
+                    findings.Add(ipv6Only ? Diagnostic.Warning(null, message) : Diagnostic.Error(null, message));
                 }
             }
         }
-        return errors.ToImmutable();
+        return findings.ToImmutable();
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public static class DockerInspect
         if (n.Record?.Created is { } created) w.WriteString("Created", NetworkRecordsJson.DockerTime(created));
         w.WriteString("Scope", "local");
         w.WriteString("Driver", n.Driver);
-        w.WriteBoolean("EnableIPv6", n.Ipv6Address is not null);
+        w.WriteBoolean("EnableIPv6", n.Ipv6Subnet is not null);
         w.WriteStartObject("IPAM");
         w.WriteString("Driver", "default");
         w.WriteStartObject("Options");
@@ -44,20 +44,17 @@ public static class DockerInspect
             w.WriteString("Subnet", subnet.ToString());
             if (n.Record?.IpRange is { } range) w.WriteString("IPRange", range.ToString());
             if (n.Gateway is { } gw) w.WriteString("Gateway", gw.ToString());
-            if (n.Record is { AuxAddresses.IsEmpty: false } record)
-            {
-                w.WriteStartObject("AuxiliaryAddresses");
-                foreach (var (name, address) in record.AuxAddresses) w.WriteString(name, address.ToString());
-                w.WriteEndObject();
-            }
+            WriteAuxAddresses(w, n.Record, ipv6: false);
             w.WriteEndObject();
         }
         // Docker lists the IPv6 entry after the IPv4 one.
-        if (n.Ipv6Address is { } v6)
+        if (n.Ipv6Subnet is { } v6)
         {
             w.WriteStartObject();
-            w.WriteString("Subnet", v6.Network.ToString());
-            w.WriteString("Gateway", v6.Address.ToString());
+            w.WriteString("Subnet", v6.ToString());
+            if (n.Record?.Ipv6Range is { } range6) w.WriteString("IPRange", range6.ToString());
+            if (n.Ipv6Gateway is { } gw6) w.WriteString("Gateway", gw6.ToString());
+            WriteAuxAddresses(w, n.Record, ipv6: true);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -88,6 +85,16 @@ public static class DockerInspect
         w.WriteStartObject("Labels");
         w.WriteString("topo.project", n.Project == Model.Label.SharedProject ? "" : n.Project);
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>Each aux address in the entry of its family's subnet, as Docker keeps them (one IPAM pool per family).</summary>
+    private static void WriteAuxAddresses(Utf8JsonWriter w, NetworkRecord? record, bool ipv6)
+    {
+        if (record is null || !record.AuxAddresses.Any(a => a.Value.IsV6 == ipv6)) return;
+        w.WriteStartObject("AuxiliaryAddresses");
+        foreach (var (name, address) in record.AuxAddresses)
+            if (address.IsV6 == ipv6) w.WriteString(name, address.ToString());
         w.WriteEndObject();
     }
 

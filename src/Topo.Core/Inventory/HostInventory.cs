@@ -22,8 +22,10 @@ public sealed record NetworkEntry(
     public bool Masquerade { get; init; } = true;
     /// <summary>The bridge's MTU; null without a bridge.</summary>
     public int? Mtu { get; init; }
-    /// <summary>The bridge's IPv6 address (gateway and subnet); null on an IPv4-only network.</summary>
-    public Ipv6Prefix? Ipv6Address { get; init; }
+    /// <summary>The IPv6 subnet (the bridge's, or a macvlan network's endpoints'); null on an IPv4-only network.</summary>
+    public Ipv6Prefix? Ipv6Subnet { get; init; }
+    /// <summary>The bridge's IPv6 address; null without a bridge (a macvlan network's gateway is outside the host).</summary>
+    public Ipv6Address? Ipv6Gateway { get; init; }
 
     /// <summary>What the kernel does not keep (range, reservations, creation time): topo's own record, when there is one.</summary>
     public NetworkRecord? Record { get; init; }
@@ -78,6 +80,7 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
             var label = bridge.Owner!;
             var address = host.Addresses.FirstOrDefault(a => a.Namespace == bridge.Namespace && a.Link == bridge.Name && !a.Address.IsV6)?.Address.V4;
             var policy = BridgePolicy.Of(host.Firewall, label, bridge.Name);
+            var address6 = GlobalIpv6(host, bridge.Namespace, bridge.Name);
             networks[(label.Project, label.Name)] = new NetworkEntry(label.Project, label.Name, "bridge", bridge.Name,
                 address?.Network, address?.Address,
                 [.. endpoints.Where(e => e.Network == label.Name && (label.IsShared || e.Project == label.Project))])
@@ -86,7 +89,8 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
                 Icc = policy.Icc,
                 Masquerade = policy.Masquerade,
                 Mtu = bridge.Mtu,
-                Ipv6Address = GlobalIpv6(host, bridge.Namespace, bridge.Name),
+                Ipv6Subnet = address6?.Network,
+                Ipv6Gateway = address6?.Address,
             };
         }
         // Networks without a bridge (macvlan) are known by their endpoints.
@@ -95,7 +99,10 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
             if (networks.ContainsKey(group.Key) || networks.Keys.Any(k => k.Item1 == Label.SharedProject && k.Item2 == group.Key.Network)) continue;
             var first = group.First();
             networks[group.Key] = new NetworkEntry(group.Key.Project, group.Key.Network, "macvlan", null,
-                first.Address?.Network, null, [.. group]);
+                first.Address?.Network, null, [.. group])
+            {
+                Ipv6Subnet = group.Select(e => e.Ipv6Address?.Network).FirstOrDefault(s => s is not null),
+            };
         }
 
         if (records is not null)

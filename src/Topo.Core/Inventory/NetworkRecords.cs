@@ -19,6 +19,9 @@ public sealed record NetworkRecord(string Network)
 
     public Ipv4Prefix? IpRange { get; init; }
 
+    /// <summary>The IPv6 value of <c>ip_range</c>.</summary>
+    public Ipv6Prefix? Ipv6Range { get; init; }
+
     /// <summary>Reserved addresses by name, as the file gives them.</summary>
     public ImmutableSortedDictionary<string, IpAddress> AuxAddresses { get; init; } = ImmutableSortedDictionary<string, IpAddress>.Empty;
 }
@@ -69,6 +72,7 @@ public static class NetworkRecords
                 record = record with
                 {
                     IpRange = declared.IpRange,
+                    Ipv6Range = declared.Ipv6Range,
                     AuxAddresses = declared.AuxAddresses.ToImmutableSortedDictionary(a => a.Name, a => a.Address, StringComparer.Ordinal),
                 };
             }

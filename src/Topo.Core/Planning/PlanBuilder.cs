@@ -7,9 +7,10 @@ using Topo.Core.Spec;
 namespace Topo.Core.Planning;
 
 /// <summary>What planning a file against a host gave: the resolved topology and plan, or every error.</summary>
+/// <param name="Errors">Every diagnostic, warnings too: a plan comes with warnings, never with an error.</param>
 public sealed record PlanOutcome(Topology? Topology, Plan? Plan, ImmutableArray<Diagnostic> Errors)
 {
-    public bool Succeeded => Plan is not null && Errors.IsEmpty;
+    public bool Succeeded => Plan is not null && !Errors.Any(e => e.Severity == Severity.Error);
 }
 
 /// <summary>Spec + Observed → resolve → plan: the one path every command (plan, apply, watch) takes.</summary>
@@ -20,10 +21,11 @@ public static class PlanBuilder
         var resolved = DesiredHost.Resolve(spec, observed, options);
         if (!resolved.Succeeded) return new PlanOutcome(null, null, resolved.Errors);
         var planned = Planner.Plan(spec.Name, resolved.Topology!.Desired, observed);
-        // Another table's drop on the forward hook would leave the plan "done" and the traffic dropped.
+        // Another table's drop would leave the plan "done" and the traffic dropped: an error, or a
+        // warning that comes with the plan when only IPv6 traffic meets it.
         var dropped = Firewall.ForeignDrops.Check(resolved.Topology, observed);
-        if (!dropped.IsEmpty) return new PlanOutcome(resolved.Topology, null, [.. planned.Errors, .. dropped]);
-        return new PlanOutcome(resolved.Topology, planned.Plan, planned.Errors);
+        if (dropped.Any(d => d.Severity == Severity.Error)) return new PlanOutcome(resolved.Topology, null, [.. planned.Errors, .. dropped]);
+        return new PlanOutcome(resolved.Topology, planned.Plan, [.. planned.Errors, .. dropped]);
     }
 
     /// <summary>

@@ -7,19 +7,26 @@ namespace Topo.Core.Resolution;
 
 public static partial class Resolver
 {
-    /// <summary>An IPv6 subnet held on the host by something other than this project.</summary>
-    private sealed record Ipv6Use(Ipv6Prefix Subnet, string What, bool IsRoute, bool IsDefaultBridge);
+    /// <summary>An IPv6 subnet held on the host by something other than this project (<paramref name="Link"/>: on which interface, when foreign).</summary>
+    private sealed record Ipv6Use(Ipv6Prefix Subnet, string What, bool IsRoute, bool IsDefaultBridge, string? Link = null)
+    {
+        /// <summary>Whether this use stands in the way of <paramref name="spec"/>: a macvlan network is usually its parent's LAN, where the host's own address is expected.</summary>
+        public bool Concerns(NetworkSpec spec) =>
+            !(IsDefaultBridge && IsDefault(spec)) && !(spec.Driver == NetworkDriver.Macvlan && Link is not null && Link == spec.Parent);
+    }
 
     /// <summary>
     /// The IPv6 half of networks with <c>enable_ipv6</c>, by IPv4's rules: the declared subnet
     /// (refused when it overlaps one in use on the host), else the one the bridge already has,
     /// else the lowest free /64 of the default pool (<see cref="Ipv6DefaultPool"/>; the default
     /// bridge draws from the pool of the shared label, so every project computes the same one).
+    /// Macvlan networks alike, as Docker's IPAM serves both drivers; their subnet is held by their
+    /// containers' addresses (no bridge).
     /// </summary>
     private static ImmutableArray<ResolvedNetwork> ResolveIpv6Networks(
         ResolveContext context, List<NetworkSpec> specs, ImmutableArray<ResolvedNetwork> networks)
     {
-        var wanted = specs.Where(s => s.EnableIpv6 && s.Driver == NetworkDriver.Bridge).ToList();
+        var wanted = specs.Where(s => s.EnableIpv6).ToList();
         if (wanted.Count == 0) return networks;
         var inUse = Ipv6SubnetsInUse(context);
         var chosen = new List<Ipv6Prefix>();
@@ -27,7 +34,7 @@ public static partial class Resolver
         foreach (var spec in wanted)
         {
             if (spec.Ipv6Subnet is not { } declared) continue;
-            var clashes = inUse.Where(u => !u.IsRoute && u.Subnet.Overlaps(declared) && !(u.IsDefaultBridge && IsDefault(spec)))
+            var clashes = inUse.Where(u => !u.IsRoute && u.Subnet.Overlaps(declared) && u.Concerns(spec))
                 .Select(u => u.What).Distinct().ToList();
             if (clashes.Count > 0)
                 context.Error(spec.At(NetworkSpec.Ipv6Field("subnet")),
@@ -73,17 +80,19 @@ public static partial class Resolver
     private static bool IsDefault(NetworkSpec spec) => spec.Name == Naming.DefaultBridgeNetwork;
 
     private static bool Ipv6Free(NetworkSpec spec, Ipv6Prefix p, List<Ipv6Use> inUse, List<Ipv6Prefix> chosen) =>
-        !inUse.Any(u => u.Subnet.Overlaps(p) && !(u.IsDefaultBridge && IsDefault(spec))) && !chosen.Any(c => c.Overlaps(p));
+        !inUse.Any(u => u.Subnet.Overlaps(p) && u.Concerns(spec)) && !chosen.Any(c => c.Overlaps(p));
 
     /// <summary>Addresses the kernel makes by itself (link-local, loopback, multicast) say nothing about subnets in use.</summary>
     private static bool IsRoutable(Ipv6Address a) => !a.IsLinkLocal && !a.IsLoopback && (a.Value >> 120) != 0xFF;
 
-    /// <summary>Stable once chosen: the IPv6 subnet of the network's bridge, as observed.</summary>
+    /// <summary>Stable once chosen: the IPv6 subnet of the network's bridge, or of a macvlan network's containers, as observed.</summary>
     private static Ipv6Prefix? HeldIpv6Subnet(ResolveContext context, NetworkSpec spec, List<Ipv6Use> inUse, List<Ipv6Prefix> chosen)
     {
         var label = LabelOf(context, spec);
         foreach (var a in context.Observed.Addresses)
-            if (a.Namespace == HostState.Host && a.Owner == label && a.Address.IsV6 && IsRoutable(a.Address.V6.Address) &&
+            if ((a.Namespace == HostState.Host && a.Owner == label ||
+                 spec.Driver == NetworkDriver.Macvlan && a.Owner is { Role: LabelRole.Endpoint } e && e.Project == context.Project && e.Network == spec.Name) &&
+                a.Address.IsV6 && IsRoutable(a.Address.V6.Address) &&
                 Ipv6Free(spec, a.Address.V6.Network, inUse, chosen))
                 return a.Address.V6.Network;
         return null;
@@ -110,7 +119,7 @@ public static partial class Resolver
             if (a.Namespace != HostState.Host || !a.Address.IsV6 || !IsRoutable(a.Address.V6.Address)) continue;
             var owner = a.Owner;
             if (owner is null)
-                list.Add(new(a.Address.V6.Network, $"{a.Address} on interface {a.Link}, which topo does not own", false, false));
+                list.Add(new(a.Address.V6.Network, $"{a.Address} on interface {a.Link}, which topo does not own", false, false, a.Link));
             else if (owner.IsShared)
                 list.Add(new(a.Address.V6.Network, $"the default bridge {a.Link} ({a.Address})", false, true));
             else if (owner.Project != context.Project)
@@ -121,7 +130,7 @@ public static partial class Resolver
         foreach (var r in context.Observed.Routes)
             if (r.Namespace == HostState.Host && !r.IsDefault && r.Destination.IsV6 && !context.IsOurs(r) &&
                 IsRoutable(r.Destination.V6.Address))
-                list.Add(new(r.Destination.V6.Network, $"route {r.Destination}", true, false));
+                list.Add(new(r.Destination.V6.Network, $"route {r.Destination}", true, false, r.Device));
         return list;
     }
 }

@@ -55,7 +55,10 @@ public sealed record ResolvedNetwork(
     /// <summary>The network's IPv6 subnet when it has IPv6 (<c>enable_ipv6</c>); null on an IPv4-only network.</summary>
     public Ipv6Prefix? Ipv6Subnet { get; init; }
 
-    /// <summary>The bridge's IPv6 address in <see cref="Ipv6Subnet"/>; null without IPv6 (and on macvlan, as for IPv4 the parent's router).</summary>
+    /// <summary>
+    /// The IPv6 gateway in <see cref="Ipv6Subnet"/>: the bridge's address; on macvlan the router on the
+    /// parent's LAN (as for IPv4: given, else the subnet's <c>::1</c>, never handed out). Null without IPv6.
+    /// </summary>
     public Ipv6Address? Ipv6Gateway { get; init; }
 
     /// <summary>The part of <see cref="Ipv6Subnet"/> containers' addresses come from (<c>ip_range</c>'s IPv6 value).</summary>

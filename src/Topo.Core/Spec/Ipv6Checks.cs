@@ -32,11 +32,6 @@ internal static class Ipv6Checks
                 bag.Error(first.Item1, $"{first.Item2} is IPv6, but network '{n.Name}' does not enable IPv6; add enable_ipv6: true");
             return;
         }
-        if (n.DriverKnown && n.Driver == NetworkDriver.Macvlan)
-        {
-            bag.Error(n.At("enable_ipv6"), $"enable_ipv6: topo gives IPv6 to bridge networks only; macvlan network '{n.Name}' cannot have it yet");
-            return;
-        }
         if (n.Ipv6Subnet is not { } subnet)
         {
             // Docker: "every ip-range or gateway must have a corresponding subnet".

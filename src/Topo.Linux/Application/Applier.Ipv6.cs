@@ -20,7 +20,7 @@ public sealed partial class Applier
     /// <summary>Namespaces whose lo this apply turned IPv6 on for (once each).</summary>
     private readonly HashSet<string> _loopbackIpv6 = new(StringComparer.Ordinal);
 
-    /// <summary>Turns IPv6 on for <paramref name="link"/> (and, in a container's namespace, its lo: ::1 as Docker keeps it).</summary>
+    /// <summary>Turns IPv6 on for <paramref name="link"/> (and, in a container's namespace, its lo: ::1 comes back, as in Docker's dual-stack containers).</summary>
     private void EnableIpv6(string ns, string link)
     {
         var withLoopback = ns != HostState.Host && _loopbackIpv6.Add(ns);

@@ -6,19 +6,21 @@ using static Tmds.Linux.LibC;
 namespace Topo.Linux.Namespaces;
 
 /// <summary>
-/// Turns IPv6 off for every interface that later arrives in the calling thread's namespace
-/// (<c>net.ipv6.conf.default.disable_ipv6=1</c>): an interface has IPv6 only while topo gives it an
+/// Turns IPv6 off for the calling thread's namespace (<c>net.ipv6.conf.all.disable_ipv6=1</c>, which
+/// the kernel applies to <c>default</c> and to every interface there, <c>lo</c> too): an interface has IPv6 only while topo gives it an
 /// IPv6 address (the applier turns it on just before the first). As Docker does for endpoints of
 /// networks without IPv6 (moby GHSA-x84c-p2g9-rqv9), any other container interface then
 /// has no link-local address, joins no IPv6 multicast group and answers no router advertisement.
 /// It also spares the kernel a storm: each new interface's duplicate-address probe, router
 /// solicitations and MLD reports are flooded by the bridge to every other port, which on a
 /// bridge with 500 containers is ~10^6 packet copies, processed under the lock every netlink
-/// dump takes. The namespace's own <c>lo</c> (made with the namespace) keeps ::1.
+/// dump takes. The namespace's own <c>lo</c> (made with the namespace) loses ::1 until the first IPv6
+/// address: Docker 20.10 leaves a container on an IPv4-only network with all, default and lo at 1 and
+/// no ::1 (tests/Topo.Core.Tests/Inventory/fixtures/docker-ipv6-containers.txt).
 /// </summary>
 internal static unsafe class Ipv6Default
 {
-    private const string Path = "/proc/sys/net/ipv6/conf/default/disable_ipv6";
+    private const string Path = "/proc/sys/net/ipv6/conf/all/disable_ipv6";
 
     /// <summary>On a namespace thread, inside the namespace. A kernel without IPv6 has no such file: nothing to turn off.</summary>
     /// <remarks>

@@ -99,6 +99,7 @@ public sealed class Ipv6ApplyTests(ITestOutputHelper output)
             var route = Assert.Single(SandboxHost.Json(sandbox.IpIn(ns, "-j -6 route show default")));
             Assert.Equal(("fd00:66::1", "eth0", 1024), (route.GetProperty("gateway").GetString(), route.GetProperty("dev").GetString(), route.GetProperty("metric").GetInt32()));
             Assert.Equal("0", Sysctl(sandbox, ns, "net.ipv6.conf.lo.disable_ipv6"));
+            Assert.Contains("::1/128", sandbox.IpIn(ns, "-6 addr show lo")); // as in Docker's dual-stack containers
         }
         Assert.Equal("0", Sysctl(sandbox, null, $"net.ipv6.conf.{Bridge}.disable_ipv6"));
         Assert.Equal("fd00:66::1", Assert.Single(GlobalAddresses(SandboxHost.Ip(sandbox.Host, $"-j -6 addr show dev {Bridge}"))).GetProperty("local").GetString());
@@ -108,8 +109,9 @@ public sealed class Ipv6ApplyTests(ITestOutputHelper output)
         SandboxHost.Run("nsenter", $"--net={sandbox.Store.PathOf("a")} ping -6 -c 1 -W 2 fd00:66::3");
         SandboxHost.Run("nsenter", $"--net={sandbox.Store.PathOf("b")} ping -6 -c 1 -W 2 fd00:66::1");
 
-        // The IPv4-only container: IPv6 off on its interface, so no link-local address either.
+        // The IPv4-only container: IPv6 off on its interface, so no link-local address either, and on lo (no ::1).
         Assert.Equal("1", Sysctl(sandbox, "c", "net.ipv6.conf.eth0.disable_ipv6"));
+        Assert.Equal("1", Sysctl(sandbox, "c", "net.ipv6.conf.lo.disable_ipv6"));
         Assert.DoesNotContain(SandboxHost.Json(sandbox.IpIn("c", "-j -6 addr show dev eth0")), a => a.TryGetProperty("addr_info", out var i) && i.GetArrayLength() > 0);
 
         // A route a router advertisement taught the kernel is the network's: read, never deleted.

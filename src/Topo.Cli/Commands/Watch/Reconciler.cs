@@ -38,6 +38,7 @@ internal sealed partial class Reconciler(
     private long _busySince; // timestamp (of `time`) while a round runs, else 0 (for the watchdog)
     private long _holdUntil; // timestamp: after a failure, no round before it (see ScheduleRetry)
     private string? _note; // said of the file in this round (it turned invalid)
+    private string[] _warnings = []; // of the last round that planned (LogWarningsIfChanged)
 
     /// <summary>How long the current round has run (zero between rounds); a stuck round stops the watchdog.</summary>
     public TimeSpan Busy => Interlocked.Read(ref _busySince) is var since and > 0 ? time.GetElapsedTime(since) : TimeSpan.Zero;
@@ -163,7 +164,7 @@ internal sealed partial class Reconciler(
 
     private void Report(long number, string trigger, ConvergeResult result, Stopwatch clock, bool drift, bool resync)
     {
-        foreach (var d in result.Warnings) LogDiagnostic(log, LogLevel.Warning, d.ToString());
+        if (!result.PlanFailed) LogWarningsIfChanged(result.Warnings);
         if (result.PlanFailed)
         {
             foreach (var d in result.Errors) LogDiagnostic(log, LogLevel.Error, d.ToString());
@@ -192,6 +193,19 @@ internal sealed partial class Reconciler(
         }
         if (drift) _driftRepairs++;
         Record(number, trigger, drift ? "repaired" : "applied", summary + ", converged", clock, failed: false);
+    }
+
+    /// <summary>
+    /// Warnings are logged in the round they appear, change or go: a watcher runs for months, and a
+    /// standing warning (the host's ip6 forward policy) logged every round would bury the rest.
+    /// </summary>
+    private void LogWarningsIfChanged(IReadOnlyList<Diagnostic> warnings)
+    {
+        var now = warnings.Select(d => d.ToString()).ToArray();
+        if (now.SequenceEqual(_warnings, StringComparer.Ordinal)) return;
+        foreach (var text in now) LogDiagnostic(log, LogLevel.Warning, text);
+        if (now.Length == 0) LogDiagnostic(log, LogLevel.Information, $"the earlier warning{(_warnings.Length == 1 ? " no longer applies" : "s no longer apply")}");
+        _warnings = now;
     }
 
     private static string RenderPlan(Plan plan) => TextRenderer.Render(plan, TextRenderOptions.Plain).TrimEnd();
