@@ -30,16 +30,13 @@ public static partial class Planner
 
     private sealed partial class PlanRun(string project, HostState desired, HostState observed)
     {
+        private readonly Dictionary<(ResourceKind, string), Resource> _observed = FirstByKey(observed.All(), observed.Count, r => (r.Kind, r.Key));
         /// <summary>
-        /// Every resource's key, spelled once: <see cref="Resource.Key"/> formats a new string on
-        /// each call, and each desired resource was keyed three times and each observed one twice
-        /// (18,000 of each at 2,000 containers: most of what planning allocated).
+        /// The keys of every desired resource, filled as each is compared: <see cref="Resource.Key"/>
+        /// formats a new string on each call, and keying each desired resource once for this set and
+        /// again to find its observed self was 18,000 strings too many at 2,000 containers.
         /// </summary>
-        private readonly Dictionary<Resource, string> _keys = new(desired.Count + observed.Count, ReferenceEqualityComparer.Instance);
-        private Dictionary<(ResourceKind, string), Resource>? _observedIndex;
-        private Dictionary<(ResourceKind, string), Resource>? _desiredIndex;
-        private Dictionary<(ResourceKind, string), Resource> ObservedByKey => _observedIndex ??= Index(Observed);
-        private Dictionary<(ResourceKind, string), Resource> DesiredByKey => _desiredIndex ??= Index(Desired);
+        private readonly HashSet<(ResourceKind, string)> _desired = new(desired.Count);
         private readonly Dictionary<LinkRef, LinkState> _desiredLinks = desired.Links.ToDictionary(l => l.Ref);
         private readonly Dictionary<LinkRef, LinkState> _observedLinks = FirstByKey(observed.Links, observed.Links.Length, l => l.Ref);
 
@@ -52,15 +49,6 @@ public static partial class Planner
             return index;
         }
 
-        private Dictionary<(ResourceKind, string), Resource> Index(HostState state) => FirstByKey(state.All(), state.Count, r => (r.Kind, KeyOf(r)));
-
-        /// <summary>The resource's key, from the memo when this run has spelled it before.</summary>
-        private string KeyOf(Resource r)
-        {
-            if (!_keys.TryGetValue(r, out var key)) _keys[r] = key = r.Key;
-            return key;
-        }
-
         /// <summary>Namespaces created or re-created: everything desired inside them is created anew.</summary>
         private readonly HashSet<string> _freshNamespaces = [];
         /// <summary>Namespaces deleted: what is inside goes with them.</summary>
@@ -70,8 +58,7 @@ public static partial class Planner
         /// <summary>Links deleted: their addresses and routes go with them.</summary>
         private readonly HashSet<LinkRef> _goneLinks = [];
         /// <summary>Links that stay but lose every address of a family (IPv6: true) they have: their routes of that family go with the last one.</summary>
-        private HashSet<(LinkRef Link, bool Ipv6)>? _stripped;
-        private HashSet<(LinkRef Link, bool Ipv6)> _strippedLinks => _stripped ??= StrippedLinks(Project, Desired, Observed, KeyOf);
+        private readonly HashSet<(LinkRef Link, bool Ipv6)> _strippedLinks = StrippedLinks(project, desired, observed);
 
         public List<Draft> Drafts { get; } = [];
         public List<Diagnostic> Errors { get; } = [];
@@ -79,7 +66,6 @@ public static partial class Planner
         public HostState Desired { get; } = desired;
         public HostState Observed { get; } = observed;
 
-        private Resource? ObservedOf(Resource r) => ObservedByKey.GetValueOrDefault((r.Kind, KeyOf(r)));
 
         public void DiffDesired()
         {
@@ -92,9 +78,11 @@ public static partial class Planner
 
         private void Diff(Resource wanted)
         {
-            var have = ObservedOf(wanted);
+            var key = (wanted.Kind, wanted.Key);
+            _desired.Add(key);
+            var have = _observed.GetValueOrDefault(key);
             if (have is not null && !CheckOwnership(wanted, have)) return;
-            if (have is null || MustRecreate(wanted))
+            if (have is null || MustRecreate(wanted, have))
             {
                 if (CreatedWithAnother(wanted)) return;
                 // A host link outlives its namespace's peer only in part: take it down explicitly first.
@@ -173,8 +161,8 @@ public static partial class Planner
             _ => false,
         };
 
-        /// <summary>Present on the host, but about to vanish with a namespace or link being re-created, or (a route) with its link's last address.</summary>
-        private bool MustRecreate(Resource r) => r switch
+        /// <summary>Present on the host (as <paramref name="have"/>), but about to vanish with a namespace or link being re-created, or (a route) with its link's last address.</summary>
+        private bool MustRecreate(Resource r, Resource have) => r switch
         {
             NamespaceState => false,
             LinkState { Type: LinkKind.Veth, Peer: { } peer } link =>
@@ -184,7 +172,7 @@ public static partial class Planner
             AddressState a => _freshNamespaces.Contains(a.Namespace) || _freshLinks.Contains(a.LinkRef),
             // The route the host has is what vanishes or stays: one moving onto a new interface
             // from one that stays is still there, and is replaced in place (a create would find it).
-            RouteState route => ObservedOf(route) is RouteState have ? InsideFresh(have) || GoesWithLastAddress(have) : InsideFresh(route),
+            RouteState route => have is RouteState was ? InsideFresh(was) || GoesWithLastAddress(was) : InsideFresh(route),
             // A re-created name gets an empty /etc/netns/NAME: its files are written again.
             NamespaceFileState file => _freshNamespaces.Contains(file.Namespace),
             _ => false,
@@ -213,10 +201,10 @@ public static partial class Planner
         /// routes, even one whose gateway no remaining address's subnet holds, and an address of the
         /// other family keeps none.
         /// </summary>
-        private static HashSet<(LinkRef, bool)> StrippedLinks(string project, HostState desired, HostState observed, Func<Resource, string> keyOf)
+        private static HashSet<(LinkRef, bool)> StrippedLinks(string project, HostState desired, HostState observed)
         {
             var wantedLinks = desired.Links.Select(l => l.Ref).ToHashSet();
-            var wantedAddresses = desired.Addresses.Select(a => keyOf(a)).ToHashSet(StringComparer.Ordinal);
+            var wantedAddresses = desired.Addresses.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
             var stripped = new HashSet<(LinkRef, bool)>();
             var kept = new HashSet<(LinkRef, bool)>();
             foreach (var a in observed.Addresses)
@@ -224,7 +212,7 @@ public static partial class Planner
                 if (!wantedLinks.Contains(a.LinkRef)) continue;
                 var family = (a.LinkRef, a.Address.IsV6);
                 // An address that is wanted stays, and so does one that is not ours to delete.
-                if (wantedAddresses.Contains(keyOf(a)) || a.Owner is not { } owner || (owner.Project != project && !owner.IsShared)) kept.Add(family);
+                if (wantedAddresses.Contains(a.Key) || a.Owner is not { } owner || (owner.Project != project && !owner.IsShared)) kept.Add(family);
                 else stripped.Add(family);
             }
             stripped.ExceptWith(kept);
