@@ -39,7 +39,7 @@ applied() { # "applied in N ms" of an apply's or destroy's summary, in seconds
   grep -o 'applied in [0-9]* ms' <<<"$1" | grep -o '[0-9]*' | awk '{printf "%.3f", $1 / 1000}'; }
 t0=$(now); out=$($topo apply "$small"); t1=$(now)
 scratch=$(secs "$t0" "$t1"); scratch_apply=$(applied "$out")
-read -r rules elements < <(nft -j list table ip topo-bench | python3 -c '
+read -r rules elements < <(nft -j list table inet topo-bench | python3 -c '
 import json, sys
 items = json.load(sys.stdin)["nftables"]
 rules = sum(1 for i in items if "rule" in i)

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Topo.Core.Addressing;
 
@@ -120,21 +119,23 @@ public sealed class DnsZone : IEquatable<DnsZone>
     {
         Network = network;
         Ttl = ttl;
-        Names = names.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        // Plain dictionaries: every plan builds every zone and looks up a few hundred names in it,
+        // fewer than freezing pays for (the DNS server compiles its own, CompiledZone).
+        Names = new Dictionary<string, ImmutableArray<Ipv4Address>>(names, StringComparer.OrdinalIgnoreCase);
         OrderedPointers = [.. pointers.OrderBy(p => p.Address)];
-        Pointers = OrderedPointers.ToFrozenDictionary(p => p.Address, p => p.Names);
-        Names6 = (names6 ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        Pointers = OrderedPointers.ToDictionary(p => p.Address, p => p.Names);
+        Names6 = new Dictionary<string, ImmutableArray<Ipv6Address>>(names6 ?? [], StringComparer.OrdinalIgnoreCase);
         OrderedPointers6 = [.. (pointers6 ?? []).OrderBy(p => p.Address)];
-        Pointers6 = OrderedPointers6.ToFrozenDictionary(p => p.Address, p => p.Names);
+        Pointers6 = OrderedPointers6.ToDictionary(p => p.Address, p => p.Names);
     }
 
     public string Network { get; }
     public uint Ttl { get; }
-    public FrozenDictionary<string, ImmutableArray<Ipv4Address>> Names { get; }
-    public FrozenDictionary<Ipv4Address, ImmutableArray<string>> Pointers { get; }
+    public IReadOnlyDictionary<string, ImmutableArray<Ipv4Address>> Names { get; }
+    public IReadOnlyDictionary<Ipv4Address, ImmutableArray<string>> Pointers { get; }
     public ImmutableArray<(Ipv4Address Address, ImmutableArray<string> Names)> OrderedPointers { get; }
-    public FrozenDictionary<string, ImmutableArray<Ipv6Address>> Names6 { get; }
-    public FrozenDictionary<Ipv6Address, ImmutableArray<string>> Pointers6 { get; }
+    public IReadOnlyDictionary<string, ImmutableArray<Ipv6Address>> Names6 { get; }
+    public IReadOnlyDictionary<Ipv6Address, ImmutableArray<string>> Pointers6 { get; }
     public ImmutableArray<(Ipv6Address Address, ImmutableArray<string> Names)> OrderedPointers6 { get; }
 
     public bool Equals(DnsZone? other)

@@ -71,7 +71,7 @@ public static partial class Planner
             var ourTable = FirewallTableState.NameFor(Project);
             foreach (var have in Observed.All())
             {
-                if (have is SysctlState || _desired.ContainsKey((have.Kind, have.Key))) continue;
+                if (have is SysctlState || _desired.Contains((have.Kind, have.Key))) continue;
                 if (Firewall.DockerUser.Holds(have))
                 {
                     // In Docker's chain only the rules carrying this project's label are ours.

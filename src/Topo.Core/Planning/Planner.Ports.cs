@@ -20,10 +20,12 @@ public static partial class Planner
         /// </summary>
         public void CheckPublishedPorts()
         {
-            var ours = PublishedPorts(Desired.Firewall, _ => true).Distinct().ToList();
-            if (ours.Count == 0) return;
+            // Other projects' ports first: usually there are none, and then this project's thousands
+            // of comments need not be parsed.
             var theirs = PublishedPorts(Observed.Firewall, table => table != FirewallTableState.NameFor(Project)).Distinct().ToList();
             if (theirs.Count == 0) return;
+            var ours = PublishedPorts(Desired.Firewall, _ => true).Distinct().ToList();
+            if (ours.Count == 0) return;
             foreach (var mine in ours)
             {
                 var clash = theirs.FirstOrDefault(t => t.First <= mine.Last && mine.First <= t.Last && t.Protocol == mine.Protocol &&

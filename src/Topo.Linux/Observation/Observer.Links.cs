@@ -31,11 +31,11 @@ public sealed partial class Observer
             {
                 // The namespace's lo: its label is the NamespaceState's, but whether it is up is
                 // its own (down, a container cannot reach itself). Its addresses are the kernel's.
-                links.Add(ToLinkState(link, snapshot, neighbours, isLoopback) with { Owner = owner });
+                links.Add(ToLinkState(link, snapshot, neighbours, isLoopback, owner));
                 continue;
             }
             owners[link.Index] = owner;
-            links.Add(ToLinkState(link, snapshot, neighbours, isLoopback) with { Owner = owner });
+            links.Add(ToLinkState(link, snapshot, neighbours, isLoopback, owner));
         }
 
         foreach (var address in snapshot.Addresses)
@@ -73,7 +73,7 @@ public sealed partial class Observer
         return route.IsIpv6 && metric == Ipv6RoutePriority.User ? 0 : (int)metric;
     }
 
-    private static LinkState ToLinkState(LinkMessage link, NamespaceSnapshot snapshot, LinkNeighbours neighbours, bool isLoopback)
+    private static LinkState ToLinkState(LinkMessage link, NamespaceSnapshot snapshot, LinkNeighbours neighbours, bool isLoopback, Label? owner)
     {
         var driver = link.Kind is { } k ? LinkKindRegistry.Find(k) : null;
         var kind = driver?.ModelKind ?? (isLoopback ? LinkKind.Loopback : LinkKind.Other);
@@ -83,6 +83,7 @@ public sealed partial class Observer
             Mtu = link.Mtu is { } mtu ? (int)mtu : null,
             Mac = link.Address is { Length: LinkSizes.MacAddress } mac && !isLoopback ? MacAddress.FromBytes(mac) : null,
             Master = link.Master is { } master and > 0 ? snapshot.NameOf(master) : null,
+            Owner = owner,
         };
         if (state.Master is not null && link.SlaveData is { } port && LinkKindRegistry.FindSlave(port.Kind) is { } slaveDriver)
         {

@@ -11,28 +11,47 @@ namespace Topo.Linux.Observation;
 /// </summary>
 internal sealed class VethPeers
 {
-    private readonly Dictionary<(int Index, int Link), List<(NamespaceSnapshot Where, string Name)>> _ends = [];
+    /// <summary>The first end under each key; the rest, rare (equal indexes in several namespaces), chained.</summary>
+    private readonly Dictionary<(int Index, int Link), End> _ends = [];
+
+    /// <summary>One veth end; a class, so the first of a key needs no list (a list per veth was most of this index's cost at 2,000 namespaces).</summary>
+    private sealed class End(NamespaceSnapshot where, string name)
+    {
+        public NamespaceSnapshot Where { get; } = where;
+        public string Name { get; } = name;
+        public End? Next { get; set; }
+    }
 
     public VethPeers(NamespaceSnapshot host, IEnumerable<NamespaceSnapshot> named)
     {
-        foreach (var snapshot in named.Prepend(host))
+        Add(host);
+        foreach (var snapshot in named) Add(snapshot);
+    }
+
+    private void Add(NamespaceSnapshot snapshot)
+    {
+        foreach (var link in snapshot.Links)
         {
-            foreach (var link in snapshot.Links)
+            if (link.KindData is not VethData || link.Link is not { } other || link.Name is null) continue;
+            var end = new End(snapshot, link.Name);
+            if (!_ends.TryGetValue((link.Index, other), out var first))
             {
-                if (link.KindData is not VethData || link.Link is not { } other || link.Name is null) continue;
-                if (!_ends.TryGetValue((link.Index, other), out var list)) _ends[(link.Index, other)] = list = [];
-                list.Add((snapshot, link.Name));
+                _ends[(link.Index, other)] = end;
+                continue;
             }
+            var last = first;
+            while (last.Next is { } next) last = next;
+            last.Next = end;
         }
     }
 
     /// <summary>The veth outside <paramref name="from"/> whose index is <paramref name="peerIndex"/> and whose IFLA_LINK is <paramref name="link"/>'s index.</summary>
     public LinkRef? Find(LinkMessage link, int peerIndex, NamespaceSnapshot from)
     {
-        if (!_ends.TryGetValue((peerIndex, link.Index), out var candidates)) return null;
-        foreach (var (where, name) in candidates)
+        _ends.TryGetValue((peerIndex, link.Index), out var candidate);
+        for (; candidate is not null; candidate = candidate.Next)
         {
-            if (where != from) return new LinkRef(where.Name, name);
+            if (candidate.Where != from) return new LinkRef(candidate.Where.Name, candidate.Name);
         }
         return null;
     }
