@@ -7,7 +7,9 @@
 #   PORTS="no yes" bench/scale.sh         which variants (default both)
 # Columns, seconds unless said: apply from scratch (whole command, and apply's own figure), no-op
 # `topo plan` (median of 5, process start included), one container more (whole command, and
-# apply's own figure), `topo destroy` (whole command, and its apply figure), and what the
+# apply's own figure, and its verification's "observing again" figure), a no-op `topo plan` right
+# after it (once, process start included), `topo destroy` (whole
+# command, and its apply figure), and what the
 # project's nftables table holds once applied (rules; set and map elements).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +39,8 @@ now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc; }
 applied() { # "applied in N ms" of an apply's or destroy's summary, in seconds
   grep -o 'applied in [0-9]* ms' <<<"$1" | grep -o '[0-9]*' | awk '{printf "%.3f", $1 / 1000}'; }
+verified() { # "verified by observing again in N ms", in seconds
+  grep -o 'again in [0-9]* ms' <<<"$1" | grep -o '[0-9]*' | awk '{printf "%.3f", $1 / 1000}'; }
 t0=$(now); out=$($topo apply "$small"); t1=$(now)
 scratch=$(secs "$t0" "$t1"); scratch_apply=$(applied "$out")
 read -r rules elements < <(nft -j list table inet topo-bench | python3 -c '
@@ -47,14 +51,15 @@ elems = sum(len(i[k].get("elem", [])) for i in items for k in ("set", "map") if 
 print(rules, elems)')
 plan=$(for k in 1 2 3 4 5; do s=$(now); $topo plan "$small" >/dev/null; e=$(now); secs "$s" "$e"; done | sort -n | sed -n 3p)
 t0=$(now); out=$($topo apply "$large"); t1=$(now)
-more=$(secs "$t0" "$t1"); more_apply=$(applied "$out")
+more=$(secs "$t0" "$t1"); more_apply=$(applied "$out"); more_verify=$(verified "$out")
+s=$(now); $topo plan "$large" >/dev/null; e=$(now); replan=$(secs "$s" "$e")
 t0=$(now); out=$($topo destroy "$large"); t1=$(now)
 gone=$(secs "$t0" "$t1"); gone_apply=$(applied "$out")
-printf '%-6s %-5s %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %6s %8s\n' "$n" "$ports" \
-  "$scratch" "$scratch_apply" "$plan" "$more" "$more_apply" "$gone" "$gone_apply" "$rules" "$elements"
+printf '%-6s %-5s %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %6s %8s\n' "$n" "$ports" \
+  "$scratch" "$scratch_apply" "$plan" "$more" "$more_apply" "$more_verify" "$replan" "$gone" "$gone_apply" "$rules" "$elements"
 EOF
 
-printf '%-6s %-5s %7s %7s %7s %7s %7s %7s %7s %6s %8s\n' N ports apply "(own)" plan +1ctr "(own)" destroy "(own)" rules elements
+printf '%-6s %-5s %7s %7s %7s %7s %7s %7s %7s %7s %7s %6s %8s\n' N ports apply "(own)" plan +1ctr "(own)" "(verif)" replan destroy "(own)" rules elements
 for n in ${@:-100 500 1000 2000}; do
   for ports in ${PORTS:-no yes}; do
     bridges=$(( (n + 399) / 400 ))

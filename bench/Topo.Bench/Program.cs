@@ -8,6 +8,7 @@ using Topo.Core.Spec;
 if (args is ["dns-serve", .. var rest]) return DnsServe.Run(rest);
 if (args is ["apply-ipv6", .. var sixArgs]) return Ipv6ApplyBench.Run(sixArgs);
 if (args is ["scale", .. var scaleArgs]) return ScaleBench.Run(scaleArgs);
+if (args is ["firewall-read", .. var readArgs]) return FirewallReadBench.Run(readArgs);
 
 if (args is ["firewall", var listing, var tableName])
 {

@@ -82,7 +82,9 @@ internal static class Convergence
         // VLAN's children, elsewhere): then everything is read again. A veth takes only its peer
         // (in reach), and a bridge's ports are host links (always read).
         // Files are read again where the plan wrote them: one more container rewrites its
-        // neighbours' hosts files, and leaves their kernel objects alone.
+        // neighbours' hosts files, and leaves their kernel objects alone. The firewall client
+        // decides for itself: after its own element batch and no other commit (nftables'
+        // generation says so) it dumps only the sets the batch changed (docs/scale.md).
         var reach = PlanReach.KernelNamespaces(plan);
         var fileReach = PlanReach.FileNamespaces(plan);
         var cascades = plan.Actions.Any(a => a.Kind is ActionKind.Delete or ActionKind.Replace &&

@@ -11,7 +11,7 @@ namespace Topo.Core.Firewall;
 /// a concatenation), in the form <c>nft -j list</c> prints it back: a /32 prefix is a plain
 /// address, a one-port range a plain port, object properties in canonical (sorted) order.
 /// </summary>
-internal sealed class ValueBuilder
+public sealed class ValueBuilder
 {
     private enum FieldKind { Text, Number, Prefix, Range }
 

@@ -91,10 +91,10 @@ public sealed partial class Applier
             if (a.After is FirewallElementState made) add.Add(FirewallResources.ToSpec(made));
         }
         var family = FirewallTableState.FamilyOf(first.Subject)!;
-        Nftables.Apply(NftJson.WriteElements(family, table, delete, add), $"change elements of table {table}");
+        Nftables.ApplyElements(family, table, delete, _options.Failpoints.Corrupted(add), $"change elements of table {table}");
         journal.Record(first.Id, $"changed firewall table {table}: {delete.Count} elements deleted, {add.Count} added",
             $"restore the elements of firewall table {table}",
-            () => Nftables.Apply(NftJson.WriteElements(family, table, add, delete), $"restore elements of table {table}"));
+            () => Nftables.ApplyElements(family, table, add, delete, $"restore elements of table {table}"));
     }
 
     /// <summary>topo's rules in Docker's chain: deleted and inserted one by one, in one transaction; Docker's own are not touched.</summary>

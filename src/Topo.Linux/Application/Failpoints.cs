@@ -19,8 +19,13 @@ namespace Topo.Linux.Application;
 /// <param name="PauseAfterStep">TOPO_FAILPOINT_PAUSE_AFTER_STEP=k with TOPO_FAILPOINT_PAUSE_FILE=PATH: after step k
 /// the apply creates PATH and waits, holding the apply lock mid-way, until PATH is removed (at most a minute):
 /// what a test of concurrent applies needs to be sure they overlap.</param>
-public sealed record Failpoints(int? KillAfterStep = null, int? FailStep = null, int? FailUndo = null, int? PauseAfterStep = null, string? PauseFile = null)
+/// <param name="CorruptElementWrite">TOPO_FAILPOINT_CORRUPT_ELEMENT_WRITE=1: a batch of firewall elements is
+/// written with the first added element's comment changed (its label kept), as an applier bug would:
+/// verification must catch it (docs/scale.md).</param>
+public sealed record Failpoints(int? KillAfterStep = null, int? FailStep = null, int? FailUndo = null, int? PauseAfterStep = null, string? PauseFile = null,
+    bool CorruptElementWrite = false)
 {
+    public const string CorruptElementWriteVariable = "TOPO_FAILPOINT_CORRUPT_ELEMENT_WRITE";
     public const string KillAfterStepVariable = "TOPO_FAILPOINT_KILL_AFTER_STEP";
     public const string FailStepVariable = "TOPO_FAILPOINT_FAIL_STEP";
     public const string FailUndoVariable = "TOPO_FAILPOINT_FAIL_UNDO";
@@ -33,7 +38,8 @@ public sealed record Failpoints(int? KillAfterStep = null, int? FailStep = null,
     /// <summary>From the environment; a value that is not a positive number is ignored, as unset.</summary>
     public static Failpoints FromEnvironment() => new(
         Read(KillAfterStepVariable), Read(FailStepVariable), Read(FailUndoVariable),
-        Read(PauseAfterStepVariable), Environment.GetEnvironmentVariable(PauseFileVariable) is { Length: > 0 } file ? file : null);
+        Read(PauseAfterStepVariable), Environment.GetEnvironmentVariable(PauseFileVariable) is { Length: > 0 } file ? file : null,
+        Read(CorruptElementWriteVariable) is not null);
 
     private static int? Read(string variable) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0 ? k : null;
@@ -58,6 +64,14 @@ public sealed record Failpoints(int? KillAfterStep = null, int? FailStep = null,
     internal void BeforeStep(int step)
     {
         if (step == FailStep) throw new InjectedFailureException($"{FailStepVariable}={step}");
+    }
+
+    /// <summary>The elements an element batch adds, as written: with <see cref="CorruptElementWrite"/> the first one's comment is not the one planned.</summary>
+    internal IReadOnlyCollection<Topo.Core.Firewall.ElementSpec> Corrupted(List<Topo.Core.Firewall.ElementSpec> add)
+    {
+        if (!CorruptElementWrite || add.Count == 0) return add;
+        var label = add[0].Comment.Split(' ', 2)[0];
+        return [add[0] with { Comment = $"{label} corrupted by {CorruptElementWriteVariable}" }, .. add.Skip(1)];
     }
 
     /// <summary>Before undoing step <paramref name="step"/> during a rollback.</summary>

@@ -47,6 +47,18 @@ public sealed unsafe class NftablesClient : IDisposable
     public void Apply(string jsonBatch, string operation = "apply") => Run(jsonBatch, operation);
 
     /// <summary>
+    /// Deletes and adds elements of a table whose skeleton stays, in one transaction
+    /// (<see cref="NftJson.WriteElements"/>). When nothing else was committed since this client read
+    /// the table, the next reading lists again only the sets named here (<see cref="OwnCommitReadings"/>).
+    /// </summary>
+    public void ApplyElements(string family, string table, IReadOnlyCollection<ElementSpec> delete, IReadOnlyCollection<ElementSpec> add, string operation)
+    {
+        var before = Generation();
+        Run(NftJson.WriteElements(family, table, delete, add), operation);
+        _readings.Committed(family, table, delete.Concat(add).Select(e => e.Set).Distinct(), before, Generation());
+    }
+
+    /// <summary>
     /// Makes the kernel's table exactly <paramref name="ruleset"/>, and deletes the table of the same
     /// name in each of <paramref name="deleteFamilies"/> (topo's old ip table), in one transaction.
     /// </summary>
@@ -74,12 +86,63 @@ public sealed unsafe class NftablesClient : IDisposable
     /// One <c>list table</c> of a table known to exist, parsed from libnftables' UTF-8 output as
     /// is: the listing of thousands of elements is megabytes, and no string of it is made. With a
     /// <see cref="ListingCache"/>, a listing read under the generation the kernel still has is reused.
+    /// After this client's own element batches (<see cref="ApplyElements"/>) and nothing else, only
+    /// the sets they changed are read, over netlink (<see cref="OwnCommitReadings"/>).
     /// </summary>
-    public Ruleset? ListTable(string family, string table) => NftJson.Parse(ListTableBytes(family, table), family, table);
+    public Ruleset? ListTable(string family, string table)
+    {
+        if (ReadAfterOwnCommits(family, table) is { } known) return known;
+        var (bytes, stamp) = ListTableBytes(family, table);
+        Listings++;
+        var ruleset = NftJson.Parse(bytes, family, table);
+        if (ruleset is not null && stamp is { } at) _readings.Read(family, table, ruleset, at);
+        else _readings.Forget(family, table);
+        return ruleset;
+    }
 
     /// <summary>A table that is not topo's, known to exist, listed whole (cached as <see cref="ListTable"/> is).</summary>
     public Core.Model.ForeignTable? ListForeignTable(string family, string table) =>
-        ForeignTableJson.Parse(ListTableBytes(family, table), family, table);
+        ForeignTableJson.Parse(ListTableBytes(family, table).Bytes, family, table);
+
+    /// <summary>Tables listed whole (through libnftables or the cache): what tests count.</summary>
+    internal int Listings { get; private set; }
+
+    /// <summary>Sets read again over netlink after this client's own element batches.</summary>
+    internal int SetsReadAgain { get; private set; }
+
+    private readonly OwnCommitReadings _readings = new();
+
+    /// <summary>
+    /// The table from the last reading and the sets our own batches changed since, read again, when
+    /// the generation says nothing else was committed (before and after reading them); null when it
+    /// must be listed whole, or when a set holds a form our codec does not render.
+    /// </summary>
+    private Ruleset? ReadAfterOwnCommits(string family, string table)
+    {
+        var now = Generation();
+        if (_readings.Current(family, table, now) is not var (reading, stale)) return null;
+        if (stale.Count == 0) return reading;
+        try
+        {
+            var fresh = _thread.Run(_namespace, () => stale.SelectMany(set => SetElementDump.ListHere(family, table, set)).ToList());
+            if (Generation() != now)
+            {
+                _readings.Forget(family, table);
+                return null;
+            }
+            SetsReadAgain += stale.Count;
+            var names = stale.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            var composed = reading with { Elements = [.. reading.Elements.Where(e => !names.Contains(e.Set)), .. fresh] };
+            _readings.Read(family, table, composed, now);
+            ListingCache?.Write(family, table, now, ComposedListing.Write(composed));
+            return composed;
+        }
+        catch (Exception e) when (e is Netlink.Transport.NetlinkException or Netlink.Messages.NetlinkParseException)
+        {
+            _readings.Forget(family, table);
+            return null;
+        }
+    }
 
     /// <summary>Every chain in the namespace with its hook: a netlink dump of chain headers only.</summary>
     internal List<NftablesChainList.Chain> ListChains()
@@ -88,15 +151,16 @@ public sealed unsafe class NftablesClient : IDisposable
         return _thread.Run(_namespace, () => NftablesChainList.ListHere());
     }
 
-    private byte[] ListTableBytes(string family, string table)
+    /// <summary>The listing, and the generation it is of (null: a commit came while it was read).</summary>
+    private (byte[] Bytes, NftablesGeneration? Stamp) ListTableBytes(string family, string table)
     {
-        if (ListingCache is not { } cache) return RunUtf8(NftJson.WriteList(family, table), $"list table {family} {table}");
         var before = Generation();
-        if (cache.TryRead(family, table, before) is { } kept) return kept;
+        if (ListingCache?.TryRead(family, table, before) is { } kept) return (kept, before);
         var bytes = RunUtf8(NftJson.WriteList(family, table), $"list table {family} {table}");
-        // Kept only when no commit came between the two looks: then the listing is of `before`.
-        if (Generation() == before) cache.Write(family, table, before, bytes);
-        return bytes;
+        // Of `before` only when no commit came between the two looks.
+        if (Generation() != before) return (bytes, null);
+        ListingCache?.Write(family, table, before, bytes);
+        return (bytes, before);
     }
 
     private NftablesGeneration Generation() => _thread.Run(_namespace, () => NftablesGeneration.ReadHere());

@@ -38,6 +38,18 @@ internal static class NftablesDump
         return FamilyName(payload[0]);
     }
 
+    /// <summary>The NFPROTO_* value of an nft family keyword (the inverse of <see cref="FamilyName"/>).</summary>
+    public static byte FamilyNumber(string family) => family switch
+    {
+        "inet" => 1,
+        "ip" => 2,
+        "arp" => 3,
+        "netdev" => 5,
+        "bridge" => 7,
+        "ip6" => 10,
+        _ => throw new ArgumentException($"no nftables family {family}", nameof(family)),
+    };
+
     /// <summary>nft's family keywords for the NFPROTO_* values.</summary>
     internal static string? FamilyName(byte family) => family switch
     {

@@ -8,7 +8,8 @@ namespace Topo.Linux.Nftables;
 /// The last listing of each topo table, kept with the <see cref="NftablesGeneration"/> it was read
 /// under. libnftables spends ~0.15 s listing 6,000 set elements, most of a no-op plan at 2,000
 /// containers; when the generation has not moved since, no commit by anyone has happened and the
-/// kept bytes are what a listing would print. Only an optimisation: any doubt (another stamp, a
+/// kept bytes are what a listing would print (or, after verification read only the sets its own
+/// batch changed, the reading it composed, written as a listing: <see cref="ComposedListing"/>). Only an optimisation: any doubt (another stamp, a
 /// file that is not ours, an error) reads the kernel instead, and a failure to keep one is ignored.
 /// The directory is root's alone (0700): a listing needs CAP_NET_ADMIN, and so does its copy.
 /// </summary>

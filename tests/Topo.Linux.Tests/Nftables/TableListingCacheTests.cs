@@ -41,9 +41,10 @@ public sealed class TableListingCacheTests
         Assert.True(File.Exists(kept));
         Assert.Equal("drwx------", Sandbox.Sandbox.Run("stat", $"-c %A {cache.Directory}").Trim());
 
-        // Nothing committed since: the copy is what is read (a copy edited by hand shows it).
+        // Nothing committed since: the next command reads the copy (a copy edited by hand shows it).
         File.WriteAllText(kept, File.ReadAllText(kept).Replace("\"elem\": [80]", "\"elem\": [81]", StringComparison.Ordinal));
-        Assert.Equal(["81"], nft.ListTable("ip", "topo-cachetest")!.Elements.Select(e => e.Key));
+        using (var next = new NftablesClient(sandbox.Thread, sandbox.Host) { ListingCache = cache })
+            Assert.Equal(["81"], next.ListTable("ip", "topo-cachetest")!.Elements.Select(e => e.Key));
 
         // Another tool commits: the generation moved, the kernel is listed again.
         Tool(sandbox, "add element ip topo-cachetest ports { 443 }");
