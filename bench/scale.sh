@@ -8,9 +8,10 @@
 #   FAMILIES="ipv4 dual" ROUNDS=5 bench/scale.sh 500
 #                                         issue #14: IPv4 only against dual stack (every network
 #                                         also gets an IPv6 /64), alternating, each run in a fresh
-#                                         sandbox; apply from scratch and the no-op plan, then a
-#                                         table of medians and ratios to the first family. TOPO may
-#                                         name several builds ("old/topo new/topo"): each round runs each.
+#                                         sandbox; apply from scratch and the no-op plan (wall, and
+#                                         CPU: user + system), then a table of medians and ratios to
+#                                         the first family. TOPO may name several builds
+#                                         ("old/topo new/topo"): each round runs each, alternating.
 # Columns, seconds unless said: apply from scratch (whole command, and apply's own figure), no-op
 # `topo plan` (median of 5, process start included), one container more (whole command, and
 # apply's own figure), `topo destroy` (whole command, and its apply figure), and what the
@@ -67,11 +68,14 @@ EOF
 cat > "$work/pair.sh" <<'EOF'
 set -euo pipefail
 topo=$1 file=$2
-now() { date +%s.%N; }
-t0=$(now); out=$($topo apply "$file"); t1=$(now)
+timed() { /usr/bin/time -f '%e %U %S' -o "$tmp" "$@"; } # wall, user, system seconds into $tmp
+tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
+out=$(timed $topo apply "$file"); read -r wall user sys < "$tmp"
 own=$(grep -o 'applied in [0-9]* ms' <<<"$out" | grep -o '[0-9]*')
-plan=$(for k in 1 2 3 4 5; do s=$(now); $topo plan "$file" >/dev/null; e=$(now); echo "$e - $s" | bc; done | sort -n | sed -n 3p)
-echo "$(echo "$t1 - $t0" | bc) $(echo "scale=3; $own / 1000" | bc) $plan"
+plans=$(for k in 1 2 3 4 5; do timed $topo plan "$file" >/dev/null; cat "$tmp"; done)
+plan=$(awk '{print $1}' <<<"$plans" | sort -n | sed -n 3p)
+plan_cpu=$(awk '{print $2 + $3}' <<<"$plans" | sort -n | sed -n 3p)
+echo "$wall $(echo "scale=3; $own / 1000" | bc) $plan $(echo "$user + $sys" | bc) $plan_cpu"
 EOF
 
 if [ -n "${FAMILIES:-}" ]; then
@@ -85,8 +89,8 @@ if [ -n "${FAMILIES:-}" ]; then
       for r in $(seq 1 "$rounds"); do
         for b in "${!builds[@]}"; do
           for family in $FAMILIES; do
-            read -r whole own plan < <(sandbox "bash $work/pair.sh ${builds[$b]} $work/$family.yaml")
-            echo "$n $ports $b $family $whole $own $plan" | tee -a "$work/runs" >&2
+            read -r whole own plan cpu plan_cpu < <(sandbox "bash $work/pair.sh ${builds[$b]} $work/$family.yaml")
+            echo "$n $ports $b $family $whole $own $plan $cpu $plan_cpu" | tee -a "$work/runs" >&2
           done
         done
       done
@@ -98,14 +102,14 @@ if [ -n "${FAMILIES:-}" ]; then
 import statistics, sys
 runs = [l.split() for l in open(sys.argv[1])]
 families = sys.argv[2].split()
-print(f"{'N':>5} {'ports':5} {'build':>5} {'family':6} {'runs':>4} {'apply':>7} {'(own)':>7} {'plan':>7}   / {families[0]}: apply (own) plan")
+print(f"{'N':>5} {'ports':5} {'build':>5} {'family':6} {'runs':>4} {'apply':>7} {'(own)':>7} {'plan':>7} {'cpu':>7} {'(plan)':>7}   / {families[0]}: apply (own) plan cpu (plan)")
 for n, ports, build in sorted({(int(r[0]), r[1], int(r[2])) for r in runs}):
     med = {}
     for f in families:
         rows = [r for r in runs if (int(r[0]), r[1], int(r[2]), r[3]) == (n, ports, build, f)]
-        med[f] = [statistics.median(float(r[i]) for r in rows) for i in (4, 5, 6)]
+        med[f] = [statistics.median(float(r[i]) for r in rows) for i in range(4, 9)]
         ratio = "" if f == families[0] else "   " + " ".join(f"{m / b:.2f}" for m, b in zip(med[f], med[families[0]]))
-        print(f"{n:>5} {ports:5} {build:>5} {f:6} {len(rows):>4} {med[f][0]:7.3f} {med[f][1]:7.3f} {med[f][2]:7.3f}{ratio}")
+        print(f"{n:>5} {ports:5} {build:>5} {f:6} {len(rows):>4} " + " ".join(f"{m:7.3f}" for m in med[f]) + ratio)
 EOF
   exit 0
 fi
