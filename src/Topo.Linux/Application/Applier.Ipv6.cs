@@ -61,6 +61,7 @@ public sealed partial class Applier
             var conf = Ipv6Default.OpenConfDirectory();
             try
             {
+                if (!disabled) Ipv6Default.SetNoLinkLocal(conf, link); // no bridge-wide flood per container
                 Ipv6Default.SetDisabled(conf, link, disabled);
                 if (withLoopback) Ipv6Default.SetDisabled(conf, "lo", disabled);
             }

@@ -75,15 +75,32 @@ internal static unsafe class Ipv6Default
             if (disabled) return; // a kernel without IPv6 has it off already
             throw new IOException($"cannot turn IPv6 on for {device}: the kernel has no IPv6 (no /proc/sys/net/ipv6/conf)");
         }
-        var path = Encoding.UTF8.GetBytes(device + "/disable_ipv6\0");
+        Write(confDirectory, device, "disable_ipv6", disabled ? "1\n"u8 : "0\n"u8);
+    }
+
+    /// <summary>
+    /// <c>net.ipv6.conf.DEVICE.addr_gen_mode=1</c> (none), through <paramref name="confDirectory"/>,
+    /// before IPv6 goes on: the device gets no link-local address. A container interface needs none
+    /// (its neighbour discovery and MLD reports use its own address or ::), and the link-local
+    /// one costs a bridge-wide flood per container: its duplicate-address probe, then router
+    /// solicitations sent from it, each copied to every port (60 dual-stack containers on one
+    /// bridge: 18,567 copies with it, 3,747 without; 500: ~10^6).
+    /// </summary>
+    public static void SetNoLinkLocal(int confDirectory, string device)
+    {
+        if (confDirectory >= 0) Write(confDirectory, device, "addr_gen_mode", "1\n"u8);
+    }
+
+    private static void Write(int confDirectory, string device, string leaf, ReadOnlySpan<byte> value)
+    {
+        var path = Encoding.UTF8.GetBytes($"{device}/{leaf}\0");
         int fd;
         fixed (byte* p = path) fd = openat(confDirectory, p, O_WRONLY | O_CLOEXEC);
-        if (fd < 0) throw new IOException($"open net.ipv6.conf.{device}.disable_ipv6: {Marshal.GetPInvokeErrorMessage(errno)}");
+        if (fd < 0) throw new IOException($"open net.ipv6.conf.{device}.{leaf}: {Marshal.GetPInvokeErrorMessage(errno)}");
         try
         {
-            var value = disabled ? "1\n"u8 : "0\n"u8;
             fixed (byte* b = value)
-                if (write(fd, b, value.Length) < 0) throw new IOException($"write net.ipv6.conf.{device}.disable_ipv6: {Marshal.GetPInvokeErrorMessage(errno)}");
+                if (write(fd, b, value.Length) < 0) throw new IOException($"write net.ipv6.conf.{device}.{leaf}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
         finally
         {

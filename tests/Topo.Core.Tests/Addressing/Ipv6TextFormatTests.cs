@@ -54,6 +54,7 @@ public sealed class Ipv6TextFormatTests
             Assert.Equal(expected, address.ToString());
             Assert.Equal(expected + "/64", new Ipv6Prefix(address, 64).ToString());
             Assert.Equal($"[{expected}]:80", $"[{address}]:80");
+            Assert.Equal($"{expected} {expected}/64", $"{(IpAddress)address} {(IpPrefix)new Ipv6Prefix(address, 64)}"); // the union types format in place too
         }, iter: 20_000);
 
     [Fact]

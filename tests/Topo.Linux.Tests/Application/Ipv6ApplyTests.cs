@@ -99,6 +99,10 @@ public sealed class Ipv6ApplyTests(ITestOutputHelper output)
             var route = Assert.Single(SandboxHost.Json(sandbox.IpIn(ns, "-j -6 route show default")));
             Assert.Equal(("fd00:66::1", "eth0", 1024), (route.GetProperty("gateway").GetString(), route.GetProperty("dev").GetString(), route.GetProperty("metric").GetInt32()));
             Assert.Equal("0", Sysctl(sandbox, ns, "net.ipv6.conf.lo.disable_ipv6"));
+            // No link-local address: its duplicate-address probe and the router solicitations sent
+            // from it would be copied to every port of the bridge, for every container.
+            Assert.DoesNotContain(SandboxHost.Json(sandbox.IpIn(ns, "-j -6 addr show dev eth0")).SelectMany(l => l.GetProperty("addr_info").EnumerateArray()),
+                a => a.GetProperty("scope").GetString() == "link");
         }
         Assert.Equal("0", Sysctl(sandbox, null, $"net.ipv6.conf.{Bridge}.disable_ipv6"));
         Assert.Equal("fd00:66::1", Assert.Single(GlobalAddresses(SandboxHost.Ip(sandbox.Host, $"-j -6 addr show dev {Bridge}"))).GetProperty("local").GetString());
