@@ -7,7 +7,7 @@ namespace Topo.Core.Addressing;
 /// Code that only makes sense for one family (IPv4 pools, the IPv4 firewall) keeps the
 /// family's own type and asks for <see cref="V4"/> or <see cref="V6"/>.
 /// </summary>
-public readonly record struct IpAddress : IComparable<IpAddress>
+public readonly record struct IpAddress : IComparable<IpAddress>, ISpanFormattable
 {
     private readonly Ipv4Address v4;
     private readonly Ipv6Address v6;
@@ -47,4 +47,10 @@ public readonly record struct IpAddress : IComparable<IpAddress>
     }
 
     public override string ToString() => IsV6 ? v6.ToString() : v4.ToString();
+
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+    // Resource keys and plan lines interpolate these: through the family's own span formatting, no string in between.
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null) =>
+        IsV6 ? v6.TryFormat(destination, out charsWritten, format, provider) : v4.TryFormat(destination, out charsWritten, format, provider);
 }

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Topo.Core.Addressing;
 
 /// <summary>An address with a prefix length, of either family (see <see cref="IpAddress"/>).</summary>
-public readonly record struct IpPrefix : IComparable<IpPrefix>
+public readonly record struct IpPrefix : IComparable<IpPrefix>, ISpanFormattable
 {
     private readonly Ipv4Prefix v4;
     private readonly Ipv6Prefix v6;
@@ -49,4 +49,10 @@ public readonly record struct IpPrefix : IComparable<IpPrefix>
     }
 
     public override string ToString() => IsV6 ? v6.ToString() : v4.ToString();
+
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+    // Resource keys and plan lines interpolate these: through the family's own span formatting, no string in between.
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null) =>
+        IsV6 ? v6.TryFormat(destination, out charsWritten, format, provider) : v4.TryFormat(destination, out charsWritten, format, provider);
 }

@@ -49,23 +49,16 @@ public readonly record struct Ipv6Address(UInt128 Value) : IComparable<Ipv6Addre
     /// <summary>At most 45 characters: ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255.</summary>
     internal const int MaxLength = 45;
 
-    /// <summary>RFC 5952's canonical form: lower case, longest zero run compressed.</summary>
+    /// <summary>RFC 5952's canonical form: lower case, longest zero run compressed (<see cref="Ipv6TextFormat"/>).</summary>
     public override string ToString()
     {
-        Span<byte> bytes = stackalloc byte[16];
-        WriteBytes(bytes);
-        return new IPAddress(bytes).ToString();
+        Span<char> text = stackalloc char[MaxLength];
+        TryFormat(text, out var written);
+        return new string(text[..written]);
     }
 
     public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
 
-    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)
-    {
-        var text = ToString();
-        charsWritten = 0;
-        if (text.Length > destination.Length) return false;
-        text.CopyTo(destination);
-        charsWritten = text.Length;
-        return true;
-    }
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null) =>
+        Ipv6TextFormat.TryFormat(Value, destination, out charsWritten);
 }

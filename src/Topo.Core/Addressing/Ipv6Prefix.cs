@@ -48,17 +48,22 @@ public readonly record struct Ipv6Prefix(Ipv6Address Address, int Length) : ICom
         return true;
     }
 
-    public override string ToString() => $"{Address}/{Length.ToString(CultureInfo.InvariantCulture)}";
+    public override string ToString()
+    {
+        Span<char> text = stackalloc char[Ipv6Address.MaxLength + 4];
+        TryFormat(text, out var written);
+        return new string(text[..written]);
+    }
 
     public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
 
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)
     {
-        var text = ToString();
         charsWritten = 0;
-        if (text.Length > destination.Length) return false;
-        text.CopyTo(destination);
-        charsWritten = text.Length;
+        if (!Address.TryFormat(destination, out var address) || address >= destination.Length) return false;
+        destination[address] = '/';
+        if (!Length.TryFormat(destination[(address + 1)..], out var length, default, CultureInfo.InvariantCulture)) return false;
+        charsWritten = address + 1 + length;
         return true;
     }
 }

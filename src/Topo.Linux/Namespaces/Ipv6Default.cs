@@ -77,15 +77,19 @@ internal static unsafe class Ipv6Default
             if (disabled) return; // a kernel without IPv6 has it off already
             throw new IOException($"cannot turn IPv6 on for {device}: the kernel has no IPv6 (no /proc/sys/net/ipv6/conf)");
         }
-        var path = Encoding.UTF8.GetBytes(device + "/disable_ipv6\0");
+        Write(confDirectory, device, "disable_ipv6", disabled ? "1\n"u8 : "0\n"u8);
+    }
+
+    private static void Write(int confDirectory, string device, string leaf, ReadOnlySpan<byte> value)
+    {
+        var path = Encoding.UTF8.GetBytes($"{device}/{leaf}\0");
         int fd;
         fixed (byte* p = path) fd = openat(confDirectory, p, O_WRONLY | O_CLOEXEC);
-        if (fd < 0) throw new IOException($"open net.ipv6.conf.{device}.disable_ipv6: {Marshal.GetPInvokeErrorMessage(errno)}");
+        if (fd < 0) throw new IOException($"open net.ipv6.conf.{device}.{leaf}: {Marshal.GetPInvokeErrorMessage(errno)}");
         try
         {
-            var value = disabled ? "1\n"u8 : "0\n"u8;
             fixed (byte* b = value)
-                if (write(fd, b, value.Length) < 0) throw new IOException($"write net.ipv6.conf.{device}.disable_ipv6: {Marshal.GetPInvokeErrorMessage(errno)}");
+                if (write(fd, b, value.Length) < 0) throw new IOException($"write net.ipv6.conf.{device}.{leaf}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
         finally
         {

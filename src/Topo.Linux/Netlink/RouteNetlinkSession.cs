@@ -42,13 +42,22 @@ internal sealed class RouteNetlinkSession : IDisposable
     }
 
     /// <summary>Addresses of both families (one dump: AF_UNSPEC asks every family), or of one family on one link.</summary>
-    public List<AddressMessage> DumpAddresses(byte family = AddressFamily.Unspecified, int index = 0)
+    public List<AddressMessage> DumpAddresses(byte family = AddressFamily.Unspecified, int index = 0) =>
+        DumpAddresses(family, index, AddressMessage.Decode);
+
+    /// <summary>
+    /// Every address topo models: the kernel's own (IPv6 link-local, ::1) are skipped undecoded.
+    /// The kernel cannot leave them out (an address dump filters by link only).
+    /// </summary>
+    public List<AddressMessage> DumpModelledAddresses() => DumpAddresses(AddressFamily.Unspecified, 0, AddressMessage.DecodeModelled);
+
+    private List<AddressMessage> DumpAddresses(byte family, int index, Func<ReadOnlySpan<byte>, AddressMessage?> decode)
     {
         _scratch.Clear();
         var w = new NetlinkWriter(_scratch);
         // Strict checking lets the kernel filter by ifa_index.
         new AddressMessage { Family = family, Index = index }.Encode(ref w, RtmType.GetAddress, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
-        var addresses = _socket.Dump(_scratch, "dump addresses", RtmType.NewAddress, AddressMessage.Decode);
+        var addresses = _socket.Dump(_scratch, "dump addresses", RtmType.NewAddress, decode);
         addresses.RemoveAll(a => IpSizes.Of(a.Family) == 0);
         return addresses;
     }
@@ -57,16 +66,25 @@ internal sealed class RouteNetlinkSession : IDisposable
     /// IPv4 and IPv6 routes of the main table, in one dump (strict checking makes the kernel filter
     /// by table; AF_UNSPEC asks every family, and multicast-routing families are dropped here).
     /// </summary>
-    public List<RouteMessage> DumpRoutes()
+    public List<RouteMessage> DumpRoutes() => DumpRoutes(RouteType.Unspecified, RouteMessage.Decode);
+
+    /// <summary>
+    /// The main table's routes topo models: the kernel leaves out all but unicast (rtm_type is a
+    /// dump filter under strict checking), and the kernel's own (proto kernel) are skipped
+    /// undecoded (the protocol filter can only ask for one protocol, not leave one out).
+    /// </summary>
+    public List<RouteMessage> DumpModelledRoutes() => DumpRoutes(RouteType.Unicast, RouteMessage.DecodeModelled);
+
+    private List<RouteMessage> DumpRoutes(RouteType type, Func<ReadOnlySpan<byte>, RouteMessage?> decode)
     {
         _scratch.Clear();
         var w = new NetlinkWriter(_scratch);
-        new RouteMessage { Family = AddressFamily.Unspecified, Table = RouteTable.Main, Protocol = RouteProtocol.Unspecified, Type = RouteType.Unspecified }
+        new RouteMessage { Family = AddressFamily.Unspecified, Table = RouteTable.Main, Protocol = RouteProtocol.Unspecified, Type = type }
             .Encode(ref w, RtmType.GetRoute, NetlinkFlags.Request | NetlinkFlags.Dump, 0);
         List<RouteMessage> routes;
         try
         {
-            routes = _socket.Dump(_scratch, "dump routes", RtmType.NewRoute, RouteMessage.Decode);
+            routes = _socket.Dump(_scratch, "dump routes", RtmType.NewRoute, decode);
         }
         catch (NetlinkException e) when (e.Errno == Tmds.Linux.LibC.ENOENT)
         {

@@ -40,8 +40,8 @@ public sealed partial class Observer
 
         foreach (var address in snapshot.Addresses)
         {
-            // The kernel's own (IPv6 link-local, ::1) are not modelled: they come with IPv6 on the link.
-            if (address.IsKernelMade || address.Prefix is not { } prefix || !owners.TryGetValue(address.Index, out var owner)) continue;
+            // The kernel's own (IPv6 link-local, ::1) never get here: the dump skips them (DumpModelledAddresses).
+            if (address.Prefix is not { } prefix || !owners.TryGetValue(address.Index, out var owner)) continue;
             var linkName = snapshot.NameOf(address.Index);
             if (linkName is null) continue;
             addresses.Add(new AddressState(snapshot.Name, linkName, prefix) { Owner = owner });
@@ -49,8 +49,8 @@ public sealed partial class Observer
 
         foreach (var route in snapshot.Routes)
         {
-            // proto kernel: an address's prefix route, fe80::/64; not unicast: ff00::/8 and the like.
-            if (route.Protocol == RouteProtocol.Kernel || route.Type != RouteType.Unicast) continue;
+            // proto kernel (an address's prefix route, fe80::/64) and non-unicast routes (ff00::/8 and
+            // the like) never get here: the dump leaves them out (DumpModelledRoutes).
             var device = route.OutputInterface is { } oif ? snapshot.NameOf(oif) : null;
             Label? owner = isHost
                 ? (route.OutputInterface is { } i && owners.TryGetValue(i, out var o) ? o : null)

@@ -261,7 +261,7 @@ public sealed partial class Observer : IDisposable
 
     /// <summary>Dumps one namespace; any thread (it touches only the session).</summary>
     private static NamespaceSnapshot Snapshot(string ns, Netlink.RouteNetlinkSession session) =>
-        new(ns, session.DumpLinks(), session.DumpAddresses(), session.DumpRoutes());
+        new(ns, session.DumpLinks(), session.DumpModelledAddresses(), session.DumpModelledRoutes());
 
     public void Dispose()
     {

@@ -100,6 +100,9 @@ public sealed class Ipv6ApplyTests(ITestOutputHelper output)
             Assert.Equal(("fd00:66::1", "eth0", 1024), (route.GetProperty("gateway").GetString(), route.GetProperty("dev").GetString(), route.GetProperty("metric").GetInt32()));
             Assert.Equal("0", Sysctl(sandbox, ns, "net.ipv6.conf.lo.disable_ipv6"));
             Assert.Contains("::1/128", sandbox.IpIn(ns, "-6 addr show lo")); // as in Docker's dual-stack containers
+            // A link-local address, as every IPv6 interface must have (RFC 4291) and Docker's have.
+            Assert.Contains(SandboxHost.Json(sandbox.IpIn(ns, "-j -6 addr show dev eth0")).SelectMany(l => l.GetProperty("addr_info").EnumerateArray()),
+                a => a.GetProperty("scope").GetString() == "link");
         }
         Assert.Equal("0", Sysctl(sandbox, null, $"net.ipv6.conf.{Bridge}.disable_ipv6"));
         Assert.Equal("fd00:66::1", Assert.Single(GlobalAddresses(SandboxHost.Ip(sandbox.Host, $"-j -6 addr show dev {Bridge}"))).GetProperty("local").GetString());

@@ -100,6 +100,47 @@ public sealed class Ipv6CodecTests
     }
 
     [Fact]
+    public void The_observers_decoding_skips_the_kernels_addresses_and_keeps_topos()
+    {
+        var reader = new NetlinkMessageReader(AddressDump);
+        var kept = new List<AddressMessage?>();
+        while (reader.MoveNext())
+            if (reader.Header.Type == RtmType.NewAddress) kept.Add(AddressMessage.DecodeModelled(reader.Payload));
+        Assert.Equal(Ipv6Prefix.Parse("fd00:1::2/64"), Assert.Single(kept.OfType<AddressMessage>()).Prefix);
+        Assert.Null(kept[1]); // fe80::, IFA_PROTO kernel_ll
+
+        // Without IFA_PROTO (kernels before 6.1) the address itself says it is the kernel's.
+        Assert.Null(AddressMessage.DecodeModelled(Body(new AddressMessage { Family = AddressFamily.Inet6, PrefixLength = 64, Address = Ipv6Address.Parse("fe80::1") })));
+        Assert.Null(AddressMessage.DecodeModelled(Body(new AddressMessage { Family = AddressFamily.Inet6, PrefixLength = 128, Address = Ipv6Address.Parse("::1") })));
+        Assert.NotNull(AddressMessage.DecodeModelled(Body(new AddressMessage { Family = AddressFamily.Inet, PrefixLength = 8, Local = Ipv4Address.Parse("127.0.0.1"), Address = Ipv4Address.Parse("127.0.0.1") })));
+        // A malformed message is still Decode's to report, not skipped.
+        Assert.Throws<NetlinkParseException>(() => AddressMessage.DecodeModelled([10, 64, 0, 0, 2, 0, 0, 0, 8, 0, 1, 0]));
+    }
+
+    [Theory]
+    [InlineData((byte)RouteProtocol.Kernel, (byte)RouteType.Unicast, false)] // fe80::/64, an address's prefix route
+    [InlineData((byte)RouteProtocol.Kernel, (byte)RouteType.Multicast, false)] // ff00::/8
+    [InlineData((byte)RouteProtocol.Boot, (byte)RouteType.Unreachable, false)]
+    [InlineData((byte)RouteProtocol.Boot, (byte)RouteType.Unicast, true)] // topo's
+    [InlineData((byte)RouteProtocol.Ra, (byte)RouteType.Unicast, true)] // a router's: read, and foreign
+    public void The_observers_decoding_keeps_unicast_routes_not_made_by_the_kernel(byte protocolByte, byte typeByte, bool kept)
+    {
+        var (protocol, type) = ((RouteProtocol)protocolByte, (RouteType)typeByte);
+        var route = new RouteMessage
+        {
+            Family = AddressFamily.Inet6,
+            DestinationLength = 64,
+            Destination = Ipv6Address.Parse("fe80::"),
+            OutputInterface = BridgeIndex,
+            Protocol = protocol,
+            Type = type,
+        };
+        var decoded = RouteMessage.DecodeModelled(Body(route));
+        Assert.Equal(kept, decoded is not null);
+        if (decoded is not null) Assert.Equal((protocol, type, route.DestinationPrefix), (decoded.Protocol, decoded.Type, decoded.DestinationPrefix));
+    }
+
+    [Fact]
     public void Kernel_dump_keeps_every_attribute_through_re_encoding()
     {
         var reader = new NetlinkMessageReader(AddressDump);
@@ -141,6 +182,22 @@ public sealed class Ipv6CodecTests
         var writer = new NetlinkWriter(buffer);
         request.Encode(ref writer, type, Create, HostOrder.ReadUInt32(captured.AsSpan(8)));
         return Hex(buffer.Written);
+    }
+
+    private static byte[] Body(AddressMessage m)
+    {
+        var buffer = new MessageBuffer();
+        var writer = new NetlinkWriter(buffer);
+        m.Encode(ref writer, RtmType.NewAddress, NetlinkFlags.Multi, 1);
+        return buffer.Written[NetlinkProtocol.HeaderSize..].ToArray();
+    }
+
+    private static byte[] Body(RouteMessage m)
+    {
+        var buffer = new MessageBuffer();
+        var writer = new NetlinkWriter(buffer);
+        m.Encode(ref writer, RtmType.NewRoute, NetlinkFlags.Multi, 1);
+        return buffer.Written[NetlinkProtocol.HeaderSize..].ToArray();
     }
 
     private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);

@@ -54,6 +54,44 @@ internal sealed class AddressMessage
         Protocol is AddressProtocol.KernelLinkLocal or AddressProtocol.KernelLoopback ||
         (Local ?? Address) is { IsV6: true } a && (a.V6.IsLinkLocal || a.V6.IsLoopback);
 
+    /// <summary>
+    /// <see cref="Decode"/> for what topo models: null for a kernel-made address, told from the raw
+    /// message (IFA_PROTO and the address bytes, what <see cref="IsKernelMade"/> reads) before
+    /// anything is allocated. A dual-stack container has two of them (fe80::, ::1) beside its own.
+    /// </summary>
+    public static AddressMessage? DecodeModelled(ReadOnlySpan<byte> body) => IsKernelMadeRaw(body) ? null : Decode(body);
+
+    /// <summary><see cref="IsKernelMade"/> of the undecoded body; anything malformed is left to <see cref="Decode"/> to report.</summary>
+    private static bool IsKernelMadeRaw(ReadOnlySpan<byte> body)
+    {
+        if (body.Length < RtnlHeaderSize.IfAddr) return false;
+        var isV6 = body[0] == AddressFamily.Inet6;
+        ReadOnlySpan<byte> local = default, address = default;
+        var reader = new AttributeReader(body[RtnlHeaderSize.IfAddr..]);
+        try
+        {
+            while (reader.MoveNext())
+            {
+                switch (reader.Type)
+                {
+                    case Ifa.Proto when reader.Value.Length == 1:
+                        if ((AddressProtocol)reader.Value[0] is AddressProtocol.KernelLinkLocal or AddressProtocol.KernelLoopback) return true;
+                        break;
+                    case Ifa.Local when local.IsEmpty: local = reader.Value; break;
+                    case Ifa.Address when address.IsEmpty: address = reader.Value; break;
+                }
+            }
+        }
+        catch (NetlinkParseException)
+        {
+            return false;
+        }
+        var value = local.IsEmpty ? address : local;
+        if (!isV6 || value.Length != IpSizes.Ipv6) return false;
+        var a = Ipv6Address.FromBytes(value);
+        return a.IsLinkLocal || a.IsLoopback;
+    }
+
     public void Encode(ref NetlinkWriter writer, ushort type, NetlinkFlags flags, uint sequence)
     {
         writer.BeginMessage(type, flags, sequence);

@@ -82,6 +82,16 @@ internal sealed class RouteMessage
         }
     }
 
+    /// <summary>
+    /// <see cref="Decode"/> for what topo models: null, from rtmsg's header alone, for a route the
+    /// kernel made with an address (proto kernel: a prefix route, fe80::/64) and for one that is not
+    /// unicast (ff00::/8, blackholes): a dual-stack container's main table has two such beside its own.
+    /// </summary>
+    public static RouteMessage? DecodeModelled(ReadOnlySpan<byte> body) =>
+        body.Length >= RtnlHeaderSize.Rt && ((RouteProtocol)body[5] == RouteProtocol.Kernel || (RouteType)body[7] != RouteType.Unicast)
+            ? null
+            : Decode(body);
+
     public static RouteMessage Decode(ReadOnlySpan<byte> body)
     {
         if (body.Length < RtnlHeaderSize.Rt) ThrowHelper.Malformed($"rtmsg needs {RtnlHeaderSize.Rt} bytes, got {body.Length}");
