@@ -75,9 +75,12 @@ public sealed class EmbeddedDnsForwardingTests
         Assert.Contains("10.9.9.9", answer);
         // dig's own clock, from query to answer: starting processes on a loaded machine is not
         // counted. Waiting for the dead server would cost the 1.5 s per-server timeout.
-        var took = int.Parse(System.Text.RegularExpressions.Regex.Match(answer, @"Query time: (\d+) msec").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var took = QueryMilliseconds(answer);
         Assert.True(took < 1000, $"took {took} ms:\n{answer}");
     }
+
+    private static int QueryMilliseconds(string digOutput) =>
+        int.Parse(System.Text.RegularExpressions.Regex.Match(digOutput, @"Query time: (\d+) msec").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void A_refusing_server_is_passed_over_and_when_all_fail_the_client_hears_it_before_its_timeout()
@@ -113,9 +116,10 @@ public sealed class EmbeddedDnsForwardingTests
             Sandbox.Sandbox.Ip(dns.Box.Outside!, $"addr add {a}/24 dev eth0 nodad");
             dns.SilentServer(a);
         }
-        var clock = Stopwatch.StartNew();
-        Assert.Contains("status: SERVFAIL", dns.Dig("c1", "outside.test"));
-        Assert.InRange(clock.Elapsed.TotalSeconds, 3.5, 4.9); // the 4 s budget, not 4 × 1.5 s
+        var answer = dns.Dig("c1", "outside.test");
+        Assert.Contains("status: SERVFAIL", answer);
+        // dig's own clock (process start on a loaded machine not counted): the 4 s budget, not 4 × 1.5 s.
+        Assert.InRange(QueryMilliseconds(answer), 3500, 5200);
     }
 
     [Fact]
