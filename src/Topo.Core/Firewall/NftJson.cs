@@ -54,13 +54,7 @@ public static class NftJson
                 continue;
             }
             if (withData) w.WriteStartArray();
-            w.WriteStartObject();
-            w.WriteStartObject("elem");
-            w.WritePropertyName("val");
-            w.WriteRawValue(e.Key, skipInputValidation: true);
-            w.WriteString("comment", e.Comment);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            WriteCommented(w, e);
             if (withData)
             {
                 w.WriteRawValue(e.Value ?? throw new InvalidOperationException($"map element {e.KeyText} of {set} has no data"), skipInputValidation: true);
@@ -74,6 +68,18 @@ public static class NftJson
     }
 
     /// <summary>A batch that deletes the table if it exists (add first, so a missing table is no error).</summary>
+    /// <summary><c>{"elem": {"val": KEY, "comment": …}}</c>: how nftables' JSON carries an element's comment.</summary>
+    public static void WriteCommented(Utf8JsonWriter w, ElementSpec e)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("elem");
+        w.WritePropertyName("val");
+        w.WriteRawValue(e.Key, skipInputValidation: true);
+        w.WriteString("comment", e.Comment);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
     public static string WriteDelete(string family, string table) => Write(w =>
     {
         TableCommand(w, "add", family, table);

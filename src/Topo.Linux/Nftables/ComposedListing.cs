@@ -77,16 +77,7 @@ internal static class ComposedListing
         {
             if (set.IsMap) w.WriteStartArray();
             if (e.Comment.Length == 0) w.WriteRawValue(e.Key, skipInputValidation: true);
-            else
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("elem");
-                w.WritePropertyName("val");
-                w.WriteRawValue(e.Key, skipInputValidation: true);
-                w.WriteString("comment", e.Comment);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
+            else NftJson.WriteCommented(w, e);
             if (set.IsMap)
             {
                 w.WriteRawValue(e.Value ?? "null", skipInputValidation: true);
