@@ -66,7 +66,6 @@ public static partial class Planner
         public HostState Desired { get; } = desired;
         public HostState Observed { get; } = observed;
 
-
         public void DiffDesired()
         {
             foreach (var ns in Desired.Namespaces) Diff(ns);

@@ -91,8 +91,10 @@ public sealed unsafe class NftablesClient : IDisposable
     /// </summary>
     public Ruleset? ListTable(string family, string table)
     {
-        if (ReadAfterOwnCommits(family, table) is { } known) return known;
-        var (bytes, stamp) = ListTableBytes(family, table);
+        var now = Generation();
+        if (ReadAfterOwnCommits(family, table, now, out var tried) is { } known) return known;
+        // A failed try took time in which a commit may have come: its generation is not `now`'s.
+        var (bytes, stamp) = ListTableBytes(family, table, tried ? Generation() : now);
         Listings++;
         var ruleset = NftJson.Parse(bytes, family, table);
         if (ruleset is not null && stamp is { } at) _readings.Read(family, table, ruleset, at);
@@ -102,7 +104,7 @@ public sealed unsafe class NftablesClient : IDisposable
 
     /// <summary>A table that is not topo's, known to exist, listed whole (cached as <see cref="ListTable"/> is).</summary>
     public Core.Model.ForeignTable? ListForeignTable(string family, string table) =>
-        ForeignTableJson.Parse(ListTableBytes(family, table).Bytes, family, table);
+        ForeignTableJson.Parse(ListTableBytes(family, table, Generation()).Bytes, family, table);
 
     /// <summary>Tables listed whole (through libnftables or the cache): what tests count.</summary>
     internal int Listings { get; private set; }
@@ -115,13 +117,15 @@ public sealed unsafe class NftablesClient : IDisposable
     /// <summary>
     /// The table from the last reading and the sets our own batches changed since, read again, when
     /// the generation says nothing else was committed (before and after reading them); null when it
-    /// must be listed whole, or when a set holds a form our codec does not render.
+    /// must be listed whole, or when a set holds a form our codec does not render
+    /// (<paramref name="tried"/>: sets were dumped, so time passed since <paramref name="now"/>).
     /// </summary>
-    private Ruleset? ReadAfterOwnCommits(string family, string table)
+    private Ruleset? ReadAfterOwnCommits(string family, string table, NftablesGeneration now, out bool tried)
     {
-        var now = Generation();
+        tried = false;
         if (_readings.Current(family, table, now) is not var (reading, stale)) return null;
         if (stale.Count == 0) return reading;
+        tried = true;
         try
         {
             var fresh = _thread.Run(_namespace, () => stale.SelectMany(set => SetElementDump.ListHere(family, table, set)).ToList());
@@ -151,10 +155,12 @@ public sealed unsafe class NftablesClient : IDisposable
         return _thread.Run(_namespace, () => NftablesChainList.ListHere());
     }
 
-    /// <summary>The listing, and the generation it is of (null: a commit came while it was read).</summary>
-    private (byte[] Bytes, NftablesGeneration? Stamp) ListTableBytes(string family, string table)
+    /// <summary>
+    /// The listing, and the generation it is of (null: a commit came while it was read);
+    /// <paramref name="before"/> is the generation read just before.
+    /// </summary>
+    private (byte[] Bytes, NftablesGeneration? Stamp) ListTableBytes(string family, string table, NftablesGeneration before)
     {
-        var before = Generation();
         if (ListingCache?.TryRead(family, table, before) is { } kept) return (kept, before);
         var bytes = RunUtf8(NftJson.WriteList(family, table), $"list table {family} {table}");
         // Of `before` only when no commit came between the two looks.
