@@ -1,5 +1,6 @@
 using Topo.Core.Model;
 using Topo.Core.Planning;
+using Topo.Linux.Namespaces;
 using Topo.Linux.Netlink.Constants;
 using Topo.Linux.Netlink.Messages;
 using Topo.Linux.Observation;
@@ -45,12 +46,15 @@ public sealed partial class Applier
     private void DeleteNamespace(PlanAction action, NamespaceState ns, Journal journal)
     {
         if (!_sessions.Store.Exists(ns.Name)) return;
+        // Host ends of its veths: the kernel takes them with the namespace (AwaitVanished), which
+        // asks by the namespace's handle whether it is dying or held. (A replace's includes are
+        // what is made anew, its lo.)
+        var veths = action.Kind == ActionKind.Delete
+            ? action.Includes.OfType<LinkState>().Where(l => l is { Namespace: HostState.Host, Type: LinkKind.Veth }).ToList()
+            : [];
+        var handle = veths.Count > 0 ? NamespaceHandle.Of(_sessions.Store.PathOf(ns.Name)) : null;
         RemoveNamespace(ns.Name);
-        // Host ends of its veths: the kernel takes them with the namespace (AwaitVanished). (A
-        // replace's includes are what is made anew, its lo.)
-        if (action.Kind == ActionKind.Delete)
-            foreach (var veth in action.Includes.OfType<LinkState>())
-                if (veth is { Namespace: HostState.Host, Type: LinkKind.Veth }) _vanishing.Add(veth);
+        foreach (var veth in veths) _vanishing.Add((veth, handle));
         // The namespace's contents are gone with it; rollback can only give back an empty, labelled one.
         journal.Record(action.Id, $"deleted namespace {ns.Name}", $"recreate empty namespace {ns.Name}", () =>
         {

@@ -16,6 +16,9 @@ public sealed record ApplierOptions
 
     /// <summary>Test aids: die or fail at a chosen step (TOPO_FAILPOINT_* variables; none are set in production).</summary>
     public Failpoints Failpoints { get; init; } = Failpoints.FromEnvironment();
+
+    /// <summary>How long a deleted namespace's veths are waited for (Applier.Vanishing.cs).</summary>
+    internal VanishingWaits Vanishing { get; init; } = VanishingWaits.Default;
 }
 
 /// <summary>One completed step: what was done and how it would be undone.</summary>

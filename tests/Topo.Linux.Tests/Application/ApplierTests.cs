@@ -262,6 +262,58 @@ public sealed class ApplierTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The kernel's namespace cleanup is one worker for the whole machine: behind other namespaces'
+    /// teardown it can say nothing for longer than any fixed wait (CI saw 250 ms passed, and a veth
+    /// deleted one by one made a destroy one step longer than the same destroy before). Waits of
+    /// zero stand for that, and a namespace of many devices torn down mid-way makes it so: a
+    /// dying namespace (its handle no longer opens) is still waited for, and only the one something
+    /// holds has its veth deleted explicitly.
+    /// </summary>
+    [Fact]
+    public void A_dying_namespace_is_waited_for_however_long_the_kernel_is_silent()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        var create = new PlanBuilder(Project).Create(Bridge with { Mtu = null });
+        var delete = new PlanBuilder(Project);
+        for (var i = 0; i < 12; i++)
+        {
+            var ns = new NamespaceState($"c{i}") { Owner = new Label(Project, LabelRole.Container, $"c{i}") };
+            var hostEnd = new LinkState("", $"veth{i}", LinkKind.Veth) { Owner = Endpoint, Up = true, Master = "br-front", Peer = new LinkRef(ns.Name, "eth0") };
+            var peer = new LinkState(ns.Name, "eth0", LinkKind.Veth) { Owner = Endpoint, Up = true, Peer = new LinkRef("", $"veth{i}") };
+            create.Create(ns).Create(hostEnd, peer);
+            delete.Delete(ns, hostEnd);
+        }
+        using (var applier = new Applier(sandbox.Store, sandbox.Host)) applier.Apply(create.Build());
+        // Ballast: a namespace of 1,600 devices keeps the kernel's worker busy (~0.5 s) when it dies,
+        // so the applier finds a veth still there and must ask.
+        sandbox.Store.Create("ballast").Dispose();
+        var batch = Path.Combine(Path.GetTempPath(), $"ballast-{Guid.NewGuid():N}");
+        File.WriteAllLines(batch, Enumerable.Range(0, 800).Select(i => $"link add a{i} type veth peer name b{i}"));
+        try { sandbox.IpIn("ballast", $"-batch {batch}"); }
+        finally { File.Delete(batch); }
+        sandbox.Store.Thread.Run(sandbox.Host, static () => { });
+
+        // A second applier, as the next command is: none of its sockets are in the namespaces, so
+        // each is dying the moment its name goes (ours would let go a grace period later).
+        var silent = new ApplierOptions { Vanishing = new VanishingWaits(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(30)) };
+        using var next = new Applier(sandbox.Store, sandbox.Host, silent);
+        using (sandbox.Store.Open("c3"))
+        {
+            // Ballast goes just before the last namespace, which then queues behind it.
+            var plan = delete.Build();
+            var lastButOne = plan.Actions.Select(a => a.Subject).OfType<NamespaceState>().SkipLast(1).Last();
+            var report = next.Apply(plan, done =>
+            {
+                if (ReferenceEquals(done.Action.Subject, lastButOne)) sandbox.Store.Delete("ballast");
+            });
+            Assert.Empty(SandboxHost.Json(SandboxHost.Ip(sandbox.Host, "-j link show master br-front")));
+            Assert.Equal(["deleted link veth3: its namespace lives on (something holds it)"],
+                report.Steps.Select(x => x.Did).Where(d => !d.StartsWith("deleted namespace ", StringComparison.Ordinal)));
+        }
+    }
+
     [Fact]
     public void Apply_of_500_containers()
     {
