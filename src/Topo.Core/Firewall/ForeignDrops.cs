@@ -58,7 +58,7 @@ public static class ForeignDrops
                         $"table {table.Family} {table.Name}, chain {chain.Name} ({type}hook {chain.Hook}{Devices(chain)}, priority {chain.Priority}, policy {chain.Policy}) " +
                         $"drops topo's {(ipv6Only ? "IPv6 " : "")}traffic by {group.Key}: {what}. A drop in any table is final: topo's own table cannot accept it" +
                         (ipv6Only ? " (IPv4 is not affected, so topo goes on; these networks have no working IPv6 until it is fixed). " : ". ") +
-                        $"Fix ({Manager(table)}): {Fix(table, chain, [.. group.Select(d => (d.Class, d.Packet))], bridges)}";
+                        $"Fix ({Manager(table, chain)}): {Fix(table, chain, [.. group.Select(d => (d.Class, d.Packet))], bridges)}";
                     findings.Add(ipv6Only ? Diagnostic.Warning(null, message) : Diagnostic.Error(null, message));
                 }
             }
@@ -98,62 +98,32 @@ public static class ForeignDrops
 
     private static bool IsDockers(ForeignTable table) => table.Family == DockerUser.Family && table.Name == DockerUser.Table;
 
-    /// <summary>Who manages the table, when recognisably someone: their fix, not an nft rule they would remove again.</summary>
-    public static string Manager(ForeignTable table) => table switch
+    /// <summary>
+    /// Who manages the chain, when recognisably someone: their fix, not an nft rule they would remove
+    /// again or could not read back. A built-in chain of iptables-nft is iptables' (ip6tables' in
+    /// family ip6), unless ufw's chains show ufw drives it.
+    /// </summary>
+    public static string Manager(ForeignTable table, ForeignChain chain) => table switch
     {
         { Family: "inet", Name: "firewalld" } => "firewalld",
         { Family: "ip", Name: "filter" } when table.Chains.Any(c => c.Name.StartsWith("ufw-", StringComparison.Ordinal)) => "ufw",
+        _ when DropFix.IsIptablesChain(table, chain) => DropFix.Tool(table),
         _ => "nft",
     };
 
     private static string Fix(ForeignTable table, ForeignChain chain, IReadOnlyList<(TrafficClass Class, HookPacket Packet)> dropped, IReadOnlySet<string> bridges)
     {
         var named = dropped.Select(d => d.Class.Bridge).Distinct().Order(StringComparer.Ordinal).ToList();
-        return (Manager(table), chain.Hook) switch
+        return (Manager(table, chain), chain.Hook) switch
         {
             // Neither firewalld nor ufw writes ingress chains: a hand-written one gets an nft line.
-            (_, "ingress") => NftFix(table, chain, dropped, bridges),
+            (_, "ingress") => DropFix.Nft(table, chain, dropped, bridges),
             // A trusted zone accepts everything its interfaces send, as Docker's own zone does.
             ("firewalld", _) => $"firewall-cmd --permanent --zone=trusted {string.Join(' ', named.Select(b => $"--add-interface={b}"))} && firewall-cmd --reload",
             ("ufw", "forward") => string.Join(" && ", named.SelectMany(b => new[] { $"ufw route allow in on {b}", $"ufw route allow out on {b}" })),
             ("ufw", "input") => string.Join(" && ", named.Select(b => $"ufw allow in on {b}")),
-            _ => NftFix(table, chain, dropped, bridges),
+            ("iptables" or "ip6tables", _) => DropFix.Iptables(table, chain, dropped, bridges),
+            _ => DropFix.Nft(table, chain, dropped, bridges),
         };
-    }
-
-    /// <summary>
-    /// Accepts at the top of the chain for exactly what it drops, as one nft command line: by topo's
-    /// bridge where the packet has one as an interface (as in Docker's DOCKER-USER), else replies by
-    /// their state, and connections to published ports by DNAT or, before it, by the host's port.
-    /// </summary>
-    private static string NftFix(ForeignTable table, ForeignChain chain, IReadOnlyList<(TrafficClass Class, HookPacket Packet)> dropped, IReadOnlySet<string> bridges)
-    {
-        var byKey = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        void Add(string key, string? value = null)
-        {
-            if (!byKey.TryGetValue(key, out var values)) byKey[key] = values = new SortedSet<string>(StringComparer.Ordinal);
-            if (value is not null) values.Add(value);
-        }
-        foreach (var (c, p) in dropped)
-        {
-            // At ingress there is no connection state yet: connections to published ports by the host's
-            // port, everything else by the device it enters by.
-            if (p.Family == TrafficClasses.IngressFamily)
-            {
-                if (p.New && !c.Ports.IsEmpty) foreach (var port in c.Ports) Add($"{port.Protocol.ToString().ToLowerInvariant()} dport", port.HostPorts);
-                else Add("iifname", NftText.Quote(p.In!));
-                continue;
-            }
-            if (p.InBridge is { } inBridge) Add("meta ibrname", NftText.Quote(inBridge));
-            else if (p.OutBridge is { } outBridge) Add("meta obrname", NftText.Quote(outBridge));
-            else if (p.In is { } i && bridges.Contains(i)) Add("iifname", NftText.Quote(i));
-            else if (p.Out is { } o && bridges.Contains(o)) Add("oifname", NftText.Quote(o));
-            else if (!p.New) Add("ct state established,related");
-            else if (ChainPath.DnatSeen(chain, p) == true) Add("ct status dnat");
-            else foreach (var port in c.Ports) Add($"{port.Protocol.ToString().ToLowerInvariant()} dport", port.HostPorts);
-        }
-        var at = $"{table.Family} {table.Name} {chain.Name}";
-        var rules = byKey.Select(kv => kv.Value.Count == 0 ? $"insert rule {at} {kv.Key} accept" : $"insert rule {at} {kv.Key} {{ {string.Join(", ", kv.Value)} }} accept");
-        return $"nft '{string.Join("; ", rules)}'";
     }
 }

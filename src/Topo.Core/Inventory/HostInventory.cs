@@ -24,7 +24,7 @@ public sealed record NetworkEntry(
     public int? Mtu { get; init; }
     /// <summary>The IPv6 subnet (the bridge's, or a macvlan network's endpoints'); null on an IPv4-only network.</summary>
     public Ipv6Prefix? Ipv6Subnet { get; init; }
-    /// <summary>The bridge's IPv6 address; null without a bridge (a macvlan network's gateway is outside the host).</summary>
+    /// <summary>The bridge's IPv6 address; without a bridge (macvlan: the gateway is outside the host), the one the file gave, from the record.</summary>
     public Ipv6Address? Ipv6Gateway { get; init; }
 
     /// <summary>What the kernel does not keep (range, reservations, creation time): topo's own record, when there is one.</summary>
@@ -111,7 +111,16 @@ public sealed record HostInventory(ImmutableArray<NetworkEntry> Networks, Immuta
             {
                 var kept = records(group.Key);
                 foreach (var (key, entry) in group)
-                    networks[key] = entry with { Record = kept.FirstOrDefault(r => r.Network == entry.Name) };
+                {
+                    var record = kept.FirstOrDefault(r => r.Network == entry.Name);
+                    // Without a bridge the file's gateway is known only from the record, as Docker shows it only when given.
+                    networks[key] = entry with
+                    {
+                        Record = record,
+                        Gateway = entry.Gateway ?? (record?.Gateway is { } gw && entry.Subnet?.Contains(gw) == true ? gw : null),
+                        Ipv6Gateway = entry.Ipv6Gateway ?? (record?.Ipv6Gateway is { } gw6 && entry.Ipv6Subnet?.Contains(gw6) == true ? gw6 : null),
+                    };
+                }
             }
         }
 

@@ -7,8 +7,8 @@ namespace Topo.Core.Inventory;
 
 /// <summary>
 /// What <c>docker network inspect</c> shows of a network that the kernel has no place for: its
-/// <c>ip_range</c> and <c>aux_addresses</c> (only the allocator ever used them) and when topo first
-/// made its bridge. Kept by topo beside its other run files, one file per project
+/// <c>ip_range</c> and <c>aux_addresses</c> (only the allocator ever used them), the gateways the file
+/// gives (a macvlan network's is a router outside the host), and when topo first made its bridge. Kept by topo beside its other run files, one file per project
 /// (<see cref="NetworkRecordsJson"/>); only <c>topo inspect</c> reads it, and without it inspect
 /// leaves out exactly these fields. Nothing else depends on it: the kernel stays the record of what exists.
 /// </summary>
@@ -21,6 +21,15 @@ public sealed record NetworkRecord(string Network)
 
     /// <summary>The IPv6 value of <c>ip_range</c>.</summary>
     public Ipv6Prefix? Ipv6Range { get; init; }
+
+    /// <summary>
+    /// The file's <c>gateway</c>, each family's; null when the file leaves it to topo. Docker shows a
+    /// gateway only when one was given (its <c>::1</c> reserved on a macvlan network is not shown).
+    /// Inspect takes it for a network without a bridge; a bridge's is its address.
+    /// </summary>
+    public Ipv4Address? Gateway { get; init; }
+
+    public Ipv6Address? Ipv6Gateway { get; init; }
 
     /// <summary>Reserved addresses by name, as the file gives them.</summary>
     public ImmutableSortedDictionary<string, IpAddress> AuxAddresses { get; init; } = ImmutableSortedDictionary<string, IpAddress>.Empty;
@@ -35,7 +44,7 @@ public static class NetworkRecords
     /// <paramref name="created"/> what it created (or replaced), <paramref name="deleted"/> what it deleted. A project keeps a record for each
     /// of its networks the plan leaves on the host; the default bridge's, until a plan deletes it.
     /// <c>Created</c> is set when a plan makes the bridge and no record has one, and kept from then on
-    /// (re-applies, a bridge re-made after drift). <c>ip_range</c> and aux addresses come from the file
+    /// (re-applies, a bridge re-made after drift). <c>ip_range</c>, gateways and aux addresses come from the file
     /// when the round has one (apply, watch), else stay as they were (destroy, rollback).
     /// </summary>
     public static ImmutableArray<NetworkRecord> After(string owner, IReadOnlyList<NetworkRecord> before,
@@ -73,6 +82,8 @@ public static class NetworkRecords
                 {
                     IpRange = declared.IpRange,
                     Ipv6Range = declared.Ipv6Range,
+                    Gateway = declared.Gateway,
+                    Ipv6Gateway = declared.Ipv6Gateway,
                     AuxAddresses = declared.AuxAddresses.ToImmutableSortedDictionary(a => a.Name, a => a.Address, StringComparer.Ordinal),
                 };
             }

@@ -7,7 +7,7 @@ namespace Topo.Core.Inventory;
 
 /// <summary>
 /// A project's <see cref="NetworkRecord"/>s as a file (RUN/networks/PROJECT.json):
-/// <c>{"format":"topo-network-records","version":1,"project":…,"networks":[{"name":…,"created":…,"ip_range":…,"ipv6_range":…,"aux_addresses":{…}}]}</c>.
+/// <c>{"format":"topo-network-records","version":1,"project":…,"networks":[{"name":…,"created":…,"ip_range":…,"ipv6_range":…,"gateway":…,"ipv6_gateway":…,"aux_addresses":{…}}]}</c>.
 /// A file that is not one (missing, damaged, another version) reads as no records: inspect then
 /// leaves the fields out rather than fail.
 /// </summary>
@@ -33,6 +33,8 @@ public static class NetworkRecordsJson
                 if (r.Created is { } created) w.WriteString("created", created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
                 if (r.IpRange is { } range) w.WriteString("ip_range", range.ToString());
                 if (r.Ipv6Range is { } range6) w.WriteString("ipv6_range", range6.ToString());
+                if (r.Gateway is { } gateway) w.WriteString("gateway", gateway.ToString());
+                if (r.Ipv6Gateway is { } gateway6) w.WriteString("ipv6_gateway", gateway6.ToString());
                 if (!r.AuxAddresses.IsEmpty)
                 {
                     w.WriteStartObject("aux_addresses");
@@ -63,6 +65,8 @@ public static class NetworkRecordsJson
                     record = record with { Created = DateTimeOffset.Parse(created.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) };
                 if (n.TryGetProperty("ip_range", out var range)) record = record with { IpRange = Ipv4Prefix.Parse(range.GetString()!) };
                 if (n.TryGetProperty("ipv6_range", out var range6)) record = record with { Ipv6Range = Ipv6Prefix.Parse(range6.GetString()!) };
+                if (n.TryGetProperty("gateway", out var gateway)) record = record with { Gateway = Ipv4Address.Parse(gateway.GetString()!) };
+                if (n.TryGetProperty("ipv6_gateway", out var gateway6)) record = record with { Ipv6Gateway = Ipv6Address.Parse(gateway6.GetString()!) };
                 if (n.TryGetProperty("aux_addresses", out var aux))
                 {
                     record = record with

@@ -108,16 +108,31 @@ public static partial class Resolver
 
     /// <summary>
     /// IPv6 subnets others use on the host: addresses of interfaces that are not this project's
-    /// (foreign ones, other projects' bridges, the default bridge), and routes not belonging to this
-    /// project. Kernel-made addresses and routes (link-local, multicast) are left out.
+    /// (foreign ones, other projects' bridges, the default bridge), other projects' macvlan networks
+    /// (seen on their containers' interfaces, as IPv4's <c>SubnetsInUseOnHost</c> sees them), and
+    /// routes not belonging to this project. Kernel-made addresses and routes (link-local,
+    /// multicast) are left out.
     /// </summary>
     private static List<Ipv6Use> Ipv6SubnetsInUse(ResolveContext context)
     {
         var list = new List<Ipv6Use>();
+        HashSet<LinkRef>? macvlans = null;
+        var seen = new HashSet<Label>();
         foreach (var a in context.Observed.Addresses)
         {
-            if (a.Namespace != HostState.Host || !a.Address.IsV6 || !IsRoutable(a.Address.V6.Address)) continue;
+            if (!a.Address.IsV6 || !IsRoutable(a.Address.V6.Address)) continue;
             var owner = a.Owner;
+            if (a.Namespace != HostState.Host)
+            {
+                // Bridge networks are seen on their bridge; macvlan networks only on their containers.
+                if (owner is not { Role: LabelRole.Endpoint, IsShared: false } e || e.Project == context.Project ||
+                    e.Network == Naming.DefaultBridgeNetwork) continue;
+                macvlans ??= [.. context.Observed.Links.Where(l => l.Type == LinkKind.Macvlan).Select(l => l.Ref)];
+                if (!macvlans.Contains(a.LinkRef) || !seen.Add(new Label(e.Project, LabelRole.Network, e.Network!))) continue;
+                list.Add(new(a.Address.V6.Network,
+                    $"macvlan network '{e.Network}' of project '{e.Project}' (container '{e.Container}' has {a.Address})", false, false));
+                continue;
+            }
             if (owner is null)
                 list.Add(new(a.Address.V6.Network, $"{a.Address} on interface {a.Link}, which topo does not own", false, false, a.Link));
             else if (owner.IsShared)

@@ -7,7 +7,8 @@ namespace Topo.Linux.Application;
 
 /// <summary>
 /// IPv6 on a link follows its IPv6 addresses: on just before the first is added, off again once
-/// the last is deleted. Namespaces are made with IPv6 off for every interface that arrives
+/// the last is deleted; a container's <c>lo</c> follows its namespace's (::1 while any interface
+/// there has one). Namespaces are made with IPv6 off for every interface that arrives
 /// (<see cref="Ipv6Default"/>), and a container interface with IPv6 on but no network that wants
 /// it would answer router advertisements and neighbour discovery (moby GHSA-x84c-p2g9-rqv9).
 /// Not modelled as a resource of its own: whether it is on is a consequence of the addresses
@@ -17,7 +18,7 @@ namespace Topo.Linux.Application;
 /// </summary>
 public sealed partial class Applier
 {
-    /// <summary>Namespaces whose lo this apply turned IPv6 on for (once each).</summary>
+    /// <summary>Namespaces whose lo this apply turned IPv6 on for (once each; forgotten when it turns it off again).</summary>
     private readonly HashSet<string> _loopbackIpv6 = new(StringComparer.Ordinal);
 
     /// <summary>Turns IPv6 on for <paramref name="link"/> (and, in a container's namespace, its lo: ::1 comes back, as in Docker's dual-stack containers).</summary>
@@ -29,20 +30,41 @@ public sealed partial class Applier
 
     /// <summary>
     /// Turns IPv6 off for <paramref name="link"/> when no IPv6 address of anyone's is left on it
-    /// (the kernel's own aside); returns the IPv6 routes through it that went with it.
+    /// (the kernel's own aside); returns the IPv6 routes through it that went with it. In a
+    /// container's namespace where no other interface keeps one either, <c>lo</c> goes off with it:
+    /// the container ends as one that never had IPv6 (no ::1), as Docker leaves an IPv4-only one.
     /// </summary>
     private List<RouteMessage> DisableIpv6IfLast(string ns, string link)
     {
         var index = IndexOf(ns, link);
         var session = Session(ns);
-        foreach (var a in session.DumpAddresses(AddressFamily.Inet6, index))
+        var elsewhere = false;
+        // A container has a handful of addresses: one dump of them all also answers for lo. The host
+        // may have thousands: only the link's.
+        foreach (var a in ns == HostState.Host ? session.DumpAddresses(AddressFamily.Inet6, index) : session.DumpAddresses(AddressFamily.Inet6))
         {
-            if (a.Index == index && !a.IsKernelMade) return [];
+            if (a.IsKernelMade) continue;
+            if (a.Index == index) return [];
+            elsewhere = true;
         }
         var dropped = session.DumpRoutes().FindAll(r =>
             r.IsIpv6 && r.OutputInterface == index && r.Protocol != RouteProtocol.Kernel && r.Type == RouteType.Unicast);
-        SetIpv6Disabled(ns, link, disabled: true, withLoopback: false);
+        SetIpv6Disabled(ns, link, disabled: true, withLoopback: ns != HostState.Host && !elsewhere);
         return dropped;
+    }
+
+    /// <summary>
+    /// After a deleted link took IPv6 addresses with it in a container's namespace (leaving its last
+    /// IPv6 network): <c>lo</c> goes off too when no interface there keeps one, as
+    /// <see cref="DisableIpv6IfLast"/> does. Links without IPv6 cost nothing here.
+    /// </summary>
+    private void DisableLoopbackIpv6IfUnused(LinkRemains remains)
+    {
+        foreach (var ns in remains.Addresses.Where(a => a.Address.IsV6 && a.Namespace != HostState.Host).Select(a => a.Namespace).Distinct())
+        {
+            if (Session(ns).DumpAddresses(AddressFamily.Inet6).Exists(a => !a.IsKernelMade)) continue;
+            SetIpv6Disabled(ns, "lo", disabled: true, withLoopback: false);
+        }
     }
 
     /// <summary>
@@ -69,6 +91,8 @@ public sealed partial class Applier
                 if (conf >= 0) Tmds.Linux.LibC.close(conf);
             }
         });
+        // lo off: the next IPv6 address here (an undo's re-add too) turns it on again.
+        if (disabled && (withLoopback || link == "lo")) _loopbackIpv6.Remove(ns);
         // The handle served only this; the session keeps the namespace (one fd per namespace, not two).
         _sessions.Release(ns);
     }

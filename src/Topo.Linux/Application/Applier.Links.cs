@@ -96,6 +96,7 @@ public sealed partial class Applier
     {
         var remains = ReadRemains(link);
         RemoveLink(link);
+        DisableLoopbackIpv6IfUnused(remains);
         journal.Record(action.Id, $"deleted {link.Display}", $"recreate {link.Display}", () => RestoreLink(link, remains));
     }
 

@@ -36,7 +36,9 @@ public sealed class DockerInspectIpv6ParityTests
         var records = NetworkRecords.After(plan.Project, [], Parents, plan.Desired,
             plan.Actions.Where(a => a.Kind == ActionKind.Create).Select(a => a.After!), [], loaded.File, DateTimeOffset.UnixEpoch);
         var host = PlanSimulator.Apply(Parents, plan);
-        var inventory = HostInventory.Of(host, o => o == plan.Project ? records : []);
+        // As inspect reads them: from the file apply wrote.
+        var kept = NetworkRecordsJson.Read(NetworkRecordsJson.Write(plan.Project, records));
+        var inventory = HostInventory.Of(host, o => o == plan.Project ? kept : []);
         var topo = JsonDocument.Parse(DockerInspect.Render(inventory.Networks.Where(n => n.Name == network))).RootElement[0];
         return (docker, topo);
     }
@@ -66,6 +68,22 @@ public sealed class DockerInspectIpv6ParityTests
             foreach (var field in new[] { "Subnet", "IPRange", "AuxiliaryAddresses" })
                 Assert.True(Ipam(docker, entry, field) == Ipam(topo, entry, field),
                     $"{network}: IPAM.Config[{entry}].{field}: docker {Ipam(docker, entry, field)}, topo {Ipam(topo, entry, field)}");
+    }
+
+    /// <summary>
+    /// A macvlan network's gateway is a router outside the host, known only from the file: Docker
+    /// shows it when given (lan6gw: fd00:43::fe) and not when its IPAM reserved ::1 (lan6). A
+    /// bridge's gateway is its address, which topo shows always (Docker only when given).
+    /// </summary>
+    [Theory]
+    [InlineData("lan6")]
+    [InlineData("lan6gw")]
+    public void A_macvlan_networks_gateway_is_shown_as_docker_shows_it(string network)
+    {
+        var (docker, topo) = Pair(network);
+        for (var entry = 0; entry < 2; entry++)
+            Assert.True(Ipam(docker, entry, "Gateway") == Ipam(topo, entry, "Gateway"),
+                $"{network}: IPAM.Config[{entry}].Gateway: docker {Ipam(docker, entry, "Gateway")}, topo {Ipam(topo, entry, "Gateway")}");
     }
 
     [Theory]

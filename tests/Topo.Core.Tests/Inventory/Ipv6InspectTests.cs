@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Topo.Core.Inventory;
+using Topo.Core.Model;
+using Topo.Core.Planning;
 using Topo.Core.Spec;
 using Topo.Core.Tests.Support;
 
@@ -49,5 +51,36 @@ public sealed class Ipv6InspectTests
         Assert.False(n.GetProperty("EnableIPv6").GetBoolean());
         Assert.Equal(1, n.GetProperty("IPAM").GetProperty("Config").GetArrayLength());
         Assert.Equal("", Address(n, "IPv6Address"));
+    }
+
+    /// <summary>
+    /// A macvlan network has no bridge to read a gateway from: the ones the file gives come from the
+    /// records apply writes (as Docker shows a given gateway), in their family's entry; with no
+    /// record, none is claimed.
+    /// </summary>
+    [Fact]
+    public void A_macvlan_networks_given_gateways_come_from_the_record()
+    {
+        var load = SpecLoader.Parse("""
+            version: 1
+            name: p
+            networks:
+              lan: {driver: macvlan, parent: par0, enable_ipv6: true, subnet: [10.44.0.0/24, "fd00:44::/64"], gateway: [10.44.0.254, "fd00:44::fe"]}
+            containers:
+              web: {networks: [lan]}
+            """, "t.yaml");
+        Assert.False(load.HasErrors, string.Join("\n", load.Diagnostics));
+        var parent = HostState.From([new LinkState(HostState.Host, "par0", LinkKind.Veth) { Up = true }]);
+        var plan = Pipeline.Plan(load.File!, parent);
+        var records = NetworkRecords.After(plan.Project, [], parent, plan.Desired, [], [], load.File, DateTimeOffset.UnixEpoch);
+        var host = PlanSimulator.Apply(parent, plan);
+        JsonElement Config(Func<string, IReadOnlyList<NetworkRecord>>? kept) =>
+            JsonDocument.Parse(DockerInspect.Render(HostInventory.Of(host, kept).Networks)).RootElement[0].GetProperty("IPAM").GetProperty("Config").Clone();
+
+        var config = Config(_ => NetworkRecordsJson.Read(NetworkRecordsJson.Write("p", records)));
+        Assert.Equal(("10.44.0.254", "fd00:44::fe"), (config[0].GetProperty("Gateway").GetString(), config[1].GetProperty("Gateway").GetString()));
+        var without = Config(null);
+        Assert.False(without[0].TryGetProperty("Gateway", out _));
+        Assert.False(without[1].TryGetProperty("Gateway", out _));
     }
 }

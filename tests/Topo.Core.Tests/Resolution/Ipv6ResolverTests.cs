@@ -90,6 +90,50 @@ public sealed class Ipv6ResolverTests
         Assert.Equal(second.First.Add(1), t.Networks[0].Ipv6Gateway);
     }
 
+    /// <summary>
+    /// Another project's macvlan network holds its IPv6 subnet only on its containers' interfaces (no
+    /// bridge): the pool skips it and a declared subnet over it is refused, as for IPv4
+    /// (CrossProjectTests.Another_projects_macvlan_subnet_is_refused_and_skipped_by_pools).
+    /// </summary>
+    [Fact]
+    public void Another_projects_macvlan_ipv6_subnet_is_skipped_by_the_pool_and_refused_when_declared()
+    {
+        var pool = Ipv6DefaultPool.For("p");
+        var first = new Ipv6Prefix(pool.First, 64);
+        var second = new Ipv6Prefix(pool.First.Add(UInt128.One << 64), 64);
+        var parent = HostState.From([
+            new LinkState(HostState.Host, "uplink0", LinkKind.Veth) { Up = true },
+            new AddressState(HostState.Host, "uplink0", Ipv4Prefix.Parse("10.99.0.2/24")),
+        ]);
+        // Project lan's macvlan took the first /64 of p's pool (it could declare any prefix).
+        var host = Pipeline.Converge(Load($$"""
+            version: 1
+            name: lan
+            networks:
+              ext: {driver: macvlan, parent: uplink0, enable_ipv6: true, subnet: [10.77.0.0/24, "{{first}}"]}
+            containers:
+              m: {networks: [ext]}
+            """), parent);
+        var pooled = Pipeline.Resolve(Load("""
+            version: 1
+            name: p
+            networks:
+              a: {enable_ipv6: true}
+            containers:
+              c: {networks: [a]}
+            """), host);
+        Assert.Equal(second, pooled.FindNetwork("a")!.Ipv6Subnet);
+        var declared = DesiredHost.Resolve(Load($$"""
+            version: 1
+            name: p
+            networks:
+              a: {enable_ipv6: true, subnet: [10.78.0.0/24, "{{first}}"]}
+            containers:
+              c: {networks: [a]}
+            """), host);
+        Assert.Contains($"overlaps macvlan network 'ext' of project 'lan' (container 'm' has {first.First.Add(2)}/64)", Assert.Single(declared.Errors).Message);
+    }
+
     [Fact]
     public void A_pooled_subnet_stays_once_on_the_bridge_even_when_a_network_declared_before_it_appears()
     {

@@ -137,6 +137,47 @@ public sealed class Ipv6ApplyTests(ITestOutputHelper output)
         output.WriteLine(string.Join("\n", moved.Actions.Select(a => $"{a.Symbol} {a.Subject.Display}")));
     }
 
+    /// <summary>
+    /// A container whose last IPv6 address goes ends as one that never had IPv6 (c here, and Docker's
+    /// IPv4-only containers: fixtures/docker-ipv6-containers.txt): IPv6 off on lo too, only 127.0.0.1
+    /// there. Both ways it goes: its network drops IPv6 (the address is deleted), or it leaves the
+    /// network (the link is deleted, the addresses with it). Its IPv6 coming back brings ::1 back.
+    /// </summary>
+    [Fact]
+    public void A_container_whose_last_ipv6_address_goes_ends_as_one_that_never_had_ipv6()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        if (!File.Exists("/proc/sys/net/ipv6/conf/default/disable_ipv6")) Assert.Skip("this kernel has no IPv6");
+        using var applier = new Applier(sandbox.Store, sandbox.Host);
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        var topology = Topology();
+        Converge(applier, observer, Desired(topology));
+        Assert.Contains("::1/128", sandbox.IpIn("b", "-6 addr show lo"));
+
+        // b's network drops IPv6: the address is deleted.
+        Converge(applier, observer, Desired(Topology(bAddress: null)));
+        AssertNeverHadIpv6(sandbox, "b");
+        // a leaves the network: its veth goes, addresses and all; its namespace stays (network_mode: none).
+        Converge(applier, observer, Desired([.. Topology(bAddress: null)
+            .Where(r => (r.Namespace != "a" || r is LinkState { Name: "lo" }) && r is not LinkState { Name: "veth-a" })]));
+        AssertNeverHadIpv6(sandbox, "a", eth0: false);
+        // b's IPv6 back: ::1 with it.
+        Converge(applier, observer, Desired(Topology()));
+        Assert.Contains("::1/128", sandbox.IpIn("b", "-6 addr show lo"));
+    }
+
+    /// <summary>lo as in a container that never had IPv6 (c): only 127.0.0.1, IPv6 off on all, default, lo and eth0.</summary>
+    private static void AssertNeverHadIpv6(SandboxHost sandbox, string ns, bool eth0 = true)
+    {
+        static string Lo(SandboxHost sandbox, string ns) => string.Join(" ", SandboxHost.Json(sandbox.IpIn(ns, "-j addr show dev lo"))
+            .SelectMany(l => l.GetProperty("addr_info").EnumerateArray()).Select(a => $"{a.GetProperty("family").GetString()} {a.GetProperty("local").GetString()}"));
+        Assert.Equal("inet 127.0.0.1", Lo(sandbox, "c"));
+        Assert.Equal(Lo(sandbox, "c"), Lo(sandbox, ns));
+        foreach (var conf in eth0 ? new[] { "all", "default", "lo", "eth0" } : ["all", "default", "lo"])
+            Assert.True(Sysctl(sandbox, ns, $"net.ipv6.conf.{conf}.disable_ipv6") == "1", $"{ns}: net.ipv6.conf.{conf}.disable_ipv6");
+    }
+
     [Fact]
     public void A_failed_apply_gives_back_the_ipv6_address_and_route_it_deleted()
     {
@@ -161,6 +202,7 @@ public sealed class Ipv6ApplyTests(ITestOutputHelper output)
         var again = Planner.Plan(Project, Desired(topology), observing.Observe(Project)).Plan!;
         Assert.True(again.IsEmpty, $"still to do: {string.Join(", ", again.Actions.Select(a => $"{a.Kind} {a.Subject.Display}"))}");
         Assert.Equal("0", Sysctl(sandbox, "a", "net.ipv6.conf.eth0.disable_ipv6"));
+        Assert.Contains("::1/128", sandbox.IpIn("a", "-6 addr show lo")); // lo went off with the address, and came back with it
         SandboxHost.Run("nsenter", $"--net={sandbox.Store.PathOf("a")} ping -6 -c 1 -W 2 fd00:66::3");
     }
 

@@ -6,7 +6,8 @@ namespace Topo.Scenarios.Host;
 /// <summary>
 /// The host's ip6 filter FORWARD with policy DROP, as Docker 20.10 with --ipv6 --ip6tables leaves it
 /// (and no ip6 DOCKER-USER for topo's accepts): only IPv6 traffic meets it, so plan and apply warn,
-/// naming the chain with the fix line, and go on; IPv4 works at once, IPv6 once the fix is in.
+/// naming the chain with the fix line (ip6tables', whose chain it is), and go on; IPv4 works at once,
+/// IPv6 once the fix is in.
 /// The watcher logs the warning in the round it appears and when it goes, not every round.
 /// </summary>
 public sealed class Ipv6ForwardDropScenarioTests : IDisposable
@@ -52,7 +53,7 @@ public sealed class Ipv6ForwardDropScenarioTests : IDisposable
             step out6_dropped fetch web "http://[2001:db8:99::1]:8080/"
             $TOPO watch $SPEC --resync 0.3 > $W/log 2>&1 & watcher=$!
             TRIES=300 eventually grep -q 'reconcile #4 ' $W/log
-            fix=$($TOPO plan $SPEC 2>&1 | sed -n 's/.*Fix ([a-z]*): //p' | head -1)
+            fix=$($TOPO plan $SPEC 2>&1 | sed -n 's/.*Fix ([a-z0-9]*): //p' | head -1)
             step fix sh -c "$fix"
             step cleared eventually grep -q 'no longer applies' $W/log
             n=$(grep -c 'reconcile #' $W/log)
@@ -66,7 +67,7 @@ public sealed class Ipv6ForwardDropScenarioTests : IDisposable
         var plan = s.Ok("plan").Output;
         Assert.Contains(Warning, plan);
         Assert.Contains("out over IPv6", plan);
-        Assert.Contains("Fix (nft): nft 'insert rule ip6 filter FORWARD iifname { \"br-", plan);
+        Assert.Contains("Fix (ip6tables): ip6tables -I FORWARD -i br-", plan);
         Assert.Contains("Plan:", plan);
         var apply = s.Ok("apply").Output;
         Assert.Contains(Warning, apply);
