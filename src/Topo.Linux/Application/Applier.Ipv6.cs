@@ -37,19 +37,13 @@ public sealed partial class Applier
     private List<RouteMessage> DisableIpv6IfLast(string ns, string link)
     {
         var index = IndexOf(ns, link);
-        var session = Session(ns);
-        var elsewhere = false;
         // A container has a handful of addresses: one dump of them all also answers for lo. The host
         // may have thousands: only the link's.
-        foreach (var a in ns == HostState.Host ? session.DumpAddresses(AddressFamily.Inet6, index) : session.DumpAddresses(AddressFamily.Inet6))
-        {
-            if (a.IsKernelMade) continue;
-            if (a.Index == index) return [];
-            elsewhere = true;
-        }
-        var dropped = session.DumpRoutes().FindAll(r =>
+        var holders = Ipv6Holders(ns, ns == HostState.Host ? index : 0);
+        if (holders.Contains(index)) return [];
+        var dropped = Session(ns).DumpRoutes().FindAll(r =>
             r.IsIpv6 && r.OutputInterface == index && r.Protocol != RouteProtocol.Kernel && r.Type == RouteType.Unicast);
-        SetIpv6Disabled(ns, link, disabled: true, withLoopback: ns != HostState.Host && !elsewhere);
+        SetIpv6Disabled(ns, link, disabled: true, withLoopback: ns != HostState.Host && holders.Count == 0);
         return dropped;
     }
 
@@ -62,10 +56,17 @@ public sealed partial class Applier
     {
         foreach (var ns in remains.Addresses.Where(a => a.Address.IsV6 && a.Namespace != HostState.Host).Select(a => a.Namespace).Distinct())
         {
-            if (Session(ns).DumpAddresses(AddressFamily.Inet6).Exists(a => !a.IsKernelMade)) continue;
+            if (Ipv6Holders(ns).Count > 0) continue;
             SetIpv6Disabled(ns, "lo", disabled: true, withLoopback: false);
         }
     }
+
+    /// <summary>
+    /// The interfaces in <paramref name="ns"/> (only <paramref name="index"/>, when not 0) holding an
+    /// IPv6 address of anyone's: the kernel's own (link-local, ::1) do not count.
+    /// </summary>
+    private HashSet<int> Ipv6Holders(string ns, int index = 0) =>
+        Session(ns).DumpAddresses(AddressFamily.Inet6, index).Where(a => !a.IsKernelMade).Select(a => a.Index).ToHashSet();
 
     /// <summary>
     /// One trip to the namespace thread: /proc/sys/net is the calling thread's namespace's, and
