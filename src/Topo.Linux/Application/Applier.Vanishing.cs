@@ -12,6 +12,12 @@ public sealed partial class Applier
     private const int AskedByName = 32;
 
     /// <summary>
+    /// How many of the last apply's vanishing veths were still there at the first look: the kernel
+    /// was slower than the applier (tests need that case to prove the wait; a fast kernel hides it).
+    /// </summary>
+    internal int VanishingAtFirstLook { get; private set; }
+
+    /// <summary>
     /// Waits until the host ends of the deleted namespaces' veths are gone, before anything is
     /// created (a name must be free) and before apply returns (verification must not see them).
     /// The kernel unregisters a dying namespace's devices in one batch, with one network
@@ -20,6 +26,7 @@ public sealed partial class Applier
     /// </summary>
     private void AwaitVanished(Journal journal, Dictionary<ResourceKind, TimeSpan> byKind)
     {
+        VanishingAtFirstLook = 0;
         if (_vanishing.Count == 0) return;
         var clock = Stopwatch.StartNew();
         var waits = _options.Vanishing;
@@ -29,6 +36,7 @@ public sealed partial class Applier
         var left = new List<(LinkState Link, string Why)>();
         var progress = TimeSpan.Zero;
         var host = Session(HostState.Host);
+        var firstLook = true;
         while (pending.Count > 0)
         {
             // A few are asked for by name; many, in one dump (of every host link: at 2,000
@@ -44,6 +52,8 @@ public sealed partial class Applier
                 foreach (var link in host.DumpLinks())
                     if (link.Name is { } name && pending.ContainsKey(name)) present.Add(name);
             }
+            if (firstLook) VanishingAtFirstLook = present.Count;
+            firstLook = false;
             if (present.Count < pending.Count)
             {
                 progress = clock.Elapsed;
