@@ -12,11 +12,3 @@ internal interface ITopoConsole
     bool OutIsTerminal { get; }
     bool ErrorIsTerminal { get; }
 }
-
-internal sealed class SystemConsole : ITopoConsole
-{
-    public TextWriter Out => Console.Out;
-    public TextWriter Error => Console.Error;
-    public bool OutIsTerminal => !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-    public bool ErrorIsTerminal => !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-}
