@@ -12,6 +12,9 @@
 #                                         CPU: user + system), then a table of medians and ratios to
 #                                         the first family. TOPO may name several builds
 #                                         ("old/topo new/topo"): each round runs each, alternating.
+#                                         SETTLE=20: the plans wait that many seconds after the apply
+#                                         (a dual-stack host's start-up multicast keeps the kernel
+#                                         busy for several seconds; the plans right after pay for it).
 # Columns, seconds unless said: apply from scratch (whole command, and apply's own figure), no-op
 # `topo plan` (median of 5, process start included), one container more (whole command, and
 # apply's own figure, and its verification's "observing again" figure), a no-op `topo plan` right
@@ -77,6 +80,7 @@ timed() { /usr/bin/time -f '%e %U %S' -o "$tmp" "$@"; } # wall, user, system sec
 tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
 out=$(timed $topo apply "$file"); read -r wall user sys < "$tmp"
 own=$(grep -o 'applied in [0-9]* ms' <<<"$out" | grep -o '[0-9]*')
+sleep "${SETTLE:-0}" # let the containers' IPv6 start-up traffic (DAD, solicitations, MLD) pass first
 plans=$(for k in 1 2 3 4 5; do timed $topo plan "$file" >/dev/null; cat "$tmp"; done)
 plan=$(awk '{print $1}' <<<"$plans" | sort -n | sed -n 3p)
 plan_cpu=$(awk '{print $2 + $3}' <<<"$plans" | sort -n | sed -n 3p)
