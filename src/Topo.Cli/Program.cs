@@ -1,15 +1,14 @@
 using Topo.Cli;
 using Topo.Cli.Linux;
 using Topo.Cli.Output;
-using Topo.Linux;
 
 // A command lives for a fraction of a second and allocates tens of megabytes at most; collecting
 // during it cost more than the memory (two collections, ~15 ms of a 500-container plan), and so
-// did faulting its fresh heap in 4 KiB pages (HeapPages). The watcher lives for months: it
+// did faulting its fresh heap in 4 KiB pages. The watcher lives for months: it
 // collects as usual, in small pages.
 if (args is not ["watch", ..])
 {
-    HeapPages.AdviseHuge();
+    LinuxContext.UseHugePagesForTheHeap();
     GC.TryStartNoGCRegion(NoCollectionBudget);
 }
 

@@ -17,4 +17,7 @@ internal static class LinuxContext
         // close-on-exec and would end up in the command.
         request => NamespaceExec.Run(LinuxHost.Options(), request),
         LinuxRunFiles.Instance);
+
+    /// <summary>A short-lived command's heap in huge pages (see <see cref="Topo.Linux.HeapPages"/>).</summary>
+    public static void UseHugePagesForTheHeap() => Topo.Linux.HeapPages.AdviseHuge();
 }
