@@ -16,7 +16,8 @@ public static unsafe class HeapPages
     /// <summary>
     /// The collector's reservation is one anonymous range (committed and reserved parts are
     /// adjacent mappings): the one holding a fresh object, widened over its anonymous
-    /// neighbours. Best effort: anything unexpected leaves the heap as it was.
+    /// neighbours. Best effort: anything unexpected leaves the heap as it was, and a kernel without
+    /// transparent huge pages refuses the advice (EINVAL), which changes nothing either.
     /// </summary>
     public static void AdviseHuge()
     {

@@ -11,6 +11,7 @@ public sealed class HeapPagesTests
     [Fact]
     public void The_managed_heap_is_advised_to_use_huge_pages()
     {
+        if (!Directory.Exists("/sys/kernel/mm/transparent_hugepage")) Assert.Skip("the kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE)");
         HeapPages.AdviseHuge();
 
         var flags = VmFlagsOf(AddressOf(new byte[64]));
