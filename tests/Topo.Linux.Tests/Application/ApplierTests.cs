@@ -237,16 +237,7 @@ public sealed class ApplierTests(ITestOutputHelper output)
         SandboxHost.SkipUnlessRoot();
         using var sandbox = SandboxHost.Create();
         using var applier = new Applier(sandbox.Store, sandbox.Host);
-        var create = new PlanBuilder(Project).Create(Bridge with { Mtu = null });
-        var delete = new PlanBuilder(Project);
-        for (var i = 0; i < 20; i++)
-        {
-            var ns = new NamespaceState($"c{i}") { Owner = new Label(Project, LabelRole.Container, $"c{i}") };
-            var hostEnd = new LinkState("", $"veth{i}", LinkKind.Veth) { Owner = Endpoint, Up = true, Master = "br-front", Peer = new LinkRef(ns.Name, "eth0") };
-            var peer = new LinkState(ns.Name, "eth0", LinkKind.Veth) { Owner = Endpoint, Up = true, Peer = new LinkRef("", $"veth{i}") };
-            create.Create(ns).Create(hostEnd, peer);
-            delete.Delete(ns, hostEnd);
-        }
+        var (create, delete) = ContainersOnTheBridge(20);
         applier.Apply(create.Build());
         Assert.Equal(20, SandboxHost.Json(SandboxHost.Ip(sandbox.Host, "-j link show master br-front")).Count());
 
@@ -284,13 +275,12 @@ public sealed class ApplierTests(ITestOutputHelper output)
         Assert.Fail("the kernel had removed the veths before the applier first looked, every time: the case was never tested");
     }
 
-    /// <summary>False when the kernel was done before the applier looked (nothing was tested).</summary>
-    private bool DyingNamespaceIsWaitedFor(int ballastPairs)
+    /// <summary>Plans making the bridge and <paramref name="count"/> containers on it (c0..: eth0 to vethN), and deleting the containers.</summary>
+    private static (PlanBuilder Create, PlanBuilder Delete) ContainersOnTheBridge(int count)
     {
-        using var sandbox = SandboxHost.Create();
         var create = new PlanBuilder(Project).Create(Bridge with { Mtu = null });
         var delete = new PlanBuilder(Project);
-        for (var i = 0; i < 12; i++)
+        for (var i = 0; i < count; i++)
         {
             var ns = new NamespaceState($"c{i}") { Owner = new Label(Project, LabelRole.Container, $"c{i}") };
             var hostEnd = new LinkState("", $"veth{i}", LinkKind.Veth) { Owner = Endpoint, Up = true, Master = "br-front", Peer = new LinkRef(ns.Name, "eth0") };
@@ -298,6 +288,14 @@ public sealed class ApplierTests(ITestOutputHelper output)
             create.Create(ns).Create(hostEnd, peer);
             delete.Delete(ns, hostEnd);
         }
+        return (create, delete);
+    }
+
+    /// <summary>False when the kernel was done before the applier looked (nothing was tested).</summary>
+    private bool DyingNamespaceIsWaitedFor(int ballastPairs)
+    {
+        using var sandbox = SandboxHost.Create();
+        var (create, delete) = ContainersOnTheBridge(12);
         using (var applier = new Applier(sandbox.Store, sandbox.Host)) applier.Apply(create.Build());
         // Ballast: a namespace of many devices keeps the kernel's worker busy (~0.5 s for 1,600)
         // when it dies, so the applier finds a veth still there and must ask.
