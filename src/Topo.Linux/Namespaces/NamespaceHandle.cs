@@ -59,18 +59,19 @@ public sealed unsafe partial class NamespaceHandle
         return Marshal.GetLastPInvokeError() == ESTALE ? NamespaceLife.Dying : NamespaceLife.Unknown;
     }
 
-    /// <summary>open_by_handle_at needs a file on the filesystem the handle is of: any nsfs file is; ours lives as long as we do.</summary>
+    /// <summary>
+    /// open_by_handle_at needs a file on the filesystem the handle is of: any nsfs file is; ours
+    /// lives as long as we do, so it is kept above select()'s limit (FileDescriptors).
+    /// </summary>
     private static readonly Lazy<int> NsfsRoot = new(() =>
     {
-        var fd = OpenPath("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        return fd >= 0 ? fd : throw new IOException($"open /proc/self/ns/net: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        int fd;
+        fixed (byte* p = "/proc/self/ns/net\0"u8) fd = open(p, O_RDONLY | O_CLOEXEC, 0);
+        return fd >= 0 ? FileDescriptors.KeepAboveSelectLimit(fd) : throw FileDescriptors.Error("open /proc/self/ns/net");
     });
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int name_to_handle_at(int dirfd, string path, byte* handle, int* mountId, int flags);
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int OpenPath(string path, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int open_by_handle_at(int mountFd, byte* handle, int flags);
