@@ -17,7 +17,7 @@ public sealed partial class Applier
     {
         CheckName(file);
         using var dir = NamespaceFiles.OpenDirectory(EtcDirectory, file.Namespace, create: true)!;
-        var previous = NamespaceFiles.ReadAt(dir, file.Name);
+        var previous = NamespaceFiles.ReadAt(dir, file.Name, _previousBodies);
         CheckOurs(file, previous, dir);
         NamespaceFiles.Replace(dir, file.Name, Encode(file), temporary => Intents.File(file.Namespace, temporary));
         var path = Path.Combine(dir.Path, file.Name);
@@ -30,7 +30,7 @@ public sealed partial class Applier
         CheckName(file);
         using var dir = NamespaceFiles.OpenDirectory(EtcDirectory, file.Namespace, create: false);
         if (dir is null) return; // gone with its namespace's directory
-        var previous = NamespaceFiles.ReadAt(dir, file.Name);
+        var previous = NamespaceFiles.ReadAt(dir, file.Name, _previousBodies);
         if (!previous.Exists) return;
         CheckOurs(file, previous, dir);
         NamespaceFiles.Delete(dir, file.Name);
@@ -42,7 +42,7 @@ public sealed partial class Applier
     {
         using var dir = NamespaceFiles.OpenDirectory(EtcDirectory, file.Namespace, create: previous.Exists);
         if (dir is null) return;
-        if (previous.Bytes is { } bytes) NamespaceFiles.Replace(dir, file.Name, bytes, temporary => Intents.File(file.Namespace, temporary));
+        if (previous.Content is { } bytes) NamespaceFiles.Replace(dir, file.Name, bytes, temporary => Intents.File(file.Namespace, temporary));
         else NamespaceFiles.Delete(dir, file.Name);
     }
 
@@ -53,16 +53,15 @@ public sealed partial class Applier
     /// </summary>
     private readonly Dictionary<string, byte[]> _encoded = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>The file's bytes: its label line (each its own), then its content.</summary>
-    private byte[] Encode(NamespaceFileState file)
+    /// <summary>What the files this apply replaced held, for the journal: their shared bodies kept once.</summary>
+    private readonly SharedBodies _previousBodies = new();
+
+    /// <summary>The file's bytes: its label line (each its own), then its content (shared, written from the same array).</summary>
+    private FileBytes Encode(NamespaceFileState file)
     {
-        if (file.Owner is null) return Encoding.UTF8.GetBytes(file.Text);
+        if (file.Owner is null) return FileBytes.Whole(Encoding.UTF8.GetBytes(file.Text));
         if (!_encoded.TryGetValue(file.Content, out var content)) _encoded[file.Content] = content = Encoding.UTF8.GetBytes(file.Content);
-        var header = Encoding.UTF8.GetBytes(file.Header);
-        var bytes = new byte[header.Length + content.Length];
-        header.CopyTo(bytes, 0);
-        content.CopyTo(bytes, header.Length);
-        return bytes;
+        return new FileBytes(Encoding.UTF8.GetBytes(file.Header), content);
     }
 
     private string EtcDirectory => _sessions.Store.Options.EtcDirectory;
@@ -85,7 +84,7 @@ public sealed partial class Applier
         if (!found.Regular)
             throw new IOException($"{path} is not a regular file (a symbolic link?): topo never writes through one; move it away");
         // Only the label line matters here: the content is not decoded (13 KB a hosts file at 400 peers).
-        var owner = NamespaceFileState.Parse(file.Namespace, file.Name, found.Bytes, static _ => "").Owner;
+        var owner = NamespaceFileState.Parse(file.Namespace, file.Name, found.Content!.Value.Head, static _ => "").Owner;
         if (owner is null || owner.Project != file.Owner?.Project)
             throw new IOException($"{path} was not written by topo for project '{file.Owner?.Project}' (its first line is " +
                                   $"{(owner is null ? "no topo label" : $"the label {owner}")}): topo never overwrites it; move it away");

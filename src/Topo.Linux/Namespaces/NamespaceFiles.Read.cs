@@ -31,15 +31,21 @@ internal static unsafe partial class NamespaceFiles
         }
     }
 
-    /// <summary>Reads NAME in an open directory, without following a symlink.</summary>
-    public static FileRead ReadAt(SafeDirectory dir, string name)
+    /// <summary>
+    /// Reads NAME in an open directory, without following a symlink. With <paramref name="bodies"/>,
+    /// the first line is the head and the rest a body shared with every equal one read before.
+    /// </summary>
+    public static FileRead ReadAt(SafeDirectory dir, string name, SharedBodies? bodies = null)
     {
         fixed (byte* p = Bytes(name))
         {
-            var read = ReadFd(openat(dir.Fd, p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0), Path.Combine(dir.Path, name), b => b.ToArray());
-            return new FileRead(read.Exists, read.Value is not null, read.Value);
+            var read = ReadFd<Box<FileBytes>>(openat(dir.Fd, p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0), Path.Combine(dir.Path, name),
+                bytes => new(bodies is null ? FileBytes.Whole(bytes.ToArray()) : bodies.Split(bytes)));
+            return new FileRead(read.Exists, read.Value is not null, read.Value?.Value);
         }
     }
+
+    private sealed record Box<T>(T Value);
 
     /// <summary>Exists false: no file; Value null: not a regular file.</summary>
     private readonly record struct Found<T>(bool Exists, T? Value) where T : class;

@@ -9,9 +9,28 @@ using static Tmds.Linux.LibC;
 namespace Topo.Linux.Namespaces;
 
 /// <summary>What a read found: nothing, something that is not a regular file (a symlink, a FIFO), or a file's bytes.</summary>
-internal readonly record struct FileRead(bool Exists, bool Regular, byte[]? Bytes)
+internal readonly record struct FileRead(bool Exists, bool Regular, FileBytes? Content)
 {
-    public string Text => Bytes is null ? "" : Encoding.UTF8.GetString(Bytes);
+    public byte[]? Bytes => Content?.Joined();
+}
+
+/// <summary>
+/// A file's bytes as a head of its own (a label line) and a body many files may share: the hosts
+/// files of a network's 400 members differ only in their first line, so neither reading nor
+/// writing them needs 400 copies of the rest. Written with one writev(2).
+/// </summary>
+internal readonly record struct FileBytes(byte[] Head, byte[] Body)
+{
+    public static FileBytes Whole(byte[] bytes) => new([], bytes);
+
+    public byte[] Joined()
+    {
+        if (Head.Length == 0) return Body;
+        var bytes = new byte[Head.Length + Body.Length];
+        Head.CopyTo(bytes, 0);
+        Body.CopyTo(bytes, Head.Length);
+        return bytes;
+    }
 }
 
 /// <summary>
@@ -57,9 +76,13 @@ internal static unsafe partial class NamespaceFiles
 
     /// <summary>Puts <paramref name="content"/> in place of NAME: a fresh temporary beside it, renamed over it.</summary>
     /// <param name="beforeCreate">Told the temporary's name before it exists (the applier's intent log).</param>
-    public static void Replace(SafeDirectory dir, string name, byte[] content, Action<string>? beforeCreate = null)
+    public static void Replace(SafeDirectory dir, string name, byte[] content, Action<string>? beforeCreate = null) =>
+        Replace(dir, name, FileBytes.Whole(content), beforeCreate);
+
+    /// <inheritdoc cref="Replace(SafeDirectory, string, byte[], Action{string}?)"/>
+    public static void Replace(SafeDirectory dir, string name, FileBytes content, Action<string>? beforeCreate = null)
     {
-        var temporary = $".{name}.topo-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        var temporary = TemporaryName(name);
         beforeCreate?.Invoke(temporary);
         fixed (byte* t = Bytes(temporary))
         {
@@ -70,8 +93,10 @@ internal static unsafe partial class NamespaceFiles
             {
                 try
                 {
-                    // The mode without the umask's say: ip netns exec's users must read it.
-                    if (fchmod(fd, Mode) != 0) throw Failed("fchmod", Path.Combine(dir.Path, temporary), errno);
+                    // The mode without the umask's say (ip netns exec's users must read it): one call
+                    // more only when the process's umask takes away some of it (022 takes nothing).
+                    if ((ProcessUmask.Value & Mode) != 0 && fchmod(fd, Mode) != 0)
+                        throw Failed("fchmod", Path.Combine(dir.Path, temporary), errno);
                     WriteAll(fd, content, Path.Combine(dir.Path, temporary));
                 }
                 finally
@@ -103,18 +128,57 @@ internal static unsafe partial class NamespaceFiles
         }
     }
 
-    private static void WriteAll(int fd, byte[] content, string path)
+    /// <summary>
+    /// A temporary's name: unguessable across processes (a random prefix drawn once), distinct
+    /// within one (a counter), so writing 400 files draws no randomness 400 times. O_EXCL refuses
+    /// one that is somehow there.
+    /// </summary>
+    private static string TemporaryName(string name) =>
+        $".{name}.topo-{TemporaryPrefix.Value}{Interlocked.Increment(ref _temporaries):x}";
+
+    private static readonly Lazy<string> TemporaryPrefix = new(() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + "-");
+    private static long _temporaries;
+
+    /// <summary>
+    /// The process's umask, read once from /proc/self/status (umask(2) reads it only by setting it,
+    /// which another thread creating a file would see); unknown counts as taking everything away.
+    /// </summary>
+    private static readonly Lazy<int> ProcessUmask = new(() =>
     {
-        fixed (byte* start = content)
+        try
         {
-            var done = 0;
-            while (done < content.Length)
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("Umask:", StringComparison.Ordinal)) return Convert.ToInt32(line["Umask:".Length..].Trim(), 8);
+        }
+        catch (IOException)
+        {
+        }
+        return 0b111_111_111;
+    });
+
+    /// <summary>Head and body in one writev(2) as a rule; a short write continues where it stopped.</summary>
+    private static void WriteAll(int fd, FileBytes content, string path)
+    {
+        fixed (byte* head = content.Head)
+        fixed (byte* body = content.Body)
+        {
+            int done = 0, total = content.Head.Length + content.Body.Length;
+            Span<iovec> parts = stackalloc iovec[2];
+            while (done < total)
             {
-                var n = write(fd, start + done, (size_t)(content.Length - done));
+                var count = 0;
+                if (done < content.Head.Length)
+                    parts[count++] = new iovec { iov_base = head + done, iov_len = (size_t)(content.Head.Length - done) };
+                var intoBody = Math.Max(0, done - content.Head.Length);
+                if (intoBody < content.Body.Length)
+                    parts[count++] = new iovec { iov_base = body + intoBody, iov_len = (size_t)(content.Body.Length - intoBody) };
+                nint n;
+                fixed (iovec* v = parts) n = writev(fd, v, count);
                 if (n < 0)
                 {
-                    if (errno == EINTR) continue;
-                    throw Failed("write", path, errno);
+                    var error = Marshal.GetLastPInvokeError();
+                    if (error == EINTR) continue;
+                    throw Failed("write", path, error);
                 }
                 done += (int)n;
             }
@@ -129,6 +193,9 @@ internal static unsafe partial class NamespaceFiles
     // Not bound by Tmds.LibC 0.5.
     [LibraryImport("libc", SetLastError = true)]
     private static partial int renameat(int olddirfd, byte* oldpath, int newdirfd, byte* newpath);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint writev(int fd, iovec* iov, int iovcnt);
 }
 
 /// <summary>An open directory (O_PATH-like use: a base for *at calls).</summary>

@@ -61,6 +61,7 @@ public sealed class NamespaceFileTests(ITestOutputHelper output)
         var hosts = Hosts("127.0.0.1\tlocalhost\n");
         applier.Apply(new PlanBuilder(Project).Create(WebNamespace).Create(before).Create(hosts).Build());
         var resolvBytes = File.ReadAllBytes(Etc(sandbox, "resolv.conf"));
+        var hostsBytes = File.ReadAllBytes(Etc(sandbox, "hosts"));
 
         var bridge = new LinkState("", "br-x", LinkKind.Bridge) { Up = true };
         var e = Assert.Throws<ApplyException>(() => applier.Apply(new PlanBuilder(Project)
@@ -73,7 +74,7 @@ public sealed class NamespaceFileTests(ITestOutputHelper output)
         Assert.Equal(5, e.Action.Id);
         Assert.Empty(e.RollbackFailures);
         Assert.Equal(resolvBytes, File.ReadAllBytes(Etc(sandbox, "resolv.conf")));
-        Assert.True(File.Exists(Etc(sandbox, "hosts")));
+        Assert.Equal(hostsBytes, File.ReadAllBytes(Etc(sandbox, "hosts")));
         Assert.False(File.Exists(Etc(sandbox, "extra")));
     }
 

@@ -107,11 +107,13 @@ public sealed class ApplyScenarioTests
             settle
             step links_before ip -j link show
             step b_before ip -n b -4 -j addr show
-            step apply $TOPO apply {after}
+            step apply sh -c 'umask 077; exec "$0" apply "$1"' $TOPO {after}
             settle
             step links_after ip -j link show
             step b_after ip -n b -4 -j addr show
             step c_addr ip -n c -j addr show
+            step modes stat -c '%n %a' /etc/netns/a/hosts /etc/netns/c/hosts /etc/netns/c/resolv.conf
+            step a_hosts cat /etc/netns/a/hosts
             """);
         var output = s.Ok("apply").Output;
         // c's namespace, veth, address, route and its two files; a and b only learn c's name.
@@ -126,6 +128,10 @@ public sealed class ApplyScenarioTests
         Assert.Single(linksAfter.Except(linksBefore)); // one new host veth
         Assert.Equal(s.Ok("b_before").Output, s.Ok("b_after").Output);
         Assert.Equal(["10.30.0.4/24"], Addresses(s.Ok("c_addr").Json(), "eth0"));
+        // Readable by everyone whatever the umask of the apply (ip netns exec's users read them), and whole.
+        Assert.Equal("/etc/netns/a/hosts 644\n/etc/netns/c/hosts 644\n/etc/netns/c/resolv.conf 644\n", s.Ok("modes").Output);
+        Assert.StartsWith("# topo:grow:container:a — written by topo; changes are overwritten\n127.0.0.1\tlocalhost\n", s.Ok("a_hosts").Output);
+        Assert.EndsWith("10.30.0.4\tc c.app\n", s.Ok("a_hosts").Output);
     }
 
     [Fact]
