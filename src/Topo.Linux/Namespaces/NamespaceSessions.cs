@@ -174,7 +174,9 @@ public sealed class NamespaceSessions : IDisposable
     /// <summary>Drops everything cached for names not in <paramref name="names"/> (deleted behind our back).</summary>
     public void Retain(IReadOnlyCollection<string> names)
     {
-        foreach (var ns in _handles.Keys.Concat(_sessions.Keys).Where(n => n != HostState.Host && !names.Contains(n)).Distinct().ToList()) Forget(ns);
+        // A set: the store lists its names as a list, and 2,000 names asked of it 4,000 times were 6 ms an observation.
+        var kept = names as IReadOnlySet<string> ?? names.ToHashSet(StringComparer.Ordinal);
+        foreach (var ns in _handles.Keys.Concat(_sessions.Keys).Where(n => n != HostState.Host && !kept.Contains(n)).Distinct().ToList()) Forget(ns);
     }
 
     /// <summary>Adopts a handle just created (saves reopening it).</summary>
