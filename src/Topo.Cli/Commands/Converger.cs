@@ -25,7 +25,7 @@ internal static class Converger
                 beforeApply: plan =>
                 {
                     beforeApply?.Invoke(plan);
-                    console.Out.Write(TextRenderer.Render(plan, new TextRenderOptions(Color: console.OutIsTerminal)));
+                    PlanOutput.Write(plan, PlanFormat.Text, console);
                     console.Out.WriteLine();
                     if (console.ErrorIsTerminal) progress = new TerminalProgress(console.Error, plan);
                 },

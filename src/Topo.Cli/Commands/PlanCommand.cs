@@ -61,7 +61,7 @@ internal static class PlanCommand
 
             var outcome = PlanBuilder.Build(spec, observed, options);
             if (DiagnosticPrinter.Print(console, outcome.Errors)) return ExitCodes.Error;
-            console.Out.Write(PlanOutput.Render(outcome.Plan!, parse.GetValue(format), console));
+            PlanOutput.Write(outcome.Plan!, parse.GetValue(format), console);
             return parse.GetValue(detailed) && !outcome.Plan!.IsEmpty ? ExitCodes.Changes : ExitCodes.Success;
         });
         return command;

@@ -13,21 +13,23 @@ internal static class LineDiff
     /// <see cref="Lines"/> gives them, without a string per line (a first apply of 500 containers
     /// on one network shows 250,000 hosts lines).
     /// </summary>
-    public static void AppendLines(StringBuilder text, string indent, string value)
+    public static void AppendLines(TextWriter text, string indent, string value)
     {
         var rest = value.AsSpan();
         while (rest.Length > 0)
         {
             var end = rest.IndexOf('\n');
             var line = end < 0 ? rest : rest[..end];
-            text.Append(indent);
+            text.Write(indent);
             if (line.ContainsAnyInRange('\u0000', '\u0008') || line.ContainsAnyInRange('\u000a', '\u001f') || line.ContainsAnyInRange('\u007f', '\u009f'))
-                text.Append(Visible(line.ToString()));
-            else text.Append(line);
-            text.Append('\n');
+                text.Write(Visible(line.ToString()));
+            else text.Write(line);
+            text.Write('\n');
             if (end < 0)
             {
-                text.Append(indent).Append(NoNewline).Append('\n');
+                text.Write(indent);
+                text.Write(NoNewline);
+                text.Write('\n');
                 return;
             }
             rest = rest[(end + 1)..];

@@ -14,13 +14,25 @@ public static class TextRenderer
     public static string Render(Plan plan, TextRenderOptions? options = null)
     {
         // About 250 characters an action: sized once rather than grown through a megabyte.
-        var text = new Styled((options ?? TextRenderOptions.Plain).Color, 256 + plan.Actions.Length * 256);
+        var output = new StringWriter(new StringBuilder(256 + plan.Actions.Length * 256));
+        Render(plan, output, options);
+        return output.ToString();
+    }
+
+    /// <summary>
+    /// Writes the plan to <paramref name="output"/> piece by piece. The first apply of 2,000
+    /// containers is 35 MB of text (every hosts file's lines): built as one string first, it was
+    /// 140 MB of fresh memory and a quarter of a second before the first step.
+    /// </summary>
+    public static void Render(Plan plan, TextWriter output, TextRenderOptions? options = null)
+    {
+        var text = new Styled((options ?? TextRenderOptions.Plain).Color, output);
         text.Line($"Project {plan.Project}", Ansi.Bold);
         text.Blank();
         if (plan.IsEmpty)
         {
             text.Line(plan.Summary, Ansi.Bold);
-            return text.ToString();
+            return;
         }
 
         text.Line("Symbols:");
@@ -46,7 +58,6 @@ public static class TextRenderer
 
         text.Blank();
         text.Line(plan.Summary, Ansi.Bold);
-        return text.ToString();
     }
 
     private static void WriteAction(Styled text, PlanAction action, LineDiff.Memo diffs)
@@ -75,17 +86,24 @@ public static class TextRenderer
         var attributes = PlanView.SetAttributes(resource).ToList();
         var width = attributes.Count == 0 ? 0 : attributes.Max(a => a.Attribute.Name().Length) + 1;
         var plus = Colored(text, ActionKind.Create, "+");
+        var raw = text.Raw;
         foreach (var a in attributes)
         {
-            text.Raw.Append(indent).Append(plus).Append(' ').Append(a.Attribute.Name()).Append(':');
+            raw.Write(indent);
+            raw.Write(plus);
+            raw.Write(' ');
+            raw.Write(a.Attribute.Name());
+            raw.Write(':');
             if (LineDiff.IsBlock(a.Value))
             {
                 // A file's content: its lines below, one level in.
-                text.Raw.Append('\n');
-                LineDiff.AppendLines(text.Raw, indent + "    ", a.Value!);
+                raw.Write('\n');
+                LineDiff.AppendLines(raw, indent + "    ", a.Value!);
                 continue;
             }
-            text.Raw.Append(' ', width - a.Attribute.Name().Length - 1).Append(' ').Append(PlanView.Value(a.Value)).Append('\n');
+            for (var pad = width - a.Attribute.Name().Length; pad > 0; pad--) raw.Write(' ');
+            raw.Write(PlanView.Value(a.Value));
+            raw.Write('\n');
         }
     }
 
@@ -116,21 +134,20 @@ public static class TextRenderer
 
     private static string Colored(Styled text, ActionKind kind, string s) => text.Style(s, Ansi.Of(kind));
 
-    /// <summary>A line builder that applies styles only when colour is on.</summary>
-    private sealed class Styled(bool color, int capacity)
+    /// <summary>A line writer that applies styles only when colour is on.</summary>
+    private sealed class Styled(bool color, TextWriter output)
     {
-        private readonly StringBuilder _text = new(capacity);
-
-        /// <summary>The text so far, for lines written in pieces (styles already applied).</summary>
-        public StringBuilder Raw => _text;
+        /// <summary>The output, for lines written in pieces (styles already applied).</summary>
+        public TextWriter Raw => output;
 
         public string Style(string s, string style) => color ? style + s + Ansi.Reset : s;
 
-        public void Line(string s, string? style = null) =>
-            _text.Append(style is null ? s : Style(s, style)).Append('\n');
+        public void Line(string s, string? style = null)
+        {
+            output.Write(style is null ? s : Style(s, style));
+            output.Write('\n');
+        }
 
-        public void Blank() => _text.Append('\n');
-
-        public override string ToString() => _text.ToString();
+        public void Blank() => output.Write('\n');
     }
 }

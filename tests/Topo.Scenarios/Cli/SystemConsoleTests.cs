@@ -1,5 +1,9 @@
 using System.Text;
+using Topo.Cli.Commands;
 using Topo.Cli.Output;
+using Topo.Core.Model;
+using Topo.Core.Planning;
+using Topo.Core.Rendering;
 
 namespace Topo.Scenarios.Cli;
 
@@ -23,6 +27,37 @@ public sealed class SystemConsoleTests
         Assert.InRange(stdout.Writes, 1, plan.Length / 16_384 + 2); // 16 KiB a write at least
         Assert.Equal(plan, Encoding.UTF8.GetString(afterPlan)); // all of it, no byte-order mark
         Assert.EndsWith("Apply complete! é\n", Encoding.UTF8.GetString(stdout.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plan_is_written_as_it_is_rendered_in_few_writes_and_byte_for_byte_the_rendered_text()
+    {
+        // 300 new containers' hosts files of 400 lines each: ~5 MB, written in pieces of a few characters.
+        var hosts = string.Concat(Enumerable.Range(2, 400).Select(i => $"10.30.{i / 250}.{i % 250}\tc{i} c{i}.app\n"));
+        var actions = Enumerable.Range(0, 300).Select(i =>
+        {
+            var owner = new Label("big", LabelRole.Container, $"c{i}");
+            var file = new NamespaceFileState($"c{i}", NamespaceFileState.Hosts, hosts) { Owner = owner };
+            return new PlanAction(i + 1, ActionKind.Create, null, file, [], "test", [], []);
+        }).ToArray();
+        var plan = new Plan("big", [.. actions], HostState.Empty);
+        var stdout = new CountingStream();
+        var console = new Console(SystemConsole.BufferedWriter(stdout, new UTF8Encoding(false)));
+
+        PlanOutput.Write(plan, PlanFormat.Text, console);
+
+        var expected = TextRenderer.Render(plan, TextRenderOptions.Plain);
+        Assert.True(expected.Length > 4_000_000, $"{expected.Length} characters");
+        Assert.Equal(expected, Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.InRange(stdout.Writes, 1, expected.Length / 16_384 + 2); // written in pieces, sent in chunks
+    }
+
+    private sealed class Console(TextWriter stdout) : ITopoConsole
+    {
+        public TextWriter Out => stdout;
+        public TextWriter Error => TextWriter.Null;
+        public bool OutIsTerminal => false;
+        public bool ErrorIsTerminal => false;
     }
 
     /// <summary>A pipe: cannot seek, counts the writes it is given.</summary>
