@@ -27,7 +27,7 @@ public sealed unsafe class NftablesClient : IDisposable
             var ctx = LibNftables.CtxNew(LibNftables.NFT_CTX_DEFAULT);
             if (ctx == IntPtr.Zero) throw new NftablesException("nft_ctx_new", "could not create a libnftables context", -1);
             // JSON output (and JSON input is recognised as such); numeric priorities so they parse as numbers.
-            LibNftables.OutputSetFlags(ctx, (uint)(LibNftables.OutputFlags.Json | LibNftables.OutputFlags.NumericPrio));
+            LibNftables.OutputSetFlags(ctx, (uint)OutputFlags);
             if (LibNftables.BufferOutput(ctx) != 0 || LibNftables.BufferError(ctx) != 0)
             {
                 LibNftables.CtxFree(ctx);
@@ -36,6 +36,8 @@ public sealed unsafe class NftablesClient : IDisposable
             return ctx;
         });
     }
+
+    private const LibNftables.OutputFlags OutputFlags = LibNftables.OutputFlags.Json | LibNftables.OutputFlags.NumericPrio;
 
     /// <summary>
     /// Runs one command (nft syntax or a libnftables JSON document) and returns its output (JSON
@@ -94,10 +96,29 @@ public sealed unsafe class NftablesClient : IDisposable
         var now = Generation();
         if (ReadAfterOwnCommits(family, table, now, out var tried) is { } known) return known;
         // A failed try took time in which a commit may have come: its generation is not `now`'s.
-        var (bytes, stamp) = ListTableBytes(family, table, tried ? Generation() : now);
+        if (tried) now = Generation();
         Listings++;
-        var ruleset = NftJson.Parse(bytes, family, table);
-        if (ruleset is not null && stamp is { } at) _readings.Read(family, table, ruleset, at);
+        if (ListingCache?.TryRead(family, table, now) is { } kept) return Keep(family, table, NftJson.Parse(kept, family, table), now);
+        if (ListWithElementsDumped(family, table, now) is { } composed)
+        {
+            ListedWithElementsDumped++;
+            ListingCache?.Write(family, table, now, ComposedListing.Write(composed));
+            return Keep(family, table, composed, now);
+        }
+        var (bytes, stamp) = ListTableBytes(family, table, now, useCache: false);
+        return Keep(family, table, NftJson.Parse(bytes, family, table), stamp);
+    }
+
+    /// <summary>The table as libnftables lists it whole, elements and all, past every shortcut: what tests hold the readings against.</summary>
+    internal Ruleset? ListTableWhole(string family, string table) => NftJson.Parse(ListTableBytes(family, table, Generation(), useCache: false).Bytes, family, table);
+
+    /// <summary>Readings made of the terse listing and the sets' elements dumped (<see cref="ListWithElementsDumped"/>).</summary>
+    internal int ListedWithElementsDumped { get; private set; }
+
+    /// <summary>Remembers a reading with the generation it is of (none: a commit came while it was read).</summary>
+    private Ruleset? Keep(string family, string table, Ruleset? ruleset, NftablesGeneration? at)
+    {
+        if (ruleset is not null && at is { } generation) _readings.Read(family, table, ruleset, generation);
         else _readings.Forget(family, table);
         return ruleset;
     }
@@ -148,6 +169,28 @@ public sealed unsafe class NftablesClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// The table listed by libnftables without its elements (terse: chains, rules, sets), and every
+    /// set's elements dumped through our codec: the same reading as the whole listing at a third of
+    /// libnftables' cost (its JSON for thousands of elements is most of it: docs/scale.md). Null when
+    /// a commit came meanwhile (the two parts may not be of one generation), or a set holds a form
+    /// the codec does not render: then the table is listed whole.
+    /// </summary>
+    private Ruleset? ListWithElementsDumped(string family, string table, NftablesGeneration now)
+    {
+        try
+        {
+            var skeleton = NftJson.Parse(RunUtf8(NftJson.WriteList(family, table), $"list table {family} {table}", terse: true), family, table);
+            if (skeleton is null) return null;
+            var elements = _thread.Run(_namespace, () => skeleton.Sets.SelectMany(set => SetElementDump.ListHere(family, table, set)).ToList());
+            return Generation() == now ? skeleton with { Elements = [.. elements] } : null;
+        }
+        catch (Exception e) when (e is Netlink.Transport.NetlinkException or Netlink.Messages.NetlinkParseException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Every chain in the namespace with its hook: a netlink dump of chain headers only.</summary>
     internal List<NftablesChainList.Chain> ListChains()
     {
@@ -159,9 +202,9 @@ public sealed unsafe class NftablesClient : IDisposable
     /// The listing, and the generation it is of (null: a commit came while it was read);
     /// <paramref name="before"/> is the generation read just before.
     /// </summary>
-    private (byte[] Bytes, NftablesGeneration? Stamp) ListTableBytes(string family, string table, NftablesGeneration before)
+    private (byte[] Bytes, NftablesGeneration? Stamp) ListTableBytes(string family, string table, NftablesGeneration before, bool useCache = true)
     {
-        if (ListingCache?.TryRead(family, table, before) is { } kept) return (kept, before);
+        if (useCache && ListingCache?.TryRead(family, table, before) is { } kept) return (kept, before);
         var bytes = RunUtf8(NftJson.WriteList(family, table), $"list table {family} {table}");
         // Of `before` only when no commit came between the two looks.
         if (Generation() != before) return (bytes, null);
@@ -195,8 +238,8 @@ public sealed unsafe class NftablesClient : IDisposable
         });
     }
 
-    /// <summary>Like <see cref="Run(string, string)"/>, the output copied as UTF-8 bytes.</summary>
-    private byte[] RunUtf8(string command, string operation)
+    /// <summary>Like <see cref="Run(string, string)"/>, the output copied as UTF-8 bytes; <paramref name="terse"/>: sets without their elements.</summary>
+    private byte[] RunUtf8(string command, string operation, bool terse = false)
     {
         ObjectDisposedException.ThrowIf(_ctx == IntPtr.Zero, this);
         var ctx = _ctx;
@@ -205,7 +248,15 @@ public sealed unsafe class NftablesClient : IDisposable
             using var gate = LibNftables.Gate.EnterScope();
             var bytes = Encoding.UTF8.GetBytes(command + "\0");
             int rc;
-            fixed (byte* p = bytes) rc = LibNftables.RunCmdFromBuffer(ctx, p);
+            if (terse) LibNftables.OutputSetFlags(ctx, (uint)(OutputFlags | LibNftables.OutputFlags.Terse));
+            try
+            {
+                fixed (byte* p = bytes) rc = LibNftables.RunCmdFromBuffer(ctx, p);
+            }
+            finally
+            {
+                if (terse) LibNftables.OutputSetFlags(ctx, (uint)OutputFlags);
+            }
             if (rc != 0) throw new NftablesException(operation, LibNftables.String(LibNftables.GetErrorBuffer(ctx)), rc);
             var output = LibNftables.GetOutputBuffer(ctx);
             return output is null ? [] : System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(output).ToArray();

@@ -114,7 +114,7 @@ public sealed class SetElementCodecTests
         using var sandbox = Sandbox.Sandbox.Create();
         using var nft = new NftablesClient(sandbox.Thread, sandbox.Host);
         nft.Replace(built);
-        var listed = nft.ListTable("inet", built.Table)!;
+        var listed = nft.ListTableWhole("inet", built.Table)!;
         Assert.True(listed.SameTable(built));
         foreach (var set in listed.Sets)
         {
@@ -124,5 +124,26 @@ public sealed class SetElementCodecTests
         // The shapes that matter were there: IPv6, a range kept as one element, a prefix key, map data.
         foreach (var set in new[] { FirewallSets.PublishRange, FirewallSets.Publish6, FirewallSets.PublishRange6, FirewallSets.Masquerade6, FirewallSets.Published, FirewallSets.Localnet })
             Assert.Contains(listed.Elements, e => e.Set == set);
+    }
+
+    [Fact]
+    public void A_table_read_after_a_commit_is_libnftables_terse_listing_with_the_elements_dumped_and_equals_the_whole_listing()
+    {
+        Sandbox.Sandbox.SkipUnlessRoot();
+        var built = RulesetBuilder.Build(NftablesClientTests.Resolve(Yaml));
+        using var sandbox = Sandbox.Sandbox.Create();
+        using var nft = new NftablesClient(sandbox.Thread, sandbox.Host);
+        nft.Replace(built);
+
+        var read = nft.ListTable("inet", built.Table)!;
+        var whole = nft.ListTableWhole("inet", built.Table)!;
+
+        Assert.Equal(1, nft.ListedWithElementsDumped);
+        Assert.True(read.SameTable(whole));
+        Assert.Equal(whole.Chains, read.Chains);
+        Assert.Equal(whole.Rules, read.Rules);
+        Assert.Equal(whole.Sets, read.Sets);
+        Assert.Equal(whole.Elements.OrderBy(e => (e.Set, e.Key)), read.Elements.OrderBy(e => (e.Set, e.Key)));
+        Assert.True(read.Elements.Length > 20, $"{read.Elements.Length} elements");
     }
 }
