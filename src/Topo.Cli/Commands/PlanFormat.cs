@@ -8,12 +8,14 @@ internal enum PlanFormat { Text, Json, Markdown }
 
 internal static class PlanOutput
 {
-    /// <summary>The plan on stdout. Text is written as it is rendered, in chunks (a first apply of 2,000 containers is 35 MB of it).</summary>
+    /// <summary>The plan on stdout. Text and JSON are written as they are rendered, in chunks (a first apply of 2,000 containers is 35 MB of either).</summary>
     public static void Write(Plan plan, PlanFormat format, ITopoConsole console)
     {
         switch (format)
         {
-            case PlanFormat.Json: console.Out.Write(JsonRenderer.Render(plan)); break;
+            case PlanFormat.Json:
+                using (var chunks = new ChunkedWriter(console.Out)) JsonRenderer.Render(plan, chunks);
+                break;
             case PlanFormat.Markdown: console.Out.Write(MarkdownRenderer.Render(plan)); break;
             default:
                 using (var chunks = new ChunkedWriter(console.Out)) TextRenderer.Render(plan, chunks, new TextRenderOptions(Color: console.OutIsTerminal));

@@ -28,4 +28,25 @@ internal static class JsonOutput
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
     }
+
+    /// <summary>
+    /// The same bytes (and the final newline) onto <paramref name="output"/> as they are written:
+    /// whatever the writer holds goes out at each <see cref="HandOver"/> past 64 KiB, so a document
+    /// of tens of megabytes (the plan of 2,000 new containers) is never held whole.
+    /// </summary>
+    public static void Write(TextWriter output, Action<Utf8JsonWriter> write)
+    {
+        using (var stream = new TextWriterStream(output))
+        using (var writer = new Utf8JsonWriter(stream, Options))
+        {
+            write(writer);
+        }
+        output.Write('\n');
+    }
+
+    /// <summary>A point where a long document may hand what is pending to its stream (a no-op for a buffer's writer in effect).</summary>
+    public static void HandOver(Utf8JsonWriter writer)
+    {
+        if (writer.BytesPending >= 1 << 16) writer.Flush();
+    }
 }

@@ -16,6 +16,9 @@ public static class JsonRenderer
 
     public static string Render(Plan plan) => JsonOutput.Write(w => Write(w, plan));
 
+    /// <summary>The same document written to <paramref name="output"/> as it is made (the plan of 2,000 new containers is 37 MB of it).</summary>
+    public static void Render(Plan plan, TextWriter output) => JsonOutput.Write(output, w => Write(w, plan));
+
     private static void Write(Utf8JsonWriter w, Plan plan)
     {
         w.WriteStartObject();
@@ -30,7 +33,11 @@ public static class JsonRenderer
         w.WriteEndObject();
 
         w.WriteStartArray("actions");
-        foreach (var action in plan.Actions) WriteAction(w, action);
+        foreach (var action in plan.Actions)
+        {
+            WriteAction(w, action);
+            JsonOutput.HandOver(w);
+        }
         w.WriteEndArray();
 
         w.WriteEndObject();
