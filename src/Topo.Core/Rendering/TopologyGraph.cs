@@ -61,13 +61,17 @@ internal sealed class TopologyGraph
             changed.Contains(e) ? Mark.Changed :
             Mark.Unchanged;
 
+        // Each edge's resources found by its endpoint label, not by a scan of everything per edge
+        // (2,000 containers: 2,000 edges × 18,000 resources was most of a markdown plan).
+        var desiredByEdge = ByEdge(desired);
+        var deletedByEdge = ByEdge(deleted);
         var all = present.Concat(gone).ToList();
         var nodes = all.Where(e => e.Kind is not null)
             .Select(e => new TopologyNode(e.Kind!.Value, e.Name, MarkOf(e)))
             .OrderBy(n => n.Kind).ThenBy(n => n.Name, StringComparer.Ordinal)
             .ToList();
         var edges = all.Where(e => e.Kind is null)
-            .Select(e => new TopologyEdge(e.Name, e.Network, EdgeLabel(e, gone.Contains(e) ? deleted : desired), MarkOf(e)))
+            .Select(e => new TopologyEdge(e.Name, e.Network, EdgeLabel(e, (gone.Contains(e) ? deletedByEdge : desiredByEdge)[e]), MarkOf(e)))
             .OrderBy(x => x.Container, StringComparer.Ordinal).ThenBy(x => x.Network, StringComparer.Ordinal)
             .ToList();
         return new TopologyGraph(nodes, edges);
@@ -113,7 +117,13 @@ internal sealed class TopologyGraph
     };
 
     /// <summary>The container-side interface name and its addresses, e.g. <c>eth0 172.18.0.2/16</c>.</summary>
-    private static string EdgeLabel(Element edge, IReadOnlyList<Resource> resources)
+    /// <summary>The endpoint-labelled resources by the edge they belong to.</summary>
+    private static ILookup<Element, Resource> ByEdge(IEnumerable<Resource> resources) =>
+        resources.Where(r => r.Owner is { Role: LabelRole.Endpoint })
+            .ToLookup(r => Edge(r.Owner!));
+
+    /// <param name="resources">The edge's own resources (its endpoint's label).</param>
+    private static string EdgeLabel(Element edge, IEnumerable<Resource> resources)
     {
         bool Mine(Resource r) => r.Owner is { Role: LabelRole.Endpoint } l && l.Container == edge.Name && l.Network == edge.Network;
 
