@@ -1,3 +1,4 @@
+using Topo.Cli.Output;
 using System.CommandLine;
 using Topo.Core.Snapshot;
 
@@ -19,7 +20,7 @@ internal static class StateCommand
                 spec = SpecInput.Load(context.Console, path);
                 if (spec is null) return ExitCodes.Error;
             }
-            context.Console.Out.Write(StateJson.Write(HostObservation.For(context.Host, spec)));
+            using (var chunks = new ChunkedWriter(context.Console.Out)) StateJson.Write(HostObservation.For(context.Host, spec), chunks);
             return ExitCodes.Success;
         });
         return command;

@@ -18,6 +18,9 @@ public static class StateJson
     /// <summary>Deterministic text: sorted by namespace then name, 2-space indent, LF, final newline.</summary>
     public static string Write(HostState state) => JsonOutput.Write(w => StateJsonWriter.Write(w, state));
 
+    /// <summary>The same text written to <paramref name="output"/> as it is made (29 MB at 2,000 containers).</summary>
+    public static void Write(HostState state, TextWriter output) => JsonOutput.Write(output, w => StateJsonWriter.Write(w, state));
+
     /// <exception cref="StateFormatException">The text is not a valid version-1 snapshot.</exception>
     public static HostState Read(string json) => Read(Encoding.UTF8.GetBytes(json));
 

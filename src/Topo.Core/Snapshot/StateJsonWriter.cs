@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Topo.Core.Json;
 using Topo.Core.Model;
 
 namespace Topo.Core.Snapshot;
@@ -111,6 +112,7 @@ internal static partial class StateJsonWriter
             WriteLabel(w, f);
             w.WriteString("content", f.Content);
             w.WriteEndObject();
+            JsonOutput.HandOver(w); // the files are most of a snapshot: 26 MB of 29 at 2,000 containers
         }
         w.WriteEndArray();
     }
@@ -195,6 +197,7 @@ internal static partial class StateJsonWriter
             if (e.Value is { } value) w.WriteString("value", value);
             w.WriteString("comment", e.Comment);
             w.WriteEndObject();
+            JsonOutput.HandOver(w);
         }
         w.WriteEndArray();
         w.WriteEndObject();

@@ -12,6 +12,21 @@ public sealed class StateJsonTests
         Golden.Verify("snapshot/observed.json", StateJson.Write(Samples.Observed()));
 
     [Fact]
+    public void Written_as_it_is_made_the_snapshot_is_the_same_text()
+    {
+        // Files big enough that the writer hands over mid-document, and a character of several UTF-8 bytes across hand-overs.
+        var state = Samples.Observed();
+        var big = string.Concat(Enumerable.Range(0, 3_000).Select(i => $"10.9.{i / 250}.{i % 250}\tc{i} c{i}.app é\n"));
+        state = state with { Files = [.. state.Files, .. Enumerable.Range(0, 12).Select(i => new NamespaceFileState($"n{i}", NamespaceFileState.Hosts, big))] };
+        var output = new StringWriter();
+
+        StateJson.Write(state, output);
+
+        Assert.True(output.ToString().Length > 1 << 20);
+        Assert.Equal(StateJson.Write(state), output.ToString());
+    }
+
+    [Fact]
     public void Round_trip_keeps_every_resource()
     {
         var state = Samples.Observed();
