@@ -44,7 +44,10 @@ internal static class JsonOutput
         output.Write('\n');
     }
 
-    /// <summary>A point where a long document may hand what is pending to its stream (a no-op for a buffer's writer in effect).</summary>
+    /// <summary>
+    /// Between two items of a long document: past 64 KiB pending, what the writer holds goes to its
+    /// stream (<see cref="Write(TextWriter, Action{Utf8JsonWriter})"/>); writing into a buffer, it only commits to it.
+    /// </summary>
     public static void HandOver(Utf8JsonWriter writer)
     {
         if (writer.BytesPending >= 1 << 16) writer.Flush();

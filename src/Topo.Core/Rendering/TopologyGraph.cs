@@ -71,7 +71,7 @@ internal sealed class TopologyGraph
             .OrderBy(n => n.Kind).ThenBy(n => n.Name, StringComparer.Ordinal)
             .ToList();
         var edges = all.Where(e => e.Kind is null)
-            .Select(e => new TopologyEdge(e.Name, e.Network, EdgeLabel(e, (gone.Contains(e) ? deletedByEdge : desiredByEdge)[e]), MarkOf(e)))
+            .Select(e => new TopologyEdge(e.Name, e.Network, EdgeLabel((gone.Contains(e) ? deletedByEdge : desiredByEdge)[e]), MarkOf(e)))
             .OrderBy(x => x.Container, StringComparer.Ordinal).ThenBy(x => x.Network, StringComparer.Ordinal)
             .ToList();
         return new TopologyGraph(nodes, edges);
@@ -116,23 +116,21 @@ internal sealed class TopologyGraph
         _ => null,
     };
 
-    /// <summary>The container-side interface name and its addresses, e.g. <c>eth0 172.18.0.2/16</c>.</summary>
     /// <summary>The endpoint-labelled resources by the edge they belong to.</summary>
     private static ILookup<Element, Resource> ByEdge(IEnumerable<Resource> resources) =>
         resources.Where(r => r.Owner is { Role: LabelRole.Endpoint })
             .ToLookup(r => Edge(r.Owner!));
 
-    /// <param name="resources">The edge's own resources (its endpoint's label).</param>
-    private static string EdgeLabel(Element edge, IEnumerable<Resource> resources)
+    /// <summary>The container-side interface name and its addresses, e.g. <c>eth0 172.18.0.2/16</c>.</summary>
+    /// <param name="resources">The edge's own resources (those labelled with its endpoint: <see cref="ByEdge"/>).</param>
+    private static string EdgeLabel(IEnumerable<Resource> resources)
     {
-        bool Mine(Resource r) => r.Owner is { Role: LabelRole.Endpoint } l && l.Container == edge.Name && l.Network == edge.Network;
-
-        var links = resources.OfType<LinkState>().Where(Mine).ToList();
+        var links = resources.OfType<LinkState>().ToList();
         // The end inside the container is the one people know (eth0); a host-only endpoint falls back to its host name.
         var inside = links.Where(l => l.Namespace != HostState.Host).OrderBy(l => l.Name, StringComparer.Ordinal).FirstOrDefault()
                      ?? links.OrderBy(l => l.Name, StringComparer.Ordinal).FirstOrDefault();
         var addresses = resources.OfType<AddressState>()
-            .Where(a => Mine(a) && (inside is null || a.LinkRef == inside.Ref))
+            .Where(a => inside is null || a.LinkRef == inside.Ref)
             .Select(a => a.Address).Order().Select(a => a.ToString());
         return string.Join(" ", addresses.Prepend(inside?.Name ?? "")).Trim();
     }
