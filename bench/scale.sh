@@ -54,7 +54,11 @@ applied() { # "applied in N ms" of an apply's or destroy's summary, in seconds
   grep -o 'applied in [0-9]* ms' <<<"$1" | grep -o '[0-9]*' | awk '{printf "%.3f", $1 / 1000}'; }
 verified() { # "verified by observing again in N ms", in seconds
   grep -o 'again in [0-9]* ms' <<<"$1" | grep -o '[0-9]*' | awk '{printf "%.3f", $1 / 1000}'; }
-t0=$(now); out=$($topo apply "$small"); t1=$(now)
+# A command's output goes to a file: the plan from scratch at 2,000 containers is 35 MB, and a
+# shell's $(...) takes about a second to swallow that much, which would be counted as topo's.
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+run() { "$@" > "$log"; out=$(tail -n 3 "$log"); }
+t0=$(now); run $topo apply "$small"; t1=$(now)
 scratch=$(secs "$t0" "$t1"); scratch_apply=$(applied "$out")
 read -r rules elements < <(nft -j list table inet topo-bench | python3 -c '
 import json, sys
@@ -63,10 +67,10 @@ rules = sum(1 for i in items if "rule" in i)
 elems = sum(len(i[k].get("elem", [])) for i in items for k in ("set", "map") if k in i)
 print(rules, elems)')
 plan=$(for k in 1 2 3 4 5; do s=$(now); $topo plan "$small" >/dev/null; e=$(now); secs "$s" "$e"; done | sort -n | sed -n 3p)
-t0=$(now); out=$($topo apply "$large"); t1=$(now)
+t0=$(now); run $topo apply "$large"; t1=$(now)
 more=$(secs "$t0" "$t1"); more_apply=$(applied "$out"); more_verify=$(verified "$out")
 s=$(now); $topo plan "$large" >/dev/null; e=$(now); replan=$(secs "$s" "$e")
-t0=$(now); out=$($topo destroy "$large"); t1=$(now)
+t0=$(now); run $topo destroy "$large"; t1=$(now)
 gone=$(secs "$t0" "$t1"); gone_apply=$(applied "$out")
 printf '%-6s %-5s %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %6s %8s\n' "$n" "$ports" \
   "$scratch" "$scratch_apply" "$plan" "$more" "$more_apply" "$more_verify" "$replan" "$gone" "$gone_apply" "$rules" "$elements"
@@ -77,8 +81,8 @@ cat > "$work/pair.sh" <<'EOF'
 set -euo pipefail
 topo=$1 file=$2
 timed() { /usr/bin/time -f '%e %U %S' -o "$tmp" "$@"; } # wall, user, system seconds into $tmp
-tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
-out=$(timed $topo apply "$file"); read -r wall user sys < "$tmp"
+tmp=$(mktemp); log=$(mktemp); trap 'rm -f "$tmp" "$log"' EXIT
+timed $topo apply "$file" > "$log"; out=$(tail -n 3 "$log"); read -r wall user sys < "$tmp" # a file, not $(...): see measure.sh
 own=$(grep -o 'applied in [0-9]* ms' <<<"$out" | grep -o '[0-9]*')
 sleep "${SETTLE:-0}" # let the containers' IPv6 start-up traffic (DAD, solicitations, MLD) pass first
 plans=$(for k in 1 2 3 4 5; do timed $topo plan "$file" >/dev/null; cat "$tmp"; done)
