@@ -95,22 +95,12 @@ internal static class LineDiff
     /// </summary>
     public sealed class Memo
     {
-        private readonly Dictionary<(string?, string?), List<(char Op, string Line)>> _seen = new(SamePair.Instance);
+        private readonly Dictionary<(string?, string?), List<(char Op, string Line)>> _seen = new(SameStrings.Instance);
 
         public List<(char Op, string Line)> Changes(string? before, string? after)
         {
             if (!_seen.TryGetValue((before, after), out var changes)) _seen[(before, after)] = changes = LineDiff.Changes(before, after);
             return changes;
-        }
-
-        private sealed class SamePair : IEqualityComparer<(string?, string?)>
-        {
-            public static readonly SamePair Instance = new();
-
-            public bool Equals((string?, string?) x, (string?, string?) y) => ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
-
-            public int GetHashCode((string?, string?) pair) =>
-                HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(pair.Item1), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(pair.Item2));
         }
     }
 

@@ -43,6 +43,7 @@ public static class TextRenderer
         }
 
         var diffs = new LineDiff.Memo();
+        var shown = new RepeatedBlocks();
         foreach (var group in PlanView.Groups(plan))
         {
             text.Blank();
@@ -52,7 +53,7 @@ public static class TextRenderer
             {
                 if (!first) text.Blank();
                 first = false;
-                WriteAction(text, action, diffs);
+                WriteAction(text, action, diffs, shown);
             }
         }
 
@@ -60,28 +61,30 @@ public static class TextRenderer
         text.Line(plan.Summary, Ansi.Bold);
     }
 
-    private static void WriteAction(Styled text, PlanAction action, LineDiff.Memo diffs)
+    private static void WriteAction(Styled text, PlanAction action, LineDiff.Memo diffs, RepeatedBlocks shown)
     {
+        var subject = PlanView.Describe(action.Subject);
         text.Line($"    # {action.Reason}", Ansi.Dim);
-        text.Line($"{Symbol(text, action.Kind)} {PlanView.Describe(action.Subject)}");
+        text.Line($"{Symbol(text, action.Kind)} {subject}");
         switch (action.Kind)
         {
             case ActionKind.Create:
-                WriteAttributes(text, action.Subject, "      ");
+                WriteAttributes(text, action.Subject, "      ", shown, subject);
                 break;
             case ActionKind.Update or ActionKind.Replace:
-                WriteChanges(text, action, diffs);
+                WriteChanges(text, action, diffs, shown, subject);
                 break;
         }
         foreach (var included in action.Includes)
         {
             text.Line($"      {Colored(text, action.Kind, action.Kind == ActionKind.Replace ? "-/+" : action.Symbol)} {PlanView.WithIt(action.Kind)}: {PlanView.Describe(included)}");
-            if (action.Kind == ActionKind.Create) WriteAttributes(text, included, "          ");
+            if (action.Kind == ActionKind.Create) WriteAttributes(text, included, "          ", shown, PlanView.Describe(included));
         }
     }
 
-    // Thousands of lines for a large first apply: written piece by piece, no string per line.
-    private static void WriteAttributes(Styled text, Resource resource, string indent)
+    // Thousands of lines for a large first apply: written piece by piece, no string per line. A
+    // long block shown before (every hosts file of a network) names where, not its lines again.
+    private static void WriteAttributes(Styled text, Resource resource, string indent, RepeatedBlocks shown, string subject)
     {
         var attributes = PlanView.SetAttributes(resource).ToList();
         var width = attributes.Count == 0 ? 0 : attributes.Max(a => a.Attribute.Name().Length) + 1;
@@ -96,6 +99,11 @@ public static class TextRenderer
             raw.Write(':');
             if (LineDiff.IsBlock(a.Value))
             {
+                if (shown.ShownBefore(a.Value!, subject) is { } where)
+                {
+                    raw.Write($" the same as {where} above ({RepeatedBlocks.LineCount(a.Value!)} lines)\n");
+                    continue;
+                }
                 // A file's content: its lines below, one level in.
                 raw.Write('\n');
                 LineDiff.AppendLines(raw, indent + "    ", a.Value!);
@@ -107,16 +115,22 @@ public static class TextRenderer
         }
     }
 
-    private static void WriteChanges(Styled text, PlanAction action, LineDiff.Memo diffs)
+    private static void WriteChanges(Styled text, PlanAction action, LineDiff.Memo diffs, RepeatedBlocks shown, string subject)
     {
         var width = action.Changes.IsEmpty ? 0 : action.Changes.Max(c => c.Attribute.Name().Length) + 1;
         foreach (var change in action.Changes)
         {
             if (LineDiff.IsBlock(change.Before) || LineDiff.IsBlock(change.After))
             {
-                // A file's content: the lines removed and added, one level in.
+                // A file's content: the lines removed and added, one level in (or where the same were shown).
+                var lines = diffs.Changes(change.Before, change.After);
+                if (shown.ChangeShownBefore(change.Before, change.After, lines.Count, subject) is { } where)
+                {
+                    text.Line($"      {Colored(text, ActionKind.Update, "~")} {change.Attribute.Name()}: the same change as {where} above ({lines.Count} lines)");
+                    continue;
+                }
                 text.Line($"      {Colored(text, ActionKind.Update, "~")} {change.Attribute.Name()}:");
-                foreach (var (op, content) in diffs.Changes(change.Before, change.After))
+                foreach (var (op, content) in lines)
                 {
                     var kind = op == '-' ? ActionKind.Delete : ActionKind.Create;
                     text.Line($"          {Colored(text, kind, op.ToString())} {content}");

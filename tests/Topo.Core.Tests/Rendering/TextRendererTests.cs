@@ -120,6 +120,44 @@ public sealed class TextRendererTests
     }
 
     [Fact]
+    public void A_long_file_content_or_change_shown_before_is_named_instead_of_shown_again()
+    {
+        // Every container on a network gets the same hosts file: shown once, then named. Equal texts
+        // count whatever strings hold them; a short block is shown again (a reference is no shorter).
+        var hosts = "127.0.0.1\tlocalhost\n10.0.0.2\ta a.lan\n10.0.0.3\tb b.lan\n10.0.0.4\tc c.lan\n";
+        var other = hosts + "10.0.0.9\td d.lan\n";
+        var resolv = "nameserver 127.0.0.11\noptions ndots:0\n";
+        var more = hosts + "10.0.0.5\te e.lan\n10.0.0.6\tf f.lan\n10.0.0.7\tg g.lan\n10.0.0.8\th h.lan\n";
+        NamespaceFileState File(string ns, string content) => new(ns, NamespaceFileState.Hosts, content);
+        PlanAction Create(int id, string ns, string content) => new(id, ActionKind.Create, null, File(ns, content), [], "new", [], []);
+        PlanAction Update(int id, string ns, string from, string to) =>
+            new(id, ActionKind.Update, File(ns, from), File(ns, to),
+                [new AttributeChange(AttributeKind.Content, from, to, ForcesReplace: false)], "differs", [], []);
+        var plan = new Plan(Samples.Project,
+        [
+            Create(1, "a", hosts), Create(2, "b", new string(hosts.AsSpan())), Create(3, "c", other),
+            Create(4, "d", resolv), Create(5, "e", new string(resolv.AsSpan())),
+            Update(6, "f", hosts, more), Update(7, "g", new string(hosts.AsSpan()), new string(more.AsSpan())), Update(8, "h", other, more),
+        ], HostState.Empty);
+
+        var text = TextRenderer.Render(plan);
+
+        string Section(string ns)
+        {
+            var at = text[text.IndexOf($"file {ns}/hosts", StringComparison.Ordinal)..];
+            return at[..at.IndexOf("\n\n", StringComparison.Ordinal)];
+        }
+        Assert.Contains("10.0.0.4\tc c.lan", Section("a"));
+        Assert.EndsWith("+ content: the same as file a/hosts above (4 lines)", Section("b"));
+        Assert.Contains("10.0.0.9\td d.lan", Section("c"));
+        Assert.Contains("nameserver 127.0.0.11", Section("d"));
+        Assert.Contains("nameserver 127.0.0.11", Section("e"));
+        Assert.Contains("+ 10.0.0.8\th h.lan", Section("f"));
+        Assert.EndsWith("~ content: the same change as file f/hosts above (4 lines)", Section("g"));
+        Assert.Contains("- 10.0.0.9\td d.lan", Section("h"));
+    }
+
+    [Fact]
     public void Empty_plan_says_so() =>
         Assert.Contains(Samples.EmptyPlan().Summary, TextRenderer.Render(Samples.EmptyPlan()));
 }
