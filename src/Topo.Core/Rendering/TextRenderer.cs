@@ -77,8 +77,9 @@ public static class TextRenderer
         }
         foreach (var included in action.Includes)
         {
-            text.Line($"      {Colored(text, action.Kind, action.Kind == ActionKind.Replace ? "-/+" : action.Symbol)} {PlanView.WithIt(action.Kind)}: {PlanView.Describe(included)}");
-            if (action.Kind == ActionKind.Create) WriteAttributes(text, included, "          ", shown, PlanView.Describe(included));
+            var companion = PlanView.Describe(included);
+            text.Line($"      {Colored(text, action.Kind, action.Kind == ActionKind.Replace ? "-/+" : action.Symbol)} {PlanView.WithIt(action.Kind)}: {companion}");
+            if (action.Kind == ActionKind.Create) WriteAttributes(text, included, "          ", shown, companion);
         }
     }
 

@@ -36,11 +36,12 @@ public sealed class SystemConsoleTests
     {
         var format = json ? PlanFormat.Json : PlanFormat.Text;
         // 300 new containers' hosts files of 400 lines each: ~5 MB, written in pieces of a few characters.
+        // Each differs in its first line: a content shown before would be named, not written again.
         var hosts = string.Concat(Enumerable.Range(2, 400).Select(i => $"10.30.{i / 250}.{i % 250}\tc{i} c{i}.app\n"));
         var actions = Enumerable.Range(0, 300).Select(i =>
         {
             var owner = new Label("big", LabelRole.Container, $"c{i}");
-            var file = new NamespaceFileState($"c{i}", NamespaceFileState.Hosts, hosts) { Owner = owner };
+            var file = new NamespaceFileState($"c{i}", NamespaceFileState.Hosts, $"127.0.1.1\tc{i}\n{hosts}") { Owner = owner };
             return new PlanAction(i + 1, ActionKind.Create, null, file, [], "test", [], []);
         }).ToArray();
         var plan = new Plan("big", [.. actions], HostState.Empty);
