@@ -4,6 +4,7 @@ using System.Text;
 using Topo.Core.Composition;
 using Topo.Core.Model;
 using Topo.Core.Planning;
+using Topo.Core.Rendering;
 using Topo.Core.Spec;
 
 namespace Topo.Bench;
@@ -11,7 +12,8 @@ namespace Topo.Bench;
 /// <summary>
 /// topo's own CPU of a no-op plan and of one more container, in-process and without a kernel: the
 /// shape of bench/scale.sh (N containers, 400 a bridge, one published port each), the host
-/// imagined converged on N. Each phase: median over runs, and what it allocates.
+/// imagined converged on N. Each phase: median over runs, and what it allocates. DUAL=1: every
+/// network dual stack (issue #14), to hold against the IPv4-only figures of the same machine.
 /// </summary>
 internal static class ScaleBench
 {
@@ -44,6 +46,7 @@ internal static class ScaleBench
         Report("load the file", runs, () => Load(yaml));
         Report("resolve, converged host", runs, () => DesiredHost.Resolve(spec, converged));
         Report("plan, converged host (and verify's re-plan)", runs, () => Planner.Plan("bench", desired, converged));
+        Report("render the plan from scratch (text)", runs, () => TextRenderer.Render(fresh, TextWriter.Null));
         Report("load + resolve + plan: no-op", runs, () => Build(Load(yaml), converged));
         Report("load + resolve + plan: +1 container", runs, () => Build(Load(yamlMore), converged));
         return 0;
@@ -67,7 +70,12 @@ internal static class ScaleBench
     {
         var bridges = (n + 399) / 400;
         var yaml = new StringBuilder("version: 1\nname: bench\nnetworks:\n");
-        for (var b = 0; b < bridges; b++) yaml.Append(CultureInfo.InvariantCulture, $"  lan{b}: {{subnet: 10.{100 + b}.0.0/16}}\n");
+        var dual = Environment.GetEnvironmentVariable("DUAL") is not null; // issue #14: every network also gets an IPv6 /64
+        for (var b = 0; b < bridges; b++)
+        {
+            if (dual) yaml.Append(CultureInfo.InvariantCulture, $"  lan{b}: {{enable_ipv6: true, subnet: [10.{100 + b}.0.0/16, \"fd00:{100 + b}::/64\"]}}\n");
+            else yaml.Append(CultureInfo.InvariantCulture, $"  lan{b}: {{subnet: 10.{100 + b}.0.0/16}}\n");
+        }
         yaml.Append("containers:\n");
         for (var i = 1; i <= n; i++)
         {
