@@ -5,6 +5,8 @@
 # container's host-side veth by hand to the watcher's "repaired" log line (which it writes
 # only after re-observing the host and finding it converged) — median, p90, p99, max over
 # TRIALS — and the watcher's resident memory (VmRSS now, VmHWM peak) once it manages them all.
+#   PORTS=yes bench/watch-repair.sh 100 2000   issue #13's shape: 400 containers a bridge (a bridge
+#                                              takes at most 1,024 ports), one published port each
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "run as root (creates network namespaces)" >&2; exit 1; }
@@ -13,7 +15,15 @@ topo=$PWD/artifacts/topo-aot/topo
 trials=${1:-100}; shift || true
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-spec() { # N → a topology with N containers on one bridge network
+spec() { # N → a topology with N containers on one bridge network (PORTS=yes: 400 a bridge, a port each)
+  if [ "${PORTS:-no}" = yes ]; then
+    local bridges=$(( ($1 + 399) / 400 ))
+    { echo "version: 1"; echo "name: bench"; echo "networks:"
+      for b in $(seq 0 $((bridges - 1))); do echo "  lan$b: {subnet: 10.$((100 + b)).0.0/16}"; done
+      echo "containers:"
+      for i in $(seq 1 "$1"); do echo "  c$i: {networks: [lan$(( (i - 1) / 400 ))], ports: [\"$((10000 + i)):80\"]}"; done; } > "$2"
+    return
+  fi
   { echo "version: 1"; echo "name: bench"; echo "networks:"; echo "  lan: {subnet: 10.200.0.0/16}"; echo "containers:"
     for i in $(seq 1 "$1"); do echo "  c$i: {networks: [lan]}"; done; } > "$2"
 }
