@@ -46,6 +46,10 @@ internal static class Convergence
     /// <param name="beforeApply">Sees the plan before anything changes (apply prints it).</param>
     /// <param name="beforeVerify">Runs between applying and observing again (apply ends its progress display).</param>
     /// <param name="notice">Told that this round waits for another apply's lock, and what recovery from a dead apply removed (apply prints it, watch logs it).</param>
+    /// <param name="unchanged">
+    /// Named namespaces known not to have changed since this host last read them, whose last
+    /// reading stands (the watcher: the kernel reported no change there); null: every one is read.
+    /// </param>
     public static ConvergeResult Run(
         IHostAccess host,
         TopologyFile? spec,
@@ -53,11 +57,12 @@ internal static class Convergence
         Action<Plan>? beforeApply = null,
         Action<PlanStep>? onStep = null,
         Action? beforeVerify = null,
-        Action<string>? notice = null)
+        Action<string>? notice = null,
+        Func<string, bool>? unchanged = null)
     {
         using var held = host.Lock(notice);
         var clock = Stopwatch.StartNew();
-        var observed = HostObservation.For(host, spec);
+        var observed = HostObservation.For(host, spec, unchanged);
         var outcome = planFor(observed);
         var planTime = clock.Elapsed;
         var warnings = outcome.Errors.Where(d => d.Severity != Severity.Error).ToList();

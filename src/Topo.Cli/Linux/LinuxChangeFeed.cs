@@ -16,7 +16,7 @@ internal sealed class LinuxChangeFeed : IChangeFeed
     private readonly KernelMonitor _monitor;
     private readonly NamespaceStore _store;
     private readonly FileSystemWatcher _names;
-    private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<FeedChange> _changes = Channel.CreateUnbounded<FeedChange>(new UnboundedChannelOptions { SingleReader = true });
     private volatile HashSet<string> _followed = new(StringComparer.Ordinal);
 
     public LinuxChangeFeed(KernelMonitor monitor, NamespaceStore store)
@@ -39,16 +39,16 @@ internal sealed class LinuxChangeFeed : IChangeFeed
     /// <summary>Only the project's names count: other projects' namespaces come and go.</summary>
     private void NameChanged(string? name, string what)
     {
-        if (name is not null && _followed.Contains(name)) _changes.Writer.TryWrite($"namespace {name} {what}");
+        if (name is not null && _followed.Contains(name)) _changes.Writer.TryWrite(new FeedChange($"namespace {name} {what}", name));
     }
 
-    public async IAsyncEnumerable<string> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<FeedChange> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         _ = Task.Run(async () =>
         {
             try
             {
-                await foreach (var change in _monitor.Changes.ReadAllAsync(cancellationToken)) _changes.Writer.TryWrite(change.ToString());
+                await foreach (var change in _monitor.Changes.ReadAllAsync(cancellationToken)) _changes.Writer.TryWrite(ToFeed(change));
                 _changes.Writer.TryComplete();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -62,12 +62,20 @@ internal sealed class LinuxChangeFeed : IChangeFeed
         await foreach (var change in _changes.Reader.ReadAllAsync(cancellationToken)) yield return change;
     }
 
+    /// <summary>Where a kernel change was: an overflow may hide a change anywhere; the firewall is the host's.</summary>
+    private static FeedChange ToFeed(KernelChange change) => new(change.ToString(), change.Kind switch
+    {
+        KernelChangeKind.Overflow => null,
+        KernelChangeKind.Firewall => "",
+        _ => change.Namespace,
+    });
+
     /// <summary>
     /// Namespaces that cannot be opened (deleted since) are skipped: the next round notices.
     /// The handles are needed only while the kernel hands out nsids, so they are closed after:
     /// a watcher of 500 containers keeps no extra descriptor per namespace.
     /// </summary>
-    public void Follow(IReadOnlyCollection<string> namespaces)
+    public IReadOnlySet<string> Follow(IReadOnlyCollection<string> namespaces)
     {
         _followed = new HashSet<string>(namespaces, StringComparer.Ordinal);
         var handles = new Dictionary<string, NetNamespace>(StringComparer.Ordinal);
@@ -78,7 +86,7 @@ internal sealed class LinuxChangeFeed : IChangeFeed
         }
         try
         {
-            Watch(handles);
+            return Watch(handles);
         }
         finally
         {
@@ -86,18 +94,18 @@ internal sealed class LinuxChangeFeed : IChangeFeed
         }
     }
 
-    private void Watch(Dictionary<string, NetNamespace> handles)
+    private IReadOnlySet<string> Watch(Dictionary<string, NetNamespace> handles)
     {
         try
         {
-            _monitor.Watch(handles);
+            return _monitor.Watch(handles);
         }
         catch (NetlinkException)
         {
             // All or nothing: one namespace gone between observing and here spoils the set.
             // Keep the ones the kernel still accepts; the next round sees the rest.
             var usable = handles.Where(h => Accepts(h.Key, h.Value)).ToDictionary();
-            _monitor.Watch(usable);
+            return _monitor.Watch(usable);
         }
     }
 

@@ -23,8 +23,8 @@ public enum KernelChangeAction
 }
 
 /// <summary>
-/// One kernel notification about something topo may own. It means "look again", never "this
-/// changed": the watcher re-reads the full state whatever the change says.
+/// One kernel notification about something topo may own. It means "look again" there, never
+/// "this changed": the watcher reads the namespace (or the host) again whatever the change says.
 /// </summary>
 /// <param name="Namespace">The named namespace it happened in; "" for the host.</param>
 /// <param name="Object">Link name; "ADDRESS/PREFIX on LINK"; route destination ("default",

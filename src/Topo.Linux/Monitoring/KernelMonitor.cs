@@ -122,7 +122,11 @@ public sealed class KernelMonitor : IDisposable
     /// its id to a new namespace before the next call, that namespace's events are reported
     /// under the old name until then: one needless look, never a missed one.
     /// </remarks>
-    public void Watch(IReadOnlyDictionary<string, NetNamespace> namespaces)
+    /// <returns>
+    /// The names whose namespaces' changes will be reported under them: not a name that leads to
+    /// the host (reported as the host's), nor all but one of several names for one namespace.
+    /// </returns>
+    public IReadOnlySet<string> Watch(IReadOnlyDictionary<string, NetNamespace> namespaces)
     {
         ArgumentNullException.ThrowIfNull(namespaces);
         lock (_watchGate)
@@ -140,6 +144,7 @@ public sealed class KernelMonitor : IDisposable
                 names[id] = name;
             }
             _names = names;
+            return names.Values.Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
         }
     }
 

@@ -44,7 +44,7 @@ public sealed class KernelMonitorTests
         public List<KernelChange> Seen { get; } = [];
         private readonly List<NetNamespace> _handles = [];
 
-        public void Watch(params string[] names)
+        public IReadOnlySet<string> Watch(params string[] names)
         {
             var map = new Dictionary<string, NetNamespace>();
             foreach (var name in names)
@@ -53,7 +53,7 @@ public sealed class KernelMonitorTests
                 _handles.Add(handle);
                 map[name] = handle;
             }
-            Monitor.Watch(map);
+            return Monitor.Watch(map);
         }
 
         public void Nft(string args) => SandboxHost.Run("nsenter", $"--net={Host.Path} nft {args}");
@@ -161,6 +161,41 @@ public sealed class KernelMonitorTests
         var ids = world.Monitor.NamespaceIds.ToDictionary();
         world.Watch("web", "lonely");
         Assert.Equal(ids, world.Monitor.NamespaceIds.ToDictionary());
+    }
+
+    [Fact]
+    public void Watch_names_those_whose_changes_come_under_them_one_name_a_namespace_never_the_hosts()
+    {
+        // The watcher reuses its last reading of a namespace the kernel reported nothing for: a
+        // name whose changes come under another name, or as the host's, must not count as followed.
+        using var world = new World();
+        var alias = world.Sandbox.Store.PathOf("alias");
+        var self = world.Sandbox.Store.PathOf("self");
+        File.WriteAllText(alias, "");
+        File.WriteAllText(self, "");
+        SandboxHost.Run("mount", $"--bind {world.Sandbox.Store.PathOf("web")} {alias}");
+        try
+        {
+            SandboxHost.Run("mount", $"--bind {world.Host.Path} {self}");
+            try
+            {
+                var reported = world.Watch("web", "alias", "self");
+
+                Assert.DoesNotContain("self", reported);
+                Assert.Single(reported);
+                Assert.Contains(reported.Single(), new[] { "web", "alias" });
+            }
+            finally
+            {
+                SandboxHost.Run("umount", $"-l {self}"); // lazily: the monitor's handles are open until the world goes
+            }
+        }
+        finally
+        {
+            SandboxHost.Run("umount", $"-l {alias}");
+            File.Delete(alias);
+            File.Delete(self);
+        }
     }
 
     [Fact]

@@ -19,7 +19,14 @@ internal sealed class MemoryHost(HostState state) : IHostAccess
     /// <summary>What taking the apply lock throws (not root, another apply holds it).</summary>
     public Exception? LockError { get; init; }
 
-    public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null) => state;
+    /// <summary>What each observation was told it need not read again (null: everything read), in order.</summary>
+    public List<Func<string, bool>?> UnchangedAsked { get; } = [];
+
+    public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null)
+    {
+        lock (UnchangedAsked) UnchangedAsked.Add(unchanged);
+        return state;
+    }
 
     public IDisposable Lock(Action<string>? notice = null) => LockError is { } e ? throw e : new MemoryStream();
 

@@ -70,13 +70,13 @@ public sealed class ReconcilerFailureTests : IDisposable
 
     private sealed class SilentFeed : IChangeFeed
     {
-        public async IAsyncEnumerable<string> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<FeedChange> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
             yield break;
         }
 
-        public void Follow(IReadOnlyCollection<string> namespaces) { }
+        public IReadOnlySet<string> Follow(IReadOnlyCollection<string> namespaces) => namespaces.ToHashSet();
 
         public void Dispose() { }
     }

@@ -1,0 +1,104 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using Topo.Cli;
+using Topo.Cli.Commands.Watch;
+using Topo.Cli.Linux;
+using Topo.Core.Model;
+using Topo.Scenarios.Support;
+
+namespace Topo.Scenarios.Watch;
+
+/// <summary>
+/// What a watcher's round reads again: the namespaces the kernel reported a change in (and the
+/// host, always); every namespace at the start, after lost notifications, and once more after it
+/// began to follow them. A namespace whose change went unread would be drift left in place.
+/// </summary>
+public sealed class ReconcilerReadsTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(AppContext.BaseDirectory, "reconciler-reads", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private const string Spec = "version: 1\nname: shop\nnetworks:\n  back: {subnet: 10.20.0.0/24}\ncontainers:\n  web: {networks: [back]}\n  db: {networks: [back]}\n";
+
+    [Fact]
+    public async Task A_round_reads_again_only_the_namespaces_the_kernel_reported_a_change_in()
+    {
+        var host = new MemoryHost(HostState.Empty);
+        var feed = new ScriptedFeed();
+        var file = TempSpec.Write(Spec);
+        var options = new WatchOptions(file) { RunDirectory = _dir };
+        var source = new TopologySource(file);
+        Assert.True(source.Reload().Valid);
+        using var dns = new ResolverFollower(host, NullLoggerFactory.Instance);
+        var queue = new TriggerQueue(options, TimeProvider.System);
+        using var reconciler = new Reconciler(options, queue, source, host, feed, new StatusStore(_dir, LinuxRunFiles.Instance), dns, TimeProvider.System, NullLoggerFactory.Instance);
+        using var forwarder = new KernelChangeForwarder(feed, queue);
+        var ct = TestContext.Current.CancellationToken;
+        await forwarder.StartAsync(ct);
+        await reconciler.StartAsync(ct);
+        await reconciler.FirstRoundDone.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        // The first round made both containers: read whole, then verified.
+        Assert.Null(Observations(host, 2)[0]);
+
+        // The first round after the feed began to follow them reads them once more.
+        feed.Send(new FeedChange("link eth0 added or changed (namespace web)", "web"));
+        var second = Observations(host, 3)[2]!;
+        Assert.False(second("web"));
+        Assert.False(second("db"));
+
+        feed.Send(new FeedChange("address 10.20.0.2/24 on eth0 deleted (namespace web)", "web"));
+        var third = Observations(host, 4)[3]!;
+        Assert.False(third("web"));
+        Assert.True(third("db"));
+        Assert.False(third("cache")); // not followed: nothing would report its changes
+
+        feed.Send(new FeedChange("link vethb7bcc4d deleted (host)", ""));
+        var fourth = Observations(host, 5)[4]!;
+        Assert.True(fourth("web"));
+        Assert.True(fourth("db"));
+
+        feed.Send(new FeedChange("overflow: events lost, full resync", null));
+        Assert.Null(Observations(host, 6)[5]);
+
+        await reconciler.StopAsync(ct);
+        await forwarder.StopAsync(ct);
+    }
+
+    /// <summary>The host's observations once there are <paramref name="count"/> of them.</summary>
+    private static List<Func<string, bool>?> Observations(MemoryHost host, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            lock (host.UnchangedAsked)
+            {
+                if (host.UnchangedAsked.Count >= count)
+                {
+                    Assert.Equal(count, host.UnchangedAsked.Count);
+                    return [.. host.UnchangedAsked];
+                }
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"no observation #{count} within 30 s");
+            Thread.Sleep(10);
+        }
+    }
+
+    /// <summary>Changes sent by the test; follows every name it is given.</summary>
+    private sealed class ScriptedFeed : IChangeFeed
+    {
+        private readonly Channel<FeedChange> _changes = Channel.CreateUnbounded<FeedChange>();
+
+        public void Send(FeedChange change) => _changes.Writer.TryWrite(change);
+
+        public IAsyncEnumerable<FeedChange> ReadAllAsync(CancellationToken cancellationToken) => _changes.Reader.ReadAllAsync(cancellationToken);
+
+        public IReadOnlySet<string> Follow(IReadOnlyCollection<string> namespaces) => namespaces.ToHashSet();
+
+        public void Dispose() { }
+    }
+}
