@@ -10,8 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "run as root (creates network namespaces)" >&2; exit 1; }
-scripts/publish-aot
-topo=$PWD/artifacts/topo-aot/topo
+if [ -n "${TOPO:-}" ]; then topo=$TOPO; else scripts/publish-aot; topo=$PWD/artifacts/topo-aot/topo; fi # TOPO=: another build
 trials=${1:-100}; shift || true
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
