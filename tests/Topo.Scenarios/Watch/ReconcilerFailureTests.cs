@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Topo.Cli;
 using Topo.Cli.Commands.Watch;
-using Topo.Cli.Linux;
 using Topo.Core.Model;
 using Topo.Scenarios.Support;
 
@@ -12,15 +11,8 @@ namespace Topo.Scenarios.Watch;
 /// failing step with the kernel's words and how many steps were rolled back, one line per undo
 /// that failed, and `topo status` the same; the watcher keeps running to try again.
 /// </summary>
-public sealed class ReconcilerFailureTests : IDisposable
+public sealed class ReconcilerFailureTests
 {
-    private readonly string _dir = Path.Combine(AppContext.BaseDirectory, "reconciler", Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
-
     private const string Spec = "version: 1\nname: shop\nnetworks:\n  back: {subnet: 10.20.0.0/24}\ncontainers:\n  web: {networks: [back]}\n";
 
     private static readonly FailingStep BridgeExists = new(3, "File exists (errno 17)", "Device already exists");
@@ -49,22 +41,15 @@ public sealed class ReconcilerFailureTests : IDisposable
     }
 
     /// <summary>Runs the watcher's reconciler until its first round is done; its log lines and the status it wrote then.</summary>
-    private async Task<(List<string> Lines, WatchStatus Status)> FirstRound(MemoryHost host)
+    private static async Task<(List<string> Lines, WatchStatus Status)> FirstRound(MemoryHost host)
     {
-        var file = TempSpec.Write(Spec);
-        var options = new WatchOptions(file) { RunDirectory = _dir };
-        var source = new TopologySource(file);
-        Assert.True(source.Reload().Valid);
         var lines = new List<string>();
         using var logs = LoggerFactory.Create(b => b.AddProvider(new LineLogger(lines)));
-        var store = new StatusStore(_dir, LinuxRunFiles.Instance);
-        using var dns = new ResolverFollower(host, logs);
-        using var reconciler = new Reconciler(options, new TriggerQueue(options, TimeProvider.System), source, host, new SilentFeed(), store, dns, TimeProvider.System, logs);
+        using var watcher = new ReconcilerHarness(Spec, host, new SilentFeed(), logs);
 
-        await reconciler.StartAsync(TestContext.Current.CancellationToken);
-        await reconciler.FirstRoundDone.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        var status = store.List().Single();
-        await reconciler.StopAsync(TestContext.Current.CancellationToken);
+        await watcher.StartAsync(TestContext.Current.CancellationToken);
+        var status = watcher.Store.List().Single();
+        await watcher.Reconciler.StopAsync(TestContext.Current.CancellationToken);
         lock (lines) return ([.. lines], status);
     }
 

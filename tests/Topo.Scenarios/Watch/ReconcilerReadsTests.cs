@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Topo.Cli;
 using Topo.Cli.Commands.Watch;
-using Topo.Cli.Linux;
 using Topo.Core.Model;
 using Topo.Scenarios.Support;
 
@@ -13,15 +12,8 @@ namespace Topo.Scenarios.Watch;
 /// host, always); every namespace at the start, after lost notifications, and once more after it
 /// began to follow them. A namespace whose change went unread would be drift left in place.
 /// </summary>
-public sealed class ReconcilerReadsTests : IDisposable
+public sealed class ReconcilerReadsTests
 {
-    private readonly string _dir = Path.Combine(AppContext.BaseDirectory, "reconciler-reads", Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
-
     private const string Spec = "version: 1\nname: shop\nnetworks:\n  back: {subnet: 10.20.0.0/24}\ncontainers:\n  web: {networks: [back]}\n  db: {networks: [back]}\n";
 
     [Fact]
@@ -29,18 +21,11 @@ public sealed class ReconcilerReadsTests : IDisposable
     {
         var host = new MemoryHost(HostState.Empty);
         var feed = new ScriptedFeed();
-        var file = TempSpec.Write(Spec);
-        var options = new WatchOptions(file) { RunDirectory = _dir };
-        var source = new TopologySource(file);
-        Assert.True(source.Reload().Valid);
-        using var dns = new ResolverFollower(host, NullLoggerFactory.Instance);
-        var queue = new TriggerQueue(options, TimeProvider.System);
-        using var reconciler = new Reconciler(options, queue, source, host, feed, new StatusStore(_dir, LinuxRunFiles.Instance), dns, TimeProvider.System, NullLoggerFactory.Instance);
-        using var forwarder = new KernelChangeForwarder(feed, queue);
+        using var watcher = new ReconcilerHarness(Spec, host, feed, NullLoggerFactory.Instance);
+        using var forwarder = new KernelChangeForwarder(feed, watcher.Queue);
         var ct = TestContext.Current.CancellationToken;
         await forwarder.StartAsync(ct);
-        await reconciler.StartAsync(ct);
-        await reconciler.FirstRoundDone.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await watcher.StartAsync(ct);
 
         // The first round made both containers: read whole, then verified.
         Assert.Null(Observations(host, 2)[0]);
@@ -65,7 +50,7 @@ public sealed class ReconcilerReadsTests : IDisposable
         feed.Send(new FeedChange("overflow: events lost, full resync", null));
         Assert.Null(Observations(host, 6)[5]);
 
-        await reconciler.StopAsync(ct);
+        await watcher.Reconciler.StopAsync(ct);
         await forwarder.StopAsync(ct);
     }
 
