@@ -28,7 +28,15 @@ internal sealed class MemoryHost(HostState state) : IHostAccess
         return state;
     }
 
-    public IDisposable Lock(Action<string>? notice = null) => LockError is { } e ? throw e : new MemoryStream();
+    /// <summary>What taking the apply lock tells (waiting for another apply, what recovery removed); null: nothing.</summary>
+    public string? LockNotice { get; set; }
+
+    public IDisposable Lock(Action<string>? notice = null)
+    {
+        if (LockError is { } e) throw e;
+        if (LockNotice is { } told) notice?.Invoke(told);
+        return new MemoryStream();
+    }
 
     public IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys) =>
         [.. state.Sysctls.Where(s => keys.Contains(s.Name))];

@@ -126,8 +126,17 @@ internal sealed partial class Reconciler(
             AbandonedConfirmations.Settle(host, log);
             // The kernel's notifications of our own apply are not drained: among them may be drift
             // in a namespace the verification does not read again. They cost one more look.
+            // Waiting for another apply's lock, or finishing a dead one's work, means another
+            // process changed the host after this burst was taken: this round then reads it all.
+            var unchanged = Unchanged(burst);
+            var toldOfOthers = false;
             var result = Convergence.Run(host, spec, observed => PlanBuilder.Build(spec, observed),
-                notice: message => LogDiagnostic(log, LogLevel.Warning, message), unchanged: Unchanged(burst));
+                notice: message =>
+                {
+                    toldOfOthers = true;
+                    LogDiagnostic(log, LogLevel.Warning, message);
+                },
+                unchanged: unchanged is null ? null : name => !toldOfOthers && unchanged(name));
             var resync = burst.Any(t => t.Kind is TriggerKind.Start or TriggerKind.Resync or TriggerKind.Retry);
             Report(number, trigger, result, clock, drift: !burst.Any(t => t.Reloads), resync);
         }
