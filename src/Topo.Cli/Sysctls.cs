@@ -12,6 +12,6 @@ internal static class Sysctls
         [Topo.Core.Firewall.FirewallDesired.IpForwardSysctl, Topo.Core.Firewall.TrafficClasses.BridgeNetfilterSysctl,
          Topo.Core.Firewall.FirewallDesired.Ipv6ForwardSysctl];
 
-    /// <summary>Set on a bridge that receives ports published on 127.0.0.1.</summary>
-    public static string RouteLocalnet(string bridge) => Topo.Core.Firewall.FirewallDesired.RouteLocalnetSysctl(bridge);
+    /// <summary>A bridge's own settings topo may set: route_localnet (ports published on 127.0.0.1), accept_ra (always off).</summary>
+    public static IEnumerable<string> OfBridge(string bridge) => Topo.Core.Resolution.BridgeSysctls.Of(bridge);
 }

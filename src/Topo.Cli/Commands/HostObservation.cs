@@ -6,7 +6,7 @@ namespace Topo.Cli.Commands;
 
 /// <summary>
 /// Observes the host for planning a file, in one pass: besides the global settings, the
-/// per-bridge ones (route_localnet) of every bridge the file can use, named without resolving it.
+/// per-bridge ones (route_localnet, accept_ra) of every bridge the file can use, named without resolving it.
 /// </summary>
 internal static class HostObservation
 {
@@ -15,7 +15,7 @@ internal static class HostObservation
     public static HostState For(IHostAccess host, TopologyFile? spec, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null)
     {
         if (spec is null) return WithBridgeSettings(host, host.Observe("", Sysctls.Watched, unchanged, filesUnchanged));
-        return host.Observe(spec.Name, [.. Sysctls.Watched, .. Naming.BridgeNamesOf(spec).Select(Sysctls.RouteLocalnet)], unchanged, filesUnchanged);
+        return host.Observe(spec.Name, [.. Sysctls.Watched, .. Naming.BridgeNamesOf(spec).SelectMany(Sysctls.OfBridge)], unchanged, filesUnchanged);
     }
 
     /// <summary>Without a file (a snapshot of every project): the per-bridge settings of every topo bridge.</summary>
@@ -23,7 +23,7 @@ internal static class HostObservation
     {
         var keys = observed.Links
             .Where(l => l.Namespace == HostState.Host && l.Type == LinkKind.Bridge && l.Owner is not null)
-            .Select(l => Sysctls.RouteLocalnet(l.Name))
+            .SelectMany(l => Sysctls.OfBridge(l.Name))
             .ToList();
         return keys.Count == 0 ? observed : observed with { Sysctls = [.. observed.Sysctls, .. host.ReadSysctls(keys)] };
     }

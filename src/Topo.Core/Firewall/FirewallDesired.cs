@@ -13,7 +13,7 @@ public static class FirewallDesired
     public const string Ipv6ForwardSysctl = "net.ipv6.conf.all.forwarding";
 
     /// <summary>Set on a bridge that receives ports published on 127.0.0.1 (DNAT from the host's loopback).</summary>
-    public static string RouteLocalnetSysctl(string bridge) => $"net.ipv4.conf.{bridge}.route_localnet";
+    public static string RouteLocalnetSysctl(string bridge) => BridgeSysctls.RouteLocalnet(bridge);
 
     /// <summary>
     /// The firewall (NAT, published ports, isolation, ICC), its rules in Docker's chain when that

@@ -7,14 +7,21 @@ namespace Topo.Core.Planning;
 /// project's objects as they were observed before the apply are the desired state, so the plan
 /// deletes what the apply added, makes again what it removed and changes back what it changed.
 /// Host settings (sysctls) are left as they are: turning forwarding off again could cut off
-/// what others rely on, and per-interface ones go with their interface.
+/// what others rely on. Per-interface ones go with their interface, and come back with it: a
+/// bridge made again has the kernel's defaults, router advertisements on among them.
 /// </summary>
 public static class Checkpoint
 {
     /// <summary>The part of <paramref name="before"/> a rollback of <paramref name="project"/> restores.</summary>
-    public static HostState DesiredOf(HostState before, string project) =>
-        HostState.From(before.All().Where(r => r is not SysctlState && r.Owner is { } owner && (owner.Project == project || owner.IsShared)))
+    public static HostState DesiredOf(HostState before, string project)
+    {
+        static bool Restored(Resource r, string project) => r.Owner is { } owner && (owner.Project == project || owner.IsShared);
+        var links = before.Links.Where(l => l.Namespace == HostState.Host && Restored(l, project)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        return HostState.From(before.All().Where(r => r is SysctlState s
+                ? s.Namespace == HostState.Host && Planner.SysctlInterface(s) is { } link && links.Contains(link)
+                : Restored(r, project)))
             with { HostResolvConf = before.HostResolvConf };
+    }
 
     /// <summary>The plan that takes the host back to <paramref name="before"/> for <paramref name="project"/>.</summary>
     public static PlanResult RollBack(string project, HostState before, HostState observed) =>

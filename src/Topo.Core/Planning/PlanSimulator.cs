@@ -24,12 +24,17 @@ public static class PlanSimulator
             else
             {
                 foreach (var r in action.Includes.Prepend(action.After!)) objects[(r.Kind, r.Key)] = r;
-                // A new bridge has the kernel's default route_localnet (0), which topo reads for
-                // every bridge a file uses; a plan that wants 1 sets it after the bridge is made.
+                // A new bridge has the kernel's defaults for the settings topo reads for every bridge
+                // a file uses (route_localnet 0; accept_ra 1, the host's usual default); a plan that
+                // wants others sets them after the bridge is made.
                 if (action.After is LinkState { Namespace: HostState.Host, Type: LinkKind.Bridge } bridge)
                 {
-                    var localnet = new SysctlState(HostState.Host, Firewall.FirewallDesired.RouteLocalnetSysctl(bridge.Name), "0");
-                    objects.TryAdd((localnet.Kind, localnet.Key), localnet);
+                    foreach (var setting in new[]
+                             {
+                                 new SysctlState(HostState.Host, Firewall.FirewallDesired.RouteLocalnetSysctl(bridge.Name), "0"),
+                                 new SysctlState(HostState.Host, Resolution.BridgeSysctls.AcceptRa(bridge.Name), "1"),
+                             })
+                        objects.TryAdd((setting.Kind, setting.Key), setting);
                 }
             }
         }
@@ -61,9 +66,9 @@ public static class PlanSimulator
                 RemoveWhere(objects, r => r is NamespaceFileState f && f.Namespace == shared.Name);
                 break;
             case LinkState link:
-                // An interface's own settings (net.ipv4.conf.NAME.*) go with it.
+                // An interface's own settings (net.ipv4.conf.NAME.*, net.ipv6.conf.NAME.*) go with it.
                 if (link.Namespace == HostState.Host)
-                    RemoveWhere(objects, r => r is SysctlState { Namespace: HostState.Host } s && s.Name.StartsWith($"net.ipv4.conf.{link.Name}.", StringComparison.Ordinal));
+                    RemoveWhere(objects, r => r is SysctlState { Namespace: HostState.Host } s && Planner.SysctlInterface(s) == link.Name);
                 var refs = new HashSet<LinkRef> { link.Ref };
                 if (link.Type == LinkKind.Veth && link.Peer is { } peer)
                 {

@@ -31,6 +31,8 @@ public static partial class Planner
         return actions.ToImmutable();
     }
 
+    private static readonly string[] InterfaceSysctlPrefixes = ["net.ipv4.conf.", "net.ipv6.conf."];
+
     private static int Phase(Draft d)
     {
         if (d.Kind == ActionKind.Delete)
@@ -69,11 +71,11 @@ public static partial class Planner
         };
     }
 
-    /// <summary>The interface a <c>net.ipv4.conf.IFACE.key</c> setting is about, if it is one.</summary>
+    /// <summary>The interface a <c>net.ipv4.conf.IFACE.key</c> or <c>net.ipv6.conf.IFACE.key</c> setting is about, if it is one.</summary>
     internal static string? SysctlInterface(SysctlState s)
     {
-        const string prefix = "net.ipv4.conf.";
-        if (!s.Name.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var prefix = InterfaceSysctlPrefixes.FirstOrDefault(p => s.Name.StartsWith(p, StringComparison.Ordinal));
+        if (prefix is null) return null;
         var rest = s.Name[prefix.Length..];
         var dot = rest.LastIndexOf('.');
         return dot > 0 && rest[..dot] is not ("all" or "default") ? rest[..dot] : null;

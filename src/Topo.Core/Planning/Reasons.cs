@@ -10,6 +10,8 @@ internal static class Reasons
     {
         SysctlState { Name: var n } s when n.EndsWith(".route_localnet", StringComparison.Ordinal) =>
             $"{s.Name} must be {s.Value}: ports published on 127.0.0.1 reach containers behind this bridge",
+        SysctlState { Name: var n } s when n.EndsWith($".{Resolution.BridgeSysctls.AcceptRaLeaf}", StringComparison.Ordinal) =>
+            $"{s.Name} must be {s.Value}: containers behind this bridge must not set the host's IPv6 routes and addresses with router advertisements",
         SysctlState s => $"{s.Name} must be {s.Value}: containers route to the outside through this host",
         FirewallTableState t => $"the firewall of project '{t.Owner?.Project}' (NAT, published ports, isolation)",
         FirewallChainState c => $"base chain of the {c.Hook} hook",

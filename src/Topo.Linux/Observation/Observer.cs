@@ -254,6 +254,7 @@ public sealed partial class Observer : IDisposable
             {
                 var path = SysctlPath.Of(key);
                 if (File.Exists(path)) found.Add(new SysctlState(HostState.Host, key, File.ReadAllText(path).Trim()));
+                else if (SysctlPath.IsAcceptRaWithoutIpv6(key)) found.Add(new SysctlState(HostState.Host, key, "0"));
             }
             return found.ToImmutable();
         });

@@ -13,4 +13,12 @@ internal static class SysctlPath
         }
         return Path.Combine(Root, key.Replace('.', '/'));
     }
+
+    /// <summary>
+    /// An interface's <c>accept_ra</c> on a kernel without IPv6 (booted with ipv6.disable=1: no
+    /// /proc/sys/net/ipv6 at all): it takes no router advertisements, which is what 0 asks for.
+    /// </summary>
+    public static bool IsAcceptRaWithoutIpv6(string key) =>
+        key.StartsWith("net.ipv6.conf.", StringComparison.Ordinal) && key.EndsWith(".accept_ra", StringComparison.Ordinal) &&
+        !Directory.Exists(Path.Combine(Root, "net", "ipv6"));
 }

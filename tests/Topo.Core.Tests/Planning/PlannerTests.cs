@@ -27,6 +27,8 @@ public sealed class PlannerTests
             + link vethb1fed0b
             + link veth6b602c2
             + link vethb139b81
+            + sysctl host net.ipv6.conf.br-69592abc66a9.accept_ra
+            + sysctl host net.ipv6.conf.topo0.accept_ra
             + address topo0 172.17.0.1/16
             + address br-69592abc66a9 192.168.1.1/24
             + address mariadb/eth0 192.168.1.10/24

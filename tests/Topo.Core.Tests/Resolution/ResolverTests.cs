@@ -274,8 +274,21 @@ public sealed class ResolverTests
     [Fact]
     public void Forwarding_is_wanted_only_with_a_non_internal_bridge()
     {
-        Assert.Empty(Pipeline.Resolve(new SpecBuilder().Network("n", @internal: true).Container("a", "n").Build()).Desired.Sysctls);
-        Assert.Single(Pipeline.Resolve(new SpecBuilder().Network("n").Container("a", "n").Build()).Desired.Sysctls);
+        static IEnumerable<string> Wanted(Topo.Core.Spec.TopologyFile spec) =>
+            Pipeline.Resolve(spec).Desired.Sysctls.Select(s => $"{s.Name}={s.Value}").Where(s => !s.Contains(".accept_ra="));
+        Assert.Empty(Wanted(new SpecBuilder().Network("n", @internal: true).Container("a", "n").Build()));
+        Assert.Equal(["net.ipv4.ip_forward=1"], Wanted(new SpecBuilder().Network("n").Container("a", "n").Build()));
+    }
+
+    [Fact]
+    public void Every_bridge_turns_router_advertisements_off_whatever_its_families()
+    {
+        var spec = new SpecBuilder().Network("v4").Network("closed", @internal: true).Container("a", "v4", "closed").Build();
+        var topology = Pipeline.Resolve(spec);
+        var bridges = topology.Desired.Links.Where(l => l.Type == LinkKind.Bridge).Select(l => l.Name).Order().ToList();
+        Assert.Equal(2, bridges.Count);
+        Assert.Equal(bridges.Select(b => $"net.ipv6.conf.{b}.accept_ra=0"),
+            topology.Desired.Sysctls.Where(s => s.Name.EndsWith(".accept_ra")).Select(s => $"{s.Name}={s.Value}").Order());
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class FirewallMigrationTests
         var observer = new Observer(sandbox.Store, sandbox.Host, new ObserverOptions { ResolvConf = resolvConf, SystemdResolvConf = null });
         var spec = SpecLoader.Parse(Yaml, "move.yaml").File!;
         HostState Observe() =>
-            observer.Observe("move", [FirewallDesired.IpForwardSysctl, .. Naming.BridgeNamesOf(spec).Select(FirewallDesired.RouteLocalnetSysctl)])
+            observer.Observe("move", [FirewallDesired.IpForwardSysctl, .. Naming.BridgeNamesOf(spec).SelectMany(BridgeSysctls.Of)])
                 with { Firewall = FirewallObserver.Observe(nft).Resources };
         Plan PlanFor(HostState host) => Topo.Core.Planning.PlanBuilder.Build(spec, host).Plan!;
 

@@ -77,7 +77,7 @@ public sealed class SimulationMatchesKernelTests
             using var nft = new NftablesClient(sandbox.Thread, sandbox.Host);
             var observer = new Observer(sandbox.Store, sandbox.Host, new ObserverOptions { ResolvConf = resolvConf, SystemdResolvConf = null });
             HostState Observe(TopologyFile spec) =>
-                observer.Observe(Project, [Topo.Core.Firewall.FirewallDesired.IpForwardSysctl, .. Naming.BridgeNamesOf(spec).Select(Topo.Core.Firewall.FirewallDesired.RouteLocalnetSysctl)])
+                observer.Observe(Project, [Topo.Core.Firewall.FirewallDesired.IpForwardSysctl, .. Naming.BridgeNamesOf(spec).SelectMany(BridgeSysctls.Of)])
                     with { Firewall = FirewallObserver.Observe(nft).Resources };
 
             HostState? simulated = null;
