@@ -5,12 +5,27 @@ internal static class SysctlPath
 {
     public const string Root = "/proc/sys";
 
+    /// <summary>Keys of an interface's own settings: the interface's name follows, then the setting's.</summary>
+    private static readonly string[] InterfacePrefixes = ["net.ipv4.conf.", "net.ipv6.conf."];
+
+    /// <summary>
+    /// An interface's name is one directory whatever it holds: Linux allows dots in it
+    /// (<c>bridge_name: br.lan</c> is <c>net.ipv6.conf.br.lan.accept_ra</c>, the file
+    /// <c>net/ipv6/conf/br.lan/accept_ra</c>), so the name is what lies between the prefix and the
+    /// last dot.
+    /// </summary>
     public static string Of(string key)
     {
-        if (key.Length == 0 || key.Contains('/') || key.Contains("..", StringComparison.Ordinal))
+        foreach (var prefix in InterfacePrefixes)
         {
-            throw new ArgumentException($"'{key}' is not a sysctl key", nameof(key));
+            if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var rest = key[prefix.Length..];
+            var dot = rest.LastIndexOf('.');
+            var (device, leaf) = dot > 0 ? (rest[..dot], rest[(dot + 1)..]) : ("", "");
+            if (device is "." or ".." || device.Contains('/') || leaf.Length == 0 || leaf.Contains('/')) throw NotAKey(key);
+            return Path.Combine(Root, prefix.TrimEnd('.').Replace('.', '/'), device, leaf);
         }
+        if (key.Length == 0 || key.Contains('/') || key.Contains("..", StringComparison.Ordinal)) throw NotAKey(key);
         return Path.Combine(Root, key.Replace('.', '/'));
     }
 
@@ -21,4 +36,6 @@ internal static class SysctlPath
     public static bool IsAcceptRaWithoutIpv6(string key) =>
         key.StartsWith("net.ipv6.conf.", StringComparison.Ordinal) && key.EndsWith(".accept_ra", StringComparison.Ordinal) &&
         !Directory.Exists(Path.Combine(Root, "net", "ipv6"));
+
+    private static ArgumentException NotAKey(string key) => new($"'{key}' is not a sysctl key", nameof(key));
 }

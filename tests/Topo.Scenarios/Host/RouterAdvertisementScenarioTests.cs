@@ -9,7 +9,8 @@ namespace Topo.Scenarios.Host;
 /// bridges would take it: a default route through the container, an address in its prefix. topo's
 /// bridges have router advertisements off; a bridge the test makes by hand takes the same
 /// advertisement, which shows it is one the kernel accepts. Turning it on again by hand is drift
-/// that plan shows and apply repairs.
+/// that plan shows and apply repairs. One bridge's name has a dot, as Linux allows: its setting is
+/// found all the same.
 /// </summary>
 public sealed class RouterAdvertisementScenarioTests : IDisposable
 {
@@ -21,7 +22,7 @@ public sealed class RouterAdvertisementScenarioTests : IDisposable
         version: 1
         name: ra
         networks:
-          v4: {subnet: 10.62.0.0/24, bridge_name: rav4}
+          v4: {subnet: 10.62.0.0/24, bridge_name: ra.v4}
           closed: {internal: true, enable_ipv6: true, subnet: [10.63.0.0/24, "fd00:63::/64"], bridge_name: raclosed}
         containers:
           a: {networks: [v4]}
@@ -46,7 +47,7 @@ public sealed class RouterAdvertisementScenarioTests : IDisposable
             ip link add ctlport master ctlbr type veth peer name eth0 netns ctl
             ip link set ctlport up && ip -n ctl link set eth0 up
             step apply $TOPO apply $SPEC
-            step accept_ra cat /proc/sys/net/ipv6/conf/rav4/accept_ra /proc/sys/net/ipv6/conf/raclosed/accept_ra /proc/sys/net/ipv6/conf/ctlbr/accept_ra
+            step accept_ra cat /proc/sys/net/ipv6/conf/ra.v4/accept_ra /proc/sys/net/ipv6/conf/raclosed/accept_ra /proc/sys/net/ipv6/conf/ctlbr/accept_ra
             step from_a ip netns exec a python3 {{Sender}} eth0 2001:db8:a::
             step from_b ip netns exec b python3 {{Sender}} eth0 2001:db8:b::
             step from_ctl ip netns exec ctl python3 {{Sender}} eth0 2001:db8:c::
@@ -55,10 +56,10 @@ public sealed class RouterAdvertisementScenarioTests : IDisposable
             step routes ip -6 -j route show
             step addrs ip -6 -j addr show
             # Drift: router advertisements on again by hand.
-            echo 1 > /proc/sys/net/ipv6/conf/rav4/accept_ra
+            echo 1 > /proc/sys/net/ipv6/conf/ra.v4/accept_ra
             step drift $TOPO plan $SPEC --detailed-exitcode
             step repair $TOPO apply $SPEC
-            step repaired cat /proc/sys/net/ipv6/conf/rav4/accept_ra
+            step repaired cat /proc/sys/net/ipv6/conf/ra.v4/accept_ra
             step destroy $TOPO destroy $SPEC
             """);
 
@@ -74,7 +75,7 @@ public sealed class RouterAdvertisementScenarioTests : IDisposable
         Assert.Contains(routes, r => r is { Dst: "default", Dev: "ctlbr", Protocol: "ra" });
         Assert.Contains(routes, r => r is { Dst: "2001:db8:c::/64", Dev: "ctlbr" });
         // topo's bridges took nothing.
-        Assert.DoesNotContain(routes, r => r.Dev is "rav4" or "raclosed" && (r.Protocol == "ra" || r.Dst!.StartsWith("2001:db8:")));
+        Assert.DoesNotContain(routes, r => r.Dev is "ra.v4" or "raclosed" && (r.Protocol == "ra" || r.Dst!.StartsWith("2001:db8:")));
         var addresses = s.Ok("addrs").Json().EnumerateArray()
             .SelectMany(l => l.GetProperty("addr_info").EnumerateArray().Select(a => (Dev: l.GetProperty("ifname").GetString(), Local: a.GetProperty("local").GetString()!)))
             .Where(a => a.Local.StartsWith("2001:db8:"))
@@ -83,7 +84,7 @@ public sealed class RouterAdvertisementScenarioTests : IDisposable
 
         var drift = s["drift"];
         Assert.Equal(2, drift.ExitCode); // changes pending
-        Assert.Contains("~ sysctl host net.ipv6.conf.rav4.accept_ra", drift.Output);
+        Assert.Contains("~ sysctl host net.ipv6.conf.ra.v4.accept_ra", drift.Output);
         s.Ok("repair");
         Assert.Equal("0", s.Ok("repaired").Output.Trim());
         s.Ok("destroy");
