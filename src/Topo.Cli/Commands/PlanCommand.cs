@@ -21,11 +21,22 @@ internal static class PlanCommand
         var against = new Option<string?>("--against") { Description = "Plan the step from a host converged on this topology file" };
         var format = new Option<PlanFormat>("--format") { Description = "text, json or markdown", DefaultValueFactory = _ => PlanFormat.Text };
         var detailed = new Option<bool>("--detailed-exitcode") { Description = "Exit 0 when there are no changes, 2 when there are, 1 on error" };
-        var command = new Command("plan", "Show what apply would change") { file, state, against, format, detailed };
+        var commentLimit = new Option<int>("--comment-limit")
+        {
+            Description = "With --format markdown: the most characters the comment may have (GitHub's 65536 by default; 0: no limit)",
+            DefaultValueFactory = _ => Topo.Core.Rendering.MarkdownRenderer.CommentLimit,
+        };
+        var command = new Command("plan", "Show what apply would change") { file, state, against, format, detailed, commentLimit };
         command.Validators.Add(r =>
         {
             if (r.GetValue(state) is not null && r.GetValue(against) is not null)
                 r.AddError("--state and --against cannot be used together");
+            if (r.GetResult(commentLimit) is { Implicit: false })
+            {
+                if (r.GetValue(format) != PlanFormat.Markdown) r.AddError("--comment-limit applies to --format markdown only");
+                else if (r.GetValue(commentLimit) is < 0 or > 0 and < Topo.Core.Rendering.MarkdownRenderer.SmallestLimit)
+                    r.AddError($"--comment-limit is a number of characters, at least {Topo.Core.Rendering.MarkdownRenderer.SmallestLimit} (room for the summary and the closing note), or 0 for no limit");
+            }
         });
         command.SetAction(parse =>
         {
@@ -61,7 +72,7 @@ internal static class PlanCommand
 
             var outcome = PlanBuilder.Build(spec, observed, options);
             if (DiagnosticPrinter.Print(console, outcome.Errors)) return ExitCodes.Error;
-            PlanOutput.Write(outcome.Plan!, parse.GetValue(format), console);
+            PlanOutput.Write(outcome.Plan!, parse.GetValue(format), console, parse.GetValue(commentLimit));
             return parse.GetValue(detailed) && !outcome.Plan!.IsEmpty ? ExitCodes.Changes : ExitCodes.Success;
         });
         return command;

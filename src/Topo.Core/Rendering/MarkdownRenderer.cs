@@ -7,38 +7,95 @@ namespace Topo.Core.Rendering;
 /// <summary>
 /// The plan as a pull-request comment (GitHub-flavoured markdown): a summary line, a table of
 /// actions per group, the full text plan in a collapsible diff block, and a mermaid diagram of
-/// the topology after the change. Deterministic, no emoji.
+/// the topology after the change. Deterministic, no emoji. A comment has a size limit (GitHub
+/// refuses a body past 65,536 characters, so a CI step posting it would fail): what does not fit
+/// is left out, least needed first (the full plan, then the diagram, then the last table rows),
+/// and a closing note says what was left out and where to see it.
 /// </summary>
 public static class MarkdownRenderer
 {
-    public static string Render(Plan plan)
-    {
-        var md = new StringBuilder();
-        md.Append($"### topo plan for {Code(plan.Project)}\n\n");
-        md.Append(SummaryLine(plan)).Append("\n\n");
+    /// <summary>The most characters GitHub takes in a comment body.</summary>
+    public const int CommentLimit = 65_536;
 
+    /// <summary>The smallest limit: room for the heading, the summary line and the closing note.</summary>
+    public const int SmallestLimit = 1_000;
+
+    /// <param name="limit">The most characters the comment may have (at least <see cref="SmallestLimit"/>); 0 for no limit.</param>
+    public static string Render(Plan plan, int limit = CommentLimit)
+    {
+        if (limit is < 0 or > 0 and < SmallestLimit)
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"the limit is at least {SmallestLimit} characters, or 0 for none");
+        var budget = limit == 0 ? int.MaxValue : limit;
+        var head = $"### topo plan for {Code(plan.Project)}\n\n{SummaryLine(plan)}\n\n";
+        var tables = new StringBuilder();
+        var (shown, total) = Tables(plan, tables, budget - head.Length - NoteRoom);
+        var md = new StringBuilder(head).Append(tables);
+        var omitted = new List<string>();
+        // The full plan repeats the tables with every attribute, and the diagram is an overview:
+        // the full plan goes first, then the diagram, then table rows. Neither is rendered when
+        // the tables alone do not fit (the first plan of 2,000 containers is 4 MB of text).
+        if (shown == total)
+        {
+            var full = plan.IsEmpty ? "" : FullPlan(plan);
+            var diagram = Diagram(plan);
+            if (md.Length + full.Length + diagram.Length <= budget) return md.Append(full).Append(diagram).ToString();
+            if (!plan.IsEmpty) omitted.Add("the full plan");
+            if (md.Length + diagram.Length + NoteRoom <= budget) md.Append(diagram);
+            else omitted.Add("the topology diagram");
+        }
+        else
+        {
+            if (!plan.IsEmpty) omitted.Add("the full plan");
+            omitted.Add("the topology diagram");
+            omitted.Add(Invariant($"the rows of {total - shown:N0} of the {total:N0} actions"));
+        }
+        md.Append(Invariant($"> **Not shown:** {Join(omitted)}. This comment would be longer than {limit:N0} characters; ") +
+                  "`topo plan` shows the whole plan, and `--format json` gives it to tools.\n");
+        return md.ToString();
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Room kept for the closing note.</summary>
+    private const int NoteRoom = 400;
+
+    private static string Join(List<string> parts) =>
+        parts.Count == 1 ? parts[0] : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1];
+
+    /// <summary>A table of actions per group, row by row while they fit in <paramref name="room"/>; how many rows it wrote, of how many.</summary>
+    private static (int Shown, int Total) Tables(Plan plan, StringBuilder md, int room)
+    {
+        int shown = 0, total = plan.Actions.Length;
+        var full = false;
         foreach (var group in PlanView.Groups(plan))
         {
-            md.Append($"#### {Cell(group.Key.ToString())}\n\n");
-            md.Append("| | Resource | Change | Why |\n");
-            md.Append("|:-:|---|---|---|\n");
+            if (full) break;
+            var header = $"#### {Cell(group.Key.ToString())}\n\n| | Resource | Change | Why |\n|:-:|---|---|---|\n";
+            var rows = new StringBuilder(header);
+            var any = false;
             foreach (var action in group)
             {
-                md.Append($"| {Code(action.Symbol)} | {ResourceCell(action.Subject)} | {Details(action)} | {Cell(action.Reason)} |\n");
+                var row = $"| {Code(action.Symbol)} | {ResourceCell(action.Subject)} | {Details(action)} | {Cell(action.Reason)} |\n";
+                if (md.Length + rows.Length + row.Length + 1 > room)
+                {
+                    full = true;
+                    break;
+                }
+                rows.Append(row);
+                any = true;
+                shown++;
             }
-            md.Append('\n');
+            if (any) md.Append(rows).Append('\n');
         }
+        return (shown, total);
+    }
 
-        if (!plan.IsEmpty)
-        {
-            md.Append("<details><summary>Full plan</summary>\n\n");
-            md.Append("```diff\n");
-            md.Append(DiffLines(TextRenderer.Render(plan, TextRenderOptions.Plain)));
-            md.Append("```\n\n");
-            md.Append("</details>\n\n");
-        }
+    private static string FullPlan(Plan plan) =>
+        "<details><summary>Full plan</summary>\n\n```diff\n" + DiffLines(TextRenderer.Render(plan, TextRenderOptions.Plain)) + "```\n\n</details>\n\n";
 
-        md.Append(plan.IsEmpty ? "#### Topology\n\n" : "#### Topology after the change\n\n");
+    private static string Diagram(Plan plan)
+    {
+        var md = new StringBuilder(plan.IsEmpty ? "#### Topology\n\n" : "#### Topology after the change\n\n");
         if (!plan.IsEmpty) md.Append("Green: added, yellow: changed, red dashed: removed.\n\n");
         MermaidWriter.Write(md, TopologyGraph.Of(plan));
         return md.ToString();

@@ -82,6 +82,62 @@ public sealed class MarkdownRendererTests
     }
 
     [Fact]
+    public void A_plan_longer_than_the_limit_leaves_out_the_full_plan_first_then_the_diagram_then_table_rows()
+    {
+        var plan = Samples.CreatePlan();
+        var whole = MarkdownRenderer.Render(plan, limit: 0);
+        Assert.Equal(whole, MarkdownRenderer.Render(plan)); // a small plan fits GitHub's limit whole
+        var tablesEnd = whole.IndexOf("<details>", StringComparison.Ordinal);
+        var details = whole[tablesEnd..whole.IndexOf("#### Topology", StringComparison.Ordinal)];
+        var diagram = whole[(tablesEnd + details.Length)..];
+
+        // One character short: the full plan goes, tables and diagram stay.
+        var md = MarkdownRenderer.Render(plan, whole.Length - 1);
+        Assert.True(md.Length <= whole.Length - 1);
+        Assert.Equal(whole[..tablesEnd] + diagram, md[..(tablesEnd + diagram.Length)]);
+        Assert.EndsWith("> **Not shown:** the full plan. This comment would be longer than " +
+                        $"{(whole.Length - 1).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters; `topo plan` shows the whole plan, and `--format json` gives it to tools.\n", md);
+
+        // Without room for the diagram either: every table row still.
+        md = MarkdownRenderer.Render(plan, tablesEnd + 450);
+        Assert.StartsWith(whole[..tablesEnd], md);
+        Assert.Contains("**Not shown:** the full plan and the topology diagram.", md);
+        Assert.DoesNotContain("```", md);
+    }
+
+    [Theory]
+    [InlineData(1_000)]
+    [InlineData(1_500)]
+    [InlineData(2_000)]
+    public void Rows_that_do_not_fit_are_counted_and_every_row_shown_is_whole(int limit)
+    {
+        var big = BigPlan();
+        var md = MarkdownRenderer.Render(big, limit);
+
+        Assert.True(md.Length <= limit, $"{md.Length} > {limit}");
+        var rows = md.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.EndsWith(" |", r));
+        Assert.Contains($"**Not shown:** the full plan, the topology diagram and the rows of {big.Actions.Length - rows.Count} of the {big.Actions.Length} actions.", md);
+        Assert.StartsWith("### topo plan for `shop`\n\n**Plan:** `+` 60 to add", md);
+    }
+
+    [Fact]
+    public void A_limit_too_small_for_the_summary_and_the_note_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => MarkdownRenderer.Render(Samples.CreatePlan(), 999));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MarkdownRenderer.Render(Samples.CreatePlan(), -1));
+    }
+
+    /// <summary>Sixty new namespaces: far more rows than 2,000 characters hold.</summary>
+    private static Plan BigPlan()
+    {
+        var namespaces = Enumerable.Range(1, 60).Select(i => new NamespaceState($"c{i}") { Owner = new Label("shop", LabelRole.Container, $"c{i}") }).ToList();
+        var actions = namespaces.Select((ns, i) => new PlanAction(i + 1, ActionKind.Create, null, ns, [], $"container 'c{i + 1}' gets its own network namespace", [], [])).ToImmutableArray();
+        return new Plan("shop", actions, HostState.From(namespaces));
+    }
+
+    [Fact]
     public void Empty_plan_still_draws_the_topology()
     {
         var md = MarkdownRenderer.Render(Samples.EmptyPlan());

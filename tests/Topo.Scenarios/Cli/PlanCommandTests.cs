@@ -67,6 +67,30 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
+    public void A_markdown_plan_fits_a_pull_request_comment_and_says_what_it_left_out()
+    {
+        var containers = string.Join("\n", Enumerable.Range(1, 200).Select(i => $"  c{i}: {{networks: [lan], ports: [\"{10000 + i}:80\"]}}"));
+        var spec = TempSpec.Write($"version: 1\nname: big\nnetworks:\n  lan: {{subnet: 10.30.0.0/16}}\ncontainers:\n{containers}\n");
+        var empty = TempSpec.Write("version: 1\nname: big\n");
+
+        var comment = CliRunner.Run("plan", spec, "--against", empty, "--format", "markdown");
+        Assert.True(comment.ExitCode == 0, comment.Error);
+        Assert.InRange(comment.Out.Length, 60_000, 65_536); // GitHub's limit, nearly filled
+        Assert.Contains("> **Not shown:** the full plan, the topology diagram and the rows of ", comment.Out);
+        var whole = CliRunner.Run("plan", spec, "--against", empty, "--format", "markdown", "--comment-limit", "0");
+        Assert.True(whole.Out.Length > 200_000, $"{whole.Out.Length}");
+        Assert.DoesNotContain("Not shown", whole.Out);
+        Assert.StartsWith(comment.Out[..comment.Out.IndexOf("\n> **Not shown", StringComparison.Ordinal)], whole.Out);
+
+        var text = CliRunner.Run("plan", spec, "--against", empty, "--comment-limit", "5000");
+        Assert.Equal(1, text.ExitCode);
+        Assert.Contains("--comment-limit applies to --format markdown only", text.Error);
+        var tiny = CliRunner.Run("plan", spec, "--against", empty, "--format", "markdown", "--comment-limit", "10");
+        Assert.Equal(1, tiny.ExitCode);
+        Assert.Contains("--comment-limit is a number of characters, at least 1000", tiny.Error);
+    }
+
+    [Fact]
     public void Detailed_exitcode_is_2_with_changes_and_0_without()
     {
         var file = Repo.PathOf("examples/wordpress.yaml");
