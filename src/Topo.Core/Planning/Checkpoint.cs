@@ -7,8 +7,10 @@ namespace Topo.Core.Planning;
 /// project's objects as they were observed before the apply are the desired state, so the plan
 /// deletes what the apply added, makes again what it removed and changes back what it changed.
 /// Host settings (sysctls) are left as they are: turning forwarding off again could cut off
-/// what others rely on. Per-interface ones go with their interface, and come back with it: a
-/// bridge made again has the kernel's defaults, router advertisements on among them.
+/// what others rely on. Per-interface ones go with their interface, and come back with it (a
+/// bridge made again has the kernel's defaults, router advertisements on among them); on an
+/// interface that stays they are left alone too: the shared default bridge's may be another
+/// project's since.
 /// </summary>
 public static class Checkpoint
 {
@@ -24,6 +26,15 @@ public static class Checkpoint
     }
 
     /// <summary>The plan that takes the host back to <paramref name="before"/> for <paramref name="project"/>.</summary>
-    public static PlanResult RollBack(string project, HostState before, HostState observed) =>
-        Planner.Plan(project, DesiredOf(before, project), observed);
+    public static PlanResult RollBack(string project, HostState before, HostState observed)
+    {
+        var desired = DesiredOf(before, project);
+        var withoutSettings = Planner.Plan(project, desired with { Sysctls = [] }, observed);
+        if (withoutSettings.Plan is not { } plan) return withoutSettings;
+        var remade = plan.Actions.Where(a => a.Kind is ActionKind.Create or ActionKind.Replace)
+            .Select(a => a.After).OfType<LinkState>().Where(l => l.Namespace == HostState.Host).Select(l => l.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        var settings = desired.Sysctls.Where(s => Planner.SysctlInterface(s) is { } link && remade.Contains(link)).ToList();
+        return settings.Count == 0 ? withoutSettings : Planner.Plan(project, desired with { Sysctls = [.. settings] }, observed);
+    }
 }

@@ -174,6 +174,8 @@ public static partial class Planner
             RouteState route => have is RouteState was ? InsideFresh(was) || GoesWithLastAddress(was) : InsideFresh(route),
             // A re-created name gets an empty /etc/netns/NAME: its files are written again.
             NamespaceFileState file => _freshNamespaces.Contains(file.Namespace),
+            // A re-created interface has the kernel's defaults: its own settings are set again.
+            SysctlState s => SysctlInterface(s) is { } link && _freshLinks.Contains(new LinkRef(s.Namespace, link)),
             _ => false,
         };
 

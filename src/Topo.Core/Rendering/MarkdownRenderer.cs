@@ -39,9 +39,21 @@ public static class MarkdownRenderer
             var full = plan.IsEmpty ? "" : FullPlan(plan);
             var diagram = Diagram(plan);
             if (md.Length + full.Length + diagram.Length <= budget) return md.Append(full).Append(diagram).ToString();
-            if (!plan.IsEmpty) omitted.Add("the full plan");
-            if (md.Length + diagram.Length + NoteRoom <= budget) md.Append(diagram);
-            else omitted.Add("the topology diagram");
+            if (md.Length + diagram.Length + NoteRoom <= budget)
+            {
+                md.Append(diagram);
+                if (!plan.IsEmpty) omitted.Add("the full plan");
+            }
+            else if (!plan.IsEmpty && md.Length + full.Length + NoteRoom <= budget)
+            {
+                md.Append(full);
+                omitted.Add("the topology diagram");
+            }
+            else
+            {
+                if (!plan.IsEmpty) omitted.Add("the full plan");
+                omitted.Add("the topology diagram");
+            }
         }
         else
         {

@@ -15,6 +15,12 @@ public static class BridgeSysctls
 
     public static string AcceptRa(string bridge) => $"net.ipv6.conf.{bridge}.{AcceptRaLeaf}";
 
+    /// <summary>
+    /// Whether a bridge of this MTU (null: the kernel's 1500) has IPv6, and so settings for it:
+    /// below IPv6's smallest MTU the kernel takes IPv6 off an interface, its settings with it.
+    /// </summary>
+    public static bool HasIpv6(int? mtu) => mtu is not < Spec.Ipv6Checks.MinMtu;
+
     /// <summary>Set (to 1) on a bridge that receives ports published on 127.0.0.1 (the firewall decides which).</summary>
     public static string RouteLocalnet(string bridge) => $"net.ipv4.conf.{bridge}.route_localnet";
 

@@ -19,7 +19,7 @@ public static partial class Resolver
                     Owner = network.Label, Up = true, Mtu = network.Mtu,
                     Mac = Naming.BridgeMac(network.Label.Project, network.Name),
                 });
-                resources.Add(new SysctlState(HostState.Host, BridgeSysctls.AcceptRa(network.BridgeName!), "0"));
+                if (BridgeSysctls.HasIpv6(network.Mtu)) resources.Add(new SysctlState(HostState.Host, BridgeSysctls.AcceptRa(network.BridgeName!), "0"));
                 resources.Add(new AddressState(HostState.Host, network.BridgeName!, new Ipv4Prefix(network.Gateway, network.Subnet.Length))
                 {
                     Owner = network.Label,

@@ -15,6 +15,9 @@ internal static class Ipv6Checks
     /// </summary>
     public const int MaxSubnetLength = 64;
 
+    /// <summary>IPv6's smallest MTU (RFC 8200): below it the kernel turns IPv6 off on an interface.</summary>
+    public const int MinMtu = 1280;
+
     public static void Check(NetworkDraft n, DiagnosticBag bag)
     {
         var subnetAt = n.At(NetworkSpec.Ipv6Field("subnet"));
@@ -32,6 +35,8 @@ internal static class Ipv6Checks
                 bag.Error(first.Item1, $"{first.Item2} is IPv6, but network '{n.Name}' does not enable IPv6; add enable_ipv6: true");
             return;
         }
+        if (n.Mtu is { } mtu && mtu < MinMtu)
+            bag.Error(n.At("mtu"), $"mtu {mtu} is below IPv6's minimum of {MinMtu}, and network '{n.Name}' enables IPv6: the kernel turns IPv6 off on such an interface; use an mtu of {MinMtu} or more");
         if (n.Ipv6Subnet is not { } subnet)
         {
             // Docker: "every ip-range or gateway must have a corresponding subnet".

@@ -86,6 +86,8 @@ public sealed partial class Applier
     {
         var path = SysctlPath.Of(sysctl.Name);
         var handle = _sessions.Handle(sysctl.Namespace);
+        // A kernel without IPv6 takes no router advertisements: what accept_ra=0 asks is so already (the observer reads it so).
+        if (sysctl.Value == "0" && _sessions.Thread.Run(handle, () => SysctlPath.IsAcceptRaWithoutIpv6(sysctl.Name))) return;
         var previous = before?.Value ?? _sessions.Thread.Run(handle, () => File.ReadAllText(path).Trim());
         _sessions.Thread.Run(handle, () => File.WriteAllText(path, sysctl.Value));
         // The handle may be released (closed) before a rollback: look it up again then.

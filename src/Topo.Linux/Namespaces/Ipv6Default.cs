@@ -77,14 +77,17 @@ internal static unsafe class Ipv6Default
             if (disabled) return; // a kernel without IPv6 has it off already
             throw new IOException($"cannot turn IPv6 on for {device}: the kernel has no IPv6 (no /proc/sys/net/ipv6/conf)");
         }
-        Write(confDirectory, device, "disable_ipv6", disabled ? "1\n"u8 : "0\n"u8);
+        // An interface whose MTU is below IPv6's 1280 has no IPv6 and no entry here: off already.
+        Write(confDirectory, device, "disable_ipv6", disabled ? "1\n"u8 : "0\n"u8, missingIsDone: disabled);
     }
 
-    private static void Write(int confDirectory, string device, string leaf, ReadOnlySpan<byte> value)
+    /// <returns>False when <paramref name="missingIsDone"/> and the device has no such entry.</returns>
+    private static bool Write(int confDirectory, string device, string leaf, ReadOnlySpan<byte> value, bool missingIsDone = false)
     {
         var path = Encoding.UTF8.GetBytes($"{device}/{leaf}\0");
         int fd;
         fixed (byte* p = path) fd = openat(confDirectory, p, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 && missingIsDone && errno == ENOENT) return false;
         if (fd < 0) throw new IOException($"open net.ipv6.conf.{device}.{leaf}: {Marshal.GetPInvokeErrorMessage(errno)}");
         try
         {
@@ -95,6 +98,7 @@ internal static unsafe class Ipv6Default
         {
             close(fd);
         }
+        return true;
     }
 
     private static int open(ReadOnlySpan<byte> path, int flags)

@@ -241,7 +241,8 @@ public sealed partial class Observer : IDisposable
 
     /// <summary>
     /// Reads kernel settings of the host namespace (/proc/sys/net is per namespace, so on the
-    /// namespace thread, in one hand-off); a key that does not exist (yet) is left out.
+    /// namespace thread, in one hand-off); a key that does not exist (yet) is left out, but for
+    /// accept_ra on a kernel without IPv6, which reads 0 (<see cref="SysctlPath.IsAcceptRaWithoutIpv6"/>).
     /// </summary>
     public ImmutableArray<SysctlState> ReadSysctls(IEnumerable<string> keys)
     {

@@ -34,6 +34,37 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void Rolling_back_leaves_the_settings_of_an_interface_that_stays_to_whoever_set_them_since()
+    {
+        // shop uses the shared default bridge; another project publishes a port on 127.0.0.1 behind
+        // it after shop's checkpoint (route_localnet=1 on topo0), then shop's apply is rolled back.
+        var host = Pipeline.Converge(new SpecBuilder("shop").Container("web", "bridge").Build());
+        var after = Pipeline.Converge(new SpecBuilder("shop").Container("web", "bridge").Container("cache", "bridge").Build(), host);
+        after = Pipeline.Converge(new SpecBuilder("other").Publishing("x", "bridge", "127.0.0.1:8080:80").Build(), after);
+        Assert.Contains(after.Sysctls, s => s.Name == "net.ipv4.conf.topo0.route_localnet" && s.Value == "1");
+
+        var back = Checkpoint.RollBack("shop", host, after);
+
+        Assert.True(back.Succeeded, string.Join("\n", back.Errors));
+        Assert.DoesNotContain(back.Plan!.Actions, a => a.Subject is SysctlState);
+        Assert.Contains(back.Plan.Actions, a => a.Kind == ActionKind.Delete && a.Subject is NamespaceState { Name: "cache" });
+    }
+
+    [Fact]
+    public void A_bridge_a_rollback_makes_again_gets_its_settings_back()
+    {
+        var host = Pipeline.Converge(Before().Build());
+        var after = Pipeline.Converge(new SpecBuilder("shop").Network("back", @internal: true).Container("db", "back").Build(), host);
+        var front = host.Links.Single(l => l.Owner?.Network == "front" && l.Type == LinkKind.Bridge).Name;
+        Assert.DoesNotContain(after.Links, l => l.Name == front);
+
+        var back = Checkpoint.RollBack("shop", host, after);
+
+        Assert.Contains(back.Plan!.Actions, a => a.Kind == ActionKind.Create && a.Subject is SysctlState s && s.Name == $"net.ipv6.conf.{front}.accept_ra");
+        Assert.True(Pipeline.Plan(Before().Build(), PlanSimulator.Apply(after, back.Plan)).IsEmpty);
+    }
+
+    [Fact]
     public void Rolling_back_a_first_apply_removes_everything_it_made()
     {
         var after = Pipeline.Converge(Before().Build());

@@ -14,6 +14,23 @@ public sealed class PlannerTests
         .Container("wordpress", "internal", "bridge");
 
     [Fact]
+    public void A_bridge_made_again_gets_its_own_settings_again()
+    {
+        var spec = new SpecBuilder("p").Network("lan").Container("a", "lan").Build();
+        var host = Pipeline.Converge(spec);
+        var bridge = host.Links.Single(l => l.Type == LinkKind.Bridge);
+        // Something else of that name now: the bridge is replaced, and comes back with the kernel's defaults.
+        var changed = host with { Links = [.. host.Links.Select(l => l == bridge ? l with { Type = LinkKind.Vxlan } : l)] };
+
+        var plan = Pipeline.Plan(spec, changed);
+
+        Assert.Contains(plan.Actions, a => a.Kind == ActionKind.Replace && a.Subject is LinkState { Type: LinkKind.Bridge });
+        Assert.Contains(plan.Actions, a => a.Kind == ActionKind.Create && a.Subject is SysctlState s && s.Name == $"net.ipv6.conf.{bridge.Name}.accept_ra");
+        // The kernel's default the new bridge comes with is set again: nothing left to do about it.
+        Assert.DoesNotContain(Pipeline.Plan(spec, PlanSimulator.Apply(changed, plan)).Actions, a => a.Subject is SysctlState);
+    }
+
+    [Fact]
     public void From_scratch_creates_namespaces_bridges_veths_addresses_routes_and_forwarding()
     {
         var plan = Pipeline.Plan(Wordpress().Build());

@@ -281,6 +281,15 @@ public sealed class ResolverTests
     }
 
     [Fact]
+    public void A_bridge_below_IPv6s_smallest_mtu_has_no_IPv6_settings()
+    {
+        // Below 1280 the kernel takes IPv6 off the interface, its /proc/sys/net/ipv6/conf entry with it.
+        var spec = new SpecBuilder().Network("small", mtu: 1279).Network("least", mtu: 1280).Container("a", "small", "least").Build();
+        var wanted = Pipeline.Resolve(spec).Desired.Sysctls.Where(s => s.Name.EndsWith(".accept_ra")).Select(s => s.Name).ToList();
+        Assert.Equal([BridgeSysctls.AcceptRa(Pipeline.Resolve(spec).Networks.Single(n => n.Name == "least").BridgeName!)], wanted);
+    }
+
+    [Fact]
     public void Every_bridge_turns_router_advertisements_off_whatever_its_families()
     {
         var spec = new SpecBuilder().Network("v4").Network("closed", @internal: true).Container("a", "v4", "closed").Build();

@@ -10,7 +10,7 @@ namespace Topo.Scenarios.Host;
 /// bridges have router advertisements off; a bridge the test makes by hand takes the same
 /// advertisement, which shows it is one the kernel accepts. Turning it on again by hand is drift
 /// that plan shows and apply repairs. One bridge's name has a dot, as Linux allows: its setting is
-/// found all the same.
+/// found all the same. One has an MTU below IPv6's 1280: the kernel gives it no IPv6, and no such setting.
 /// </summary>
 public sealed class RouterAdvertisementScenarioTests : IDisposable
 {
@@ -24,9 +24,11 @@ public sealed class RouterAdvertisementScenarioTests : IDisposable
         networks:
           v4: {subnet: 10.62.0.0/24, bridge_name: ra.v4}
           closed: {internal: true, enable_ipv6: true, subnet: [10.63.0.0/24, "fd00:63::/64"], bridge_name: raclosed}
+          tiny: {subnet: 10.64.0.0/24, mtu: 1200, bridge_name: ratiny}
         containers:
           a: {networks: [v4]}
           b: {networks: [closed]}
+          c: {networks: [tiny]}
         """);
 
     private static string Sender => Repo.PathOf("tests/Topo.Scenarios/Support/scripts/send-router-advertisement.py");
@@ -51,8 +53,9 @@ public sealed class RouterAdvertisementScenarioTests : IDisposable
             step from_a ip netns exec a python3 {{Sender}} eth0 2001:db8:a::
             step from_b ip netns exec b python3 {{Sender}} eth0 2001:db8:b::
             step from_ctl ip netns exec ctl python3 {{Sender}} eth0 2001:db8:c::
-            # The control's route shows the kernel has processed the advertisements (they arrive in order).
-            for _ in $(seq 50); do ip -6 route show dev ctlbr proto ra | grep -q default && break; sleep 0.1; done
+            # The control's address, the last thing the kernel makes of an advertisement, shows it has
+            # processed them all (they arrive in order).
+            step processed sh -c 'for _ in $(seq 200); do ip -6 -o addr show dev ctlbr | grep -q "2001:db8:c:" && exit 0; sleep 0.1; done; exit 1'
             step routes ip -6 -j route show
             step addrs ip -6 -j addr show
             # Drift: router advertisements on again by hand.
@@ -60,6 +63,8 @@ public sealed class RouterAdvertisementScenarioTests : IDisposable
             step drift $TOPO plan $SPEC --detailed-exitcode
             step repair $TOPO apply $SPEC
             step repaired cat /proc/sys/net/ipv6/conf/ra.v4/accept_ra
+            step converged $TOPO plan $SPEC --detailed-exitcode
+            step tiny_ipv6 ls /proc/sys/net/ipv6/conf/ratiny
             step destroy $TOPO destroy $SPEC
             """);
 
@@ -68,6 +73,7 @@ public sealed class RouterAdvertisementScenarioTests : IDisposable
         s.Ok("from_a");
         s.Ok("from_b");
         s.Ok("from_ctl");
+        s.Ok("processed");
 
         var routes = s.Ok("routes").Json().EnumerateArray().Select(r => (Dst: r.GetProperty("dst").GetString(), Dev: r.GetProperty("dev").GetString(),
             Protocol: r.TryGetProperty("protocol", out var p) ? p.GetString() : null)).ToList();
@@ -87,6 +93,8 @@ public sealed class RouterAdvertisementScenarioTests : IDisposable
         Assert.Contains("~ sysctl host net.ipv6.conf.ra.v4.accept_ra", drift.Output);
         s.Ok("repair");
         Assert.Equal("0", s.Ok("repaired").Output.Trim());
+        Assert.Equal(0, s["converged"].ExitCode);
+        Assert.NotEqual(0, s["tiny_ipv6"].ExitCode); // what the kernel does below 1280
         s.Ok("destroy");
     }
 }
