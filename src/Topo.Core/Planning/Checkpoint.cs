@@ -20,7 +20,7 @@ public static class Checkpoint
         static bool Restored(Resource r, string project) => r.Owner is { } owner && (owner.Project == project || owner.IsShared);
         var links = before.Links.Where(l => l.Namespace == HostState.Host && Restored(l, project)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         return HostState.From(before.All().Where(r => r is SysctlState s
-                ? s.Namespace == HostState.Host && Planner.SysctlInterface(s) is { } link && links.Contains(link)
+                ? s.Namespace == HostState.Host && s.Interface is { } link && links.Contains(link)
                 : Restored(r, project)))
             with { HostResolvConf = before.HostResolvConf };
     }
@@ -34,7 +34,7 @@ public static class Checkpoint
         var remade = plan.Actions.Where(a => a.Kind is ActionKind.Create or ActionKind.Replace)
             .Select(a => a.After).OfType<LinkState>().Where(l => l.Namespace == HostState.Host).Select(l => l.Name)
             .ToHashSet(StringComparer.Ordinal);
-        var settings = desired.Sysctls.Where(s => Planner.SysctlInterface(s) is { } link && remade.Contains(link)).ToList();
+        var settings = desired.Sysctls.Where(s => s.Interface is { } link && remade.Contains(link)).ToList();
         return settings.Count == 0 ? withoutSettings : Planner.Plan(project, desired with { Sysctls = [.. settings] }, observed);
     }
 }

@@ -77,7 +77,7 @@ internal sealed class DependencyIndex
             case AddressState a:
                 Lookup(_links, a.LinkRef, result);
                 break;
-            case SysctlState sysctl when Planner.SysctlInterface(sysctl) is { } iface:
+            case SysctlState { Interface: { } iface } sysctl:
                 Lookup(_links, new LinkRef(sysctl.Namespace, iface), result);
                 break;
             case RouteState { Device: { } dev } route:

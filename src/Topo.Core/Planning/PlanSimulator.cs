@@ -68,7 +68,7 @@ public static class PlanSimulator
             case LinkState link:
                 // An interface's own settings (net.ipv4.conf.NAME.*, net.ipv6.conf.NAME.*) go with it.
                 if (link.Namespace == HostState.Host)
-                    RemoveWhere(objects, r => r is SysctlState { Namespace: HostState.Host } s && Planner.SysctlInterface(s) == link.Name);
+                    RemoveWhere(objects, r => r is SysctlState { Namespace: HostState.Host } s && s.Interface == link.Name);
                 var refs = new HashSet<LinkRef> { link.Ref };
                 if (link.Type == LinkKind.Veth && link.Peer is { } peer)
                 {

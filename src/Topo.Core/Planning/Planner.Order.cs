@@ -31,8 +31,6 @@ public static partial class Planner
         return actions.ToImmutable();
     }
 
-    private static readonly string[] InterfaceSysctlPrefixes = ["net.ipv4.conf.", "net.ipv6.conf."];
-
     private static int Phase(Draft d)
     {
         if (d.Kind == ActionKind.Delete)
@@ -51,7 +49,7 @@ public static partial class Planner
         return d.Subject switch
         {
             // A per-interface setting needs its interface: after the links.
-            SysctlState s when SysctlInterface(s) is not null => 15,
+            SysctlState { Interface: not null } => 15,
             SysctlState => 10,
             NamespaceState { SharesWith: null } => 11,
             // Sharing needs the shared namespace to exist.
@@ -69,15 +67,5 @@ public static partial class Planner
             FirewallElementState => 21,
             _ => 22,
         };
-    }
-
-    /// <summary>The interface a <c>net.ipv4.conf.IFACE.key</c> or <c>net.ipv6.conf.IFACE.key</c> setting is about, if it is one.</summary>
-    internal static string? SysctlInterface(SysctlState s)
-    {
-        var prefix = InterfaceSysctlPrefixes.FirstOrDefault(p => s.Name.StartsWith(p, StringComparison.Ordinal));
-        if (prefix is null) return null;
-        var rest = s.Name[prefix.Length..];
-        var dot = rest.LastIndexOf('.');
-        return dot > 0 && rest[..dot] is not ("all" or "default") ? rest[..dot] : null;
     }
 }

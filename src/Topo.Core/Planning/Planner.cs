@@ -175,7 +175,7 @@ public static partial class Planner
             // A re-created name gets an empty /etc/netns/NAME: its files are written again.
             NamespaceFileState file => _freshNamespaces.Contains(file.Namespace),
             // A re-created interface has the kernel's defaults: its own settings are set again.
-            SysctlState s => SysctlInterface(s) is { } link && _freshLinks.Contains(new LinkRef(s.Namespace, link)),
+            SysctlState s => s.Interface is { } link && _freshLinks.Contains(new LinkRef(s.Namespace, link)),
             _ => false,
         };
 

@@ -5,9 +5,6 @@ internal static class SysctlPath
 {
     public const string Root = "/proc/sys";
 
-    /// <summary>Keys of an interface's own settings: the interface's name follows, then the setting's.</summary>
-    private static readonly string[] InterfacePrefixes = ["net.ipv4.conf.", "net.ipv6.conf."];
-
     /// <summary>
     /// An interface's name is one directory whatever it holds: Linux allows dots in it
     /// (<c>bridge_name: br.lan</c> is <c>net.ipv6.conf.br.lan.accept_ra</c>, the file
@@ -16,12 +13,8 @@ internal static class SysctlPath
     /// </summary>
     public static string Of(string key)
     {
-        foreach (var prefix in InterfacePrefixes)
+        if (Topo.Core.Model.SysctlState.SplitInterfaceKey(key) is var (prefix, device, leaf))
         {
-            if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            var rest = key[prefix.Length..];
-            var dot = rest.LastIndexOf('.');
-            var (device, leaf) = dot > 0 ? (rest[..dot], rest[(dot + 1)..]) : ("", "");
             if (device is "." or ".." || device.Contains('/') || leaf.Length == 0 || leaf.Contains('/')) throw NotAKey(key);
             return Path.Combine(Root, prefix.TrimEnd('.').Replace('.', '/'), device, leaf);
         }
