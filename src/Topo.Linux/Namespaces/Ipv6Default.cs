@@ -81,13 +81,13 @@ internal static unsafe class Ipv6Default
         Write(confDirectory, device, "disable_ipv6", disabled ? "1\n"u8 : "0\n"u8, missingIsDone: disabled);
     }
 
-    /// <returns>False when <paramref name="missingIsDone"/> and the device has no such entry.</returns>
-    private static bool Write(int confDirectory, string device, string leaf, ReadOnlySpan<byte> value, bool missingIsDone = false)
+    /// <param name="missingIsDone">A device without the entry (no IPv6) needs nothing written.</param>
+    private static void Write(int confDirectory, string device, string leaf, ReadOnlySpan<byte> value, bool missingIsDone = false)
     {
         var path = Encoding.UTF8.GetBytes($"{device}/{leaf}\0");
         int fd;
         fixed (byte* p = path) fd = openat(confDirectory, p, O_WRONLY | O_CLOEXEC);
-        if (fd < 0 && missingIsDone && errno == ENOENT) return false;
+        if (fd < 0 && missingIsDone && errno == ENOENT) return;
         if (fd < 0) throw new IOException($"open net.ipv6.conf.{device}.{leaf}: {Marshal.GetPInvokeErrorMessage(errno)}");
         try
         {
@@ -98,7 +98,6 @@ internal static unsafe class Ipv6Default
         {
             close(fd);
         }
-        return true;
     }
 
     private static int open(ReadOnlySpan<byte> path, int flags)
