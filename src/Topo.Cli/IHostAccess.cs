@@ -9,9 +9,8 @@ namespace Topo.Cli;
 internal interface IHostAccess
 {
     /// <summary>What the kernel has: every project's objects, and what topo must not collide with.</summary>
-    /// <param name="unchanged">Named namespaces that need not be read again (see Observer.Observe).</param>
-    /// <param name="filesUnchanged">Names whose /etc/netns files need not be read again.</param>
-    HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null);
+    /// <param name="known">What need not be read again (see Observer.Observe); null: everything is read.</param>
+    HostState Observe(string project, IReadOnlyCollection<string> sysctls, KnownUnchanged? known = null);
 
     /// <summary>Kernel settings by key; keys that do not exist are left out.</summary>
     IReadOnlyList<SysctlState> ReadSysctls(IEnumerable<string> keys);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Topo.Core.Host;
 using Topo.Core.Inventory;
 using Topo.Core.Model;
 using Topo.Core.Planning;
@@ -62,7 +63,7 @@ internal static class Convergence
     {
         using var held = host.Lock(notice);
         var clock = Stopwatch.StartNew();
-        var observed = HostObservation.For(host, spec, unchanged);
+        var observed = HostObservation.For(host, spec, unchanged is null ? null : new KnownUnchanged { Namespaces = unchanged });
         var outcome = planFor(observed);
         var planTime = clock.Elapsed;
         var warnings = outcome.Errors.Where(d => d.Severity != Severity.Error).ToList();
@@ -81,11 +82,12 @@ internal static class Convergence
         var applied = host.Apply(plan, onStep);
         var applyTime = clock.Elapsed;
         beforeVerify?.Invoke();
-        // Verifying reads the host and every namespace the plan reached again; the others were
-        // read moments ago under the same lock and nothing of ours has touched them since.
-        // Deleting a host link can make the kernel delete links that hang off it (a macvlan's or
-        // VLAN's children, elsewhere): then everything is read again. A veth takes only its peer
-        // (in reach), and a bridge's ports are host links (always read).
+        // Verifying reads again every namespace the plan reached, and the host's links it reached
+        // (with their bridges, ports and peers: PlanReach.HostLinks); the others were read moments
+        // ago under the same lock and nothing of ours has touched them since. The host's addresses
+        // and routes are always read. Deleting a host link can make the kernel delete links that
+        // hang off it (a macvlan's or VLAN's children, elsewhere): then everything is read again.
+        // A veth takes only its peer (in reach).
         // Files are read again where the plan wrote them: one more container rewrites its
         // neighbours' hosts files, and leaves their kernel objects alone. The firewall client
         // decides for itself: after its own element batch and no other commit (nftables'
@@ -96,8 +98,10 @@ internal static class Convergence
             a.Before is LinkState { Namespace: HostState.Host, Type: not (LinkKind.Veth or LinkKind.Bridge) });
         // The question is whether the host reached what was applied: the plan's own desired state
         // is compared again (resolving the file anew would give the same one, at 10 ms for 500 containers).
-        var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec,
-            unchanged: cascades ? null : ns => !reach.Contains(ns), filesUnchanged: ns => !fileReach.Contains(ns)));
+        var known = cascades
+            ? new KnownUnchanged { Files = ns => !fileReach.Contains(ns) }
+            : new KnownUnchanged { Namespaces = ns => !reach.Contains(ns), Files = ns => !fileReach.Contains(ns), HostLinksToRead = PlanReach.HostLinks(plan, observed) };
+        var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec, known));
         var result = new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime, Topology = outcome.Topology };
         if (result.Converged) KeepRecords(host, observed, plan, spec, notice);
         return result;

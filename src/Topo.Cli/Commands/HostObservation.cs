@@ -1,3 +1,4 @@
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Resolution;
 using Topo.Core.Spec;
@@ -10,12 +11,11 @@ namespace Topo.Cli.Commands;
 /// </summary>
 internal static class HostObservation
 {
-    /// <param name="unchanged">Named namespaces that need not be read again (verifying an apply that did not touch them).</param>
-    /// <param name="filesUnchanged">Names whose /etc/netns files need not be read again (the same, for files).</param>
-    public static HostState For(IHostAccess host, TopologyFile? spec, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null)
+    /// <param name="known">What need not be read again (verifying an apply: what it did not reach); null: everything.</param>
+    public static HostState For(IHostAccess host, TopologyFile? spec, KnownUnchanged? known = null)
     {
-        if (spec is null) return WithBridgeSettings(host, host.Observe("", Sysctls.Watched, unchanged, filesUnchanged));
-        return host.Observe(spec.Name, [.. Sysctls.Watched, .. Naming.BridgeNamesOf(spec).SelectMany(Sysctls.OfBridge)], unchanged, filesUnchanged);
+        if (spec is null) return WithBridgeSettings(host, host.Observe("", Sysctls.Watched, known));
+        return host.Observe(spec.Name, [.. Sysctls.Watched, .. Naming.BridgeNamesOf(spec).SelectMany(Sysctls.OfBridge)], known);
     }
 
     /// <summary>Without a file (a snapshot of every project): the per-bridge settings of every topo bridge.</summary>

@@ -1,3 +1,4 @@
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Core.Planning;
 using Topo.Linux;
@@ -78,10 +79,10 @@ internal sealed class LinuxHost : IHostAccess, IDisposable
     /// addresses are handed out across projects, so IPAM must see them all. The firewall is read
     /// meanwhile on its own thread (nfnetlink and rtnetlink do not wait for each other).
     /// </summary>
-    public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null)
+    public HostState Observe(string project, IReadOnlyCollection<string> sysctls, KnownUnchanged? known = null)
     {
         var firewall = _firewallThread.Start(_firewallThread.Home, () => FirewallObserver.Observe(Nftables));
-        var state = _observer.Observe(project: null, sysctls, unchanged, filesUnchanged);
+        var state = _observer.Observe(project: null, sysctls, known);
         var reading = firewall.GetAwaiter().GetResult();
         return state with { Firewall = reading.Resources, DockerUserChain = reading.DockerUserChain, ForeignFirewall = reading.Foreign };
     }

@@ -55,6 +55,63 @@ public static class PlanReach
         return reach;
     }
 
+    /// <summary>
+    /// The host links applying <paramref name="plan"/> can change, by name: every host link an
+    /// action changes or names (its subject, a veth's peer, a macvlan's parent, a port's bridge, an
+    /// address's or route's link, an interface setting's interface, what it includes); and, from
+    /// what was <paramref name="observed"/> before, the ports and children of a host link an action
+    /// changes, and every host link whose peer lives in a namespace the plan reaches. The caller
+    /// reads everything again when deleting a link can take others with it (a macvlan parent).
+    /// </summary>
+    public static IReadOnlySet<string> HostLinks(Plan plan, HostState observed)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var action in plan.Actions)
+        {
+            if (action.Subject is LinkState { Namespace: HostState.Host } subject) changed.Add(subject.Name);
+            AddHostLinks(names, action.Before);
+            AddHostLinks(names, action.After);
+            foreach (var included in action.Includes) AddHostLinks(names, included);
+        }
+        var namespaces = KernelNamespaces(plan);
+        foreach (var link in observed.Links)
+        {
+            if (link.Namespace != HostState.Host) continue;
+            if (link.Peer is { } peer && peer.Namespace != HostState.Host && namespaces.Contains(peer.Namespace)) names.Add(link.Name);
+            // A bridge changed or gone changes its ports; a parent, its macvlans.
+            if (link.Master is { } master && changed.Contains(master)) names.Add(link.Name);
+            if (link.Parent is { Namespace: HostState.Host } parent && changed.Contains(parent.Name)) names.Add(link.Name);
+            if (names.Contains(link.Name) && link.Master is { } bridge) names.Add(bridge);
+        }
+        return names;
+    }
+
+    private static void AddHostLinks(HashSet<string> names, Resource? resource)
+    {
+        switch (resource)
+        {
+            case LinkState link:
+                if (link.Namespace == HostState.Host)
+                {
+                    names.Add(link.Name);
+                    if (link.Master is { } master) names.Add(master);
+                }
+                if (link.Peer is { Namespace: HostState.Host } peer) names.Add(peer.Name);
+                if (link.Parent is { Namespace: HostState.Host } parent) names.Add(parent.Name);
+                break;
+            case AddressState { Namespace: HostState.Host } address:
+                names.Add(address.Link);
+                break;
+            case RouteState { Namespace: HostState.Host, Device: { } device }:
+                names.Add(device);
+                break;
+            case SysctlState { Namespace: HostState.Host, Interface: { } iface }:
+                names.Add(iface);
+                break;
+        }
+    }
+
     private static void Add(HashSet<string> reach, Resource? resource)
     {
         switch (resource)

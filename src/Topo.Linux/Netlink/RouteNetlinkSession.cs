@@ -112,6 +112,26 @@ internal sealed class RouteNetlinkSession : IDisposable
         }
     }
 
+    /// <summary>One link by name as a dump gives it (no counters, unknown attributes not kept); null if there is none.</summary>
+    public LinkMessage? GetObservedLink(string name)
+    {
+        _scratch.Clear();
+        var w = new NetlinkWriter(_scratch);
+        w.BeginMessage(RtmType.GetLink, NetlinkFlags.Request, _socket.NextSequence());
+        w.FixedHeader(RtnlHeaderSize.IfInfo);
+        w.WriteU32(Ifla.ExtMask, RtextFilterSkipStats);
+        w.WriteString(Ifla.IfName, name);
+        w.EndMessage();
+        try
+        {
+            return LinkMessage.DecodeObserved(_socket.Get(_scratch, $"get link {name}"));
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL: a new link (any kind; the driver data says which).</summary>
     /// <remarks>A kernel without the kind's support raises <see cref="KernelFeatureMissingException"/>.</remarks>
     public void CreateLink(LinkMessage link, string operation)

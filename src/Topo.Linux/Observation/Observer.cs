@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Topo.Core.Addressing;
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Linux.Namespaces;
 using Topo.Linux.Netlink.Constants;
@@ -44,32 +45,31 @@ public sealed partial class Observer : IDisposable
 
     private readonly FileObservation _files;
 
+    /// <summary>The host as it was last read (its links stand for those a later observation is told not to read again).</summary>
+    private NamespaceSnapshot? _lastHost;
+
     /// <summary>What each named namespace held when it was last read, and which namespace that was.</summary>
     private Dictionary<string, NamespaceReading> _lastRead = new(StringComparer.Ordinal);
 
     /// <summary>Observes the host.</summary>
     /// <param name="project">When set, namespaces of other projects are listed but not read.</param>
     /// <param name="sysctls">Dotted keys to read in the host namespace (e.g. net.ipv4.ip_forward).</param>
-    /// <param name="unchanged">
-    /// Named namespaces known not to have changed since this observer last read them (an apply
-    /// that did not touch them, under the apply lock): their last reading is reused, as long as
-    /// the name still leads to the same namespace. The host and every other namespace are read.
+    /// <param name="known">
+    /// What is known not to have changed since this observer last read it (see
+    /// <see cref="KnownUnchanged"/>): named namespaces (reused while the name still leads to the
+    /// same namespace), /etc/netns files, and all host links but some. Null: everything is read.
     /// </param>
-    /// <param name="filesUnchanged">
-    /// Names whose /etc/netns files are known not to have changed since this observer last read
-    /// them (see <c>PlanReach.FileNamespaces</c>): their last reading is reused. Null: all read.
-    /// </param>
-    public HostState Observe(string? project = null, IEnumerable<string>? sysctls = null, Func<string, bool>? unchanged = null,
-        Func<string, bool>? filesUnchanged = null)
+    public HostState Observe(string? project = null, IEnumerable<string>? sysctls = null, KnownUnchanged? known = null)
     {
         var listed = ListNames();
         // Files need no namespace and no rtnl lock: read on a pool thread while the kernel is
         // dumped (every listed name; those of topo namespaces are kept at the end).
         var fileNames = listed.Select(l => l.Name).ToList();
-        var files = Task.Run(() => _files.Read(fileNames, filesUnchanged ?? (_ => false)));
+        var filesUnchanged = known?.Files ?? (_ => false);
+        var files = Task.Run(() => _files.Read(fileNames, filesUnchanged));
         try
         {
-            return Observe(project, sysctls, unchanged, listed, files);
+            return Observe(project, sysctls, known, listed, files);
         }
         finally
         {
@@ -78,11 +78,12 @@ public sealed partial class Observer : IDisposable
         }
     }
 
-    private HostState Observe(string? project, IEnumerable<string>? sysctls, Func<string, bool>? unchanged,
+    private HostState Observe(string? project, IEnumerable<string>? sysctls, KnownUnchanged? known,
         List<ListedName> listed, Task<FileObservation.Reading> files)
     {
-        var reused = Reusable(listed, unchanged);
-        var (host, read, opened) = ReadKernel(listed, reused);
+        var reused = Reusable(listed, known?.Namespaces);
+        var (host, read, opened) = ReadKernel(listed, reused, known?.HostLinksToRead);
+        _lastHost = host;
         var named = Sort(listed, Arrange(listed, opened), read, reused, project);
         _lastRead = named.Read;
         var (links, addresses, routes) = Model(host, named.Ours);
@@ -110,12 +111,13 @@ public sealed partial class Observer : IDisposable
     }
 
     /// <summary>
-    /// Dumps the host, and every listed namespace but the reused ones: the namespace thread opens
-    /// sockets while this thread dumps the host (alone: see ConcurrentSnapshots). Names with no
+    /// Dumps the host (but for its links, when <paramref name="hostLinksToRead"/> says which changed
+    /// since the last reading), and every listed namespace but the reused ones: the namespace thread
+    /// opens sockets while this thread dumps the host (alone: see ConcurrentSnapshots). Names with no
     /// namespace behind them (any more) have no snapshot.
     /// </summary>
     private (NamespaceSnapshot Host, Dictionary<string, NamespaceSnapshot> Read, Dictionary<string, NamespaceIdentity> Opened) ReadKernel(
-        List<ListedName> listed, Dictionary<string, NamespaceSnapshot> reused)
+        List<ListedName> listed, Dictionary<string, NamespaceSnapshot> reused, IReadOnlySet<string>? hostLinksToRead)
     {
         // The host's socket is opened first: the namespace thread is busy after.
         var hostSession = _sessions.For(HostState.Host);
@@ -123,7 +125,9 @@ public sealed partial class Observer : IDisposable
         NamespaceSnapshot host;
         try
         {
-            host = Snapshot(HostState.Host, hostSession);
+            host = hostLinksToRead is not null && _lastHost is { } last
+                ? HostWithLinksReadAgain(hostSession, last, hostLinksToRead)
+                : Snapshot(HostState.Host, hostSession);
         }
         catch
         {
@@ -264,6 +268,29 @@ public sealed partial class Observer : IDisposable
     /// <summary>Dumps one namespace; any thread (it touches only the session).</summary>
     private static NamespaceSnapshot Snapshot(string ns, Netlink.RouteNetlinkSession session) =>
         new(ns, session.DumpLinks(), session.DumpModelledAddresses(), session.DumpModelledRoutes());
+
+    /// <summary>
+    /// The host with its links taken from <paramref name="last"/> but for <paramref name="names"/>,
+    /// each read again by name (gone if the kernel has no such link now; a link that took another's
+    /// index replaces it); its addresses and routes dumped whole, as always.
+    /// </summary>
+    private static NamespaceSnapshot HostWithLinksReadAgain(Netlink.RouteNetlinkSession session, NamespaceSnapshot last, IReadOnlySet<string> names)
+    {
+        var fresh = new List<LinkMessage>(names.Count);
+        foreach (var name in names)
+        {
+            if (session.GetObservedLink(name) is { } link) fresh.Add(link);
+        }
+        var indexes = fresh.Select(l => l.Index).ToHashSet();
+        var links = new List<LinkMessage>(last.Links.Count + fresh.Count);
+        foreach (var link in last.Links)
+        {
+            if (!(link.Name is { } name && names.Contains(name)) && !indexes.Contains(link.Index)) links.Add(link);
+        }
+        links.AddRange(fresh);
+        links.Sort((a, b) => a.Index.CompareTo(b.Index)); // the order of a dump
+        return new NamespaceSnapshot(HostState.Host, links, session.DumpModelledAddresses(), session.DumpModelledRoutes());
+    }
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Topo.Core.Host;
 using Topo.Core.Model;
 using Topo.Linux.Observation;
 using SandboxHost = Topo.Linux.Tests.Sandbox.Sandbox;
@@ -32,7 +33,7 @@ public sealed class ObserverReuseTests
 
         sandbox.IpIn("a", "addr add 10.8.0.12/24 dev eth0");
         sandbox.IpIn("b", "addr add 10.8.0.13/24 dev eth0");
-        var state = observer.Observe(unchanged: ns => ns == "a");
+        var state = observer.Observe(known: new KnownUnchanged { Namespaces = ns => ns == "a" });
 
         Assert.Equal(["10.8.0.2/24"], AddressesIn(state, "a")); // the earlier reading
         Assert.Equal(["10.8.0.13/24", "10.8.0.3/24"], AddressesIn(state, "b"));
@@ -54,8 +55,42 @@ public sealed class ObserverReuseTests
 
         sandbox.Store.Delete("a"); // the observer's socket keeps the old namespace (and its veth) alive
         Container(sandbox, "a", "10.8.0.22/24", veth: "veth-a2");
-        var state = observer.Observe(unchanged: _ => true);
+        var state = observer.Observe(known: new KnownUnchanged { Namespaces = _ => true });
 
         Assert.Equal(["10.8.0.22/24"], AddressesIn(state, "a"));
+    }
+
+    [Fact]
+    public void Host_links_not_named_keep_their_last_reading_and_the_named_ones_are_read_again()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        Container(sandbox, "a", "10.8.0.2/24");
+        SandboxHost.Ip(sandbox.Host, "link add kept type bridge");
+        SandboxHost.Ip(sandbox.Host, "link add changed type bridge");
+        SandboxHost.Ip(sandbox.Host, "link add gone type bridge");
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        observer.Observe();
+
+        SandboxHost.Ip(sandbox.Host, "link set kept mtu 1400");
+        SandboxHost.Ip(sandbox.Host, "link set changed mtu 1300");
+        SandboxHost.Ip(sandbox.Host, "link del gone");
+        SandboxHost.Ip(sandbox.Host, "link add made type bridge");
+        SandboxHost.Ip(sandbox.Host, "link set veth-a master made");
+        SandboxHost.Ip(sandbox.Host, "addr add 10.9.0.1/24 dev kept");
+        var state = observer.Observe(known: new KnownUnchanged { HostLinksToRead = new HashSet<string> { "changed", "gone", "made", "veth-a" } });
+
+        LinkState? Host(string name) => state.FindLink(new LinkRef(HostState.Host, name));
+        Assert.Equal(1500, Host("kept")!.Mtu);     // the earlier reading
+        Assert.Equal(1300, Host("changed")!.Mtu);
+        Assert.Null(Host("gone"));
+        Assert.NotNull(Host("made"));
+        Assert.Equal("made", Host("veth-a")!.Master);
+        Assert.Equal(new LinkRef("a", "eth0"), Host("veth-a")!.Peer);
+        // Addresses are dumped whole, whichever links are named.
+        Assert.Contains(state.Addresses, a => a is { Namespace: HostState.Host, Link: "kept" } && a.Address.ToString() == "10.9.0.1/24");
+
+        var full = observer.Observe();
+        Assert.Equal(1400, full.FindLink(new LinkRef(HostState.Host, "kept"))!.Mtu);
     }
 }

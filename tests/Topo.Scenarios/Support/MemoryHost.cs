@@ -20,11 +20,11 @@ internal sealed class MemoryHost(HostState state) : IHostAccess
     public Exception? LockError { get; init; }
 
     /// <summary>What each observation was told it need not read again (null: everything read), in order.</summary>
-    public List<Func<string, bool>?> UnchangedAsked { get; } = [];
+    public List<KnownUnchanged?> UnchangedAsked { get; } = [];
 
-    public HostState Observe(string project, IReadOnlyCollection<string> sysctls, Func<string, bool>? unchanged = null, Func<string, bool>? filesUnchanged = null)
+    public HostState Observe(string project, IReadOnlyCollection<string> sysctls, KnownUnchanged? known = null)
     {
-        lock (UnchangedAsked) UnchangedAsked.Add(unchanged);
+        lock (UnchangedAsked) UnchangedAsked.Add(known);
         return state;
     }
 

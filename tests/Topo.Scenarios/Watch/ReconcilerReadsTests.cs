@@ -71,7 +71,7 @@ public sealed class ReconcilerReadsTests
                 if (host.UnchangedAsked.Count >= count)
                 {
                     Assert.Equal(count, host.UnchangedAsked.Count);
-                    return [.. host.UnchangedAsked];
+                    return [.. host.UnchangedAsked.Select(k => k?.Namespaces)];
                 }
             }
             Assert.True(DateTime.UtcNow < deadline, $"no observation #{count} within 30 s");
