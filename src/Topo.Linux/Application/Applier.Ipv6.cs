@@ -18,6 +18,9 @@ namespace Topo.Linux.Application;
 /// </summary>
 public sealed partial class Applier
 {
+    /// <summary>Namespaces the plan wants IPv6 addresses in: made with their conf directory kept for turning it on.</summary>
+    private HashSet<string> _ipv6Namespaces = new(StringComparer.Ordinal);
+
     /// <summary>Namespaces whose lo this apply turned IPv6 on for (once each; forgotten when it turns it off again).</summary>
     private readonly HashSet<string> _loopbackIpv6 = new(StringComparer.Ordinal);
 
@@ -79,9 +82,10 @@ public sealed partial class Applier
             _sessions.Thread.Run(_sessions.Host, () => Ipv6Default.SetDisabled(HostIpv6Conf, link, disabled));
             return;
         }
+        var kept = _sessions.TakeIpv6Conf(ns);
         _sessions.Thread.Run(_sessions.Handle(ns), () =>
         {
-            var conf = Ipv6Default.OpenConfDirectory();
+            var conf = kept ?? Ipv6Default.OpenConfDirectory();
             try
             {
                 Ipv6Default.SetDisabled(conf, link, disabled);

@@ -72,7 +72,8 @@ public sealed partial class Applier
     }
 
     /// <summary>A fresh namespace NAME, its identity in the intent log before it has the name (it is labelled after).</summary>
-    private void MakeNamespace(string name) => _sessions.CreateNamespace(name, identity => Intents.Namespace(name, identity));
+    private void MakeNamespace(string name) =>
+        _sessions.CreateNamespace(name, identity => Intents.Namespace(name, identity), ipv6Later: _ipv6Namespaces.Contains(name));
 
     private void RemoveNamespace(string name)
     {

@@ -95,6 +95,7 @@ public sealed partial class Applier : IDisposable
         _vanishing.Clear();
         _encoded.Clear();
         _loopbackIpv6.Clear();
+        _ipv6Namespaces = [.. plan.Desired.Addresses.Where(a => a.Address.IsV6 && a.Namespace != HostState.Host).Select(a => a.Namespace)];
         // Two passes (PlanSteps): every removal first, so a name is free before anything takes it.
         foreach (var (action, step) in plan.Steps())
         {

@@ -43,6 +43,27 @@ internal static unsafe class Ipv6Default
     }
 
     /// <summary>
+    /// <see cref="DisableInCurrentNamespace"/>, and the namespace's conf directory kept for turning
+    /// IPv6 on later (<see cref="SetDisabled"/>, on a thread inside the same namespace): a namespace
+    /// whose interfaces will have IPv6 then walks /proc/sys once, not twice. -1 on a kernel without IPv6.
+    /// </summary>
+    public static int DisableInCurrentNamespaceKeepingConf()
+    {
+        var conf = OpenConfDirectory();
+        if (conf < 0) return conf;
+        try
+        {
+            Write(conf, "all", "disable_ipv6", "1\n"u8);
+            return FileDescriptors.KeepAboveSelectLimit(conf);
+        }
+        catch
+        {
+            close(conf);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// The calling thread's namespace's <c>/proc/sys/net/ipv6/conf</c>, opened once for
     /// <see cref="DisableOn"/>; -1 on a kernel without IPv6. Walking a path from /proc/sys compares
     /// <c>net</c>, <c>ipv6</c> and <c>conf</c> with every namespace's entries of those names (2,000

@@ -65,7 +65,13 @@ public sealed class NamespaceSessions : IDisposable
     /// (<see cref="AwaitDefaults"/>).
     /// </summary>
     /// <param name="beforeNaming">See <see cref="NamespaceStore.Create"/>.</param>
-    public NetNamespace CreateNamespace(string ns, Action<NamespaceIdentity>? beforeNaming = null)
+    /// <param name="ipv6Later">
+    /// An interface there will have IPv6: the helper keeps the namespace's conf directory from its
+    /// walk, for turning IPv6 on (<see cref="TakeIpv6Conf"/>). Every walk of /proc/sys compares
+    /// against every namespace's entries of the same name: at 500 dual-stack containers, a second
+    /// one each was 7 % of applying them.
+    /// </param>
+    public NetNamespace CreateNamespace(string ns, Action<NamespaceIdentity>? beforeNaming = null, bool ipv6Later = false)
     {
         Netlink.Transport.NetlinkSocket? socket = null;
         NetNamespace handle;
@@ -86,14 +92,31 @@ public sealed class NamespaceSessions : IDisposable
             using (own)
             {
                 own.Enter();
+                if (ipv6Later) return Ipv6Default.DisableInCurrentNamespaceKeepingConf();
                 Ipv6Default.DisableInCurrentNamespace();
             }
-            return true;
+            return NoConf;
         });
         return handle;
     }
 
-    private readonly Dictionary<string, Task<bool>> _defaults = new(StringComparer.Ordinal);
+    private const int NoConf = -1;
+
+    /// <summary>Each namespace created here whose defaults are not awaited yet: its conf directory once they are set (or <see cref="NoConf"/>).</summary>
+    private readonly Dictionary<string, Task<int>> _defaults = new(StringComparer.Ordinal);
+
+    /// <summary>Conf directories kept for turning IPv6 on (see <see cref="CreateNamespace"/>), until taken.</summary>
+    private readonly Dictionary<string, int> _ipv6Conf = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The /proc/sys/net/ipv6/conf directory kept when NS was created here with IPv6 to come
+    /// (the caller closes it; use it only on a thread inside NS), or null: open one.
+    /// </summary>
+    public int? TakeIpv6Conf(string ns)
+    {
+        AwaitDefaults(ns);
+        return _ipv6Conf.Remove(ns, out var fd) ? fd : null;
+    }
     private NamespaceThread? _helper;
 
     /// <summary>The second namespace thread, started on first use.</summary>
@@ -102,7 +125,8 @@ public sealed class NamespaceSessions : IDisposable
     /// <summary>Waits until namespace NS created here has its defaults (before an interface moves in); rethrows a failure.</summary>
     public void AwaitDefaults(string ns)
     {
-        if (_defaults.Remove(ns, out var pending)) pending.GetAwaiter().GetResult();
+        if (!_defaults.Remove(ns, out var pending)) return;
+        if (pending.GetAwaiter().GetResult() is >= 0 and var conf) _ipv6Conf[ns] = conf;
     }
 
     /// <summary>Waits for every namespace created here to have its defaults; the first failure names its namespace.</summary>
@@ -199,7 +223,12 @@ public sealed class NamespaceSessions : IDisposable
     /// <summary>Drops the session and handle of a namespace (after its name was deleted).</summary>
     public void Forget(string ns)
     {
-        if (_defaults.Remove(ns, out var pending)) ((IAsyncResult)pending).AsyncWaitHandle.WaitOne(); // gone anyway: only its order matters
+        if (_defaults.Remove(ns, out var pending))
+        {
+            ((IAsyncResult)pending).AsyncWaitHandle.WaitOne(); // gone anyway: only its order matters
+            if (pending.IsCompletedSuccessfully && pending.Result >= 0) Tmds.Linux.LibC.close(pending.Result);
+        }
+        if (_ipv6Conf.Remove(ns, out var conf)) Tmds.Linux.LibC.close(conf);
         if (_sessions.Remove(ns, out var session))
         {
             _closedWrites += session.WriteRequests;
@@ -212,7 +241,7 @@ public sealed class NamespaceSessions : IDisposable
     public void Dispose()
     {
         foreach (var ns in _defaults.Keys.ToList()) Forget(ns);
-        foreach (var ns in _sessions.Keys.Concat(_handles.Keys).Distinct().ToList()) Forget(ns);
+        foreach (var ns in _sessions.Keys.Concat(_handles.Keys).Concat(_ipv6Conf.Keys).Distinct().ToList()) Forget(ns);
         _helper?.Dispose();
     }
 }
