@@ -20,4 +20,8 @@ internal interface IChangeFeed : IDisposable
 /// <summary>One change the feed heard of.</summary>
 /// <param name="Text">Log-ready: "link veth1a2b3c4 deleted (host)".</param>
 /// <param name="Namespace">The named namespace it happened in; "" for the host (the firewall too); null when the kernel lost notifications and anything may have changed.</param>
-internal sealed record FeedChange(string Text, string? Namespace);
+internal sealed record FeedChange(string Text, string? Namespace)
+{
+    /// <summary>Of a change to a host link: its name (a host link change without one has a null <see cref="Namespace"/>: anything may have changed).</summary>
+    public string? HostLink { get; init; }
+}

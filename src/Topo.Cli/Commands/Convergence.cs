@@ -47,9 +47,11 @@ internal static class Convergence
     /// <param name="beforeApply">Sees the plan before anything changes (apply prints it).</param>
     /// <param name="beforeVerify">Runs between applying and observing again (apply ends its progress display).</param>
     /// <param name="notice">Told that this round waits for another apply's lock, and what recovery from a dead apply removed (apply prints it, watch logs it).</param>
-    /// <param name="unchanged">
-    /// Named namespaces known not to have changed since this host last read them, whose last
-    /// reading stands (the watcher: the kernel reported no change there); null: every one is read.
+    /// <param name="known">
+    /// What is known not to have changed since this host last read it, whose last reading stands
+    /// (the watcher: namespaces and host links the kernel reported no change in); null: everything
+    /// is read. Waiting for another apply's lock, or finishing a dead one's work, means another
+    /// process changed the host meanwhile: then everything is read.
     /// </param>
     public static ConvergeResult Run(
         IHostAccess host,
@@ -59,11 +61,16 @@ internal static class Convergence
         Action<PlanStep>? onStep = null,
         Action? beforeVerify = null,
         Action<string>? notice = null,
-        Func<string, bool>? unchanged = null)
+        KnownUnchanged? known = null)
     {
-        using var held = host.Lock(notice);
+        var toldOfOthers = false;
+        using var held = host.Lock(message =>
+        {
+            toldOfOthers = true;
+            notice?.Invoke(message);
+        });
         var clock = Stopwatch.StartNew();
-        var observed = HostObservation.For(host, spec, unchanged is null ? null : new KnownUnchanged { Namespaces = unchanged });
+        var observed = HostObservation.For(host, spec, toldOfOthers ? null : known);
         var outcome = planFor(observed);
         var planTime = clock.Elapsed;
         var warnings = outcome.Errors.Where(d => d.Severity != Severity.Error).ToList();
@@ -98,10 +105,10 @@ internal static class Convergence
             a.Before is LinkState { Namespace: HostState.Host, Type: not (LinkKind.Veth or LinkKind.Bridge) });
         // The question is whether the host reached what was applied: the plan's own desired state
         // is compared again (resolving the file anew would give the same one, at 10 ms for 500 containers).
-        var known = cascades
+        var reread = cascades
             ? new KnownUnchanged { Files = ns => !fileReach.Contains(ns) }
             : new KnownUnchanged { Namespaces = ns => !reach.Contains(ns), Files = ns => !fileReach.Contains(ns), HostLinksToRead = PlanReach.HostLinks(plan, observed) };
-        var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec, known));
+        var verify = Planner.Plan(plan.Project, plan.Desired, HostObservation.For(host, spec, reread));
         var result = new ConvergeResult(plan, warnings, verify.Errors, verify.Plan, applied, applyTime, clock.Elapsed - applyTime) { PlanTime = planTime, Topology = outcome.Topology };
         if (result.Converged) KeepRecords(host, observed, plan, spec, notice);
         return result;

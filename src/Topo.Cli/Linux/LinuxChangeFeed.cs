@@ -62,13 +62,19 @@ internal sealed class LinuxChangeFeed : IChangeFeed
         await foreach (var change in _changes.Reader.ReadAllAsync(cancellationToken)) yield return change;
     }
 
-    /// <summary>Where a kernel change was: an overflow may hide a change anywhere; the firewall is the host's.</summary>
-    private static FeedChange ToFeed(KernelChange change) => new(change.ToString(), change.Kind switch
+    /// <summary>
+    /// Where a kernel change was: an overflow may hide a change anywhere; the firewall is the
+    /// host's; a host link is named, so that the watcher reads that one again and not every host
+    /// link (one without a name counts as an overflow: the kernel always names them).
+    /// </summary>
+    private static FeedChange ToFeed(KernelChange change) => change switch
     {
-        KernelChangeKind.Overflow => null,
-        KernelChangeKind.Firewall => "",
-        _ => change.Namespace,
-    });
+        { Kind: KernelChangeKind.Overflow } => new(change.ToString(), null),
+        { Kind: KernelChangeKind.Firewall } => new(change.ToString(), ""),
+        { Kind: KernelChangeKind.Link, IsHost: true, LinkName: null } => new(change.ToString(), null),
+        { Kind: KernelChangeKind.Link, IsHost: true } => new(change.ToString(), "") { HostLink = change.LinkName },
+        _ => new(change.ToString(), change.Namespace),
+    };
 
     /// <summary>
     /// Namespaces that cannot be opened (deleted since) are skipped: the next round notices.

@@ -36,6 +36,9 @@ public sealed record KernelChange(KernelChangeKind Kind, KernelChangeAction Acti
 
     public bool IsHost => Namespace.Length == 0;
 
+    /// <summary>Of a link change: the link's name, when the notification carried it (null: only its index was known).</summary>
+    public string? LinkName { get; init; }
+
     /// <summary>Log-ready, e.g. "link veth1a2b3c4 deleted (host)", "nftables table topo-wp changed".</summary>
     public override string ToString() => Kind switch
     {

@@ -81,13 +81,12 @@ internal static class NotificationDecoder
     {
         if (!TryClassifyRoute(type, out var kind, out var action)) return null;
         if (kind != KernelChangeKind.Link && IsKernelIpv6(kind, payload)) return null;
-        var text = kind switch
+        if (kind == KernelChangeKind.Link)
         {
-            KernelChangeKind.Link => LinkName(payload),
-            KernelChangeKind.Address => AddressText(payload),
-            _ => RouteText(payload),
-        };
-        return new KernelChange(kind, action, ns, text);
+            var name = LinkName(payload);
+            return new KernelChange(kind, action, ns, name ?? $"ifindex {HostOrder.ReadInt32(payload[4..])}") { LinkName = name };
+        }
+        return new KernelChange(kind, action, ns, kind == KernelChangeKind.Address ? AddressText(payload) : RouteText(payload));
     }
 
     /// <summary>
@@ -127,7 +126,8 @@ internal static class NotificationDecoder
         return protocol is RouteProtocol.Kernel or RouteProtocol.Ra || routeType != RouteType.Unicast;
     }
 
-    private static string LinkName(ReadOnlySpan<byte> payload)
+    /// <summary>IFLA_IFNAME; null when the message has none.</summary>
+    private static string? LinkName(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < RtnlHeaderSize.IfInfo) ThrowHelper.Malformed($"ifinfomsg needs {RtnlHeaderSize.IfInfo} bytes, got {payload.Length}");
         var reader = new AttributeReader(payload[RtnlHeaderSize.IfInfo..]);
@@ -135,7 +135,7 @@ internal static class NotificationDecoder
         {
             if (reader.Type == Ifla.IfName) return Utf8(reader.Value);
         }
-        return $"ifindex {HostOrder.ReadInt32(payload[4..])}";
+        return null;
     }
 
     private static string AddressText(ReadOnlySpan<byte> payload)

@@ -64,8 +64,18 @@ public sealed class NotificationCodecTests
     public void Deleted_link_is_named()
     {
         var change = Assert.Single(Route(MonitorFixtures.DelLinkHost));
-        Assert.Equal(new KernelChange(KernelChangeKind.Link, KernelChangeAction.Deleted, "", "vethx"), change);
+        Assert.Equal(new KernelChange(KernelChangeKind.Link, KernelChangeAction.Deleted, "", "vethx") { LinkName = "vethx" }, change);
         Assert.Equal("link vethx deleted (host)", change.ToString());
+    }
+
+    [Fact]
+    public void A_link_notification_without_a_name_says_so()
+    {
+        // RTM_DELLINK (17), len 32: ifinfomsg of ifindex 7 and no attributes.
+        var datagram = Convert.FromHexString("20000000" + "1100" + "0000" + "00000000" + "00000000" + "0000" + "0000" + "07000000" + "00000000" + "00000000");
+        var change = Assert.Single(Route(datagram));
+        Assert.Null(change.LinkName);
+        Assert.Equal("link ifindex 7 deleted (host)", change.ToString());
     }
 
     [Fact]

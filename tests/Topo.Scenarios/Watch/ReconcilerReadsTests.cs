@@ -42,10 +42,13 @@ public sealed class ReconcilerReadsTests
         Assert.True(third("db"));
         Assert.False(third("cache")); // not followed: nothing would report its changes
 
-        feed.Send(new FeedChange("link vethb7bcc4d deleted (host)", ""));
+        feed.Send(new FeedChange("link vethb7bcc4d deleted (host)", "") { HostLink = "vethb7bcc4d" });
         var fourth = (await Observations(host, 5))[4]!;
         Assert.True(fourth("web"));
         Assert.True(fourth("db"));
+        // Of the host's links, the one named is read again; the others keep their reading.
+        Assert.Equal(["vethb7bcc4d"], HostLinksAsked(host, 4));
+        Assert.Equal([], HostLinksAsked(host, 3)); // a change in a namespace names no host link
 
         feed.Send(new FeedChange("overflow: events lost, full resync", null));
         Assert.Null((await Observations(host, 6))[5]);
@@ -53,11 +56,16 @@ public sealed class ReconcilerReadsTests
         // Another apply held the lock meanwhile: what it changed is not in this burst.
         host.LockNotice = "waiting for the apply lock (held by pid 4242)";
         feed.Send(new FeedChange("address 10.20.0.2/24 on eth0 added (namespace web)", "web"));
-        var seventh = (await Observations(host, 7))[6]!;
-        Assert.False(seventh("db"));
+        Assert.Null((await Observations(host, 7))[6]); // read whole
 
         await watcher.Reconciler.StopAsync(ct);
         await forwarder.StopAsync(ct);
+    }
+
+    /// <summary>The host links observation <paramref name="index"/> was told to read again (the others kept).</summary>
+    private static string[] HostLinksAsked(MemoryHost host, int index)
+    {
+        lock (host.UnchangedAsked) return [.. host.UnchangedAsked[index]!.HostLinksToRead!.Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The host's observations once there are <paramref name="count"/> of them.</summary>

@@ -11,7 +11,7 @@ internal sealed class KernelChangeForwarder(IChangeFeed feed, TriggerQueue queue
         {
             await foreach (var change in feed.ReadAllAsync(stoppingToken))
             {
-                queue.Post(new Trigger(TriggerKind.Kernel, $"kernel: {change.Text}") { Namespace = change.Namespace });
+                queue.Post(new Trigger(TriggerKind.Kernel, $"kernel: {change.Text}") { Namespace = change.Namespace, HostLink = change.HostLink });
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

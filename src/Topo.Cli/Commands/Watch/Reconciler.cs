@@ -127,16 +127,10 @@ internal sealed partial class Reconciler(
             // The kernel's notifications of our own apply are not drained: among them may be drift
             // in a namespace the verification does not read again. They cost one more look.
             // Waiting for another apply's lock, or finishing a dead one's work, means another
-            // process changed the host after this burst was taken: this round then reads it all.
-            var unchanged = Unchanged(burst);
-            var toldOfOthers = false;
+            // process changed the host after this burst was taken: Convergence then reads it all.
             var result = Convergence.Run(host, spec, observed => PlanBuilder.Build(spec, observed),
-                notice: message =>
-                {
-                    toldOfOthers = true;
-                    LogDiagnostic(log, LogLevel.Warning, message);
-                },
-                unchanged: unchanged is null ? null : name => !toldOfOthers && unchanged(name));
+                notice: message => LogDiagnostic(log, LogLevel.Warning, message),
+                known: Unchanged(burst));
             var resync = burst.Any(t => t.Kind is TriggerKind.Start or TriggerKind.Resync or TriggerKind.Retry);
             Report(number, trigger, result, clock, drift: !burst.Any(t => t.Reloads), resync);
         }
@@ -171,16 +165,17 @@ internal sealed partial class Reconciler(
     private bool _readAll;
 
     /// <summary>
-    /// The namespaces this round need not read again: followed ones the kernel reported no change
-    /// in since the last round took its triggers. The kernel reports every change of what is read
-    /// there (links, addresses, routes), so the watcher's last reading of each stands (the
-    /// observer checks that the name still leads to the namespace it read). Kernel triggers that
-    /// come while a round runs belong to the next burst, so a change is never taken as seen before
-    /// it was read. Null (read all): the first round, a resync, a retry, lost notifications, or
-    /// after a failed round. At 2,000 containers a repair read every namespace: 188 ms of a 335 ms
-    /// round (docs/scale.md).
+    /// What this round need not read again: followed namespaces the kernel reported no change in
+    /// since the last round took its triggers, and every host link but those it named. The kernel
+    /// reports every change of what is read there (links, addresses, routes), so the watcher's last
+    /// reading of each stands (the observer checks that the name still leads to the namespace it
+    /// read; the host's addresses and routes are dumped every round). Kernel triggers that come
+    /// while a round runs belong to the next burst, so a change is never taken as seen before it
+    /// was read. Null (read all): the first round, a resync, a retry, lost notifications, or after
+    /// a failed round. At 2,000 containers a repair read every namespace: 188 ms of a 335 ms round
+    /// (docs/scale.md).
     /// </summary>
-    private Func<string, bool>? Unchanged(IReadOnlyList<Trigger> burst)
+    private KnownUnchanged? Unchanged(IReadOnlyList<Trigger> burst)
     {
         var unreported = _unreported;
         _unreported = new(StringComparer.Ordinal);
@@ -192,7 +187,8 @@ internal sealed partial class Reconciler(
         var changed = burst.Where(t => t.Kind == TriggerKind.Kernel && !string.IsNullOrEmpty(t.Namespace)).Select(t => t.Namespace!).ToHashSet(StringComparer.Ordinal);
         changed.UnionWith(unreported);
         var following = _following;
-        return name => following.Contains(name) && !changed.Contains(name);
+        var hostLinks = burst.Where(t => t.Kind == TriggerKind.Kernel && t.HostLink is not null).Select(t => t.HostLink!).ToHashSet(StringComparer.Ordinal);
+        return new KnownUnchanged { Namespaces = name => following.Contains(name) && !changed.Contains(name), HostLinksToRead = hostLinks };
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ internal sealed record Trigger(TriggerKind Kind, string Detail)
     /// </summary>
     public string? Namespace { get; init; }
 
+    /// <summary>Of a kernel trigger about a host link: its name.</summary>
+    public string? HostLink { get; init; }
+
     /// <summary>The round must read every namespace: the first, a periodic resync, a retry, or lost notifications.</summary>
     public bool ReadsAll => Kind is TriggerKind.Start or TriggerKind.Resync or TriggerKind.Retry || Kind == TriggerKind.Kernel && Namespace is null;
 
