@@ -11,7 +11,7 @@ public sealed record AddressState(string Namespace, string Link, IpPrefix Addres
     public override ResourceKind Kind => ResourceKind.Address;
     public override string Namespace { get; } = Namespace;
     public LinkRef LinkRef => new(Namespace, Link);
-    public override string Key => $"{LinkRef} {Address}";
+    protected override string MakeKey() => $"{LinkRef} {Address}";
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {

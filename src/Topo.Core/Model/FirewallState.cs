@@ -14,7 +14,7 @@ public sealed record FirewallTableState(string Family, string Name) : Resource
 
     public override ResourceKind Kind => ResourceKind.FirewallTable;
     public override string Namespace => HostState.Host;
-    public override string Key => $"{Family} {Name}";
+    protected override string MakeKey() => $"{Family} {Name}";
 
     public static string NameFor(string project) => Prefix + project;
 
@@ -51,7 +51,7 @@ public sealed record FirewallChainState(string Family, string Table, string Name
 {
     public override ResourceKind Kind => ResourceKind.FirewallChain;
     public override string Namespace => HostState.Host;
-    public override string Key => $"{Family} {Table} {Name}";
+    protected override string MakeKey() => $"{Family} {Table} {Name}";
     public required string Type { get; init; }
     public required string Hook { get; init; }
     public required int Priority { get; init; }
@@ -75,7 +75,7 @@ public sealed record FirewallRuleState(string Family, string Table, string Chain
 {
     public override ResourceKind Kind => ResourceKind.FirewallRule;
     public override string Namespace => HostState.Host;
-    public override string Key => $"{Family} {Table} {Chain} \"{Comment}\"";
+    protected override string MakeKey() => $"{Family} {Table} {Chain} \"{Comment}\"";
     public required string Rule { get; init; }
 
     /// <summary>The rule as libnftables JSON (canonical <c>expr</c>): what the applier writes. Not compared: <see cref="Rule"/> is its rendering.</summary>
@@ -104,7 +104,7 @@ public sealed record FirewallSetState(string Family, string Table, string Name) 
 {
     public override ResourceKind Kind => ResourceKind.FirewallSet;
     public override string Namespace => HostState.Host;
-    public override string Key => $"{Family} {Table} {Name}";
+    protected override string MakeKey() => $"{Family} {Table} {Name}";
 
     /// <summary>nft's type line: key types joined by <c> . </c>, and <c> : </c> data types for a map.</summary>
     public required string Type { get; init; }
@@ -131,7 +131,7 @@ public sealed record FirewallElementState(string Family, string Table, string Se
 {
     public override ResourceKind Kind => ResourceKind.FirewallElement;
     public override string Namespace => HostState.Host;
-    public override string Key => $"{Family} {Table} {Set} {Element}";
+    protected override string MakeKey() => $"{Family} {Table} {Set} {Element}";
 
     /// <summary>A map element's data in nft syntax; null in a set.</summary>
     public string? Value { get; init; }

@@ -34,7 +34,7 @@ public sealed record LinkState(string Namespace, string Name, LinkKind Type) : R
     public bool? Hairpin { get; init; }
 
     public LinkRef Ref => new(Namespace, Name);
-    public override string Key => Ref.ToString();
+    protected override string MakeKey() => Ref.ToString();
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {

@@ -19,7 +19,7 @@ public sealed record NamespaceFileState(string Namespace, string Name, string Co
 
     public override ResourceKind Kind => ResourceKind.NamespaceFile;
     public override string Namespace { get; } = Namespace;
-    public override string Key => $"{Namespace}/{Name}";
+    protected override string MakeKey() => $"{Namespace}/{Name}";
 
     public override IEnumerable<ResourceAttribute> Attributes()
     {

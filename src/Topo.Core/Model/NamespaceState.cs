@@ -7,7 +7,7 @@ namespace Topo.Core.Model;
 public sealed record NamespaceState(string Name, string? SharesWith = null) : Resource
 {
     public override ResourceKind Kind => ResourceKind.Namespace;
-    public override string Key => Name;
+    protected override string MakeKey() => Name;
     public override string Namespace => HostState.Host;
 
     public override IEnumerable<ResourceAttribute> Attributes()

@@ -20,7 +20,7 @@ public sealed record RouteState(string Namespace, IpPrefix Destination, int Metr
     public bool IsDefault => Destination.Length == 0;
 
     // An IPv6 default route is "::/0": "default" alone would be the IPv4 one's key too.
-    public override string Key =>
+    protected override string MakeKey() =>
         $"{Where(Namespace)} {(IsDefault && !Destination.IsV6 ? "default" : Destination.ToString())}{(Metric != 0 ? " metric " + Metric.ToString(CultureInfo.InvariantCulture) : "")}";
 
     public override IEnumerable<ResourceAttribute> Attributes()

@@ -8,7 +8,7 @@ public sealed record SysctlState(string Namespace, string Name, string Value) : 
 {
     public override ResourceKind Kind => ResourceKind.Sysctl;
     public override string Namespace { get; } = Namespace;
-    public override string Key => $"{Where(Namespace)} {Name}";
+    protected override string MakeKey() => $"{Where(Namespace)} {Name}";
 
     /// <summary>The interface this is one of the own settings of (<c>net.ipv4.conf.IF.key</c>, <c>net.ipv6.conf.IF.key</c>); null for any other key.</summary>
     public string? Interface => SplitInterfaceKey(Name)?.Interface;
