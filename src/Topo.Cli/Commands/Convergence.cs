@@ -93,7 +93,8 @@ internal static class Convergence
         // (with their bridges, ports and peers: PlanReach.HostLinks); the others were read moments
         // ago under the same lock and nothing of ours has touched them since. The host's addresses
         // and routes are always read. Deleting a host link can make the kernel delete links that
-        // hang off it (a macvlan's or VLAN's children, elsewhere): then everything is read again.
+        // hang off it (a macvlan's or VLAN's children, elsewhere; a bridge can be a parent too):
+        // then everything is read again.
         // A veth takes only its peer (in reach).
         // Files are read again where the plan wrote them: one more container rewrites its
         // neighbours' hosts files, and leaves their kernel objects alone. The firewall client
@@ -101,8 +102,9 @@ internal static class Convergence
         // generation says so) it dumps only the sets the batch changed (docs/scale.md).
         var reach = PlanReach.KernelNamespaces(plan);
         var fileReach = PlanReach.FileNamespaces(plan);
+        var parents = observed.Links.Where(l => l.Parent is { Namespace: HostState.Host }).Select(l => l.Parent!.Value.Name).ToHashSet(StringComparer.Ordinal);
         var cascades = plan.Actions.Any(a => a.Kind is ActionKind.Delete or ActionKind.Replace &&
-            a.Before is LinkState { Namespace: HostState.Host, Type: not (LinkKind.Veth or LinkKind.Bridge) });
+            a.Before is LinkState { Namespace: HostState.Host } gone && (gone.Type is not (LinkKind.Veth or LinkKind.Bridge) || parents.Contains(gone.Name)));
         // The question is whether the host reached what was applied: the plan's own desired state
         // is compared again (resolving the file anew would give the same one, at 10 ms for 500 containers).
         var reread = cascades

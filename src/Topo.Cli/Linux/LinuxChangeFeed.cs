@@ -67,7 +67,7 @@ internal sealed class LinuxChangeFeed : IChangeFeed
     /// host's; a host link is named, so that the watcher reads that one again and not every host
     /// link (one without a name counts as an overflow: the kernel always names them).
     /// </summary>
-    private static FeedChange ToFeed(KernelChange change) => change switch
+    internal static FeedChange ToFeed(KernelChange change) => change switch
     {
         { Kind: KernelChangeKind.Overflow } => new(change.ToString(), null),
         { Kind: KernelChangeKind.Firewall } => new(change.ToString(), ""),

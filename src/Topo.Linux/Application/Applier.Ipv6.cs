@@ -83,19 +83,27 @@ public sealed partial class Applier
             return;
         }
         var kept = _sessions.TakeIpv6Conf(ns);
-        _sessions.Thread.Run(_sessions.Handle(ns), () =>
+        try
         {
-            var conf = kept ?? Ipv6Default.OpenConfDirectory();
-            try
+            _sessions.Thread.Run(_sessions.Handle(ns), () =>
             {
-                Ipv6Default.SetDisabled(conf, link, disabled);
-                if (withLoopback) Ipv6Default.SetDisabled(conf, "lo", disabled);
-            }
-            finally
-            {
-                if (conf >= 0) Tmds.Linux.LibC.close(conf);
-            }
-        });
+                var conf = kept ?? Ipv6Default.OpenConfDirectory();
+                kept = null; // closed here from now on
+                try
+                {
+                    Ipv6Default.SetDisabled(conf, link, disabled);
+                    if (withLoopback) Ipv6Default.SetDisabled(conf, "lo", disabled);
+                }
+                finally
+                {
+                    if (conf >= 0) Tmds.Linux.LibC.close(conf);
+                }
+            });
+        }
+        finally
+        {
+            if (kept is { } unused) Tmds.Linux.LibC.close(unused); // the namespace could not be entered
+        }
         // lo off: the next IPv6 address here (an undo's re-add too) turns it on again.
         if (disabled && (withLoopback || link == "lo")) _loopbackIpv6.Remove(ns);
         // The handle served only this; the session keeps the namespace (one fd per namespace, not two).

@@ -185,6 +185,7 @@ public sealed class KernelMonitor : IDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             var count = Pump(_route, publish: false, DatagramsPerDrain) + Pump(_firewall, publish: false, DatagramsPerDrain);
             while (_channel.Reader.TryRead(out _)) count++;
+            _owesOverflow = false; // what it stood for is discarded with the rest
             return count;
         }
     }
@@ -200,7 +201,9 @@ public sealed class KernelMonitor : IDisposable
             while (true)
             {
                 for (var i = 0; i < 3; i++) fds[i].revents = 0;
-                if (poll(fds, 3, -1) < 0)
+                int owing;
+                lock (_gate) owing = _owesOverflow ? OverflowRetryMilliseconds : -1;
+                if (poll(fds, 3, owing) < 0)
                 {
                     if (errno == EINTR) continue;
                     throw SyscallException.FromErrno("poll");
@@ -208,6 +211,7 @@ public sealed class KernelMonitor : IDisposable
                 if (fds[2].revents != 0) break;
                 lock (_gate)
                 {
+                    PayOverflow();
                     // POLLERR is how a netlink socket says ENOBUFS; the receive reports it.
                     if (fds[0].revents != 0) Pump(_route, publish: true, DatagramsPerTurn);
                     if (fds[1].revents != 0) Pump(_firewall, publish: true, DatagramsPerTurn);
@@ -253,10 +257,30 @@ public sealed class KernelMonitor : IDisposable
         return count;
     }
 
+    /// <summary>
+    /// A change that does not fit in the channel is lost, and the reader of <see cref="Changes"/>
+    /// would take what it last read of that object as current: it owes an overflow (look at
+    /// everything), written as soon as there is room. Caller holds _gate.
+    /// </summary>
     private void Publish(KernelChange change)
     {
-        if (!_channel.Writer.TryWrite(change)) Interlocked.Increment(ref _dropped);
+        PayOverflow();
+        if (_channel.Writer.TryWrite(change)) return;
+        Interlocked.Increment(ref _dropped);
+        _owesOverflow = true;
     }
+
+    /// <summary>Writes the overflow owed for a lost change, if there is room now. Caller holds _gate.</summary>
+    private void PayOverflow()
+    {
+        if (_owesOverflow && _channel.Writer.TryWrite(KernelChange.Overflow)) _owesOverflow = false;
+    }
+
+    /// <summary>A change was lost to a full channel and no overflow has said so yet (guarded by _gate).</summary>
+    private bool _owesOverflow;
+
+    /// <summary>How long the reader waits for the channel to have room for an overflow it owes.</summary>
+    private const int OverflowRetryMilliseconds = 20;
 
     /// <summary>Holds the reader off (test hook: lets notifications pile up in the kernel queue).</summary>
     internal Lock.Scope PauseReader() => _gate.EnterScope();

@@ -272,24 +272,32 @@ public sealed partial class Observer : IDisposable
     /// <summary>
     /// The host with its links taken from <paramref name="last"/> but for <paramref name="names"/>,
     /// each read again by name (gone if the kernel has no such link now; a link that took another's
-    /// index replaces it); its addresses and routes dumped whole, as always.
+    /// index replaces it); its addresses and routes dumped whole, as always. An address or route on
+    /// a link this does not know (made since, its news not here yet) makes it dump the links after
+    /// all: the model has no address without its link.
     /// </summary>
     private static NamespaceSnapshot HostWithLinksReadAgain(Netlink.RouteNetlinkSession session, NamespaceSnapshot last, IReadOnlySet<string> names)
     {
-        var fresh = new List<LinkMessage>(names.Count);
+        var fresh = new Dictionary<int, LinkMessage>(names.Count); // by index: two names can lead to one link (a rename, an altname)
         foreach (var name in names)
         {
-            if (session.GetObservedLink(name) is { } link) fresh.Add(link);
+            if (session.GetObservedLink(name) is { } link) fresh[link.Index] = link;
         }
-        var indexes = fresh.Select(l => l.Index).ToHashSet();
         var links = new List<LinkMessage>(last.Links.Count + fresh.Count);
         foreach (var link in last.Links)
         {
-            if (!(link.Name is { } name && names.Contains(name)) && !indexes.Contains(link.Index)) links.Add(link);
+            if (!(link.Name is { } name && names.Contains(name)) && !fresh.ContainsKey(link.Index)) links.Add(link);
         }
-        links.AddRange(fresh);
+        links.AddRange(fresh.Values);
         links.Sort((a, b) => a.Index.CompareTo(b.Index)); // the order of a dump
-        return new NamespaceSnapshot(HostState.Host, links, session.DumpModelledAddresses(), session.DumpModelledRoutes());
+        var addresses = session.DumpModelledAddresses();
+        var routes = session.DumpModelledRoutes();
+        var known = links.Select(l => l.Index).ToHashSet();
+        if (addresses.Any(a => !known.Contains(a.Index)) || routes.Any(r => r.OutputInterface is { } index and not 0 && !known.Contains(index)))
+        {
+            links = session.DumpLinks();
+        }
+        return new NamespaceSnapshot(HostState.Host, links, addresses, routes);
     }
 
     public void Dispose()

@@ -247,6 +247,21 @@ public sealed class KernelMonitorTests
     }
 
     [Fact]
+    public async Task Changes_lost_to_a_full_channel_are_owed_as_an_overflow()
+    {
+        using var world = new World(new KernelMonitorOptions { ChannelCapacity = 2 });
+        AddAddresses(world, 10); // nobody reads meanwhile: the channel holds two, the rest is lost
+        var deadline = DateTime.UtcNow + Timeout;
+        while (world.Monitor.DroppedChanges == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no change was dropped");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+        // Once there is room, the reader says that something was lost: the watcher then reads everything.
+        await world.WaitFor(c => c.Kind == KernelChangeKind.Overflow, "an overflow for the lost changes");
+    }
+
+    [Fact]
     public async Task Drain_discards_what_is_queued_in_the_kernel_and_in_the_channel()
     {
         using var world = new World();

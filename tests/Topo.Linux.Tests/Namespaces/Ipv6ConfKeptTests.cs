@@ -26,10 +26,14 @@ public sealed class Ipv6ConfKeptTests
         Assert.NotNull(conf);
         Assert.Null(sessions.TakeIpv6Conf("dual")); // once
         Assert.True(conf >= FileDescriptors.Floor); // out of libnftables' select() range
+        // An interface that arrives after the directory was opened, as a container's eth0 does.
+        SandboxHost.Ip(sandbox.Host, $"link add veth-dual type veth peer name eth0 netns {sandbox.Store.PathOf("dual")}");
+        Assert.Equal("1", DisableIpv6(sandbox, "dual", "eth0")); // arrives with IPv6 off
         sessions.Thread.Run(sessions.Handle("dual"), () =>
         {
             try
             {
+                Ipv6Default.SetDisabled(conf.Value, "eth0", disabled: false);
                 Ipv6Default.SetDisabled(conf.Value, "lo", disabled: false);
             }
             finally
@@ -38,10 +42,11 @@ public sealed class Ipv6ConfKeptTests
             }
         });
 
-        // Both were made with IPv6 off (all=1, which lo takes too); lo is on again in dual alone.
+        // Both were made with IPv6 off (all=1, which lo takes too); lo and eth0 are on again in dual alone.
         Assert.Equal("1", DisableIpv6(sandbox, "dual", "all"));
         Assert.Equal("1", DisableIpv6(sandbox, "v4", "all"));
         Assert.Equal("0", DisableIpv6(sandbox, "dual", "lo"));
+        Assert.Equal("0", DisableIpv6(sandbox, "dual", "eth0"));
         Assert.Equal("1", DisableIpv6(sandbox, "v4", "lo"));
     }
 }

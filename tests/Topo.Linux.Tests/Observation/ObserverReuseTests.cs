@@ -93,4 +93,37 @@ public sealed class ObserverReuseTests
         var full = observer.Observe();
         Assert.Equal(1400, full.FindLink(new LinkRef(HostState.Host, "kept"))!.Mtu);
     }
+
+    [Fact]
+    public void An_address_on_a_host_link_not_read_again_makes_the_host_links_dumped_whole()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        observer.Observe();
+
+        SandboxHost.Ip(sandbox.Host, "link add late type bridge");
+        SandboxHost.Ip(sandbox.Host, "addr add 10.9.0.1/24 dev late");
+        var state = observer.Observe(known: new KnownUnchanged { HostLinksToRead = new HashSet<string>() });
+
+        Assert.NotNull(state.FindLink(new LinkRef(HostState.Host, "late")));
+        Assert.Contains(state.Addresses, a => a is { Namespace: HostState.Host, Link: "late" });
+    }
+
+    [Fact]
+    public void Two_names_of_one_host_link_read_it_once()
+    {
+        SandboxHost.SkipUnlessRoot();
+        using var sandbox = SandboxHost.Create();
+        SandboxHost.Ip(sandbox.Host, "link add br-one type bridge");
+        using var observer = new Observer(sandbox.Store, sandbox.Host);
+        observer.Observe();
+
+        SandboxHost.Ip(sandbox.Host, "link property add dev br-one altname br-other");
+        SandboxHost.Ip(sandbox.Host, "link set br-one mtu 1400");
+        var state = observer.Observe(known: new KnownUnchanged { HostLinksToRead = new HashSet<string> { "br-one", "br-other" } });
+
+        var link = Assert.Single(state.Links, l => l.Namespace == HostState.Host && l.Type == LinkKind.Bridge);
+        Assert.Equal(("br-one", 1400), (link.Name, link.Mtu));
+    }
 }
