@@ -117,6 +117,7 @@ public sealed class NamespaceSessions : IDisposable
         AwaitDefaults(ns);
         return _ipv6Conf.Remove(ns, out var fd) ? fd : null;
     }
+
     private NamespaceThread? _helper;
 
     /// <summary>The second namespace thread, started on first use.</summary>
