@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 using static Tmds.Linux.LibC;
 
 namespace Topo.Linux.Namespaces;
@@ -20,8 +19,6 @@ namespace Topo.Linux.Namespaces;
 /// </summary>
 internal static unsafe class Ipv6Default
 {
-    private const string Path = "/proc/sys/net/ipv6/conf/all/disable_ipv6";
-
     /// <summary>On a namespace thread, inside the namespace. A kernel without IPv6 has no such file: nothing to turn off.</summary>
     /// <remarks>
     /// One path walk, no existence check first: the kernel keeps every namespace's /proc/sys
@@ -30,16 +27,8 @@ internal static unsafe class Ipv6Default
     /// </remarks>
     public static void DisableInCurrentNamespace()
     {
-        SafeFileHandle handle;
-        try
-        {
-            handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Write);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return;
-        }
-        using (handle) RandomAccess.Write(handle, "1\n"u8, 0);
+        var conf = OpenConfDisablingAll();
+        if (conf >= 0) close(conf);
     }
 
     /// <summary>
@@ -49,12 +38,19 @@ internal static unsafe class Ipv6Default
     /// </summary>
     public static int DisableInCurrentNamespaceKeepingConf()
     {
+        var conf = OpenConfDisablingAll();
+        return conf < 0 ? conf : FileDescriptors.KeepAboveSelectLimit(conf);
+    }
+
+    /// <summary>The conf directory (one walk), <c>all/disable_ipv6=1</c> written through it; -1 on a kernel without IPv6.</summary>
+    private static int OpenConfDisablingAll()
+    {
         var conf = OpenConfDirectory();
         if (conf < 0) return conf;
         try
         {
             Write(conf, "all", "disable_ipv6", "1\n"u8);
-            return FileDescriptors.KeepAboveSelectLimit(conf);
+            return conf;
         }
         catch
         {
