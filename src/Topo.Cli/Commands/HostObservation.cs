@@ -15,7 +15,7 @@ internal static class HostObservation
     public static HostState For(IHostAccess host, TopologyFile? spec, KnownUnchanged? known = null)
     {
         if (spec is null) return WithBridgeSettings(host, host.Observe("", Sysctls.Watched, known));
-        return host.Observe(spec.Name, [.. Sysctls.Watched, .. Naming.BridgeNamesOf(spec).SelectMany(Sysctls.OfBridge)], known);
+        return host.Observe(spec.Name, [.. Sysctls.Watched, .. Naming.BridgeNamesOf(spec).SelectMany(BridgeSysctls.Of)], known);
     }
 
     /// <summary>Without a file (a snapshot of every project): the per-bridge settings of every topo bridge.</summary>
@@ -23,7 +23,7 @@ internal static class HostObservation
     {
         var keys = observed.Links
             .Where(l => l.Namespace == HostState.Host && l.Type == LinkKind.Bridge && l.Owner is not null)
-            .SelectMany(l => Sysctls.OfBridge(l.Name))
+            .SelectMany(l => BridgeSysctls.Of(l.Name))
             .ToList();
         return keys.Count == 0 ? observed : observed with { Sysctls = [.. observed.Sysctls, .. host.ReadSysctls(keys)] };
     }

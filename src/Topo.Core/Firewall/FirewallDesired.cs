@@ -12,9 +12,6 @@ public static class FirewallDesired
     /// <summary>IPv6's twin of <see cref="IpForwardSysctl"/>, on when a non-internal network has IPv6 (Docker sets it with --ipv6).</summary>
     public const string Ipv6ForwardSysctl = "net.ipv6.conf.all.forwarding";
 
-    /// <summary>Set on a bridge that receives ports published on 127.0.0.1 (DNAT from the host's loopback).</summary>
-    public static string RouteLocalnetSysctl(string bridge) => BridgeSysctls.RouteLocalnet(bridge);
-
     /// <summary>
     /// The firewall (NAT, published ports, isolation, ICC), its rules in Docker's chain when that
     /// chain is on the host, and the kernel settings the rules rely on (forwarding; route_localnet

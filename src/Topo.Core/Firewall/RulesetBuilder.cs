@@ -90,7 +90,7 @@ public static class RulesetBuilder
         if (bridges.Any(n => !n.Internal)) sysctls.Add((FirewallDesired.IpForwardSysctl, "1"));
         if (bridges.Any(n => !n.Internal && n.Ipv6Subnet is not null)) sysctls.Add((FirewallDesired.Ipv6ForwardSysctl, "1"));
         foreach (var e in elements.Where(e => e.Set == FirewallSets.Localnet))
-            sysctls.Add((FirewallDesired.RouteLocalnetSysctl(FirewallElements.NameOf(e)), "1"));
+            sysctls.Add((BridgeSysctls.RouteLocalnet(FirewallElements.NameOf(e)), "1"));
         // No bridge, no table: containers on macvlan or in the host's namespace need no NAT nor isolation.
         if (bridges.Count == 0) return new Ruleset(Family, Ruleset.TableName(topology.Project), Chains, [], [.. sysctls]);
         return new Ruleset(Family, Ruleset.TableName(topology.Project), Chains, Rules(topology.Project), [.. sysctls])

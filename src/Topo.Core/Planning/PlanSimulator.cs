@@ -31,7 +31,7 @@ public static class PlanSimulator
                 {
                     foreach (var setting in new[]
                              {
-                                 new SysctlState(HostState.Host, Firewall.FirewallDesired.RouteLocalnetSysctl(bridge.Name), "0"),
+                                 new SysctlState(HostState.Host, Resolution.BridgeSysctls.RouteLocalnet(bridge.Name), "0"),
                                  new SysctlState(HostState.Host, Resolution.BridgeSysctls.AcceptRa(bridge.Name), "1"),
                              })
                         objects.TryAdd((setting.Kind, setting.Key), setting);

@@ -27,7 +27,7 @@ internal static class SysctlPath
     /// /proc/sys/net/ipv6 at all): it takes no router advertisements, which is what 0 asks for.
     /// </summary>
     public static bool IsAcceptRaWithoutIpv6(string key) =>
-        key.StartsWith("net.ipv6.conf.", StringComparison.Ordinal) && key.EndsWith(".accept_ra", StringComparison.Ordinal) &&
+        key.StartsWith("net.ipv6.conf.", StringComparison.Ordinal) && key.EndsWith($".{Topo.Core.Resolution.BridgeSysctls.AcceptRaLeaf}", StringComparison.Ordinal) &&
         !Directory.Exists(Path.Combine(Root, "net", "ipv6"));
 
     private static ArgumentException NotAKey(string key) => new($"'{key}' is not a sysctl key", nameof(key));
